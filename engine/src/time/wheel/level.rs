@@ -1,0 +1,258 @@
+//! One level of the wheel: 64 slots, an occupancy bitmap, and the arithmetic
+//! that says where a deadline belongs.
+//!
+//! A level is a ring of [`SLOTS_PER_LEVEL`] buckets. On level `n` each slot
+//! spans `64^n` ms, so the whole ring spans `64^(n+1)` ms:
+//!
+//! ```text
+//!   level 1 (one slot = 64 ms, the ring = 4096 ms)
+//!
+//!     slot:   0     1     2    ...    15    ...    63
+//!          +-----+-----+-----+-----+-------+-----+-----+
+//!          |     |     |  ●  |     |  ● ●  |     |     |
+//!          +-----+-----+-----+-----+-------+-----+-----+
+//!   starts:  0    64    128          960          4032   (+ a multiple of 4096)
+//!
+//!   occupied = 0b...1000_0000_0000_0100   (bit i set <=> slot i holds a timer)
+//! ```
+//!
+//! Finding the next occupied slot never walks the ring: rotate the bitmap so
+//! the slot to start from becomes bit 0, then `trailing_zeros` counts how many
+//! slots ahead the first occupied one is. Two instructions, whatever the load.
+
+use super::{BITS_PER_LEVEL, NUM_LEVELS, SLOTS_PER_LEVEL, TimerKey, WHEEL_RANGE_MS};
+
+/// The low bits that select a slot on one level (`0b11_1111`).
+const SLOT_MASK: u64 = SLOTS_PER_LEVEL as u64 - 1;
+
+/// The highest level; deadlines too far away to fit are filed here.
+const TOP_LEVEL: u32 = NUM_LEVELS as u32 - 1;
+
+/// The level that holds a timer due at `when`, seen from time `elapsed`.
+///
+/// Write both times in base 64, one digit per level. The timer goes on the
+/// level of the highest digit where they differ: every higher digit agrees,
+/// so the deadline falls in the slot `elapsed` is in on every level above.
+/// `| SLOT_MASK` makes equal times (and times differing only in the lowest
+/// digit) land on level 0. A difference above the top digit (a deadline more
+/// than the wheel's range away) is clamped to the top level.
+pub(super) fn level_for(elapsed: u64, when: u64) -> u32 {
+    let masked = (elapsed ^ when) | SLOT_MASK;
+    if masked >= WHEEL_RANGE_MS {
+        return TOP_LEVEL;
+    }
+    masked.ilog2() / BITS_PER_LEVEL
+}
+
+/// The slot of `level` that time `when` falls in: its base-64 digit number
+/// `level`. On the top level this wraps around every [`WHEEL_RANGE_MS`].
+pub(super) fn slot_for(when: u64, level: u32) -> u32 {
+    // The mask keeps the value below 64, so the cast cannot truncate.
+    ((when >> (level * BITS_PER_LEVEL)) & SLOT_MASK) as u32
+}
+
+/// One ring of 64 slots.
+///
+/// Invariants, with `elapsed` the wheel's time:
+/// - bit `i` of `occupied` is set exactly when `slots[i]` is non-empty;
+/// - on levels above 0 the slot `elapsed` falls in is empty (a timer is
+///   always filed in a later slot, and the wheel processes a slot when its
+///   start arrives) — except on the top level, which may hold clamped
+///   timers there, to be revisited one full rotation later;
+/// - on level 0 the slot `elapsed` falls in holds only timers due now.
+#[derive(Debug)]
+pub(super) struct Level {
+    /// 0 for the millisecond ring, up to `NUM_LEVELS - 1`.
+    index: u32,
+    /// Bit `i` set when `slots[i]` holds at least one timer.
+    occupied: u64,
+    /// Timer keys per slot. Order inside a slot does not matter: removal
+    /// swaps the last key into the hole, so it costs O(1).
+    slots: [Vec<TimerKey>; SLOTS_PER_LEVEL],
+}
+
+impl Level {
+    /// An empty ring for level `index`.
+    pub(super) fn new(index: u32) -> Self {
+        Level {
+            index,
+            occupied: 0,
+            slots: std::array::from_fn(|_| Vec::new()),
+        }
+    }
+
+    /// Milliseconds one slot of this level spans: `64^index`.
+    pub(super) fn slot_ms(&self) -> u64 {
+        1 << (self.index * BITS_PER_LEVEL)
+    }
+
+    /// The slot time `when` falls in on this level.
+    pub(super) fn slot_of(&self, when: u64) -> u32 {
+        slot_for(when, self.index)
+    }
+
+    /// The occupancy bitmap.
+    pub(super) fn occupied(&self) -> u64 {
+        self.occupied
+    }
+
+    /// The keys filed in `slot`.
+    pub(super) fn keys(&self, slot: u32) -> &[TimerKey] {
+        &self.slots[slot as usize]
+    }
+
+    /// Files `key` in `slot`; returns its index inside the slot.
+    pub(super) fn push(&mut self, slot: u32, key: TimerKey) -> usize {
+        let keys = &mut self.slots[slot as usize];
+        keys.push(key);
+        self.occupied |= 1 << slot;
+        keys.len() - 1
+    }
+
+    /// Removes the key at `index` of `slot` in O(1) by moving the slot's last
+    /// key into its place. Returns that moved key, whose index is now `index`.
+    pub(super) fn swap_remove(&mut self, slot: u32, index: usize) -> Option<TimerKey> {
+        let keys = &mut self.slots[slot as usize];
+        keys.swap_remove(index);
+        if keys.is_empty() {
+            self.occupied &= !(1 << slot);
+        }
+        keys.get(index).copied()
+    }
+
+    /// Empties `slot` into `out` (which must be empty). The slot keeps the
+    /// allocation `out` had, so a busy wheel stops allocating.
+    pub(super) fn take_into(&mut self, slot: u32, out: &mut Vec<TimerKey>) {
+        debug_assert!(out.is_empty());
+        std::mem::swap(&mut self.slots[slot as usize], out);
+        self.occupied &= !(1 << slot);
+    }
+
+    /// The first occupied slot the wheel reaches after time `elapsed`, and the
+    /// instant its start arrives.
+    ///
+    /// On level 0 the search starts at the current slot (timers due now). On
+    /// higher levels the current slot has already begun, so the search starts
+    /// at the next one and a timer found in the current slot (a clamped one on
+    /// the top level) waits a full rotation.
+    pub(super) fn next_expiration(&self, elapsed: u64) -> Option<(u32, u64)> {
+        if self.occupied == 0 {
+            return None;
+        }
+        let current = self.slot_of(elapsed);
+        let first_step = u32::from(self.index > 0);
+        let from = (current + first_step) % SLOTS_PER_LEVEL as u32;
+        let steps = first_step + self.occupied.rotate_right(from).trailing_zeros();
+        let slot = (current + steps) % SLOTS_PER_LEVEL as u32;
+        let current_start = elapsed & !(self.slot_ms() - 1);
+        let start = current_start.saturating_add(u64::from(steps) * self.slot_ms());
+        Some((slot, start))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equal_and_nearby_times_go_to_level_zero() {
+        assert_eq!(level_for(0, 0), 0);
+        assert_eq!(level_for(0, 63), 0);
+        assert_eq!(level_for(100, 127), 0);
+    }
+
+    #[test]
+    fn level_is_the_highest_differing_base_64_digit() {
+        assert_eq!(level_for(0, 64), 1);
+        assert_eq!(level_for(0, 1000), 1);
+        // 63 and 64 are one millisecond apart but differ in digit 1.
+        assert_eq!(level_for(63, 64), 1);
+        assert_eq!(level_for(0, 4096), 2);
+        assert_eq!(level_for(1000, 5000), 2);
+        assert_eq!(level_for(0, 150), 1);
+        assert_eq!(level_for(0, 5_000), 2);
+        assert_eq!(level_for(0, 300_000), 3);
+        assert_eq!(level_for(0, 1 << 24), 4);
+        assert_eq!(level_for(0, 1 << 30), 5);
+        assert_eq!(level_for(0, WHEEL_RANGE_MS - 1), 5);
+    }
+
+    #[test]
+    fn far_deadlines_clamp_to_the_top_level() {
+        assert_eq!(level_for(0, WHEEL_RANGE_MS), TOP_LEVEL);
+        assert_eq!(level_for(0, u64::MAX), TOP_LEVEL);
+        // Crossing a 2^36 boundary counts as far even when close in time.
+        assert_eq!(level_for(WHEEL_RANGE_MS - 1, WHEEL_RANGE_MS), TOP_LEVEL);
+    }
+
+    #[test]
+    fn slot_is_the_digit_of_the_level() {
+        assert_eq!(slot_for(1000, 0), 40); // 1000 = 15 * 64 + 40
+        assert_eq!(slot_for(1000, 1), 15);
+        assert_eq!(slot_for(5000, 2), 1); // 5000 = 1 * 4096 + 14 * 64 + 8
+        assert_eq!(slot_for(5000, 1), 14);
+        assert_eq!(slot_for(5000, 0), 8);
+        // The top level wraps: 64 top slots later is the same slot again.
+        assert_eq!(slot_for(WHEEL_RANGE_MS + (3 << 30), 5), 3);
+    }
+
+    #[test]
+    fn push_and_remove_keep_the_bitmap_in_step() {
+        let mut level = Level::new(1);
+        assert_eq!(level.push(15, 7), 0);
+        assert_eq!(level.push(15, 8), 1);
+        assert_eq!(level.occupied(), 1 << 15);
+        // Removing index 0 moves key 8 into its place.
+        assert_eq!(level.swap_remove(15, 0), Some(8));
+        assert_eq!(level.keys(15), &[8]);
+        assert_eq!(level.swap_remove(15, 0), None);
+        assert_eq!(level.occupied(), 0);
+    }
+
+    #[test]
+    fn take_into_empties_the_slot() {
+        let mut level = Level::new(0);
+        level.push(3, 1);
+        level.push(3, 2);
+        let mut out = Vec::new();
+        level.take_into(3, &mut out);
+        assert_eq!(out, vec![1, 2]);
+        assert_eq!(level.occupied(), 0);
+        assert!(level.keys(3).is_empty());
+    }
+
+    #[test]
+    fn next_expiration_is_the_start_of_the_next_occupied_slot() {
+        let mut level = Level::new(1);
+        level.push(15, 0);
+        level.push(40, 1);
+        assert_eq!(level.next_expiration(0), Some((15, 960)));
+        assert_eq!(level.next_expiration(961), Some((40, 40 * 64)));
+        let empty = Level::new(2);
+        assert_eq!(empty.next_expiration(0), None);
+    }
+
+    #[test]
+    fn level_zero_finds_a_timer_due_now() {
+        let mut level = Level::new(0);
+        level.push(slot_for(70, 0), 0);
+        assert_eq!(level.next_expiration(70), Some((6, 70)));
+    }
+
+    #[test]
+    fn top_level_wraps_around_and_waits_a_rotation_for_its_current_slot() {
+        let top_slot_ms = 1u64 << 30;
+        let mut level = Level::new(TOP_LEVEL);
+        // Elapsed sits in top slot 60; slot 2 is reached 6 slots later.
+        level.push(2, 0);
+        let elapsed = 60 * top_slot_ms + 5;
+        assert_eq!(level.next_expiration(elapsed), Some((2, 66 * top_slot_ms)));
+        // A clamped timer in the current slot is revisited a rotation later.
+        let mut level = Level::new(TOP_LEVEL);
+        level.push(60, 0);
+        assert_eq!(
+            level.next_expiration(60 * top_slot_ms),
+            Some((60, 124 * top_slot_ms))
+        );
+    }
+}

@@ -1,0 +1,27 @@
+//! The vocabulary Reactor Lab speaks, shared by every crate.
+//!
+//! Data flows one way:
+//!
+//! ```text
+//!  engine ──Record/Snapshot──▶ server ──ServerFrame (JSON)──▶ web
+//!                               ▲
+//!                               └──────── Command (JSON) ──── web
+//! ```
+//!
+//! This crate holds only plain data with `serde` derives, so the engine (native,
+//! with mio) and the web app (wasm32) agree on every field without either one
+//! depending on the other. The JSON shapes are documented, with an example of
+//! each record kind, in `docs/trace-format.md` and `docs/protocol.md`.
+
+pub mod api;
+pub mod frame;
+pub mod record;
+pub mod snapshot;
+
+pub use api::{ApiError, ScenarioSummary, Trace};
+pub use frame::{Command, ServerFrame};
+pub use record::{Direction, Event, Outcome, Record, Source, TaskId, WakeCause};
+pub use snapshot::{
+    LevelView, Park, RegistrationView, SlotView, Snapshot, TaskState, TaskView, TimerView,
+    WheelView,
+};

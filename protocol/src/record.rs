@@ -1,0 +1,288 @@
+//! One [`Record`] per thing the runtime did.
+//!
+//! A record is a fact about the real engine: the task it polled, the syscall it
+//! made and what the kernel answered, the timer it filed in the wheel. Each one
+//! carries the engine source line that produced it, so the browser can show the
+//! code next to the picture.
+
+use serde::{Deserialize, Serialize};
+
+/// A task's id: its key in the executor's slab.
+pub type TaskId = u64;
+
+/// One recorded action of the runtime.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Record {
+    /// Position in the trace, from 0, without gaps.
+    pub seq: u64,
+    /// The event-loop turn this action belongs to, from 0.
+    pub turn: u64,
+    /// The worker thread that acted. Always 0: the engine has one worker.
+    pub worker: u32,
+    /// Virtual (or real, in real-clock mode) milliseconds since the runtime started.
+    pub time_ms: u64,
+    /// What happened. Serialised flat, as `"kind": "..."` plus its fields.
+    #[serde(flatten)]
+    pub event: Event,
+    /// The engine source line that produced this record.
+    pub source: Source,
+}
+
+/// An engine source location, as `file:line`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    /// Path relative to the workspace root, such as `engine/src/io/driver.rs`.
+    pub file: String,
+    /// 1-based line number.
+    pub line: u32,
+}
+
+/// What a record says happened. `kind` in JSON is the snake_case variant name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Event {
+    /// A task was created and given an id.
+    Spawn {
+        /// The new task.
+        task: TaskId,
+        /// Its human name, such as `main` or `handler`.
+        name: String,
+    },
+    /// A task was pushed onto the back of the run queue.
+    Schedule {
+        /// The task queued.
+        task: TaskId,
+    },
+    /// The executor took a task off the run queue and is polling it.
+    Poll {
+        /// The task polled.
+        task: TaskId,
+    },
+    /// The poll returned `Poll::Pending`: the task waits for a waker.
+    Pending {
+        /// The task that is now idle.
+        task: TaskId,
+    },
+    /// The poll returned `Poll::Ready`.
+    Ready {
+        /// The task whose future finished.
+        task: TaskId,
+    },
+    /// The task is finished and its output handed to its `JoinHandle`.
+    Complete {
+        /// The finished task.
+        task: TaskId,
+        /// `Debug` text of the output (such as `42`), if it has one worth showing.
+        output: Option<String>,
+    },
+    /// An I/O resource was registered with `mio::Poll` under a token.
+    Register {
+        /// The token the OS will report events with.
+        token: usize,
+        /// What the resource is, such as `TcpListener 127.0.0.1:40000`.
+        resource: String,
+        /// Interest: readable.
+        readable: bool,
+        /// Interest: writable.
+        writable: bool,
+    },
+    /// An I/O resource was deregistered and its token freed.
+    Deregister {
+        /// The freed token.
+        token: usize,
+    },
+    /// A non-blocking system call made on behalf of a task.
+    Syscall {
+        /// The task that made it, if any.
+        task: Option<TaskId>,
+        /// The call: `accept`, `read`, `write`, `connect`, `bind`.
+        op: String,
+        /// The resource's token, if registered.
+        token: Option<usize>,
+        /// What the kernel answered.
+        outcome: Outcome,
+    },
+    /// A task's waker was stored in a registration, waiting for readiness.
+    WakerStored {
+        /// The registration's token.
+        token: usize,
+        /// The waiting task.
+        task: TaskId,
+        /// Which waker slot: read or write.
+        direction: Direction,
+    },
+    /// Cached readiness was cleared after an operation hit `WouldBlock`.
+    ReadinessCleared {
+        /// The registration's token.
+        token: usize,
+        /// Which readiness bit.
+        direction: Direction,
+        /// The tick the clearing operation observed. Only cleared if still current.
+        tick: u64,
+    },
+    /// A timer was filed in the wheel.
+    TimerInsert {
+        /// The timer's id.
+        timer: u64,
+        /// The task whose waker it holds.
+        task: TaskId,
+        /// When it fires, in runtime milliseconds.
+        deadline_ms: u64,
+        /// Wheel level, 0 (1 ms slots) to 5.
+        level: u32,
+        /// Slot within the level, 0 to 63.
+        slot: u32,
+    },
+    /// A timer moved from a higher level down to a finer one as time advanced.
+    TimerCascade {
+        /// The timer moved.
+        timer: u64,
+        /// Level it left.
+        from_level: u32,
+        /// Slot it left.
+        from_slot: u32,
+        /// Level it entered.
+        to_level: u32,
+        /// Slot it entered.
+        to_slot: u32,
+    },
+    /// A timer reached its deadline and its waker is about to be woken.
+    TimerFire {
+        /// The timer.
+        timer: u64,
+        /// The task it wakes.
+        task: TaskId,
+        /// Its deadline in runtime milliseconds.
+        deadline_ms: u64,
+    },
+    /// A timer was removed before it fired (its `Sleep` was dropped).
+    TimerCancel {
+        /// The timer.
+        timer: u64,
+    },
+    /// The run queue is empty: the driver blocks in the OS until an event or the timeout.
+    Park {
+        /// The timeout in milliseconds derived from the next timer; `null` for none.
+        timeout_ms: Option<u64>,
+    },
+    /// The virtual clock jumped forward to the next deadline while parked.
+    ClockAdvance {
+        /// Time before the jump.
+        from_ms: u64,
+        /// Time after the jump.
+        to_ms: u64,
+    },
+    /// The OS reported readiness for a token.
+    OsEvent {
+        /// The token.
+        token: usize,
+        /// The resource is readable.
+        readable: bool,
+        /// The resource is writable.
+        writable: bool,
+    },
+    /// The driver returned from the OS wait.
+    Unpark {
+        /// How many OS events it brought back.
+        events: usize,
+    },
+    /// A waker was woken: the task goes back to the run queue.
+    Wake {
+        /// The task woken.
+        task: TaskId,
+        /// Why.
+        cause: WakeCause,
+    },
+    /// A task printed a line.
+    Output {
+        /// The printing task.
+        task: TaskId,
+        /// The text, without the trailing newline.
+        text: String,
+    },
+    /// Something went wrong: a panicking task, an OS error, a broken script.
+    Error {
+        /// The task concerned, if any.
+        task: Option<TaskId>,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+/// What a non-blocking system call returned.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum Outcome {
+    /// It succeeded; for reads and writes, with the byte count.
+    Ok {
+        /// Bytes moved, when the call moves bytes.
+        bytes: Option<usize>,
+    },
+    /// `EWOULDBLOCK`: nothing to do right now.
+    WouldBlock,
+    /// Any other error, as the OS described it.
+    Failed {
+        /// The error text.
+        error: String,
+    },
+}
+
+/// Read or write side of a registration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// Readable readiness / the read waker.
+    Read,
+    /// Writable readiness / the write waker.
+    Write,
+}
+
+/// Why a waker was woken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WakeCause {
+    /// An OS readiness event.
+    Io,
+    /// A timer fired.
+    Timer,
+    /// The task it was joining completed.
+    Join,
+    /// Anything else, such as `yield_now`.
+    Other,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn record_json_is_flat_with_kind() {
+        let record = Record {
+            seq: 3,
+            turn: 1,
+            worker: 0,
+            time_ms: 5,
+            event: Event::OsEvent {
+                token: 1,
+                readable: true,
+                writable: false,
+            },
+            source: Source {
+                file: "engine/src/io/driver.rs".into(),
+                line: 120,
+            },
+        };
+        let json = serde_json::to_value(&record).unwrap();
+        assert_eq!(json["kind"], "os_event");
+        assert_eq!(json["token"], 1);
+        assert_eq!(json["source"]["line"], 120);
+        let back: Record = serde_json::from_value(json).unwrap();
+        assert_eq!(back, record);
+    }
+
+    #[test]
+    fn would_block_outcome_is_spelled_snake_case() {
+        let json = serde_json::to_value(Outcome::WouldBlock).unwrap();
+        assert_eq!(json["result"], "would_block");
+    }
+}

@@ -1,0 +1,132 @@
+//! A [`Snapshot`]: the whole visible state of the runtime after a step.
+//!
+//! Every panel in the browser is drawn from one snapshot, never from guesses
+//! about what the records imply.
+
+use serde::{Deserialize, Serialize};
+
+use crate::record::TaskId;
+
+/// The runtime's state between two steps.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// Runtime milliseconds now.
+    pub time_ms: u64,
+    /// The current event-loop turn.
+    pub turn: u64,
+    /// Records produced so far.
+    pub records: u64,
+    /// Whether the driver is blocked in the OS, and for how long at most.
+    pub park: Option<Park>,
+    /// Every task that exists or has existed, by id.
+    pub tasks: Vec<TaskView>,
+    /// Task ids waiting to be polled, front first.
+    pub run_queue: Vec<TaskId>,
+    /// Registered I/O resources, by token.
+    pub registrations: Vec<RegistrationView>,
+    /// The hierarchical timer wheel.
+    pub wheel: WheelView,
+    /// Lines the tasks printed, oldest first.
+    pub console: Vec<String>,
+    /// The main task has completed (or the run ended in an error).
+    pub done: bool,
+}
+
+/// The driver is parked in the OS.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Park {
+    /// Timeout of the wait in milliseconds; `None` waits for I/O only.
+    pub timeout_ms: Option<u64>,
+}
+
+/// One task.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskView {
+    /// Slab key.
+    pub id: TaskId,
+    /// Human name.
+    pub name: String,
+    /// Lifecycle state.
+    pub state: TaskState,
+    /// What an idle task waits on, such as `read readiness on token 1`.
+    pub waiting_on: Option<String>,
+}
+
+/// A task's lifecycle state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskState {
+    /// Returned `Pending`; waits for its waker.
+    Idle,
+    /// On the run queue.
+    Scheduled,
+    /// Being polled right now.
+    Running,
+    /// Finished.
+    Complete,
+}
+
+/// One registration in the I/O driver.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistrationView {
+    /// The mio token.
+    pub token: usize,
+    /// What it is, such as `TcpStream 127.0.0.1:40000`.
+    pub resource: String,
+    /// Cached readable readiness.
+    pub readable: bool,
+    /// Cached writable readiness.
+    pub writable: bool,
+    /// Bumped by every OS event for this token.
+    pub tick: u64,
+    /// Task whose waker waits for readable.
+    pub read_waker: Option<TaskId>,
+    /// Task whose waker waits for writable.
+    pub write_waker: Option<TaskId>,
+}
+
+/// The timer wheel: six levels of 64 slots.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WheelView {
+    /// Milliseconds the wheel has processed up to.
+    pub elapsed_ms: u64,
+    /// The earliest deadline, if any timer is filed.
+    pub next_expiration_ms: Option<u64>,
+    /// Levels 0 to 5.
+    pub levels: Vec<LevelView>,
+}
+
+/// One level of the wheel.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LevelView {
+    /// 0 to 5.
+    pub level: u32,
+    /// Milliseconds one slot of this level spans (1, 64, 4096, ...).
+    pub slot_ms: u64,
+    /// The slot the wheel's current time falls in.
+    pub current_slot: u32,
+    /// Occupancy bitmap: bit `i` set when slot `i` holds a timer.
+    pub occupied: u64,
+    /// The non-empty slots only.
+    pub slots: Vec<SlotView>,
+}
+
+/// One non-empty slot.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlotView {
+    /// 0 to 63.
+    pub slot: u32,
+    /// Timers filed here.
+    pub timers: Vec<TimerView>,
+}
+
+/// One timer entry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimerView {
+    /// Timer id.
+    pub id: u64,
+    /// The task it wakes.
+    pub task: TaskId,
+    /// Deadline in runtime milliseconds.
+    pub deadline_ms: u64,
+}

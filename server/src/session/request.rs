@@ -1,0 +1,99 @@
+//! Turning a client's text frame into a [`Request`] for the engine thread.
+//!
+//! Parsing happens on the socket task, but a bad frame is not answered there:
+//! it travels to the engine thread as [`Request::Invalid`] like any command, so
+//! every answer leaves in the order the client asked. Each message names the
+//! problem and shows a well-formed command, because the reader is a person
+//! poking at the protocol by hand as often as it is the web app.
+
+use reactor_protocol::Command;
+
+/// What the engine thread is asked to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Request {
+    /// A well-formed command.
+    Command(Command),
+    /// A frame that is not a command; the text says why. Answered with an `error` frame.
+    Invalid(String),
+}
+
+/// The commands a client may send, for error messages.
+const KNOWN_COMMANDS: &str = "load, step, turn, run, reset";
+
+/// Parse one text frame.
+pub(crate) fn parse(text: &str) -> Request {
+    let value: serde_json::Value = match serde_json::from_str(text) {
+        Ok(value) => value,
+        Err(error) => {
+            return Request::Invalid(format!(
+                "not JSON ({error}): send a command such as {{\"cmd\":\"step\"}}"
+            ));
+        }
+    };
+    let Some(cmd) = value.get("cmd") else {
+        return Request::Invalid(format!(
+            "a command is a JSON object with a \"cmd\" field ({KNOWN_COMMANDS}), \
+             such as {{\"cmd\":\"step\"}}"
+        ));
+    };
+    let Some(name) = cmd.as_str() else {
+        return Request::Invalid(format!(
+            "\"cmd\" must be a string, one of {KNOWN_COMMANDS}; got {cmd}"
+        ));
+    };
+    let name = name.to_owned();
+    match serde_json::from_value::<Command>(value) {
+        Ok(command) => Request::Command(command),
+        Err(_) if !KNOWN_COMMANDS.split(", ").any(|known| known == name) => Request::Invalid(
+            format!("unknown command \"{name}\": the commands are {KNOWN_COMMANDS}"),
+        ),
+        Err(error) => Request::Invalid(format!("bad \"{name}\" command: {error}")),
+    }
+}
+
+/// The answer to a binary frame.
+pub(crate) fn binary_frame() -> Request {
+    Request::Invalid(
+        "binary frames are not understood: send commands as JSON text, such as {\"cmd\":\"step\"}"
+            .to_owned(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn invalid(text: &str) -> String {
+        match parse(text) {
+            Request::Invalid(message) => message,
+            Request::Command(command) => panic!("{text} parsed as {command:?}"),
+        }
+    }
+
+    #[test]
+    fn well_formed_commands_parse() {
+        assert_eq!(parse(r#"{"cmd":"step"}"#), Request::Command(Command::Step));
+        assert_eq!(parse(r#"{"cmd":"turn"}"#), Request::Command(Command::Turn));
+        assert_eq!(parse(r#"{"cmd":"run"}"#), Request::Command(Command::Run));
+        assert_eq!(parse(r#"{"cmd":"reset"}"#), Request::Command(Command::Reset));
+        assert_eq!(
+            parse(r#"{"cmd":"load","scenario":"tcp_read"}"#),
+            Request::Command(Command::Load { scenario: "tcp_read".into() })
+        );
+    }
+
+    #[test]
+    fn each_kind_of_bad_frame_is_named() {
+        assert!(invalid("step").starts_with("not JSON"));
+        assert!(invalid("").starts_with("not JSON"));
+        assert!(invalid("[1,2]").contains("\"cmd\" field"));
+        assert!(invalid(r#"{"command":"step"}"#).contains("\"cmd\" field"));
+        assert!(invalid(r#"{"cmd":7}"#).contains("must be a string"));
+        assert!(invalid(r#"{"cmd":"jump"}"#).contains("unknown command \"jump\""));
+        let wrong_type = invalid(r#"{"cmd":"load","scenario":5}"#);
+        assert!(wrong_type.starts_with("bad \"load\" command"), "{wrong_type}");
+        assert!(wrong_type.contains("invalid type"), "{wrong_type}");
+        assert!(invalid(r#"{"cmd":"load"}"#).contains("missing field `scenario`"));
+        assert!(invalid(r#"{"cmd":"step","fast":true}"#).contains("unknown field `fast`"));
+    }
+}

@@ -1,0 +1,176 @@
+//! A real headless Chromium, driven over WebDriver by `fantoccini`.
+//!
+//! [`with_browser`] owns the whole lifetime: it starts chromedriver on a free
+//! port, opens a session with a fresh profile, runs the test body, and then —
+//! whether the body passed or failed — closes the session, stops chromedriver
+//! and deletes the profile.
+
+use std::path::PathBuf;
+use std::process::Stdio;
+
+use anyhow::{Context, Result, anyhow};
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::json;
+
+use crate::{TestServer, eventually};
+
+/// Chromium flags for a quiet, headless run as root on a closed network.
+const CHROMIUM_FLAGS: &[&str] = &[
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--window-size=1440,900",
+];
+
+/// One browser tab pointed at a test server.
+pub struct Page {
+    /// The WebDriver client, for anything the helpers below don't cover.
+    pub client: Client,
+    base: String,
+}
+
+impl Page {
+    /// Open `path` (such as `/` or `/scenario/tcp_read?step=3`) on the test server.
+    pub async fn open(&self, path: &str) -> Result<()> {
+        self.client
+            .goto(&format!("{}{path}", self.base))
+            .await
+            .with_context(|| format!("opening {path}"))
+    }
+
+    /// Wait until an element matching `css` exists, and return it.
+    pub async fn wait_for(&self, css: &str) -> Result<fantoccini::elements::Element> {
+        eventually(&format!("an element matching `{css}`"), || async {
+            match self.client.find(Locator::Css(css)).await {
+                Ok(element) => Ok(Some(element)),
+                Err(error) if error.is_no_such_element() => Ok(None),
+                Err(error) => Err(error.into()),
+            }
+        })
+        .await
+    }
+
+    /// Wait until the text of the element matching `css` contains `needle`.
+    pub async fn wait_for_text(&self, css: &str, needle: &str) -> Result<String> {
+        eventually(&format!("`{css}` to contain {needle:?}"), || async {
+            match self.client.find(Locator::Css(css)).await {
+                Ok(element) => {
+                    let text = element.text().await?;
+                    Ok(text.contains(needle).then_some(text))
+                }
+                Err(error) if error.is_no_such_element() => Ok(None),
+                Err(error) => Err(error.into()),
+            }
+        })
+        .await
+    }
+
+    /// Run JavaScript in the page and return its JSON result.
+    pub async fn eval(&self, script: &str) -> Result<serde_json::Value> {
+        Ok(self.client.execute(script, Vec::new()).await?)
+    }
+
+    /// Save a PNG of the viewport as `target/screenshots/<name>.png` and return its path.
+    pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, self.client.screenshot().await?)?;
+        Ok(path)
+    }
+}
+
+/// Run `body` against a fresh headless Chromium looking at `server`, then clean up.
+///
+/// Needs `chromedriver` (and `chromium`) on PATH, or `$CHROMEDRIVER` / `$CHROMIUM`;
+/// `cargo xtask test` installs and sets them.
+pub async fn with_browser(
+    server: &TestServer,
+    body: impl AsyncFnOnce(&Page) -> Result<()>,
+) -> Result<()> {
+    let driver = Driver::start().await?;
+    let profile = std::env::temp_dir().join(format!(
+        "reactor-lab-chromium-{}-{}",
+        std::process::id(),
+        driver.port
+    ));
+    let client = match connect(&driver, &profile).await {
+        Ok(client) => client,
+        Err(error) => {
+            let _ = std::fs::remove_dir_all(&profile);
+            return Err(error);
+        }
+    };
+    let page = Page {
+        client,
+        base: server.http_url(),
+    };
+    let outcome = body(&page).await;
+    let closed = page.client.close().await;
+    drop(driver);
+    let _ = std::fs::remove_dir_all(&profile);
+    outcome?;
+    closed.context("closing the WebDriver session")
+}
+
+async fn connect(driver: &Driver, profile: &std::path::Path) -> Result<Client> {
+    let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|flag| flag.to_string()).collect();
+    args.push(format!("--user-data-dir={}", profile.display()));
+    let mut options = json!({ "args": args });
+    if let Some(binary) = std::env::var_os("CHROMIUM") {
+        options["binary"] = json!(binary.to_string_lossy());
+    }
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert("goog:chromeOptions".into(), options);
+    ClientBuilder::new(HttpConnector::new())
+        .capabilities(capabilities)
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .map_err(|e| anyhow!("cannot open a Chromium session through chromedriver: {e}"))
+}
+
+/// A chromedriver child process, killed on drop.
+struct Driver {
+    port: u16,
+    _child: tokio::process::Child,
+}
+
+impl Driver {
+    async fn start() -> Result<Driver> {
+        let binary = std::env::var_os("CHROMEDRIVER").unwrap_or_else(|| "chromedriver".into());
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
+        let child = tokio::process::Command::new(&binary)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .with_context(|| {
+                format!(
+                    "cannot start {}: install Debian's `chromium` and `chromium-driver` \
+                     (`cargo xtask test` does it as root) or set $CHROMEDRIVER",
+                    binary.to_string_lossy()
+                )
+            })?;
+        let driver = Driver {
+            port,
+            _child: child,
+        };
+        eventually("chromedriver to accept connections", || async {
+            Ok(tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .ok()
+                .map(drop))
+        })
+        .await?;
+        Ok(driver)
+    }
+}

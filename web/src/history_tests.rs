@@ -1,0 +1,110 @@
+use super::*;
+use crate::fixture::{record, snapshot, tcp_read};
+use reactor_protocol::Event;
+
+fn filled(groups: &[usize]) -> History {
+    let mut history = History::new();
+    history.push_snapshot(snapshot(0));
+    let mut records = tcp_read().into_iter();
+    for &size in groups {
+        for record in records.by_ref().take(size) {
+            assert_eq!(history.push_record(record), Ok(Pushed::Appended));
+        }
+        history.push_snapshot(snapshot(history.len() as u64));
+    }
+    history
+}
+
+#[test]
+fn position_zero_shows_the_start_state_only() {
+    let history = filled(&[2, 5]);
+    assert_eq!(history.snapshot_at(0).map(|s| s.records), Some(0));
+    assert!(history.current(0).is_none());
+    assert!(History::new().snapshot_at(0).is_none());
+}
+
+#[test]
+fn a_record_shows_the_snapshot_closing_its_action() {
+    let history = filled(&[2, 5]);
+    assert_eq!(history.snapshot_at(1).map(|s| s.records), Some(2));
+    assert_eq!(history.snapshot_at(2).map(|s| s.records), Some(2));
+    assert_eq!(history.snapshot_at(3).map(|s| s.records), Some(7));
+    assert_eq!(history.snapshot_at(7).map(|s| s.records), Some(7));
+    assert_eq!(history.current(3).map(|r| r.seq), Some(2));
+}
+
+#[test]
+fn records_past_the_last_snapshot_show_the_latest_state() {
+    let mut history = filled(&[2]);
+    history.push_record(tcp_read().remove(2)).unwrap();
+    assert_eq!(history.snapshot_at(3).map(|s| s.records), Some(2));
+}
+
+#[test]
+fn a_gap_is_refused() {
+    let mut history = History::new();
+    let gap = history.push_record(record(3, 0, Event::Schedule { task: 1 }));
+    assert_eq!(gap, Err(Gap { expected: 0, got: 3 }));
+    assert!(history.is_empty());
+}
+
+#[test]
+fn a_replay_after_reconnect_keeps_what_is_known() {
+    let mut history = filled(&[2, 5]);
+    let before = history.clone();
+    for record in tcp_read().into_iter().take(7) {
+        assert_eq!(history.push_record(record), Ok(Pushed::Known));
+    }
+    history.push_snapshot(snapshot(2));
+    history.push_snapshot(snapshot(7));
+    assert_eq!(history, before);
+}
+
+#[test]
+fn a_replay_that_differs_replaces_the_rest() {
+    let mut history = filled(&[2, 5]);
+    history.set_done();
+    let changed = record(1, 0, Event::Schedule { task: 9 });
+    assert_eq!(history.push_record(changed.clone()), Ok(Pushed::Replaced));
+    assert_eq!(history.len(), 2);
+    assert_eq!(history.records()[1], changed);
+    assert!(!history.is_done());
+    assert_eq!(history.snapshot_at(2).map(|s| s.records), Some(0));
+}
+
+#[test]
+fn turn_end_needs_the_next_turn_or_done() {
+    let mut history = History::new();
+    for record in tcp_read().into_iter().take(12) {
+        history.push_record(record).unwrap();
+    }
+    assert_eq!(history.turn_end(0), None, "turn 0 might go on");
+    history.push_record(tcp_read().remove(12)).unwrap();
+    assert_eq!(history.turn_end(0), Some(12));
+    assert_eq!(history.turn_end(5), Some(12));
+    assert_eq!(history.turn_end(12), None);
+    history.set_done();
+    assert_eq!(history.turn_end(12), Some(13));
+    assert_eq!(history.turn_end(13), Some(13));
+}
+
+#[test]
+fn plan_asks_for_more_only_when_needed() {
+    let mut history = filled(&[2, 5]);
+    assert_eq!(plan(&history, 0, Goal::Position(3)), Plan::Arrive(3));
+    assert_eq!(plan(&history, 0, Goal::Position(12)), Plan::NeedMore);
+    assert_eq!(plan(&history, 4, Goal::Idle), Plan::Arrive(4));
+    assert_eq!(plan(&history, 4, Goal::TurnEnd), Plan::NeedMore);
+    history.set_done();
+    assert_eq!(plan(&history, 0, Goal::Position(12)), Plan::Arrive(7));
+    assert_eq!(plan(&history, 4, Goal::TurnEnd), Plan::Arrive(7));
+}
+
+#[test]
+fn a_done_snapshot_marks_the_history_done() {
+    let mut history = History::new();
+    let mut last = snapshot(0);
+    last.done = true;
+    history.push_snapshot(last);
+    assert!(history.is_done());
+}

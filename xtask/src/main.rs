@@ -1,0 +1,148 @@
+//! `cargo xtask`: the project's two commands and the steps they share.
+//!
+//! ```text
+//! cargo xtask serve   build the web app, then run the server on http://127.0.0.1:3000
+//! cargo xtask test    format, lints, every test (real browser included)
+//! cargo xtask build-web   only the browser bundle, into target/site
+//! ```
+//!
+//! Nothing here downloads a binary: the wasm is built by cargo and bound to
+//! JavaScript by `wasm-bindgen-cli-support` inside this process.
+
+mod browser;
+mod summary;
+mod web;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(about = "Reactor Lab's build helper")]
+struct Cli {
+    #[command(subcommand)]
+    command: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Build everything and serve the app.
+    Serve {
+        /// Port to listen on (0 = any free port).
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+    },
+    /// Run formatting and lint checks and the whole test suite.
+    Test,
+    /// Build only the browser bundle into target/site.
+    BuildWeb,
+}
+
+fn main() {
+    if let Err(error) = run(Cli::parse()) {
+        eprintln!("xtask: {error:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let root = workspace_root();
+    std::env::set_current_dir(&root)?;
+    match cli.command {
+        Task::BuildWeb => web::build(&root).map(drop),
+        Task::Serve { port, bind } => {
+            let site = web::build(&root)?;
+            step("building and starting the server (release)");
+            cargo(&[
+                "run",
+                "--release",
+                "--quiet",
+                "--package",
+                "reactor-lab",
+                "--",
+            ])
+            .args(["--port", &port.to_string(), "--bind", &bind])
+            .arg("--site")
+            .arg(&site)
+            .status_ok()
+        }
+        Task::Test => test(&root),
+    }
+}
+
+fn test(root: &Path) -> Result<()> {
+    let browser = browser::ensure()?;
+    step("cargo fmt --check");
+    cargo(&["fmt", "--all", "--check"]).status_ok()?;
+    step("cargo clippy (native crates)");
+    cargo(&[
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ])
+    .status_ok()?;
+    step("cargo clippy (web, for wasm32)");
+    web::ensure_wasm_target()?;
+    cargo(&[
+        "clippy",
+        "--package",
+        "reactor-web",
+        "--target",
+        web::TARGET,
+    ])
+    .args(["--", "-D", "warnings"])
+    .status_ok()?;
+    let site = web::build(root)?;
+    step("cargo test --workspace");
+    let mut tests = cargo(&["test", "--workspace"]);
+    tests
+        .env("REACTOR_LAB_SITE", &site)
+        .env("CHROMEDRIVER", &browser.chromedriver)
+        .env("CHROMIUM", &browser.chromium);
+    summary::run_and_total(tests)
+}
+
+/// Print what the helper is about to do, so a long build never looks stuck.
+pub fn step(what: &str) {
+    eprintln!("\n==> {what}");
+}
+
+/// A `cargo` command using the same cargo that runs us.
+pub fn cargo(args: &[&str]) -> Command {
+    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    command.args(args);
+    command
+}
+
+/// Run a command and turn a non-zero exit into an error naming it.
+pub trait StatusOk {
+    /// Run to completion; fail unless it exits 0.
+    fn status_ok(&mut self) -> Result<()>;
+}
+
+impl StatusOk for Command {
+    fn status_ok(&mut self) -> Result<()> {
+        let status = self
+            .status()
+            .with_context(|| format!("cannot start {:?}", self.get_program()))?;
+        if !status.success() {
+            bail!("{:?} failed ({status})", self.get_program());
+        }
+        Ok(())
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
