@@ -1,9 +1,65 @@
-//! Reactor Lab's engine: a real, step-able runtime in Tokio's shape.
+//! Reactor Lab's engine: a small async runtime in Tokio's shape that you can
+//! advance one action at a time, and that records everything it does.
 //!
-//! PLACEHOLDER API, to be replaced by the real runtime (issue 3). The public
-//! surface below is the contract the server codes against.
+//! # The four parts
+//!
+//! ```text
+//!   ┌────────────┐ register, store waker ┌──────────────┐   epoll    ┌────────┐
+//!   │  futures   │──────────────────────▶│  I/O driver  │◀──────────▶│   OS   │
+//!   │ (tasks)    │◀───── wake(io) ───────│  (io/)       │            └────────┘
+//!   └────────────┘                       └──────────────┘
+//!      ▲   │ insert timer                ┌──────────────┐
+//!      │   └────────────────────────────▶│ timer wheel  │
+//!      │◀──────── wake(timer) ───────────│  (time/)     │
+//!      │                                 └──────────────┘
+//!   ┌──┴─────────┐
+//!   │  executor  │  slab of tasks, FIFO run queue, wakers (task/)
+//!   └────────────┘
+//! ```
+//!
+//! - **Executor** ([`task`]): tasks live in a slab; a FIFO run queue holds the
+//!   ids of tasks ready to be polled. A waker pushes its task's id back.
+//! - **I/O driver** ([`io`]): owns a real `mio::Poll`. Each socket has a token,
+//!   cached readiness bits with a tick, and the wakers of waiting tasks.
+//! - **Timers** ([`time`]): a hierarchical wheel, 6 levels × 64 slots, 1 ms.
+//! - **The loop** ([`runtime`]): poll every queued task, fire expired timers,
+//!   park in the OS with the timeout from the next deadline, dispatch the
+//!   events — and again.
+//!
+//! # The loop
+//!
+//! ```text
+//!   loop {
+//!       while let Some(task) = run_queue.pop() { poll(task) }   // poll, pending, ready
+//!       wheel.poll_at(now)         → fire → wake(timer)          // timer_fire
+//!       mio.poll(next deadline)    → events                      // park, unpark
+//!       for event in events        → readiness → wake(io)        // os_event
+//!   }
+//! ```
+//!
+//! [`Engine`] runs a built-in scenario one action per [`Engine::step`] and
+//! hands back the [`Record`](reactor_protocol::Record)s; [`Runtime`] is the
+//! same runtime for ordinary programs (`block_on`, [`spawn`], [`sleep`],
+//! [`net`]). Records are documented in `docs/trace-format.md`.
 
-use reactor_protocol::{Record, Snapshot};
+mod engine;
+pub mod io;
+pub mod net;
+pub mod runtime;
+mod scenario;
+pub mod task;
+pub mod time;
+mod trace;
+
+pub use engine::{Engine, EngineOptions, scenarios};
+pub use runtime::context::output;
+pub use runtime::{ClockMode, RunError, Runtime, RuntimeOptions};
+pub use task::{JoinError, JoinHandle, spawn, spawn_named, yield_now};
+pub use time::{Sleep, sleep};
+
+/// Default record limit of an engine: enough for every built-in scenario
+/// many times over, small enough to keep a session's memory bounded.
+pub const DEFAULT_MAX_RECORDS: u64 = 100_000;
 
 /// A built-in scenario the engine can run.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -16,62 +72,13 @@ pub struct ScenarioInfo {
     pub summary: &'static str,
 }
 
-/// The built-in scenarios.
-pub fn scenarios() -> &'static [ScenarioInfo] {
-    &[]
-}
-
 /// Why an engine could not be created.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     /// No scenario has that id.
     #[error("unknown scenario `{0}`")]
     UnknownScenario(String),
-}
-
-/// Settings for one engine.
-#[derive(Clone, Debug)]
-pub struct EngineOptions {
-    /// Stop with an `error` record once this many records exist.
-    pub max_records: u64,
-}
-
-impl Default for EngineOptions {
-    fn default() -> Self {
-        EngineOptions {
-            max_records: 100_000,
-        }
-    }
-}
-
-/// One runtime running one scenario, advanced by the caller.
-pub struct Engine {
-    done: bool,
-}
-
-impl Engine {
-    /// Build the runtime for a scenario, before its first action.
-    pub fn load(scenario: &str, _options: EngineOptions) -> Result<Engine, LoadError> {
-        Err(LoadError::UnknownScenario(scenario.to_string()))
-    }
-    /// Advance by exactly one action.
-    pub fn step(&mut self) -> Vec<Record> {
-        Vec::new()
-    }
-    /// Advance to the end of the current turn.
-    pub fn turn(&mut self) -> Vec<Record> {
-        Vec::new()
-    }
-    /// Run to completion.
-    pub fn run(&mut self) -> Vec<Record> {
-        Vec::new()
-    }
-    /// The whole visible state.
-    pub fn snapshot(&self) -> Snapshot {
-        Snapshot::default()
-    }
-    /// Whether the scenario has completed.
-    pub fn is_done(&self) -> bool {
-        self.done
-    }
+    /// The OS refused a resource the runtime needs (such as the epoll instance).
+    #[error("the runtime could not start: {0}")]
+    Io(String),
 }

@@ -54,4 +54,175 @@ pub enum ServerFrame {
         /// What was wrong, in words a person can act on.
         message: String,
     },
+    /// Classroom rooms only: who is in the room and whether it still runs.
+    /// Sent to the presenter and every follower when they connect, when the
+    /// follower count changes (at most a few times a second), and when the
+    /// room ends.
+    Room(RoomStatus),
+    /// Classroom rooms only: where the presenter is looking. Followers show
+    /// the same step (and lesson stage); the presenter moves there without a
+    /// server trip, so its client reports every move with [`PresenterCommand::View`].
+    View(ViewPosition),
+}
+
+/// The body of a `{"type":"room", ...}` frame.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomStatus {
+    /// The room code, as students type it (8 symbols, no dash).
+    pub code: String,
+    /// Followers connected right now (the presenter not counted).
+    pub followers: usize,
+    /// Whether a presenter socket is connected right now.
+    pub presenter: bool,
+    /// The room is over: nothing more will be sent, and the socket closes.
+    pub ended: bool,
+    /// Why the room ended, in words for people. Only when `ended`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// This follower fell too far behind: the frames that follow replay the
+    /// room from its last `loaded` frame, exactly as a late joiner gets them.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub resync: bool,
+}
+
+/// The body of a `{"type":"view", ...}` frame and of a `{"cmd":"view", ...}` command.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ViewPosition {
+    /// Records shown: 0 is the start, `N` shows the record with `seq` `N-1`.
+    pub step: u64,
+    /// The lesson open at the presenter, if any (such as `tcp-read`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lesson: Option<String>,
+    /// The lesson stage shown, from 1, when a lesson is open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<u64>,
+}
+
+/// Extra commands a room's presenter may send on `/rooms/{code}/ws?key=...`,
+/// besides every [`Command`]. Tagged by `cmd` like [`Command`], so the two
+/// never share a name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "cmd", rename_all = "snake_case", deny_unknown_fields)]
+pub enum PresenterCommand {
+    /// The presenter's client now shows this position; followers follow it.
+    View(ViewPosition),
+    /// End the room now: followers see `ended` and their sockets close.
+    End,
+}
+
+impl PresenterCommand {
+    /// The `cmd` names of the presenter commands, so a server can tell them
+    /// apart from a [`Command`] before parsing.
+    pub const NAMES: [&'static str; 2] = ["view", "end"];
+}
+
+/// `POST /api/rooms` answers with this.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomCreated {
+    /// The code students type, 8 symbols from [`ROOM_CODE_ALPHABET`].
+    pub code: String,
+    /// The secret that makes a socket the presenter's: `?key=` on the room's
+    /// WebSocket. Never shown to students.
+    pub presenter_key: String,
+    /// The path a student opens to join, such as `/join/K7QX2MPD`.
+    pub join: String,
+}
+
+/// The 32 symbols of a room code: digits and capitals without `0`/`O` and
+/// `1`/`I`, so a code read off a projector cannot be mistyped as another.
+pub const ROOM_CODE_ALPHABET: &[u8; 32] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+
+/// Symbols in a room code: 8 × 5 bits = 40 bits of entropy.
+pub const ROOM_CODE_LEN: usize = 8;
+
+/// Close code of a room socket: no room has this code (4000 + HTTP 404).
+pub const CLOSE_ROOM_UNKNOWN: u16 = 4404;
+/// Close code of a room socket: wrong presenter key (4000 + HTTP 403).
+pub const CLOSE_ROOM_WRONG_KEY: u16 = 4403;
+/// Close code of a room socket: the room has ended (4000 + HTTP 410 "gone").
+pub const CLOSE_ROOM_ENDED: u16 = 4410;
+/// Close code of a room socket: another socket became the presenter (4000 + HTTP 409).
+pub const CLOSE_ROOM_REPLACED: u16 = 4409;
+/// Close code of a room socket: too many failed joins from this address (4000 + HTTP 429).
+pub const CLOSE_ROOM_RATE_LIMITED: u16 = 4429;
+
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn room_frames_have_the_documented_shape() {
+        let frame = ServerFrame::Room(RoomStatus {
+            code: "K7QX2MPD".into(),
+            followers: 3,
+            presenter: true,
+            ended: false,
+            reason: None,
+            resync: false,
+        });
+        let json = serde_json::to_string(&frame).expect("encodes");
+        assert_eq!(
+            json,
+            r#"{"type":"room","code":"K7QX2MPD","followers":3,"presenter":true,"ended":false}"#
+        );
+        assert_eq!(
+            serde_json::from_str::<ServerFrame>(&json).expect("decodes"),
+            frame
+        );
+    }
+
+    #[test]
+    fn view_frames_and_commands_share_their_body() {
+        let at = ViewPosition {
+            step: 12,
+            lesson: Some("tcp-read".into()),
+            stage: Some(4),
+        };
+        let frame = serde_json::to_string(&ServerFrame::View(at.clone())).expect("encodes");
+        assert_eq!(
+            frame,
+            r#"{"type":"view","step":12,"lesson":"tcp-read","stage":4}"#
+        );
+        let command: PresenterCommand =
+            serde_json::from_str(r#"{"cmd":"view","step":12,"lesson":"tcp-read","stage":4}"#)
+                .expect("decodes");
+        assert_eq!(command, PresenterCommand::View(at));
+        let plain: PresenterCommand =
+            serde_json::from_str(r#"{"cmd":"view","step":0}"#).expect("decodes");
+        assert_eq!(plain, PresenterCommand::View(ViewPosition::default()));
+        assert!(serde_json::from_str::<PresenterCommand>(r#"{"cmd":"view","step":-1}"#).is_err());
+        assert!(
+            serde_json::from_str::<PresenterCommand>(r#"{"cmd":"view","step":1,"x":1}"#).is_err()
+        );
+    }
+
+    #[test]
+    fn presenter_commands_never_shadow_a_session_command() {
+        for name in PresenterCommand::NAMES {
+            let json = format!(r#"{{"cmd":"{name}"}}"#);
+            assert!(
+                serde_json::from_str::<Command>(&json).is_err(),
+                "{name} is also a Command"
+            );
+        }
+        assert_eq!(
+            serde_json::from_str::<PresenterCommand>(r#"{"cmd":"end"}"#).expect("decodes"),
+            PresenterCommand::End
+        );
+    }
+
+    #[test]
+    fn the_code_alphabet_has_no_look_alikes_or_repeats() {
+        for banned in b"01IO" {
+            assert!(!ROOM_CODE_ALPHABET.contains(banned));
+        }
+        let mut sorted = ROOM_CODE_ALPHABET.to_vec();
+        sorted.dedup();
+        assert_eq!(sorted.len(), 32);
+    }
 }

@@ -15,6 +15,7 @@
 
 pub mod api;
 pub mod frame;
+pub mod lesson;
 pub mod record;
 pub mod snapshot;
 

@@ -1,9 +1,18 @@
 //! `reactor-lab`: serve the app. See the crate docs of `reactor_lab`.
+//!
+//! Logs go to stderr through `tracing`; set `RUST_LOG` (for example
+//! `RUST_LOG=reactor_lab=debug,tower_http=debug`) to see more.
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::Parser;
+use reactor_lab::{
+    DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_RECORDS, DEFAULT_MAX_SESSIONS, DEFAULT_WS_BUFFER_BYTES,
+    Limits,
+};
+use tracing_subscriber::EnvFilter;
 
 /// Command-line options.
 #[derive(Parser, Debug)]
@@ -12,20 +21,57 @@ struct Args {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1")]
     bind: IpAddr,
-    /// Port to listen on; 0 picks a free one.
+    /// Port to listen on; 0 picks a free one (the real URL is printed).
     #[arg(long, default_value_t = 3000)]
     port: u16,
     /// Folder holding the built web app (made by `cargo xtask build-web`).
     #[arg(long, default_value = "target/site")]
     site: PathBuf,
+    /// Folder holding the lesson files.
+    #[arg(long, default_value = "lessons")]
+    lessons: PathBuf,
+    /// Most WebSocket sessions (engines) open at once.
+    #[arg(long, default_value_t = DEFAULT_MAX_SESSIONS)]
+    max_sessions: usize,
+    /// Records one engine may produce before it stops with an error record.
+    #[arg(long, default_value_t = DEFAULT_MAX_RECORDS)]
+    max_records: u64,
+    /// Seconds a session may stay silent before it is closed.
+    #[arg(long, default_value_t = reactor_lab::DEFAULT_IDLE_TIMEOUT.as_secs())]
+    idle_timeout_secs: u64,
+    /// Largest WebSocket message a client may send, in bytes.
+    #[arg(long, default_value_t = DEFAULT_MAX_MESSAGE_BYTES)]
+    max_message_bytes: usize,
+    /// Read and write buffer of each WebSocket, in bytes.
+    #[arg(long, default_value_t = DEFAULT_WS_BUFFER_BYTES)]
+    ws_buffer_bytes: usize,
+    /// Classroom room limits.
+    #[command(flatten)]
+    rooms: reactor_lab::RoomFlags,
 }
 
 #[tokio::main]
 async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+
     let args = Args::parse();
+    let limits = Limits {
+        max_sessions: args.max_sessions,
+        max_records: args.max_records,
+        idle_timeout: Duration::from_secs(args.idle_timeout_secs),
+        max_message_bytes: args.max_message_bytes,
+        ws_buffer_bytes: args.ws_buffer_bytes,
+    };
     let config = reactor_lab::Config {
-        addr: SocketAddr::new(args.bind, args.port),
-        site: args.site,
+        limits,
+        lessons: args.lessons,
+        rooms: args.rooms.limits(),
+        ..reactor_lab::Config::new(SocketAddr::new(args.bind, args.port), args.site)
     };
     let server = match reactor_lab::start(config).await {
         Ok(server) => server,
@@ -35,8 +81,36 @@ async fn main() {
         }
     };
     println!("Reactor Lab is running at http://{}/", server.addr());
-    if let Err(error) = server.wait().await {
+
+    stop_requested().await;
+    tracing::info!("shutting down: closing sessions");
+    if let Err(error) = server.shutdown().await {
         eprintln!("reactor-lab: {error}");
         std::process::exit(1);
+    }
+}
+
+/// Resolve on Ctrl-C or SIGTERM (what `docker stop` and systemd send).
+async fn stop_requested() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!("cannot listen for Ctrl-C: {error}");
+            std::future::pending::<()>().await;
+        }
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!("cannot listen for SIGTERM: {error}");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
     }
 }

@@ -11,6 +11,7 @@
 //! server, and only then returns the body's result.
 
 pub mod browser;
+pub mod rooms;
 pub mod server;
 
 pub use browser::{Page, with_browser};

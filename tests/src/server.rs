@@ -18,10 +18,9 @@ impl TestServer {
 
     /// Start after letting `adjust` change the configuration (limits, say).
     pub async fn start_with(adjust: impl FnOnce(&mut reactor_lab::Config)) -> Result<TestServer> {
-        let mut config = reactor_lab::Config {
-            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-            site: site_dir()?,
-        };
+        let mut config =
+            reactor_lab::Config::new(SocketAddr::from(([127, 0, 0, 1], 0)), site_dir()?);
+        config.lessons = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../lessons");
         adjust(&mut config);
         let server = reactor_lab::start(config)
             .await
@@ -42,6 +41,16 @@ impl TestServer {
     /// The bound address.
     pub fn addr(&self) -> SocketAddr {
         self.server.addr()
+    }
+
+    /// The running server, to read its state (such as its open sessions).
+    pub fn server(&self) -> &reactor_lab::Server {
+        &self.server
+    }
+
+    /// Shut the server down gracefully and wait for it (dropping only asks).
+    pub async fn shutdown(self) -> Result<()> {
+        self.server.shutdown().await.context("server shutdown")
     }
 }
 

@@ -11,38 +11,106 @@ pub fn record(seq: u64, turn: u64, event: Event) -> Record {
         worker: 0,
         time_ms: 0,
         event,
-        source: Source { file: "engine/src/runtime/mod.rs".into(), line: 10 + seq as u32 },
+        source: Source {
+            file: "engine/src/runtime/mod.rs".into(),
+            line: 10 + seq as u32,
+        },
     }
 }
 
 /// A snapshot taken after `records` records.
 pub fn snapshot(records: u64) -> Snapshot {
-    Snapshot { records, ..Snapshot::default() }
+    Snapshot {
+        records,
+        ..Snapshot::default()
+    }
 }
 
 /// The shape of a TCP read: the task blocks, the OS wakes it, it reads.
 pub fn tcp_read() -> Vec<Record> {
     let events = [
-        (0, Event::Spawn { task: 0, name: "handler".into() }),
+        (
+            0,
+            Event::Spawn {
+                task: 0,
+                name: "handler".into(),
+            },
+        ),
         (0, Event::Schedule { task: 0 }),
         (0, Event::Poll { task: 0 }),
-        (0, Event::Syscall { task: Some(0), op: "read".into(), token: Some(1), outcome: Outcome::WouldBlock }),
-        (0, Event::ReadinessCleared { token: 1, direction: Direction::Read, tick: 0 }),
-        (0, Event::WakerStored { token: 1, task: 0, direction: Direction::Read }),
+        (
+            0,
+            Event::Syscall {
+                task: Some(0),
+                op: "read".into(),
+                token: Some(1),
+                outcome: Outcome::WouldBlock,
+            },
+        ),
+        (
+            0,
+            Event::ReadinessCleared {
+                token: 1,
+                direction: Direction::Read,
+                tick: 0,
+            },
+        ),
+        (
+            0,
+            Event::WakerStored {
+                token: 1,
+                task: 0,
+                direction: Direction::Read,
+            },
+        ),
         (0, Event::Pending { task: 0 }),
         (0, Event::Park { timeout_ms: None }),
         (0, Event::Unpark { events: 1 }),
-        (0, Event::OsEvent { token: 1, readable: true, writable: false }),
-        (0, Event::Wake { task: 0, cause: WakeCause::Io }),
+        (
+            0,
+            Event::OsEvent {
+                token: 1,
+                readable: true,
+                writable: false,
+            },
+        ),
+        (
+            0,
+            Event::Wake {
+                task: 0,
+                cause: WakeCause::Io,
+            },
+        ),
         (0, Event::Schedule { task: 0 }),
         (1, Event::Poll { task: 0 }),
         (
             1,
-            Event::Syscall { task: Some(0), op: "read".into(), token: Some(1), outcome: Outcome::Ok { bytes: Some(14) } },
+            Event::Syscall {
+                task: Some(0),
+                op: "read".into(),
+                token: Some(1),
+                outcome: Outcome::Ok { bytes: Some(14) },
+            },
         ),
-        (1, Event::Output { task: 0, text: "Read 14 bytes".into() }),
+        (
+            1,
+            Event::Output {
+                task: 0,
+                text: "Read 14 bytes".into(),
+            },
+        ),
         (1, Event::Ready { task: 0 }),
-        (1, Event::Complete { task: 0, output: None }),
+        (
+            1,
+            Event::Complete {
+                task: 0,
+                output: None,
+            },
+        ),
     ];
-    events.into_iter().enumerate().map(|(seq, (turn, event))| record(seq as u64, turn, event)).collect()
+    events
+        .into_iter()
+        .enumerate()
+        .map(|(seq, (turn, event))| record(seq as u64, turn, event))
+        .collect()
 }

@@ -22,7 +22,7 @@
 
 use std::sync::Arc;
 
-use reactor_protocol::{Record, Snapshot};
+use reactor_protocol::{Event, Record, Snapshot};
 
 /// Records and snapshots of one run, in order.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -92,14 +92,19 @@ impl History {
 
     /// The record current at `position` (the last one shown), if any.
     pub fn current(&self, position: usize) -> Option<&Record> {
-        position.checked_sub(1).and_then(|index| self.records.get(index))
+        position
+            .checked_sub(1)
+            .and_then(|index| self.records.get(index))
     }
 
     /// Add a record from the server.
     pub fn push_record(&mut self, record: Record) -> Result<Pushed, Gap> {
         let expected = self.records.len() as u64;
         if record.seq > expected {
-            return Err(Gap { expected, got: record.seq });
+            return Err(Gap {
+                expected,
+                got: record.seq,
+            });
         }
         if record.seq == expected {
             self.records.push(record);
@@ -120,7 +125,10 @@ impl History {
         if snapshot.done {
             self.done = true;
         }
-        let checkpoint = Checkpoint { records, snapshot: Arc::new(snapshot) };
+        let checkpoint = Checkpoint {
+            records,
+            snapshot: Arc::new(snapshot),
+        };
         match self.checkpoints.last() {
             Some(last) if last.records > records => {
                 // A replay of an older state: keep ours unless it differs.
@@ -141,7 +149,11 @@ impl History {
     /// produced the current record (or the start state at position 0).
     pub fn snapshot_at(&self, position: usize) -> Option<&Arc<Snapshot>> {
         if position == 0 {
-            return self.checkpoints.first().filter(|c| c.records == 0).map(|c| &c.snapshot);
+            return self
+                .checkpoints
+                .first()
+                .filter(|c| c.records == 0)
+                .map(|c| &c.snapshot);
         }
         let closing = self.checkpoints.partition_point(|c| c.records < position);
         self.checkpoints
@@ -157,12 +169,29 @@ impl History {
         let Some(next) = self.records.get(position) else {
             return self.done.then_some(self.records.len());
         };
-        let ends = self.records[position..].iter().position(|r| r.turn != next.turn);
+        let ends = self.records[position..]
+            .iter()
+            .position(|r| r.turn != next.turn);
         match ends {
             Some(offset) => Some(position + offset),
             None if self.done => Some(self.records.len()),
             None => None,
         }
+    }
+
+    /// The park in force at `position`, from the records: `Some(timeout)` while
+    /// the current record is a `park` (or the clock jump made during it).
+    /// The snapshot is taken after the driver woke up, so it cannot show this.
+    pub fn parked_at(&self, position: usize) -> Option<Option<u64>> {
+        let shown = &self.records[..position.min(self.records.len())];
+        for record in shown.iter().rev() {
+            match record.event {
+                Event::Park { timeout_ms } => return Some(timeout_ms),
+                Event::ClockAdvance { .. } => continue,
+                _ => return None,
+            }
+        }
+        None
     }
 
     fn truncate(&mut self, records: usize) {
@@ -200,7 +229,9 @@ pub fn plan(history: &History, position: usize, goal: Goal) -> Plan {
         Goal::Position(wanted) if wanted <= history.len() => Plan::Arrive(wanted),
         Goal::Position(_) if history.is_done() => Plan::Arrive(history.len()),
         Goal::Position(_) => Plan::NeedMore,
-        Goal::TurnEnd => history.turn_end(position).map_or(Plan::NeedMore, Plan::Arrive),
+        Goal::TurnEnd => history
+            .turn_end(position)
+            .map_or(Plan::NeedMore, Plan::Arrive),
     }
 }
 

@@ -44,7 +44,13 @@ fn records_past_the_last_snapshot_show_the_latest_state() {
 fn a_gap_is_refused() {
     let mut history = History::new();
     let gap = history.push_record(record(3, 0, Event::Schedule { task: 1 }));
-    assert_eq!(gap, Err(Gap { expected: 0, got: 3 }));
+    assert_eq!(
+        gap,
+        Err(Gap {
+            expected: 0,
+            got: 3
+        })
+    );
     assert!(history.is_empty());
 }
 
@@ -107,4 +113,27 @@ fn a_done_snapshot_marks_the_history_done() {
     last.done = true;
     history.push_snapshot(last);
     assert!(history.is_done());
+}
+
+#[test]
+fn parked_only_on_the_park_and_its_clock_jump() {
+    let mut history = History::new();
+    let events = [
+        Event::Park {
+            timeout_ms: Some(1000),
+        },
+        Event::ClockAdvance {
+            from_ms: 0,
+            to_ms: 1000,
+        },
+        Event::Unpark { events: 0 },
+    ];
+    for (seq, event) in events.into_iter().enumerate() {
+        history.push_record(record(seq as u64, 0, event)).unwrap();
+    }
+    assert_eq!(history.parked_at(0), None);
+    assert_eq!(history.parked_at(1), Some(Some(1000)));
+    assert_eq!(history.parked_at(2), Some(Some(1000)));
+    assert_eq!(history.parked_at(3), None);
+    assert_eq!(history.parked_at(99), None);
 }

@@ -58,7 +58,7 @@ fn run(cli: Cli) -> Result<()> {
         Task::Serve { port, bind } => {
             let site = web::build(&root)?;
             step("building and starting the server (release)");
-            cargo(&[
+            let status = cargo(&[
                 "run",
                 "--release",
                 "--quiet",
@@ -69,7 +69,9 @@ fn run(cli: Cli) -> Result<()> {
             .args(["--port", &port.to_string(), "--bind", &bind])
             .arg("--site")
             .arg(&site)
-            .status_ok()
+            .status()?;
+            // The server has already said what went wrong (a busy port, say), in one line.
+            std::process::exit(status.code().unwrap_or(1));
         }
         Task::Test => test(&root),
     }

@@ -42,13 +42,31 @@ pub(crate) fn parse(text: &str) -> Request {
         ));
     };
     let name = name.to_owned();
-    match serde_json::from_value::<Command>(value) {
-        Ok(command) => Request::Command(command),
+    match serde_json::from_value::<Command>(value.clone()) {
+        Ok(command) => match unknown_field(&value, &command) {
+            Some(field) => {
+                Request::Invalid(format!("bad \"{name}\" command: unknown field `{field}`"))
+            }
+            None => Request::Command(command),
+        },
         Err(_) if !KNOWN_COMMANDS.split(", ").any(|known| known == name) => Request::Invalid(
             format!("unknown command \"{name}\": the commands are {KNOWN_COMMANDS}"),
         ),
         Err(error) => Request::Invalid(format!("bad \"{name}\" command: {error}")),
     }
+}
+
+/// A field of `value` that `command` does not have. serde rejects unknown
+/// fields only for commands that have fields; `{"cmd":"step","n":3}` would
+/// otherwise pass as a plain step and hide the client's mistake.
+fn unknown_field(value: &serde_json::Value, command: &Command) -> Option<String> {
+    let known = serde_json::to_value(command).ok()?;
+    let known = known.as_object()?;
+    value
+        .as_object()?
+        .keys()
+        .find(|key| !known.contains_key(*key))
+        .cloned()
 }
 
 /// The answer to a binary frame.
@@ -75,10 +93,15 @@ mod tests {
         assert_eq!(parse(r#"{"cmd":"step"}"#), Request::Command(Command::Step));
         assert_eq!(parse(r#"{"cmd":"turn"}"#), Request::Command(Command::Turn));
         assert_eq!(parse(r#"{"cmd":"run"}"#), Request::Command(Command::Run));
-        assert_eq!(parse(r#"{"cmd":"reset"}"#), Request::Command(Command::Reset));
+        assert_eq!(
+            parse(r#"{"cmd":"reset"}"#),
+            Request::Command(Command::Reset)
+        );
         assert_eq!(
             parse(r#"{"cmd":"load","scenario":"tcp_read"}"#),
-            Request::Command(Command::Load { scenario: "tcp_read".into() })
+            Request::Command(Command::Load {
+                scenario: "tcp_read".into()
+            })
         );
     }
 
@@ -91,7 +114,10 @@ mod tests {
         assert!(invalid(r#"{"cmd":7}"#).contains("must be a string"));
         assert!(invalid(r#"{"cmd":"jump"}"#).contains("unknown command \"jump\""));
         let wrong_type = invalid(r#"{"cmd":"load","scenario":5}"#);
-        assert!(wrong_type.starts_with("bad \"load\" command"), "{wrong_type}");
+        assert!(
+            wrong_type.starts_with("bad \"load\" command"),
+            "{wrong_type}"
+        );
         assert!(wrong_type.contains("invalid type"), "{wrong_type}");
         assert!(invalid(r#"{"cmd":"load"}"#).contains("missing field `scenario`"));
         assert!(invalid(r#"{"cmd":"step","fast":true}"#).contains("unknown field `fast`"));

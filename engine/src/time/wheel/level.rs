@@ -63,7 +63,7 @@ pub(super) fn slot_for(when: u64, level: u32) -> u32 {
 #[derive(Debug)]
 pub(super) struct Level {
     /// 0 for the millisecond ring, up to `NUM_LEVELS - 1`.
-    index: u32,
+    number: u32,
     /// Bit `i` set when `slots[i]` holds at least one timer.
     occupied: u64,
     /// Timer keys per slot. Order inside a slot does not matter: removal
@@ -72,23 +72,23 @@ pub(super) struct Level {
 }
 
 impl Level {
-    /// An empty ring for level `index`.
-    pub(super) fn new(index: u32) -> Self {
+    /// An empty ring for level `number`.
+    pub(super) fn new(number: u32) -> Self {
         Level {
-            index,
+            number,
             occupied: 0,
             slots: std::array::from_fn(|_| Vec::new()),
         }
     }
 
-    /// Milliseconds one slot of this level spans: `64^index`.
+    /// Milliseconds one slot of this level spans: `64^number`.
     pub(super) fn slot_ms(&self) -> u64 {
-        1 << (self.index * BITS_PER_LEVEL)
+        1 << (self.number * BITS_PER_LEVEL)
     }
 
     /// The slot time `when` falls in on this level.
     pub(super) fn slot_of(&self, when: u64) -> u32 {
-        slot_for(when, self.index)
+        slot_for(when, self.number)
     }
 
     /// The occupancy bitmap.
@@ -128,25 +128,36 @@ impl Level {
         self.occupied &= !(1 << slot);
     }
 
-    /// The first occupied slot the wheel reaches after time `elapsed`, and the
-    /// instant its start arrives.
+    /// The occupied slots in the order the wheel reaches them after time
+    /// `elapsed`, each with the instant its start arrives.
     ///
-    /// On level 0 the search starts at the current slot (timers due now). On
-    /// higher levels the current slot has already begun, so the search starts
-    /// at the next one and a timer found in the current slot (a clamped one on
-    /// the top level) waits a full rotation.
-    pub(super) fn next_expiration(&self, elapsed: u64) -> Option<(u32, u64)> {
-        if self.occupied == 0 {
-            return None;
-        }
+    /// On level 0 the walk starts at the current slot (timers due now). On
+    /// higher levels the current slot has already begun, so the walk starts
+    /// at the next one and a timer in the current slot (a clamped one on the
+    /// top level) waits a full rotation. Each step costs O(1): rotate the
+    /// bitmap so the start slot is bit 0, count trailing zeros, clear the bit.
+    pub(super) fn occupied_from(&self, elapsed: u64) -> impl Iterator<Item = (u32, u64)> {
+        let slots = SLOTS_PER_LEVEL as u32;
         let current = self.slot_of(elapsed);
-        let first_step = u32::from(self.index > 0);
-        let from = (current + first_step) % SLOTS_PER_LEVEL as u32;
-        let steps = first_step + self.occupied.rotate_right(from).trailing_zeros();
-        let slot = (current + steps) % SLOTS_PER_LEVEL as u32;
-        let current_start = elapsed & !(self.slot_ms() - 1);
-        let start = current_start.saturating_add(u64::from(steps) * self.slot_ms());
-        Some((slot, start))
+        let first_step = u32::from(self.number > 0);
+        let slot_ms = self.slot_ms();
+        let current_start = elapsed & !(slot_ms - 1);
+        let mut ahead = self.occupied.rotate_right((current + first_step) % slots);
+        std::iter::from_fn(move || {
+            if ahead == 0 {
+                return None;
+            }
+            let steps = first_step + ahead.trailing_zeros();
+            ahead &= ahead - 1;
+            let slot = (current + steps) % slots;
+            let start = current_start.saturating_add(u64::from(steps) * slot_ms);
+            Some((slot, start))
+        })
+    }
+
+    /// The level's number, 0 to `NUM_LEVELS - 1`.
+    pub(super) fn number(&self) -> u32 {
+        self.number
     }
 }
 
@@ -222,21 +233,23 @@ mod tests {
     }
 
     #[test]
-    fn next_expiration_is_the_start_of_the_next_occupied_slot() {
+    fn slots_come_in_the_order_the_wheel_reaches_them() {
         let mut level = Level::new(1);
-        level.push(15, 0);
-        level.push(40, 1);
-        assert_eq!(level.next_expiration(0), Some((15, 960)));
-        assert_eq!(level.next_expiration(961), Some((40, 40 * 64)));
-        let empty = Level::new(2);
-        assert_eq!(empty.next_expiration(0), None);
+        level.push(40, 0);
+        level.push(15, 1);
+        let walk: Vec<_> = level.occupied_from(0).collect();
+        assert_eq!(walk, vec![(15, 960), (40, 40 * 64)]);
+        // From 1000 (in slot 15) the ring wraps: slot 15 is a rotation away.
+        let walk: Vec<_> = level.occupied_from(1000).collect();
+        assert_eq!(walk, vec![(40, 40 * 64), (15, 4096 + 960)]);
+        assert_eq!(Level::new(2).occupied_from(0).next(), None);
     }
 
     #[test]
     fn level_zero_finds_a_timer_due_now() {
         let mut level = Level::new(0);
         level.push(slot_for(70, 0), 0);
-        assert_eq!(level.next_expiration(70), Some((6, 70)));
+        assert_eq!(level.occupied_from(70).next(), Some((6, 70)));
     }
 
     #[test]
@@ -246,13 +259,20 @@ mod tests {
         // Elapsed sits in top slot 60; slot 2 is reached 6 slots later.
         level.push(2, 0);
         let elapsed = 60 * top_slot_ms + 5;
-        assert_eq!(level.next_expiration(elapsed), Some((2, 66 * top_slot_ms)));
+        let next = level.occupied_from(elapsed).next();
+        assert_eq!(next, Some((2, 66 * top_slot_ms)));
         // A clamped timer in the current slot is revisited a rotation later.
         let mut level = Level::new(TOP_LEVEL);
         level.push(60, 0);
-        assert_eq!(
-            level.next_expiration(60 * top_slot_ms),
-            Some((60, 124 * top_slot_ms))
-        );
+        let next = level.occupied_from(60 * top_slot_ms).next();
+        assert_eq!(next, Some((60, 124 * top_slot_ms)));
+    }
+
+    #[test]
+    fn slot_starts_saturate_instead_of_overflowing() {
+        let mut level = Level::new(TOP_LEVEL);
+        level.push(slot_for(u64::MAX, TOP_LEVEL), 0);
+        let (_, start) = level.occupied_from(u64::MAX).next().expect("occupied");
+        assert_eq!(start, u64::MAX);
     }
 }

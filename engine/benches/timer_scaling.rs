@@ -1,0 +1,134 @@
+//! Cost per timer from 1,000 to 1,000,000 timers.
+//!
+//! Issue 3 asks that the cost of one timer stays flat (≤ 1.3× growth) from
+//! 1k to 1M live timers. Three views, all with deadlines uniform in
+//! 1..=10 000 ms from a fixed seed (so more timers means fuller slots, not
+//! more levels):
+//!
+//! ```text
+//!   runtime       N tasks each sleep once; main joins them    ours and Tokio (paused clock)
+//!   wheel_fresh   a new Wheel: insert N timers, then poll_at  ours only: the bare data
+//!                 until empty (every cascade and fire)        structure, no tasks, no OS
+//!   wheel_reused  the same on one Wheel kept across iterations
+//! ```
+//!
+//! The two wheel views differ mostly in memory layout (the reused wheel
+//! starts from a later time, so its levels split the timers a little
+//! differently). A fresh wheel hands out slab keys 0, 1, 2, … so every pass
+//! over a slot walks the slab nearly in order (and pays for growing it). A
+//! reused wheel hands out the keys its last drain freed, in reverse firing
+//! order, so the same passes jump around the slab: the steady state of a
+//! long-running runtime.
+//!
+//! Criterion reports each size's throughput (timers per second); per-timer
+//! cost is its inverse.
+//!
+//! `cargo bench -p reactor-engine --bench timer_scaling`
+
+mod common;
+
+use std::rc::Rc;
+use std::time::Duration;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use reactor_engine::time::wheel::{Wheel, WheelEvent};
+
+/// Live timers per iteration: 1k to 1M, a factor of ten apart.
+const SIZES: [usize; 4] = [1_000, 10_000, 100_000, 1_000_000];
+
+async fn ours_sleep_all(deadlines: Rc<Vec<u64>>) -> usize {
+    let handles: Vec<_> = deadlines
+        .iter()
+        .map(|&ms| reactor_engine::spawn(reactor_engine::sleep(Duration::from_millis(ms))))
+        .collect();
+    let count = handles.len();
+    for handle in handles {
+        handle.await.expect("a bench task does not panic");
+    }
+    count
+}
+
+async fn tokio_sleep_all(deadlines: Rc<Vec<u64>>) -> usize {
+    let handles: Vec<_> = deadlines
+        .iter()
+        .map(|&ms| tokio::spawn(tokio::time::sleep(Duration::from_millis(ms))))
+        .collect();
+    let count = handles.len();
+    for handle in handles {
+        handle.await.expect("a bench task does not panic");
+    }
+    count
+}
+
+/// File every deadline (relative to the wheel's time), then drain the
+/// wheel instant by instant; returns the fires.
+fn fill_and_drain(wheel: &mut Wheel<usize>, deadlines: &[u64]) -> usize {
+    let now = wheel.elapsed();
+    for (number, &deadline) in deadlines.iter().enumerate() {
+        wheel.insert(now + deadline, number);
+    }
+    let mut fired = 0;
+    while !wheel.is_empty() {
+        fired += wheel
+            .poll_at(u64::MAX)
+            .iter()
+            .filter(|event| matches!(event, WheelEvent::Fire { .. }))
+            .count();
+    }
+    fired
+}
+
+fn runtime_timers(c: &mut Criterion) {
+    let mut group = c.benchmark_group("timers_runtime");
+    group.sampling_mode(common::SAMPLING);
+    let mut ours = common::ours(false);
+    let tokio = common::tokio_paused();
+    for size in SIZES {
+        let deadlines = Rc::new(common::random_deadlines(size));
+        group.throughput(Throughput::Elements(size as u64));
+        group.bench_with_input(
+            BenchmarkId::new("ours", size),
+            &deadlines,
+            |b, deadlines| {
+                b.iter(|| {
+                    let slept = ours.block_on(ours_sleep_all(Rc::clone(deadlines)));
+                    assert_eq!(slept, Ok(size));
+                })
+            },
+        );
+        group.bench_with_input(
+            BenchmarkId::new("tokio", size),
+            &deadlines,
+            |b, deadlines| {
+                b.iter(|| assert_eq!(tokio.block_on(tokio_sleep_all(Rc::clone(deadlines))), size))
+            },
+        );
+    }
+    group.finish();
+}
+
+fn wheel_timers(c: &mut Criterion) {
+    let mut group = c.benchmark_group("timers_wheel");
+    group.sampling_mode(common::SAMPLING);
+    for size in SIZES {
+        let deadlines = common::random_deadlines(size);
+        group.throughput(Throughput::Elements(size as u64));
+        let id = BenchmarkId::new("ours_fresh", size);
+        group.bench_with_input(id, &deadlines, |b, deadlines| {
+            b.iter(|| assert_eq!(fill_and_drain(&mut Wheel::new(), deadlines), size))
+        });
+        let mut wheel = Wheel::new();
+        let id = BenchmarkId::new("ours_reused", size);
+        group.bench_with_input(id, &deadlines, |b, deadlines| {
+            b.iter(|| assert_eq!(fill_and_drain(&mut wheel, deadlines), size))
+        });
+    }
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = common::config();
+    targets = wheel_timers, runtime_timers
+}
+criterion_main!(benches);

@@ -1,0 +1,193 @@
+//! The I/O driver: owns the `mio::Poll` and one `ScheduledIo` per token.
+//!
+//! ```text
+//!   register(socket) ──▶ token = slab key ──▶ epoll knows the fd under it
+//!   park:  poll(timeout) ──▶ events queued here (one `unpark`)
+//!   dispatch (one event per step):
+//!          os_event(token) ─▶ tick += 1, set bits ─▶ wake the stored waker(s)
+//! ```
+//!
+//! Events are copied out of `mio::Events` into a queue at park time and
+//! dispatched one per step, so the browser can show each one arriving.
+
+use std::collections::VecDeque;
+use std::io;
+use std::time::Duration;
+
+use mio::event::Source;
+use mio::{Events, Interest, Poll, Token};
+use reactor_protocol::{Event, RegistrationView, WakeCause};
+use slab::Slab;
+
+use super::scheduled_io::ScheduledIo;
+use crate::runtime::core::Core;
+use crate::trace::Recorder;
+
+/// Default number of OS events one park can bring back. Tokio's I/O driver
+/// uses 1024 as its default event capacity; more events simply wait for the
+/// next park.
+pub const DEFAULT_EVENT_CAPACITY: usize = 1024;
+
+/// One readiness report from the OS, waiting to be dispatched.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct OsEvent {
+    pub(crate) token: usize,
+    pub(crate) readable: bool,
+    pub(crate) writable: bool,
+}
+
+/// The driver; see the module docs.
+pub(crate) struct Driver {
+    poll: Poll,
+    events: Events,
+    pub(crate) registrations: Slab<ScheduledIo>,
+    pending: VecDeque<OsEvent>,
+}
+
+impl Driver {
+    pub(crate) fn new(event_capacity: usize) -> io::Result<Driver> {
+        Ok(Driver {
+            poll: Poll::new()?,
+            events: Events::with_capacity(event_capacity.max(1)),
+            registrations: Slab::new(),
+            pending: VecDeque::new(),
+        })
+    }
+
+    /// Register `source` with epoll under a fresh token; records `register`.
+    pub(crate) fn register(
+        &mut self,
+        source: &mut impl Source,
+        resource: String,
+        interest: Interest,
+        recorder: &mut Recorder,
+    ) -> io::Result<usize> {
+        let entry = self.registrations.vacant_entry();
+        let token = entry.key();
+        self.poll
+            .registry()
+            .register(source, Token(token), interest)?;
+        recorder.record(Event::Register {
+            token,
+            resource: resource.clone(),
+            readable: interest.is_readable(),
+            writable: interest.is_writable(),
+        });
+        entry.insert(ScheduledIo::new(resource));
+        Ok(token)
+    }
+
+    /// Change the interest of a registration; records `register` again.
+    pub(crate) fn reregister(
+        &mut self,
+        source: &mut impl Source,
+        token: usize,
+        interest: Interest,
+        recorder: &mut Recorder,
+    ) -> io::Result<()> {
+        self.poll
+            .registry()
+            .reregister(source, Token(token), interest)?;
+        let resource = self
+            .registrations
+            .get(token)
+            .map(|io| io.resource.clone())
+            .unwrap_or_default();
+        recorder.record(Event::Register {
+            token,
+            resource,
+            readable: interest.is_readable(),
+            writable: interest.is_writable(),
+        });
+        Ok(())
+    }
+
+    /// Remove a registration and free its token; records `deregister`.
+    pub(crate) fn deregister(
+        &mut self,
+        source: &mut impl Source,
+        token: usize,
+        recorder: &mut Recorder,
+    ) {
+        // The socket is about to close, which removes it from epoll anyway;
+        // an error here changes nothing.
+        let _ = self.poll.registry().deregister(source);
+        if self.registrations.try_remove(token).is_some() {
+            recorder.record(Event::Deregister { token });
+        }
+    }
+
+    /// Wait for OS events up to `timeout` and queue them; returns how many.
+    pub(crate) fn poll_os(&mut self, timeout: Option<Duration>) -> io::Result<usize> {
+        match self.poll.poll(&mut self.events, timeout) {
+            Ok(()) => {}
+            // A signal cut the wait short: no events, the loop simply goes on.
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => return Ok(0),
+            Err(error) => return Err(error),
+        }
+        let before = self.pending.len();
+        for event in self.events.iter() {
+            self.pending.push_back(OsEvent {
+                token: event.token().0,
+                readable: event.is_readable() || event.is_read_closed() || event.is_error(),
+                writable: event.is_writable() || event.is_write_closed(),
+            });
+        }
+        Ok(self.pending.len() - before)
+    }
+
+    /// Whether events from the last park wait to be dispatched.
+    pub(crate) fn has_pending(&self) -> bool {
+        !self.pending.is_empty()
+    }
+
+    /// Whether some task waits for readiness (so an OS event could wake it).
+    pub(crate) fn has_waiters(&self) -> bool {
+        self.registrations
+            .iter()
+            .any(|(_, io)| io.read_waiter.is_some() || io.write_waiter.is_some())
+    }
+
+    /// Registrations for the snapshot, by token.
+    pub(crate) fn views(&self) -> Vec<RegistrationView> {
+        use super::scheduled_io::{READABLE, WRITABLE};
+        use reactor_protocol::Direction;
+        self.registrations
+            .iter()
+            .map(|(token, io)| RegistrationView {
+                token,
+                resource: io.resource.clone(),
+                readable: io.readiness & READABLE != 0,
+                writable: io.readiness & WRITABLE != 0,
+                tick: io.tick,
+                read_waker: io.waiter_task(Direction::Read),
+                write_waker: io.waiter_task(Direction::Write),
+            })
+            .collect()
+    }
+}
+
+/// Dispatch one queued OS event: record it, update the readiness, wake the
+/// waiting tasks. Returns `false` when no event was queued.
+pub(crate) fn dispatch_one(core: &Core) -> bool {
+    let woken = {
+        let mut driver = core.driver.borrow_mut();
+        let Some(event) = driver.pending.pop_front() else {
+            return false;
+        };
+        core.recorder.borrow_mut().record(Event::OsEvent {
+            token: event.token,
+            readable: event.readable,
+            writable: event.writable,
+        });
+        match driver.registrations.get_mut(event.token) {
+            Some(io) => io.set_readiness(event.readable, event.writable),
+            // The socket was deregistered after the OS queued the event.
+            None => [None, None],
+        }
+    };
+    for (task, waker) in woken.into_iter().flatten() {
+        core.wake(task, WakeCause::Io, &waker);
+    }
+    true
+}

@@ -1,0 +1,267 @@
+//! [`Registration`]: a mio socket registered with the driver, and the
+//! readiness loop every socket operation goes through.
+//!
+//! ```text
+//!   poll_io(read):
+//!     loop {
+//!       tick = poll_ready(Read)?      cached bit set? go on : store waker, Pending
+//!       read()                        the real non-blocking syscall
+//!       Ok / error   → Ready
+//!       WouldBlock   → clear_readiness(Read, tick), loop (stores the waker)
+//!     }
+//! ```
+//!
+//! That is the article's `poll_read`, and Tokio's `Registration::poll_io`.
+
+use std::io;
+use std::task::{Context, Poll};
+
+use mio::Interest;
+use mio::event::Source;
+use reactor_protocol::{Direction, Event, Outcome};
+
+use crate::runtime::context;
+
+/// A socket registered under a token; deregistered on drop.
+#[derive(Debug)]
+pub(crate) struct Registration<S: Source> {
+    io: S,
+    token: usize,
+    interest: Interest,
+}
+
+impl<S: Source> Registration<S> {
+    /// Register `io` with the current runtime's driver.
+    pub(crate) fn new(mut io: S, resource: String, interest: Interest) -> io::Result<Self> {
+        let token = context::with(|core| {
+            let mut recorder = core.recorder.borrow_mut();
+            core.driver
+                .borrow_mut()
+                .register(&mut io, resource, interest, &mut recorder)
+        })?;
+        Ok(Registration {
+            io,
+            token,
+            interest,
+        })
+    }
+
+    /// The mio token.
+    pub(crate) fn token(&self) -> usize {
+        self.token
+    }
+
+    /// The socket itself.
+    pub(crate) fn io(&self) -> &S {
+        &self.io
+    }
+
+    /// Run the non-blocking operation `op` once readiness allows, recording
+    /// it as a `syscall`; see the module docs. `bytes` reads the byte count
+    /// out of a success for the record.
+    pub(crate) fn poll_io<T>(
+        &mut self,
+        cx: &mut Context<'_>,
+        direction: Direction,
+        name: &str,
+        bytes: impl Fn(&T) -> Option<usize>,
+        mut op: impl FnMut(&S) -> io::Result<T>,
+    ) -> Poll<io::Result<T>> {
+        loop {
+            let tick = match self.poll_ready(cx, direction) {
+                Poll::Ready(Ok(tick)) => tick,
+                Poll::Ready(Err(error)) => return Poll::Ready(Err(error)),
+                Poll::Pending => return Poll::Pending,
+            };
+            let result = op(&self.io);
+            let outcome = match &result {
+                Ok(value) => Outcome::Ok {
+                    bytes: bytes(value),
+                },
+                Err(error) if error.kind() == io::ErrorKind::WouldBlock => Outcome::WouldBlock,
+                Err(error) => Outcome::Failed {
+                    error: error.to_string(),
+                },
+            };
+            let would_block = outcome == Outcome::WouldBlock;
+            record_syscall(name, Some(self.token), outcome);
+            if !would_block {
+                return Poll::Ready(result);
+            }
+            self.clear_readiness(direction, tick);
+        }
+    }
+
+    /// `Ready(tick)` if the cached readiness allows `direction`; otherwise
+    /// store the task's waker (a `waker_stored` record) and return `Pending`.
+    pub(crate) fn poll_ready(
+        &mut self,
+        cx: &mut Context<'_>,
+        direction: Direction,
+    ) -> Poll<io::Result<u64>> {
+        if direction == Direction::Write && !self.interest.is_writable() {
+            self.add_interest(Interest::WRITABLE)?;
+        }
+        let token = self.token;
+        let ready = context::with(|core| {
+            let mut driver = core.driver.borrow_mut();
+            let Some(io) = driver.registrations.get_mut(token) else {
+                return Err(io::Error::other(format!(
+                    "token {token} is no longer registered"
+                )));
+            };
+            if let Some(tick) = io.ready(direction) {
+                return Ok(Some(tick));
+            }
+            let task = core.current_task.get().unwrap_or_default();
+            io.store_waiter(direction, (task, cx.waker().clone()));
+            core.recorder.borrow_mut().record(Event::WakerStored {
+                token,
+                task,
+                direction,
+            });
+            Ok(None)
+        })?;
+        match ready {
+            Some(tick) => Poll::Ready(Ok(tick)),
+            None => {
+                let what = match direction {
+                    Direction::Read => "read",
+                    Direction::Write => "write",
+                };
+                context::set_waiting_on(|| format!("{what} readiness on token {token}"));
+                Poll::Pending
+            }
+        }
+    }
+
+    /// Forget `direction`'s readiness seen at `tick` (see `ScheduledIo`).
+    fn clear_readiness(&mut self, direction: Direction, tick: u64) {
+        let token = self.token;
+        context::with(|core| {
+            let mut driver = core.driver.borrow_mut();
+            let cleared = driver
+                .registrations
+                .get_mut(token)
+                .is_some_and(|io| io.clear_readiness(direction, tick));
+            if cleared {
+                core.recorder.borrow_mut().record(Event::ReadinessCleared {
+                    token,
+                    direction,
+                    tick,
+                });
+            }
+        });
+    }
+
+    fn add_interest(&mut self, extra: Interest) -> io::Result<()> {
+        let interest = self.interest.add(extra);
+        let token = self.token;
+        context::with(|core| {
+            let mut recorder = core.recorder.borrow_mut();
+            core.driver
+                .borrow_mut()
+                .reregister(&mut self.io, token, interest, &mut recorder)
+        })?;
+        self.interest = interest;
+        Ok(())
+    }
+}
+
+impl<S: Source> Drop for Registration<S> {
+    fn drop(&mut self) {
+        let token = self.token;
+        // Without a runtime (it was dropped first) the socket just closes.
+        context::try_with(|core| {
+            let mut recorder = core.recorder.borrow_mut();
+            core.driver
+                .borrow_mut()
+                .deregister(&mut self.io, token, &mut recorder);
+        });
+    }
+}
+
+/// Record a syscall made by the running task.
+#[track_caller]
+pub(crate) fn record_syscall(name: &str, token: Option<usize>, outcome: Outcome) {
+    let Some(core) = context::current() else {
+        return;
+    };
+    let mut recorder = core.recorder.borrow_mut();
+    if recorder.enabled() {
+        let task = core.current_task.get();
+        recorder.record(Event::Syscall {
+            task,
+            op: name.to_string(),
+            token,
+            outcome,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::future::poll_fn;
+    use std::io::{Read, Write};
+    use std::net::{TcpListener, TcpStream};
+    use std::time::Duration;
+
+    use super::*;
+    use crate::io::driver::dispatch_one;
+    use crate::{Runtime, RuntimeOptions};
+
+    /// The tick race on real sockets: the peer's bytes arrive, and their OS
+    /// event is dispatched, while a read is in flight that already came back
+    /// `WouldBlock`. Clearing the readiness then would lose the event for
+    /// good (edge-triggered); the tick check keeps it, so the task reads the
+    /// bytes at once instead of waiting forever.
+    #[test]
+    fn an_event_arriving_during_a_read_is_not_erased() {
+        let mut runtime = Runtime::new(RuntimeOptions::default()).expect("runtime starts");
+        let read = runtime
+            .block_on(async {
+                let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+                let mut peer =
+                    TcpStream::connect(listener.local_addr().expect("addr")).expect("connect");
+                let (accepted, _) = listener.accept().expect("accept");
+                accepted.set_nonblocking(true).expect("non-blocking");
+                let stream = mio::net::TcpStream::from_std(accepted);
+                let mut registration =
+                    Registration::new(stream, "race".into(), Interest::READABLE).expect("register");
+                let mut raced = false;
+                let read = poll_fn(|cx| {
+                    registration.poll_io(
+                        cx,
+                        Direction::Read,
+                        "read",
+                        |n| Some(*n),
+                        |mut io| {
+                            if !raced {
+                                raced = true;
+                                peer.write_all(b"late").expect("peer writes");
+                                context::with(|core| {
+                                    let wait = Some(Duration::from_secs(2));
+                                    let events =
+                                        core.driver.borrow_mut().poll_os(wait).expect("poll");
+                                    assert_eq!(events, 1);
+                                    assert!(dispatch_one(core));
+                                });
+                                return Err(io::ErrorKind::WouldBlock.into());
+                            }
+                            let mut buf = [0u8; 16];
+                            io.read(&mut buf)
+                        },
+                    )
+                })
+                .await;
+                read.expect("the second attempt reads")
+            })
+            .expect("main completes instead of deadlocking");
+        assert_eq!(read, 4);
+        let records = runtime.take_records();
+        assert!(!records.iter().any(|record| matches!(
+            record.event,
+            Event::WakerStored { .. } | Event::ReadinessCleared { .. }
+        )));
+    }
+}

@@ -1,0 +1,160 @@
+//! [`ScheduledIo`]: what the driver knows about one registered socket.
+//!
+//! It caches the readiness the OS reported, so a task that polls later still
+//! sees it, and it holds the wakers of the tasks waiting for more.
+//!
+//! Readiness bits (`readiness: u8`):
+//!
+//! ```text
+//!   bit 0  READABLE   a read/accept may succeed (also set on EOF and errors,
+//!                     so the reader wakes up and sees them)
+//!   bit 1  WRITABLE   a write/connect may succeed
+//! ```
+//!
+//! ## The tick
+//!
+//! Every OS event for the socket bumps `tick`. A task that saw readiness at
+//! tick `t`, tried the syscall and got `WouldBlock`, clears the bit *only if
+//! the tick is still `t`*. If an event arrived in between (tick `t + 1`), the
+//! bit stays set: clearing it would lose that event, and with edge-triggered
+//! epoll the OS would never report it again. Tokio does the same.
+//!
+//! ```text
+//!   poll_ready → Ready(tick 3) ─▶ read() → WouldBlock ─▶ clear(tick 3)
+//!                                   ▲ OS event: tick 4     └─ 4 ≠ 3: keep the bit
+//! ```
+//!
+//! New registrations start fully ready: the first operation is simply tried,
+//! as mio's docs recommend for edge-triggered events; only `WouldBlock`
+//! teaches the driver that it must wait.
+
+use std::task::Waker;
+
+use reactor_protocol::{Direction, TaskId};
+
+/// A read/accept may succeed.
+pub(crate) const READABLE: u8 = 0b01;
+/// A write/connect may succeed.
+pub(crate) const WRITABLE: u8 = 0b10;
+
+/// The readiness bit for a direction.
+pub(crate) fn bit(direction: Direction) -> u8 {
+    match direction {
+        Direction::Read => READABLE,
+        Direction::Write => WRITABLE,
+    }
+}
+
+/// A task waiting for readiness, and its waker.
+pub(crate) type Waiter = (TaskId, Waker);
+
+/// One registration's readiness and waiters; see the module docs.
+///
+/// Invariants: `tick` only grows; `read_waiter` / `write_waiter` are set only
+/// while the matching bit is clear (a task that finds the bit set proceeds
+/// instead of waiting), and taken when an event sets it.
+#[derive(Debug)]
+pub(crate) struct ScheduledIo {
+    pub(crate) resource: String,
+    pub(crate) readiness: u8,
+    pub(crate) tick: u64,
+    pub(crate) read_waiter: Option<Waiter>,
+    pub(crate) write_waiter: Option<Waiter>,
+}
+
+impl ScheduledIo {
+    /// A fresh registration, optimistically ready both ways.
+    pub(crate) fn new(resource: String) -> Self {
+        ScheduledIo {
+            resource,
+            readiness: READABLE | WRITABLE,
+            tick: 0,
+            read_waiter: None,
+            write_waiter: None,
+        }
+    }
+
+    /// The tick if `direction` is ready now.
+    pub(crate) fn ready(&self, direction: Direction) -> Option<u64> {
+        (self.readiness & bit(direction) != 0).then_some(self.tick)
+    }
+
+    /// Park a waiter for `direction`, replacing an older one.
+    pub(crate) fn store_waiter(&mut self, direction: Direction, waiter: Waiter) {
+        match direction {
+            Direction::Read => self.read_waiter = Some(waiter),
+            Direction::Write => self.write_waiter = Some(waiter),
+        }
+    }
+
+    /// An OS event: bump the tick, set the bits, hand back the waiters to wake.
+    pub(crate) fn set_readiness(&mut self, readable: bool, writable: bool) -> [Option<Waiter>; 2] {
+        self.tick += 1;
+        let mut woken = [None, None];
+        if readable {
+            self.readiness |= READABLE;
+            woken[0] = self.read_waiter.take();
+        }
+        if writable {
+            self.readiness |= WRITABLE;
+            woken[1] = self.write_waiter.take();
+        }
+        woken
+    }
+
+    /// Clear `direction` after a `WouldBlock` seen at `tick`; returns whether
+    /// it was cleared (it is not if an event came since).
+    pub(crate) fn clear_readiness(&mut self, direction: Direction, tick: u64) -> bool {
+        if self.tick != tick {
+            return false;
+        }
+        self.readiness &= !bit(direction);
+        true
+    }
+
+    /// The waiting task per direction, for the snapshot.
+    pub(crate) fn waiter_task(&self, direction: Direction) -> Option<TaskId> {
+        let waiter = match direction {
+            Direction::Read => &self.read_waiter,
+            Direction::Write => &self.write_waiter,
+        };
+        waiter.as_ref().map(|(task, _)| *task)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn starts_ready_and_would_block_clears_the_bit() {
+        let mut io = ScheduledIo::new("test".into());
+        let tick = io.ready(Direction::Read).expect("optimistically ready");
+        assert!(io.clear_readiness(Direction::Read, tick));
+        assert_eq!(io.ready(Direction::Read), None);
+        assert_eq!(io.ready(Direction::Write), Some(0));
+    }
+
+    #[test]
+    fn an_event_during_the_read_survives_the_clear() {
+        let mut io = ScheduledIo::new("test".into());
+        let seen = io.ready(Direction::Read).expect("ready");
+        // The OS reports new data after the task saw readiness but before it
+        // cleared it (the read itself raced with the arrival).
+        let _ = io.set_readiness(true, false);
+        assert!(!io.clear_readiness(Direction::Read, seen));
+        assert_eq!(io.ready(Direction::Read), Some(seen + 1));
+    }
+
+    #[test]
+    fn an_event_takes_the_waiter_of_its_direction_only() {
+        let mut io = ScheduledIo::new("test".into());
+        io.store_waiter(Direction::Read, (1, Waker::noop().clone()));
+        io.store_waiter(Direction::Write, (2, Waker::noop().clone()));
+        let [read, write] = io.set_readiness(true, false);
+        assert_eq!(read.map(|(task, _)| task), Some(1));
+        assert!(write.is_none());
+        assert_eq!(io.waiter_task(Direction::Write), Some(2));
+        assert_eq!(io.waiter_task(Direction::Read), None);
+    }
+}

@@ -1,0 +1,76 @@
+//! [`TcpListener`]: bind, then accept connections as they arrive.
+
+use std::future::poll_fn;
+use std::io;
+use std::net::SocketAddr;
+use std::task::{Context, Poll};
+
+use mio::Interest;
+use reactor_protocol::Direction;
+
+use super::{TcpStream, check_loopback, outcome, shown};
+use crate::io::registration::{Registration, record_syscall};
+
+/// A listening socket, registered for readable events.
+#[derive(Debug)]
+pub struct TcpListener {
+    registration: Registration<mio::net::TcpListener>,
+    local_addr: SocketAddr,
+}
+
+impl TcpListener {
+    /// Bind to a loopback address (port 0: the OS picks one) and register
+    /// with the driver. Binding never blocks, so this is not `async`.
+    pub fn bind(addr: SocketAddr) -> io::Result<TcpListener> {
+        check_loopback(addr)?;
+        let result = mio::net::TcpListener::bind(addr);
+        record_syscall("bind", None, outcome(&result));
+        let listener = result?;
+        let local_addr = listener.local_addr()?;
+        let resource = format!("TcpListener {}", shown(local_addr));
+        let registration = Registration::new(listener, resource, Interest::READABLE)?;
+        Ok(TcpListener {
+            registration,
+            local_addr,
+        })
+    }
+
+    /// The address the listener is bound to (with the real port).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// The mio token of the registration.
+    pub fn token(&self) -> usize {
+        self.registration.token()
+    }
+
+    /// Wait for the next connection.
+    pub async fn accept(&mut self) -> io::Result<(TcpStream, SocketAddr)> {
+        poll_fn(|cx| self.poll_accept(cx)).await
+    }
+
+    /// Accept a connection if one is queued; otherwise wait for readable.
+    pub fn poll_accept(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<io::Result<(TcpStream, SocketAddr)>> {
+        let accepted = match self.registration.poll_io(
+            cx,
+            Direction::Read,
+            "accept",
+            |_| None,
+            |io| io.accept(),
+        ) {
+            Poll::Ready(result) => result,
+            Poll::Pending => return Poll::Pending,
+        };
+        Poll::Ready(accepted.and_then(|(stream, peer)| {
+            let resource = format!("TcpStream {} (accepted)", shown(peer));
+            Ok((
+                TcpStream::register(stream, resource, Interest::READABLE)?,
+                peer,
+            ))
+        }))
+    }
+}

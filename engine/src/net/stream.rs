@@ -1,0 +1,145 @@
+//! [`TcpStream`]: connect, read and write, each a non-blocking syscall behind
+//! the readiness loop.
+
+use std::future::poll_fn;
+use std::io::{self, Read, Write};
+use std::net::SocketAddr;
+use std::task::{Context, Poll};
+
+use mio::Interest;
+use reactor_protocol::Direction;
+
+use super::{check_loopback, outcome, shown};
+use crate::io::registration::{Registration, record_syscall};
+
+/// A connected TCP socket.
+///
+/// An accepted stream is registered for readable events only (a write that
+/// would block adds writable interest on demand); a connecting stream for
+/// both, because "writable" is how the OS says the connection is made.
+#[derive(Debug)]
+pub struct TcpStream {
+    registration: Registration<mio::net::TcpStream>,
+}
+
+impl TcpStream {
+    pub(crate) fn register(
+        stream: mio::net::TcpStream,
+        resource: String,
+        interest: Interest,
+    ) -> io::Result<Self> {
+        Ok(TcpStream {
+            registration: Registration::new(stream, resource, interest)?,
+        })
+    }
+
+    /// Connect to a loopback address.
+    pub async fn connect(addr: SocketAddr) -> io::Result<TcpStream> {
+        check_loopback(addr)?;
+        let result = mio::net::TcpStream::connect(addr);
+        record_syscall("connect", None, outcome(&result));
+        let resource = format!("TcpStream to {}", shown(addr));
+        let mut stream =
+            TcpStream::register(result?, resource, Interest::READABLE | Interest::WRITABLE)?;
+        poll_fn(|cx| stream.poll_connected(cx)).await?;
+        Ok(stream)
+    }
+
+    /// Writable means the handshake finished: check it succeeded. Not
+    /// connected yet counts as `WouldBlock`, so the task waits again.
+    fn poll_connected(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.registration.poll_io(
+            cx,
+            Direction::Write,
+            "connect",
+            |_| None,
+            |io| {
+                if let Some(error) = io.take_error()? {
+                    return Err(error);
+                }
+                match io.peer_addr() {
+                    Ok(_) => Ok(()),
+                    Err(error) if error.kind() == io::ErrorKind::NotConnected => {
+                        Err(io::ErrorKind::WouldBlock.into())
+                    }
+                    Err(error) => Err(error),
+                }
+            },
+        )
+    }
+
+    /// The mio token of the registration.
+    pub fn token(&self) -> usize {
+        self.registration.token()
+    }
+
+    /// The remote address.
+    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
+        self.registration.io().peer_addr()
+    }
+
+    /// The local address.
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.registration.io().local_addr()
+    }
+
+    /// `Ready` when the driver's cached readiness says a read may succeed;
+    /// otherwise the task's waker is stored (a `waker_stored` record).
+    pub fn poll_read_ready(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.registration
+            .poll_ready(cx, Direction::Read)
+            .map_ok(|_tick| ())
+    }
+
+    /// `Ready` when the driver's cached readiness says a write may succeed;
+    /// otherwise the task's waker is stored.
+    pub fn poll_write_ready(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.registration
+            .poll_ready(cx, Direction::Write)
+            .map_ok(|_tick| ())
+    }
+
+    /// Read into `buf`; `Ok(0)` means the peer closed.
+    pub async fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        poll_fn(|cx| self.poll_read(cx, buf)).await
+    }
+
+    /// Poll form of [`read`](Self::read).
+    pub fn poll_read(&mut self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
+        self.registration.poll_io(
+            cx,
+            Direction::Read,
+            "read",
+            |n| Some(*n),
+            |mut io| io.read(buf),
+        )
+    }
+
+    /// Write some of `buf`; returns how many bytes the kernel took.
+    pub async fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        poll_fn(|cx| self.poll_write(cx, buf)).await
+    }
+
+    /// Poll form of [`write`](Self::write).
+    pub fn poll_write(&mut self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        self.registration.poll_io(
+            cx,
+            Direction::Write,
+            "write",
+            |n| Some(*n),
+            |mut io| io.write(buf),
+        )
+    }
+
+    /// Write all of `buf`.
+    pub async fn write_all(&mut self, mut buf: &[u8]) -> io::Result<()> {
+        while !buf.is_empty() {
+            let written = self.write(buf).await?;
+            if written == 0 {
+                return Err(io::ErrorKind::WriteZero.into());
+            }
+            buf = &buf[written..];
+        }
+        Ok(())
+    }
+}

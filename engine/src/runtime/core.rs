@@ -1,0 +1,125 @@
+//! [`Core`]: the four parts of the runtime, side by side.
+//!
+//! ```text
+//!   Core
+//!   ├── executor   tasks + run queue            (crate::task)
+//!   ├── driver     mio::Poll + registrations    (crate::io)
+//!   ├── timers     the hierarchical wheel       (crate::time)
+//!   ├── clock      virtual or real milliseconds (clock.rs)
+//!   └── recorder   one record per action        (crate::trace)
+//! ```
+//!
+//! Each part sits in its own `RefCell`: the runtime is single-threaded, and a
+//! part is borrowed only for the few lines that use it, never across a task's
+//! poll or a future's drop (either may need any part again).
+
+use std::cell::{Cell, RefCell};
+use std::io;
+use std::task::Waker;
+use std::time::Duration;
+
+use reactor_protocol::{Event, TaskId, WakeCause};
+
+use super::clock::{Clock, ClockMode};
+use super::event_loop::LoopState;
+use super::script::Script;
+use crate::io::driver::Driver;
+use crate::task::Executor;
+use crate::time::Timers;
+use crate::trace::Recorder;
+
+/// How long the driver may block for an OS event it is sure to get (after a
+/// scripted connect or write on loopback, which the kernel delivers at once).
+/// Two seconds is far beyond any real loopback delay, and short enough that a
+/// broken scenario ends with an `error` instead of a hang.
+pub const DEFAULT_IO_WAIT_CAP: Duration = Duration::from_secs(2);
+
+/// Settings shared by the runtime and the lab engine.
+#[derive(Clone, Debug)]
+pub(crate) struct CoreOptions {
+    pub(crate) clock: ClockMode,
+    pub(crate) recording: bool,
+    pub(crate) max_records: Option<u64>,
+    pub(crate) io_wait_cap: Duration,
+    pub(crate) event_capacity: usize,
+}
+
+/// The runtime's state; see the module docs.
+pub(crate) struct Core {
+    pub(crate) recorder: RefCell<Recorder>,
+    pub(crate) executor: RefCell<Executor>,
+    pub(crate) driver: RefCell<Driver>,
+    pub(crate) timers: RefCell<Timers>,
+    pub(crate) clock: RefCell<Clock>,
+    pub(crate) script: RefCell<Option<Box<dyn Script>>>,
+    pub(crate) state: RefCell<LoopState>,
+    /// The task being polled right now.
+    pub(crate) current_task: Cell<Option<TaskId>>,
+    /// Lines printed with `output`, oldest first (only while recording).
+    pub(crate) console: RefCell<Vec<String>>,
+    pub(crate) io_wait_cap: Duration,
+}
+
+impl Core {
+    pub(crate) fn new(options: &CoreOptions) -> io::Result<Core> {
+        Ok(Core {
+            recorder: RefCell::new(Recorder::new(options.recording, options.max_records)),
+            executor: RefCell::new(Executor::new(options.recording)),
+            driver: RefCell::new(Driver::new(options.event_capacity)?),
+            timers: RefCell::new(Timers::new()),
+            clock: RefCell::new(Clock::new(options.clock)),
+            script: RefCell::new(None),
+            state: RefCell::new(LoopState::default()),
+            current_task: Cell::new(None),
+            console: RefCell::new(Vec::new()),
+            io_wait_cap: options.io_wait_cap,
+        })
+    }
+
+    /// Record a `wake` at the caller's line, fire the waker, and move the
+    /// woken task onto the run queue (the `schedule` record).
+    #[track_caller]
+    pub(crate) fn wake(&self, task: TaskId, cause: WakeCause, waker: &Waker) {
+        self.recorder
+            .borrow_mut()
+            .record(Event::Wake { task, cause });
+        waker.wake_by_ref();
+        self.schedule_woken();
+    }
+
+    /// Queue every task whose waker fired since the last call.
+    pub(crate) fn schedule_woken(&self) {
+        let mut recorder = self.recorder.borrow_mut();
+        self.executor.borrow_mut().schedule_woken(&mut recorder);
+    }
+
+    /// Stamp the current time on the following records.
+    pub(crate) fn sync_time(&self) -> u64 {
+        let now = self.clock.borrow_mut().now();
+        self.recorder.borrow_mut().set_time(now);
+        now
+    }
+
+    /// Record an `error` that ends the run, and stop the loop.
+    #[track_caller]
+    pub(crate) fn fail(&self, message: String) {
+        self.recorder.borrow_mut().record_past_limit(Event::Error {
+            task: None,
+            message: message.clone(),
+        });
+        self.state.borrow_mut().failure = Some(message);
+    }
+
+    /// Drop every task and the script: sockets close, timers are cancelled.
+    ///
+    /// The futures are taken out first and dropped with no part borrowed,
+    /// because their destructors deregister sockets and cancel timers.
+    pub(crate) fn shutdown(&self) {
+        let futures = self.executor.borrow_mut().take_all_futures();
+        for future in futures {
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(future)));
+        }
+        let script = self.script.borrow_mut().take();
+        drop(script);
+    }
+}

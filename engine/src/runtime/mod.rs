@@ -1,0 +1,169 @@
+//! The runtime: the loop that drives tasks, timers and I/O, and its clock.
+//!
+//! - [`Runtime`]: the general API — `block_on` a main future, with `spawn`,
+//!   `sleep`, `yield_now` and the `net` types usable inside it.
+//! - `core`: the four parts side by side; `event_loop`: one action per step;
+//!   `park`: waiting in the OS; `clock`: virtual or real time; `context`: the
+//!   thread-local that lets futures find their runtime.
+
+pub(crate) mod clock;
+pub(crate) mod context;
+pub(crate) mod core;
+pub(crate) mod event_loop;
+mod park;
+pub(crate) mod script;
+mod snapshot;
+
+use std::fmt;
+use std::future::Future;
+use std::io;
+use std::rc::Rc;
+use std::time::Duration;
+
+use reactor_protocol::{Record, Snapshot};
+
+pub use self::clock::ClockMode;
+pub use self::core::DEFAULT_IO_WAIT_CAP;
+use self::core::{Core, CoreOptions};
+pub use self::event_loop::POLL_BUDGET;
+use crate::io::driver::DEFAULT_EVENT_CAPACITY;
+use crate::task::{self, JoinHandle};
+
+pub(crate) use self::snapshot::snapshot;
+
+/// Settings for a [`Runtime`].
+#[derive(Clone, Debug)]
+pub struct RuntimeOptions {
+    /// Virtual (default) or real clock.
+    pub clock: ClockMode,
+    /// Keep a record of every action (on by default; off for benchmarks).
+    pub recording: bool,
+    /// Stop keeping records after this many (`None`: no limit). Running goes on.
+    pub max_records: Option<u64>,
+    /// Longest single wait for an OS event when nothing else can happen.
+    pub io_wait_cap: Duration,
+    /// OS events one park can bring back.
+    pub event_capacity: usize,
+}
+
+impl Default for RuntimeOptions {
+    fn default() -> Self {
+        RuntimeOptions {
+            clock: ClockMode::Virtual,
+            recording: true,
+            max_records: Some(crate::DEFAULT_MAX_RECORDS),
+            io_wait_cap: DEFAULT_IO_WAIT_CAP,
+            event_capacity: DEFAULT_EVENT_CAPACITY,
+        }
+    }
+}
+
+impl RuntimeOptions {
+    pub(crate) fn core_options(&self) -> CoreOptions {
+        CoreOptions {
+            clock: self.clock,
+            recording: self.recording,
+            max_records: self.max_records,
+            io_wait_cap: self.io_wait_cap,
+            event_capacity: self.event_capacity,
+        }
+    }
+}
+
+/// Why [`Runtime::block_on`] returned no output.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RunError {
+    /// The main future panicked; the message is the panic's.
+    MainPanicked(String),
+    /// The loop stopped: a deadlock or an OS error (the message says which).
+    Stopped(String),
+}
+
+impl fmt::Display for RunError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RunError::MainPanicked(message) => write!(f, "the main future panicked: {message}"),
+            RunError::Stopped(message) => write!(f, "the runtime stopped: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for RunError {}
+
+/// A single-threaded runtime in Tokio's shape.
+///
+/// ```
+/// use std::time::Duration;
+/// use reactor_engine::{Runtime, RuntimeOptions, sleep, spawn};
+///
+/// let mut runtime = Runtime::new(RuntimeOptions::default()).unwrap();
+/// let answer = runtime.block_on(async {
+///     let handle = spawn(async {
+///         sleep(Duration::from_secs(1)).await; // virtual: no real wait
+///         42
+///     });
+///     handle.await.unwrap()
+/// });
+/// assert_eq!(answer, Ok(42));
+/// ```
+pub struct Runtime {
+    core: Rc<Core>,
+}
+
+impl Runtime {
+    /// A runtime with its own `mio::Poll`.
+    pub fn new(options: RuntimeOptions) -> io::Result<Runtime> {
+        Ok(Runtime {
+            core: Rc::new(Core::new(&options.core_options())?),
+        })
+    }
+
+    pub(crate) fn from_core(core: Rc<Core>) -> Runtime {
+        Runtime { core }
+    }
+
+    pub(crate) fn core(&self) -> &Rc<Core> {
+        &self.core
+    }
+
+    /// Run `future` as the `main` task until it completes; other tasks run
+    /// meanwhile and stay in the runtime afterwards.
+    pub fn block_on<F>(&mut self, future: F) -> Result<F::Output, RunError>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        let _enter = context::enter(&self.core);
+        let mut main = task::spawn_on(&self.core, "main", future, |_| None);
+        self.drive(&mut main)
+    }
+
+    fn drive<T>(&self, main: &mut JoinHandle<T>) -> Result<T, RunError> {
+        loop {
+            if let Some(result) = main.try_take() {
+                return result.map_err(|error| RunError::MainPanicked(error.message));
+            }
+            if !event_loop::step(&self.core) {
+                let message = self.core.state.borrow().failure.clone().unwrap_or_default();
+                return Err(RunError::Stopped(message));
+            }
+        }
+    }
+
+    /// Hand out the records produced since the last call.
+    pub fn take_records(&mut self) -> Vec<Record> {
+        self.core.recorder.borrow_mut().take()
+    }
+
+    /// The runtime's whole visible state.
+    pub fn snapshot(&self) -> Snapshot {
+        snapshot(&self.core, false)
+    }
+}
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        let _enter = context::enter(&self.core);
+        self.core.shutdown();
+    }
+}

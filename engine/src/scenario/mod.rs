@@ -1,0 +1,65 @@
+//! The built-in scenarios: small programs written with the runtime's API.
+//!
+//! Each scenario gives a `main` future and, if it needs the outside world,
+//! a [`Script`] (for `tcp_read`, the peer socket). Everything is
+//! deterministic: same scenario, same records.
+
+pub(crate) mod peer;
+mod spawn_lifecycle;
+mod tcp_read;
+mod timers;
+
+use std::future::Future;
+use std::pin::Pin;
+
+use crate::ScenarioInfo;
+use crate::runtime::script::Script;
+
+/// What `main` returns: `Err` ends the run with an `error` record.
+pub(crate) type MainResult = Result<(), String>;
+
+/// A scenario ready to run: its main future and its script.
+pub(crate) struct Setup {
+    pub(crate) main: Pin<Box<dyn Future<Output = MainResult>>>,
+    pub(crate) script: Option<Box<dyn Script>>,
+}
+
+/// One registry entry.
+pub(crate) struct Scenario {
+    pub(crate) info: ScenarioInfo,
+    /// Builds the main future and script (inside the runtime's context).
+    pub(crate) setup: fn() -> Setup,
+}
+
+/// Every built-in scenario, in the order the lab lists them.
+pub(crate) static SCENARIOS: [Scenario; 3] = [
+    Scenario {
+        info: ScenarioInfo {
+            id: "tcp_read",
+            title: "Reading from a TCP socket",
+            summary: "A handler's read hits WouldBlock, stores its waker, and is woken by an OS event when the peer's bytes arrive.",
+        },
+        setup: tcp_read::setup,
+    },
+    Scenario {
+        info: ScenarioInfo {
+            id: "spawn_lifecycle",
+            title: "The life of a spawned task",
+            summary: "main spawns a task that sleeps 1 s and returns 42; the timer wheel, the park timeout and the JoinHandle do the rest.",
+        },
+        setup: spawn_lifecycle::setup,
+    },
+    Scenario {
+        info: ScenarioInfo {
+            id: "timers",
+            title: "The hierarchical timer wheel",
+            summary: "Sleeps of 3 ms, 150 ms, 5 s and 5 min land on different wheel levels and cascade down as virtual time jumps.",
+        },
+        setup: timers::setup,
+    },
+];
+
+/// The registry entry for `id`.
+pub(crate) fn find(id: &str) -> Option<&'static Scenario> {
+    SCENARIOS.iter().find(|scenario| scenario.info.id == id)
+}

@@ -1,0 +1,81 @@
+//! The scripted peer of `tcp_read`: a plain blocking `std::net` socket on the
+//! engine thread, outside the runtime, acting at fixed virtual times.
+
+use std::cell::Cell;
+use std::collections::VecDeque;
+use std::io::Write;
+use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::rc::Rc;
+use std::time::Duration;
+
+use crate::runtime::script::Script;
+
+/// Longest the peer waits for a loopback connect. Loopback connects finish
+/// within microseconds; this only bounds a broken machine.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// One thing the peer does.
+#[derive(Clone, Debug)]
+pub(crate) enum PeerAction {
+    /// Connect to the listener the scenario published.
+    Connect,
+    /// Write these bytes, then close the connection.
+    SendAndClose(&'static [u8]),
+}
+
+/// A peer socket following a list of `(time_ms, action)`.
+pub(crate) struct Peer {
+    steps: VecDeque<(u64, PeerAction)>,
+    /// Set by the listener task once it is bound.
+    listener: Rc<Cell<Option<SocketAddr>>>,
+    socket: Option<TcpStream>,
+}
+
+impl Peer {
+    pub(crate) fn new(
+        listener: Rc<Cell<Option<SocketAddr>>>,
+        steps: Vec<(u64, PeerAction)>,
+    ) -> Self {
+        Peer {
+            steps: steps.into(),
+            listener,
+            socket: None,
+        }
+    }
+}
+
+impl Script for Peer {
+    fn next_time(&self) -> Option<u64> {
+        self.steps.front().map(|(at, _)| *at)
+    }
+
+    fn run_next(&mut self) -> Result<bool, String> {
+        let Some((_, action)) = self.steps.pop_front() else {
+            return Ok(false);
+        };
+        match action {
+            PeerAction::Connect => {
+                let addr = self
+                    .listener
+                    .get()
+                    .ok_or("the peer cannot connect: no listener is bound yet")?;
+                let socket = TcpStream::connect_timeout(&addr, CONNECT_TIMEOUT)
+                    .map_err(|error| format!("the peer could not connect: {error}"))?;
+                self.socket = Some(socket);
+            }
+            PeerAction::SendAndClose(bytes) => {
+                let mut socket = self
+                    .socket
+                    .take()
+                    .ok_or("the peer cannot write: it is not connected")?;
+                socket
+                    .write_all(bytes)
+                    .map_err(|error| format!("the peer could not write: {error}"))?;
+                socket
+                    .shutdown(Shutdown::Both)
+                    .map_err(|error| format!("the peer could not close: {error}"))?;
+            }
+        }
+        Ok(true)
+    }
+}

@@ -1,0 +1,33 @@
+//! `spawn_lifecycle`: the article's "life of a `tokio::spawn`".
+//!
+//! ```text
+//!   main: spawn(sleeper) ─▶ await JoinHandle ─▶ Pending
+//!   sleeper: sleep(1 s) ─▶ timer_insert(deadline 1000) ─▶ Pending
+//!   park(timeout 1000) ─▶ clock 0 → 1000 ─▶ timer fires ─▶ wake(timer)
+//!   sleeper: "done!" ─▶ 42 ─▶ complete ─▶ wake(join) main ─▶ main checks 42
+//! ```
+
+use std::time::Duration;
+
+use super::Setup;
+use crate::{output, sleep, spawn_named};
+
+/// How long the spawned task sleeps: 1 s, as in the article.
+const SLEEP: Duration = Duration::from_secs(1);
+
+pub(crate) fn setup() -> Setup {
+    let main = async {
+        let handle = spawn_named("sleeper", async {
+            sleep(SLEEP).await;
+            output("done!");
+            42
+        });
+        let result = handle.await.map_err(|error| error.to_string())?;
+        assert_eq!(result, 42);
+        Ok(())
+    };
+    Setup {
+        main: Box::pin(main),
+        script: None,
+    }
+}

@@ -1,0 +1,60 @@
+//! `tcp_read`: the article's `handle_connection`, on a real loopback socket.
+//!
+//! ```text
+//!   t = 0 ms   main binds 127.0.0.1:0, accept → WouldBlock, waker stored
+//!              peer (script) connects → OS event → main accepts, spawns handler
+//!              handler: read → WouldBlock, readiness cleared, waker stored
+//!   t = 5 ms   peer writes "hello, reactor" → OS event → wake(io) → poll
+//!              read → 14 bytes, "Read 14 bytes", complete
+//! ```
+
+use std::cell::Cell;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::rc::Rc;
+
+use super::Setup;
+use super::peer::{Peer, PeerAction};
+use crate::net::{TcpListener, TcpStream};
+use crate::{output, spawn_named};
+
+/// What the peer sends.
+const MESSAGE: &[u8] = b"hello, reactor";
+/// When the peer sends it, in virtual milliseconds.
+const SEND_AT_MS: u64 = 5;
+/// The handler's buffer, as in the article.
+const BUFFER_BYTES: usize = 1024;
+
+pub(crate) fn setup() -> Setup {
+    let address = Rc::new(Cell::new(None));
+    let published = Rc::clone(&address);
+    let main = async move {
+        let any_port = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
+        let mut listener =
+            TcpListener::bind(any_port).map_err(|error| format!("bind failed: {error}"))?;
+        published.set(Some(listener.local_addr()));
+        let (stream, _peer) = listener
+            .accept()
+            .await
+            .map_err(|error| format!("accept failed: {error}"))?;
+        let handler = spawn_named("handler", handle_connection(stream));
+        handler.await.map_err(|error| error.to_string())
+    };
+    let peer = Peer::new(
+        address,
+        vec![
+            (0, PeerAction::Connect),
+            (SEND_AT_MS, PeerAction::SendAndClose(MESSAGE)),
+        ],
+    );
+    Setup {
+        main: Box::pin(main),
+        script: Some(Box::new(peer)),
+    }
+}
+
+/// The article's handler: one read into a 1 KiB buffer.
+async fn handle_connection(mut stream: TcpStream) {
+    let mut buf = [0u8; BUFFER_BYTES];
+    let n = stream.read(&mut buf).await.expect("the read failed");
+    output(format!("Read {n} bytes"));
+}

@@ -1,0 +1,161 @@
+//! [`JoinHandle`]: a future for a spawned task's output.
+//!
+//! The task and its handle share one [`JoinSlot`]. When the task finishes, the
+//! executor stores its output (or the panic) in the slot and wakes the task
+//! that is awaiting the handle, if any: that is the `wake` with cause `join`.
+//!
+//! ```text
+//!   spawned task ──output──▶ JoinSlot ◀──poll── JoinHandle (awaited by main)
+//!                               │
+//!                               └── waiter: (main, main's waker) ──wake(join)──▶
+//! ```
+//!
+//! Dropping a handle detaches the task: it keeps running and its output is
+//! dropped when it finishes.
+
+use std::cell::RefCell;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
+
+use reactor_protocol::TaskId;
+
+use crate::runtime::context;
+
+/// Why awaiting a [`JoinHandle`] gave no output.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JoinError {
+    /// The task that failed.
+    pub task: TaskId,
+    /// The panic message.
+    pub message: String,
+}
+
+impl JoinError {
+    /// Whether the task panicked (the only way a task fails today).
+    pub fn is_panic(&self) -> bool {
+        true
+    }
+}
+
+impl fmt::Display for JoinError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "task {} panicked: {}", self.task, self.message)
+    }
+}
+
+impl std::error::Error for JoinError {}
+
+/// A task awaiting a join: its id (for the record) and its waker.
+pub(crate) type Waiter = (TaskId, Waker);
+
+/// The executor's type-erased view of a task's join slot.
+pub(crate) trait JoinNotify {
+    /// The task panicked: store the error for the handle.
+    fn fail(&self, error: JoinError);
+    /// Take the task waiting on the handle, to wake it.
+    fn take_waiter(&self) -> Option<Waiter>;
+}
+
+/// Output of one task, shared by the task and its handle.
+///
+/// Invariants: `result` is set exactly once, when the task finishes; `waiter`
+/// is only set while `result` is empty (a handle that finds a result returns
+/// it instead of waiting).
+pub(crate) struct JoinSlot<T> {
+    state: RefCell<JoinState<T>>,
+}
+
+struct JoinState<T> {
+    result: Option<Result<T, JoinError>>,
+    waiter: Option<Waiter>,
+}
+
+impl<T> JoinSlot<T> {
+    pub(crate) fn new() -> Self {
+        JoinSlot {
+            state: RefCell::new(JoinState {
+                result: None,
+                waiter: None,
+            }),
+        }
+    }
+
+    /// Store the task's output.
+    pub(crate) fn complete(&self, output: T) {
+        self.state.borrow_mut().result = Some(Ok(output));
+    }
+}
+
+impl<T> JoinNotify for JoinSlot<T> {
+    fn fail(&self, error: JoinError) {
+        self.state.borrow_mut().result = Some(Err(error));
+    }
+
+    fn take_waiter(&self) -> Option<Waiter> {
+        self.state.borrow_mut().waiter.take()
+    }
+}
+
+/// Awaits a spawned task's output. `Err` when the task panicked.
+pub struct JoinHandle<T> {
+    task: TaskId,
+    slot: Rc<JoinSlot<T>>,
+    /// The result was already handed out.
+    taken: bool,
+}
+
+impl<T> JoinHandle<T> {
+    pub(crate) fn new(task: TaskId, slot: Rc<JoinSlot<T>>) -> Self {
+        JoinHandle {
+            task,
+            slot,
+            taken: false,
+        }
+    }
+
+    /// The id of the task this handle belongs to.
+    pub fn id(&self) -> TaskId {
+        self.task
+    }
+
+    /// Whether the task has finished (with output or panic).
+    pub fn is_finished(&self) -> bool {
+        self.taken || self.slot.state.borrow().result.is_some()
+    }
+
+    /// Take the result if the task has finished, without waiting.
+    pub(crate) fn try_take(&mut self) -> Option<Result<T, JoinError>> {
+        let result = self.slot.state.borrow_mut().result.take();
+        self.taken |= result.is_some();
+        result
+    }
+}
+
+impl<T> Future for JoinHandle<T> {
+    type Output = Result<T, JoinError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        if let Some(result) = this.try_take() {
+            return Poll::Ready(result);
+        }
+        let waiter = context::current_task().map(|task| (task, cx.waker().clone()));
+        if let Some((task, waker)) = waiter {
+            this.slot.state.borrow_mut().waiter = Some((task, waker));
+            let target = this.task;
+            context::set_waiting_on(|| format!("join of task {target}"));
+        }
+        Poll::Pending
+    }
+}
+
+impl<T> fmt::Debug for JoinHandle<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JoinHandle")
+            .field("task", &self.task)
+            .finish()
+    }
+}

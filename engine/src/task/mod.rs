@@ -1,0 +1,258 @@
+//! The executor: tasks in a slab, a FIFO run queue, and wakers that refill it.
+//!
+//! ```text
+//!             spawn                    poll → Pending             waker fires
+//!   (new) ──────────────▶ Scheduled ───────────────▶ Idle ────────────────────┐
+//!                           ▲   │ poll                                        │
+//!                           │   ▼                                             │
+//!                           │  Running ──poll → Ready / panic──▶ Complete     │
+//!                           └──────────────── schedule ◀──────────────────────┘
+//! ```
+//!
+//! A task is a boxed future plus a little bookkeeping (`Task`). Its id is its
+//! key in the slab. The run queue holds ids, oldest first; the event loop pops
+//! one id per `poll` action. How a woken task gets back in the queue is in
+//! `waker`; how a finished task hands over its output is in `join`.
+
+mod harness;
+pub(crate) mod join;
+pub(crate) mod waker;
+mod yield_now;
+
+use std::collections::VecDeque;
+use std::fmt::Debug;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::task::Waker;
+
+use reactor_protocol::{Event, TaskId, TaskState, TaskView};
+use slab::Slab;
+
+pub(crate) use harness::poll_task;
+pub use join::{JoinError, JoinHandle};
+pub use yield_now::{YieldNow, yield_now};
+
+use crate::runtime::context;
+use crate::runtime::core::Core;
+use crate::trace::Recorder;
+use join::{JoinNotify, JoinSlot};
+use waker::{TaskWaker, WokenList};
+
+/// What a task's boxed future returns: the `Debug` text of its output, if worth showing.
+pub(crate) type TaskFuture = Pin<Box<dyn Future<Output = Option<String>>>>;
+
+/// One task.
+///
+/// Invariants of the state flags:
+/// - `state == Scheduled` exactly when the id is in the run queue, once.
+/// - `state == Running` only during its poll; `future` is then `None` (the
+///   harness holds it), so nothing else can poll it re-entrantly.
+/// - `state == Idle`: `future` is stored and the task waits for a waker.
+/// - `state == Complete`: `future` is `None` for good.
+/// - `notified` is only set while `Running`: a waker fired during the poll,
+///   so a `Pending` result puts the task straight back on the queue.
+pub(crate) struct Task {
+    name: String,
+    state: TaskState,
+    notified: bool,
+    future: Option<TaskFuture>,
+    join: Rc<dyn JoinNotify>,
+    waker: Waker,
+    waiting_on: Option<String>,
+}
+
+/// All tasks and the run queue.
+pub(crate) struct Executor {
+    tasks: Slab<Task>,
+    run_queue: VecDeque<TaskId>,
+    woken: WokenList,
+    /// Reused buffer for draining `woken`.
+    scratch: Vec<TaskId>,
+    /// Keep finished tasks (as tombstones) so the picture can show them and
+    /// ids are never reused. Off when recording is off.
+    keep_finished: bool,
+}
+
+impl Executor {
+    pub(crate) fn new(keep_finished: bool) -> Self {
+        Executor {
+            tasks: Slab::new(),
+            run_queue: VecDeque::new(),
+            woken: WokenList::default(),
+            scratch: Vec::new(),
+            keep_finished,
+        }
+    }
+
+    /// Create a task, queue it, and record `spawn` + `schedule`.
+    #[track_caller]
+    pub(crate) fn spawn(
+        &mut self,
+        name: &str,
+        future: TaskFuture,
+        join: Rc<dyn JoinNotify>,
+        recorder: &mut Recorder,
+    ) -> TaskId {
+        let entry = self.tasks.vacant_entry();
+        let id = entry.key() as TaskId;
+        let waker = Waker::from(Arc::new(TaskWaker {
+            task: id,
+            woken: self.woken.clone(),
+        }));
+        // Names only matter to the picture: no allocation when not recording.
+        let name = if recorder.enabled() {
+            name.to_string()
+        } else {
+            String::new()
+        };
+        entry.insert(Task {
+            name: name.clone(),
+            state: TaskState::Scheduled,
+            notified: false,
+            future: Some(future),
+            join,
+            waker,
+            waiting_on: None,
+        });
+        self.run_queue.push_back(id);
+        recorder.record(Event::Spawn { task: id, name });
+        recorder.record(Event::Schedule { task: id });
+        id
+    }
+
+    /// The next task to poll, if any.
+    pub(crate) fn pop_scheduled(&mut self) -> Option<TaskId> {
+        self.run_queue.pop_front()
+    }
+
+    /// Whether a task waits in the run queue.
+    pub(crate) fn has_scheduled(&self) -> bool {
+        !self.run_queue.is_empty()
+    }
+
+    /// Move every task whose waker fired from `Idle` to the run queue.
+    pub(crate) fn schedule_woken(&mut self, recorder: &mut Recorder) {
+        let mut woken = std::mem::take(&mut self.scratch);
+        self.woken.drain_into(&mut woken);
+        for &id in &woken {
+            self.schedule(id, recorder);
+        }
+        self.scratch = woken;
+    }
+
+    fn schedule(&mut self, id: TaskId, recorder: &mut Recorder) {
+        let Some(task) = self.tasks.get_mut(id as usize) else {
+            return;
+        };
+        match task.state {
+            TaskState::Idle => {
+                task.state = TaskState::Scheduled;
+                task.waiting_on = None;
+                self.run_queue.push_back(id);
+                recorder.record(Event::Schedule { task: id });
+            }
+            TaskState::Running => task.notified = true,
+            TaskState::Scheduled | TaskState::Complete => {}
+        }
+    }
+
+    /// Note what the task waits on (shown in the snapshot).
+    pub(crate) fn set_waiting_on(&mut self, id: TaskId, what: String) {
+        if let Some(task) = self.tasks.get_mut(id as usize) {
+            task.waiting_on = Some(what);
+        }
+    }
+
+    /// Take every live future out, marking the tasks complete: shutting down.
+    pub(crate) fn take_all_futures(&mut self) -> Vec<TaskFuture> {
+        self.run_queue.clear();
+        let mut futures = Vec::new();
+        for (_, task) in self.tasks.iter_mut() {
+            if let Some(future) = task.future.take() {
+                futures.push(future);
+            }
+            task.state = TaskState::Complete;
+            task.waiting_on = None;
+        }
+        futures
+    }
+
+    /// Tasks for the snapshot, by id.
+    pub(crate) fn views(&self) -> Vec<TaskView> {
+        self.tasks
+            .iter()
+            .map(|(id, task)| TaskView {
+                id: id as TaskId,
+                name: task.name.clone(),
+                state: task.state,
+                waiting_on: task.waiting_on.clone(),
+            })
+            .collect()
+    }
+
+    /// The run queue for the snapshot, front first.
+    pub(crate) fn queue_view(&self) -> Vec<TaskId> {
+        self.run_queue.iter().copied().collect()
+    }
+}
+
+/// Spawn a task named `task`; see [`spawn_named`].
+pub fn spawn<F>(future: F) -> JoinHandle<F::Output>
+where
+    F: Future + 'static,
+    F::Output: Debug + 'static,
+{
+    spawn_named("task", future)
+}
+
+/// Spawn `future` as a new task with a name for the picture.
+///
+/// The task goes to the back of the run queue; the returned [`JoinHandle`]
+/// resolves to its output (`Debug` is required to show it in the `complete`
+/// record).
+///
+/// # Panics
+/// Outside a runtime: call it from a task or from `block_on`.
+pub fn spawn_named<F>(name: &str, future: F) -> JoinHandle<F::Output>
+where
+    F: Future + 'static,
+    F::Output: Debug + 'static,
+{
+    context::with(|core| spawn_on(core, name, future, describe_debug::<F::Output>))
+}
+
+/// Shows an output in the `complete` record; `()` is not worth showing.
+fn describe_debug<T: Debug>(output: &T) -> Option<String> {
+    let text = format!("{output:?}");
+    (text != "()").then_some(text)
+}
+
+/// Spawn on a given core, describing the output with `describe`.
+#[track_caller]
+pub(crate) fn spawn_on<F>(
+    core: &Core,
+    name: &str,
+    future: F,
+    describe: fn(&F::Output) -> Option<String>,
+) -> JoinHandle<F::Output>
+where
+    F: Future + 'static,
+    F::Output: 'static,
+{
+    let slot = Rc::new(JoinSlot::new());
+    let task_slot = Rc::clone(&slot);
+    let wrapped = async move {
+        let output = future.await;
+        let text = context::recording().then(|| describe(&output)).flatten();
+        task_slot.complete(output);
+        text
+    };
+    let mut recorder = core.recorder.borrow_mut();
+    let id = core
+        .executor
+        .borrow_mut()
+        .spawn(name, Box::pin(wrapped), slot.clone(), &mut recorder);
+    JoinHandle::new(id, slot)
+}

@@ -1,0 +1,231 @@
+//! Timers: the [`Sleep`] future and its glue to the hierarchical [`wheel`].
+//!
+//! ```text
+//!   sleep(1 s).await
+//!     first poll ──insert(deadline, waker)──▶ wheel   (timer_insert: level, slot)
+//!     loop parks with timeout = earliest deadline − now
+//!     timer phase ──poll_at(now)──▶ Cascade…, Fire ──▶ wake(timer) ──▶ run queue
+//!     next poll: the entry is gone from the wheel ⇒ Ready
+//! ```
+//!
+//! A `Sleep` remembers its timer's key *and* a stamp: keys are slab keys and
+//! get reused, so "my key holds an entry with my stamp" is how a `Sleep`
+//! knows its own timer has not fired yet. Dropping an unfired `Sleep` removes
+//! its timer (a `timer_cancel` record), as Tokio does.
+
+pub mod wheel;
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, Waker};
+use std::time::Duration;
+
+use reactor_protocol::{Event, TaskId, WakeCause, WheelView};
+
+use crate::runtime::context;
+use crate::runtime::core::Core;
+use wheel::{Position, TimerKey, Wheel, WheelEvent};
+
+/// What the wheel holds for one timer.
+#[derive(Debug)]
+pub(crate) struct TimerEntry {
+    /// The task whose waker this is (for records and the picture).
+    task: TaskId,
+    waker: Waker,
+    /// Unique per timer; tells a reused key apart.
+    stamp: u64,
+}
+
+/// The wheel plus the stamps that make keys safe to reuse.
+#[derive(Debug)]
+pub(crate) struct Timers {
+    wheel: Wheel<TimerEntry>,
+    next_stamp: u64,
+}
+
+impl Timers {
+    pub(crate) fn new() -> Self {
+        Timers {
+            wheel: Wheel::new(),
+            next_stamp: 0,
+        }
+    }
+
+    fn insert(&mut self, deadline: u64, task: TaskId, waker: Waker) -> (TimerKey, u64, Position) {
+        let stamp = self.next_stamp;
+        self.next_stamp += 1;
+        let (key, position) = self
+            .wheel
+            .insert(deadline, TimerEntry { task, waker, stamp });
+        (key, stamp, position)
+    }
+
+    /// The entry under `key` if it is still the timer with `stamp`.
+    fn live(&mut self, key: TimerKey, stamp: u64) -> Option<&mut TimerEntry> {
+        self.wheel.get_mut(key).filter(|entry| entry.stamp == stamp)
+    }
+
+    /// The earliest deadline: what the park timeout is computed from.
+    pub(crate) fn earliest_deadline(&self) -> Option<u64> {
+        self.wheel.earliest_deadline()
+    }
+
+    /// Whether the wheel has work (a fire or a cascade) at or before `now`.
+    pub(crate) fn has_due(&self, now: u64) -> bool {
+        self.wheel
+            .next_expiration()
+            .is_some_and(|instant| instant <= now)
+    }
+
+    /// The wheel for the snapshot.
+    pub(crate) fn view(&self) -> WheelView {
+        self.wheel.view(|entry| entry.task)
+    }
+}
+
+/// The timer phase, one instant per call: cascade or fire what the wheel has
+/// at its next instant `<= now`. Returns `false` when nothing was due.
+pub(crate) fn fire_next_instant(core: &Core) -> bool {
+    let now = core.clock.borrow_mut().now();
+    let events = core.timers.borrow_mut().wheel.poll_at(now);
+    if events.is_empty() {
+        return false;
+    }
+    for event in events {
+        match event {
+            WheelEvent::Cascade { key, from, to } => {
+                core.recorder.borrow_mut().record(Event::TimerCascade {
+                    timer: key as u64,
+                    from_level: from.level,
+                    from_slot: from.slot,
+                    to_level: to.level,
+                    to_slot: to.slot,
+                });
+            }
+            WheelEvent::Fire {
+                key,
+                deadline,
+                value,
+            } => {
+                core.recorder.borrow_mut().record(Event::TimerFire {
+                    timer: key as u64,
+                    task: value.task,
+                    deadline_ms: deadline,
+                });
+                core.wake(value.task, WakeCause::Timer, &value.waker);
+            }
+        }
+    }
+    true
+}
+
+/// Wait until `duration` has passed on the runtime's clock.
+///
+/// The deadline is fixed now (rounded up to whole milliseconds, the wheel's
+/// resolution); the timer is filed on the first poll.
+///
+/// # Panics
+/// Outside a runtime: call it from a task or from `block_on`.
+pub fn sleep(duration: Duration) -> Sleep {
+    let millis = duration.as_nanos().div_ceil(1_000_000);
+    let millis = u64::try_from(millis).unwrap_or(u64::MAX);
+    let now = context::with(|core| core.clock.borrow_mut().now());
+    Sleep {
+        deadline_ms: now.saturating_add(millis),
+        state: SleepState::Unregistered,
+    }
+}
+
+/// The future returned by [`sleep`].
+#[derive(Debug)]
+#[must_use = "futures do nothing unless awaited"]
+pub struct Sleep {
+    deadline_ms: u64,
+    state: SleepState,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum SleepState {
+    /// Not polled yet: no timer exists.
+    Unregistered,
+    /// A timer with this key and stamp is (or was) in the wheel.
+    Registered { key: TimerKey, stamp: u64 },
+    /// The timer fired; the sleep is over.
+    Elapsed,
+}
+
+impl Sleep {
+    /// The deadline in runtime milliseconds.
+    pub fn deadline_ms(&self) -> u64 {
+        self.deadline_ms
+    }
+}
+
+impl Future for Sleep {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let deadline = self.deadline_ms;
+        match self.state {
+            SleepState::Elapsed => Poll::Ready(()),
+            SleepState::Unregistered => {
+                let state = context::with(|core| {
+                    let task = core.current_task.get().unwrap_or_default();
+                    let (key, stamp, position) =
+                        core.timers
+                            .borrow_mut()
+                            .insert(deadline, task, cx.waker().clone());
+                    core.recorder.borrow_mut().record(Event::TimerInsert {
+                        timer: key as u64,
+                        task,
+                        deadline_ms: deadline,
+                        level: position.level,
+                        slot: position.slot,
+                    });
+                    SleepState::Registered { key, stamp }
+                });
+                self.state = state;
+                context::set_waiting_on(|| format!("timer (deadline {deadline} ms)"));
+                Poll::Pending
+            }
+            SleepState::Registered { key, stamp } => {
+                let pending = context::with(|core| {
+                    let mut timers = core.timers.borrow_mut();
+                    let Some(entry) = timers.live(key, stamp) else {
+                        return false;
+                    };
+                    if !entry.waker.will_wake(cx.waker()) {
+                        entry.waker = cx.waker().clone();
+                    }
+                    true
+                });
+                if pending {
+                    context::set_waiting_on(|| format!("timer (deadline {deadline} ms)"));
+                    Poll::Pending
+                } else {
+                    self.state = SleepState::Elapsed;
+                    Poll::Ready(())
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Sleep {
+    fn drop(&mut self) {
+        let SleepState::Registered { key, stamp } = self.state else {
+            return;
+        };
+        context::try_with(|core| {
+            let removed = {
+                let mut timers = core.timers.borrow_mut();
+                timers.live(key, stamp).is_some() && timers.wheel.remove(key).is_some()
+            };
+            if removed {
+                core.recorder
+                    .borrow_mut()
+                    .record(Event::TimerCancel { timer: key as u64 });
+            }
+        });
+    }
+}

@@ -1,0 +1,54 @@
+//! The wheel as plain data for the browser: [`WheelView`].
+
+use reactor_protocol::{LevelView, SlotView, TimerView, WheelView};
+
+use super::{SLOTS_PER_LEVEL, Wheel, level::Level};
+
+impl<T> Wheel<T> {
+    /// Every level, its occupied slots and their timers, for the snapshot.
+    /// `task_of` names the task each timer's value belongs to. Timer ids are
+    /// the [`TimerKey`](super::TimerKey)s; timers inside a slot are listed in
+    /// fire order. `next_expiration_ms` is the
+    /// [earliest deadline](Self::earliest_deadline), as the protocol documents.
+    pub fn view(&self, task_of: impl Fn(&T) -> u64) -> WheelView {
+        WheelView {
+            elapsed_ms: self.elapsed,
+            next_expiration_ms: self.earliest_deadline(),
+            levels: self
+                .levels
+                .iter()
+                .map(|level| self.level_view(level, &task_of))
+                .collect(),
+        }
+    }
+
+    /// One level of [`view`](Self::view).
+    fn level_view(&self, level: &Level, task_of: &impl Fn(&T) -> u64) -> LevelView {
+        let slots = (0..SLOTS_PER_LEVEL as u32)
+            .filter(|slot| level.occupied() & (1 << slot) != 0)
+            .map(|slot| {
+                let mut keys = level.keys(slot).to_vec();
+                keys.sort_unstable_by_key(|&key| self.entries[key].order());
+                let timers = keys
+                    .into_iter()
+                    .map(|key| {
+                        let entry = &self.entries[key];
+                        TimerView {
+                            id: key as u64,
+                            task: task_of(&entry.value),
+                            deadline_ms: entry.deadline,
+                        }
+                    })
+                    .collect();
+                SlotView { slot, timers }
+            })
+            .collect();
+        LevelView {
+            level: level.number(),
+            slot_ms: level.slot_ms(),
+            current_slot: level.slot_of(self.elapsed),
+            occupied: level.occupied(),
+            slots,
+        }
+    }
+}

@@ -1,0 +1,158 @@
+//! The recorder: one [`Record`] per thing the runtime does.
+//!
+//! Every part of the engine reports its actions here, at the line where the
+//! action really happens. [`Recorder::record`] is `#[track_caller]`, so the
+//! record's `source` is that line (`engine/src/io/driver.rs:118`), not a line
+//! in this file. The browser shows the code next to the picture.
+//!
+//! ```text
+//!   driver.rs ─┐
+//!   task/*.rs ─┼─ record(Event) ──▶ Recorder ──▶ Vec<Record> ──▶ Engine::step()
+//!   time/*.rs ─┘     (seq, turn, time_ms, file:line added here)
+//! ```
+//!
+//! Recording can be switched off (for benchmarks): `record` then returns at
+//! once and nothing is kept. Call sites that would have to format text first
+//! check [`Recorder::enabled`].
+
+use std::panic::Location;
+
+use reactor_protocol::{Event, Record, Source};
+
+/// Collects records, stamping each with its position, turn, time and origin.
+#[derive(Debug)]
+pub(crate) struct Recorder {
+    enabled: bool,
+    /// Records not yet handed out by [`Recorder::take`].
+    buffer: Vec<Record>,
+    /// Records produced so far, including those handed out.
+    count: u64,
+    /// Stop accepting records once `count` reaches this; `None`: no limit.
+    limit: Option<u64>,
+    /// A record was refused because of the limit.
+    overflowed: bool,
+    /// The event-loop turn stamped on new records.
+    turn: u64,
+    /// The runtime time stamped on new records.
+    time_ms: u64,
+}
+
+impl Recorder {
+    /// A recorder; `enabled: false` keeps nothing.
+    pub(crate) fn new(enabled: bool, limit: Option<u64>) -> Self {
+        Recorder {
+            enabled,
+            buffer: Vec::new(),
+            count: 0,
+            limit,
+            overflowed: false,
+            turn: 0,
+            time_ms: 0,
+        }
+    }
+
+    /// Whether records are being kept.
+    pub(crate) fn enabled(&self) -> bool {
+        self.enabled
+    }
+
+    /// Record `event` as happening at the caller's source line. Returns
+    /// whether it was kept (not when recording is off or the limit is reached).
+    #[track_caller]
+    pub(crate) fn record(&mut self, event: Event) -> bool {
+        if !self.enabled {
+            return false;
+        }
+        if self.limit.is_some_and(|limit| self.count >= limit) {
+            self.overflowed = true;
+            return false;
+        }
+        self.push(event, Location::caller());
+        true
+    }
+
+    /// Record `event` even past the limit: the one `error` that reports it.
+    #[track_caller]
+    pub(crate) fn record_past_limit(&mut self, event: Event) {
+        if self.enabled {
+            self.push(event, Location::caller());
+        }
+    }
+
+    fn push(&mut self, event: Event, location: &Location<'_>) {
+        self.buffer.push(Record {
+            seq: self.count,
+            turn: self.turn,
+            worker: 0,
+            time_ms: self.time_ms,
+            event,
+            source: Source {
+                file: location.file().to_string(),
+                line: location.line(),
+            },
+        });
+        self.count += 1;
+    }
+
+    /// Hand out the records produced since the last call.
+    pub(crate) fn take(&mut self) -> Vec<Record> {
+        std::mem::take(&mut self.buffer)
+    }
+
+    /// Records produced so far.
+    pub(crate) fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// Whether a record was dropped because the limit was reached.
+    pub(crate) fn overflowed(&self) -> bool {
+        self.overflowed
+    }
+
+    /// Set the turn stamped on the following records.
+    pub(crate) fn set_turn(&mut self, turn: u64) {
+        self.turn = turn;
+    }
+
+    /// Set the time stamped on the following records.
+    pub(crate) fn set_time(&mut self, time_ms: u64) {
+        self.time_ms = time_ms;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_carry_seq_and_the_callers_line() {
+        let mut recorder = Recorder::new(true, None);
+        recorder.set_time(7);
+        recorder.record(Event::Park { timeout_ms: None });
+        let line = line!() - 1;
+        recorder.record(Event::Unpark { events: 0 });
+        let records = recorder.take();
+        assert_eq!(records.len(), 2);
+        assert_eq!(records[1].seq, 1);
+        assert_eq!(records[0].time_ms, 7);
+        assert_eq!(records[0].source.file, "engine/src/trace.rs");
+        assert_eq!(records[0].source.line, line);
+    }
+
+    #[test]
+    fn the_limit_refuses_records_and_remembers_it() {
+        let mut recorder = Recorder::new(true, Some(1));
+        recorder.record(Event::Park { timeout_ms: None });
+        recorder.record(Event::Park { timeout_ms: None });
+        assert!(recorder.overflowed());
+        assert_eq!(recorder.take().len(), 1);
+    }
+
+    #[test]
+    fn disabled_recorder_keeps_nothing() {
+        let mut recorder = Recorder::new(false, None);
+        recorder.record(Event::Park { timeout_ms: None });
+        assert_eq!(recorder.count(), 0);
+        assert!(recorder.take().is_empty());
+    }
+}

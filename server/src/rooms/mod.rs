@@ -1,0 +1,134 @@
+//! Classroom rooms: one presenter drives, a whole class follows.
+//!
+//! ```text
+//!  presenter ══ /rooms/K7QX2MPD/ws?key=… ══▶ session + engine thread (as /ws)
+//!                                               │ every frame, encoded once
+//!                                               ▼
+//!                                   Room { history, last view, followers }
+//!                                     │ try_send a shared clone (bounded queues)
+//!                 ┌───────────────────┼───────────────────┐
+//!                 ▼                   ▼                   ▼
+//!  student ◀══ follower task   student ◀══ follower   …  (up to max_followers)
+//! ```
+//!
+//! The presenter's client moves back and forth through its history without
+//! asking the server, so it reports each move with `{"cmd":"view","step":N}`;
+//! the room forwards that as `{"type":"view",...}`. Followers get the same
+//! `loaded`/`record`/`snapshot`/`done` frames the presenter gets, plus `room`
+//! frames (count, end) from the janitor. The contract is in `docs/protocol.md`
+//! ("Classroom rooms"); how this would span several servers, in
+//! `docs/scaling.md`.
+//!
+//! Refusals are close frames with a reason a browser can show:
+//!
+//! | close code | meaning                                                    |
+//! |------------|------------------------------------------------------------|
+//! | 4404       | no room has this code ([`CLOSE_UNKNOWN_ROOM`])             |
+//! | 4403       | wrong presenter key ([`CLOSE_WRONG_KEY`])                  |
+//! | 4410       | the room has ended ([`CLOSE_ENDED`])                       |
+//! | 4409       | another window took over as presenter ([`CLOSE_REPLACED`]) |
+//! | 4429       | too many failed joins from this address ([`CLOSE_RATE_LIMITED`]) |
+//! | 1013       | room full, history too long, or server full                |
+
+mod code;
+mod follower;
+mod http;
+mod limits;
+mod presenter;
+mod rate;
+mod registry;
+mod room;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::routing::{get, post};
+use reactor_protocol::frame;
+use tokio::sync::watch;
+
+use crate::session::Sessions;
+pub use limits::{
+    DEFAULT_FAILED_JOIN_WINDOW, DEFAULT_FAILED_JOINS, DEFAULT_FOLLOWER_QUEUE,
+    DEFAULT_FOLLOWER_WRITE_TIMEOUT, DEFAULT_HISTORY_BYTES, DEFAULT_MAX_FOLLOWERS,
+    DEFAULT_MAX_ROOMS, DEFAULT_ROOM_IDLE_TIMEOUT, RoomFlags, RoomLimits,
+};
+use rate::FailedJoins;
+use registry::Registry;
+
+/// Close code: no room has this code (4000 + HTTP 404).
+pub const CLOSE_UNKNOWN_ROOM: u16 = frame::CLOSE_ROOM_UNKNOWN;
+/// Close code: the presenter key is wrong (4000 + HTTP 403).
+pub const CLOSE_WRONG_KEY: u16 = frame::CLOSE_ROOM_WRONG_KEY;
+/// Close code: the room has ended (4000 + HTTP 410 "gone").
+pub const CLOSE_ENDED: u16 = frame::CLOSE_ROOM_ENDED;
+/// Close code: another socket became the presenter (4000 + HTTP 409 "conflict").
+pub const CLOSE_REPLACED: u16 = frame::CLOSE_ROOM_REPLACED;
+/// Close code: too many failed joins from this address (4000 + HTTP 429).
+pub const CLOSE_RATE_LIMITED: u16 = frame::CLOSE_ROOM_RATE_LIMITED;
+
+/// Most frames a follower task writes between two flushes, as sessions do.
+const FRAMES_PER_FLUSH: usize = 64;
+/// How often the janitor publishes changed follower counts and ends idle
+/// rooms: four times a second feels live and costs each follower at most four
+/// small frames a second while a class streams in.
+const JANITOR_TICK: Duration = Duration::from_millis(250);
+
+/// Everything the room routes share.
+#[derive(Clone)]
+pub(crate) struct Rooms {
+    registry: Arc<Registry>,
+    failed: Arc<FailedJoins>,
+    sessions: Sessions,
+    shutdown: watch::Receiver<bool>,
+}
+
+impl Rooms {
+    /// Rooms bounded by `limits`; presenters count as `sessions`; everything
+    /// closes when `shutdown` turns true.
+    pub(crate) fn new(
+        limits: RoomLimits,
+        sessions: Sessions,
+        shutdown: watch::Receiver<bool>,
+    ) -> Rooms {
+        let failed = FailedJoins::new(limits.failed_joins, limits.failed_join_window);
+        Rooms {
+            registry: Arc::new(Registry::new(limits)),
+            failed: Arc::new(failed),
+            sessions,
+            shutdown,
+        }
+    }
+
+    /// `POST /api/rooms` and `GET /rooms/{code}/ws`.
+    pub(crate) fn router(&self) -> Router {
+        Router::new()
+            .route("/api/rooms", post(http::create))
+            .route("/rooms/{code}/ws", get(http::join))
+            .with_state(self.clone())
+    }
+
+    /// Rooms open now.
+    pub(crate) fn live(&self) -> usize {
+        self.registry.live()
+    }
+
+    /// Start the janitor (needs a Tokio runtime); it stops at shutdown.
+    pub(crate) fn spawn_janitor(&self) {
+        let registry = Arc::clone(&self.registry);
+        let mut shutdown = self.shutdown.clone();
+        let tick = JANITOR_TICK
+            .min(registry.limits().idle_timeout / 4)
+            .max(Duration::from_millis(10));
+        tokio::spawn(async move {
+            let mut interval = tokio::time::interval(tick);
+            interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tokio::select! {
+                    _ = shutdown.wait_for(|stop| *stop) => return,
+                    _ = interval.tick() => registry.tick(Instant::now()),
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,195 @@
+//! The thread that owns one session's engine.
+//!
+//! ```text
+//!   socket task (async)                         engine thread (blocking)
+//!   ───────────────────                         ────────────────────────
+//!   text frame ─parse─▶ Request ══requests══▶  blocking_recv
+//!                                               Engine::step / turn / run
+//!   socket.send ◀── JSON text ◀═══frames═══    blocking_send, one per frame
+//! ```
+//!
+//! Both channels are bounded. The engine thread may block (in epoll, or on a
+//! full `frames` channel when the client reads slowly); the socket task never
+//! waits on it. When the socket task ends it drops its channel ends: the
+//! thread's next `blocking_recv` or `blocking_send` fails, the thread returns,
+//! and dropping the engine closes every socket the scenario opened.
+//!
+//! Each command is answered in order with its `record` frames, a `snapshot`,
+//! and `done` once the scenario has completed. A panic inside the engine is
+//! caught and reported as an `error` frame; the session survives it.
+
+use std::any::Any;
+use std::io;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::thread;
+
+use reactor_engine::{Engine, EngineOptions};
+use reactor_protocol::{Command, Record, ServerFrame, Snapshot};
+use tokio::sync::{OwnedSemaphorePermit, mpsc};
+
+use super::request::Request;
+
+/// What a client must do before stepping.
+const NOTHING_LOADED: &str =
+    "no scenario is loaded: send {\"cmd\":\"load\",\"scenario\":\"tcp_read\"} first";
+
+/// Everything the thread is handed when it starts.
+pub(crate) struct EngineThread {
+    /// Used to name the thread, `session-<id>`, as seen in `top -H` and in logs.
+    pub(crate) session: u64,
+    /// Passed to every engine the session loads.
+    pub(crate) max_records: u64,
+    /// Commands from the socket task.
+    pub(crate) requests: mpsc::Receiver<Request>,
+    /// Serialised [`ServerFrame`]s back to the socket task.
+    pub(crate) frames: mpsc::Sender<String>,
+    /// The session's place under the session cap, given back when the thread ends.
+    pub(crate) permit: OwnedSemaphorePermit,
+}
+
+impl EngineThread {
+    /// Start the thread. Fails only if the OS refuses a new thread.
+    pub(crate) fn spawn(self) -> io::Result<()> {
+        let EngineThread {
+            session,
+            max_records,
+            mut requests,
+            frames,
+            permit,
+        } = self;
+        thread::Builder::new()
+            .name(format!("session-{session}"))
+            .spawn(move || {
+                let _permit = permit;
+                let options = EngineOptions {
+                    max_records,
+                    ..EngineOptions::default()
+                };
+                let mut driver = Driver {
+                    loaded: None,
+                    options,
+                    frames,
+                };
+                while let Some(request) = requests.blocking_recv() {
+                    if driver.answer(request).is_err() {
+                        break;
+                    }
+                }
+                tracing::debug!(session, "engine thread ends");
+            })?;
+        Ok(())
+    }
+}
+
+/// The socket task has gone; there is nobody left to answer.
+struct Disconnected;
+
+/// The engine a session has loaded, and which scenario it runs (for `reset`).
+struct Loaded {
+    scenario: String,
+    engine: Engine,
+}
+
+/// Carries out requests against the loaded engine.
+struct Driver {
+    loaded: Option<Loaded>,
+    options: EngineOptions,
+    frames: mpsc::Sender<String>,
+}
+
+impl Driver {
+    fn answer(&mut self, request: Request) -> Result<(), Disconnected> {
+        match request {
+            Request::Invalid(message) => self.send(&ServerFrame::Error { message }),
+            Request::Command(Command::Load { scenario }) => self.load(scenario),
+            Request::Command(Command::Reset) => match &self.loaded {
+                Some(loaded) => self.load(loaded.scenario.clone()),
+                None => self.error(NOTHING_LOADED.to_owned()),
+            },
+            Request::Command(Command::Step) => self.advance(Engine::step),
+            Request::Command(Command::Turn) => self.advance(Engine::turn),
+            Request::Command(Command::Run) => self.advance(Engine::run),
+        }
+    }
+
+    /// Build a fresh engine; only once it exists does it replace the old one,
+    /// so a failed `load` leaves the session where it was.
+    fn load(&mut self, scenario: String) -> Result<(), Disconnected> {
+        let options = self.options.clone();
+        let engine = match catch_unwind(AssertUnwindSafe(|| Engine::load(&scenario, options))) {
+            Ok(Ok(engine)) => engine,
+            Ok(Err(error)) => return self.error(format!("{error}: {}", known_scenarios())),
+            Err(panic) => return self.error(format!("the engine failed: {}", describe(&*panic))),
+        };
+        let state = engine.snapshot();
+        self.loaded = Some(Loaded {
+            scenario: scenario.clone(),
+            engine,
+        });
+        self.send(&ServerFrame::Loaded { scenario })?;
+        self.send(&ServerFrame::Snapshot { state })
+    }
+
+    /// Run one of the engine's advancing methods and stream what it recorded.
+    fn advance(&mut self, how: fn(&mut Engine) -> Vec<Record>) -> Result<(), Disconnected> {
+        let Some(loaded) = &mut self.loaded else {
+            return self.error(NOTHING_LOADED.to_owned());
+        };
+        let outcome = catch_unwind(AssertUnwindSafe(|| advance(&mut loaded.engine, how)));
+        let (records, state, done) = match outcome {
+            Ok(outcome) => outcome,
+            Err(panic) => {
+                self.loaded = None;
+                return self.error(format!(
+                    "the engine failed ({}) and was dropped: load a scenario to start again",
+                    describe(&*panic)
+                ));
+            }
+        };
+        for record in records {
+            self.send(&ServerFrame::Record { record })?;
+        }
+        self.send(&ServerFrame::Snapshot { state })?;
+        if done {
+            self.send(&ServerFrame::Done)?;
+        }
+        Ok(())
+    }
+
+    fn error(&self, message: String) -> Result<(), Disconnected> {
+        self.send(&ServerFrame::Error { message })
+    }
+
+    fn send(&self, frame: &ServerFrame) -> Result<(), Disconnected> {
+        let text = serde_json::to_string(frame).unwrap_or_else(|error| {
+            format!(r#"{{"type":"error","message":"cannot encode a frame: {error}"}}"#)
+        });
+        self.frames.blocking_send(text).map_err(|_| Disconnected)
+    }
+}
+
+/// The records one advance produced, the state after it, and whether the scenario is over.
+fn advance(
+    engine: &mut Engine,
+    how: fn(&mut Engine) -> Vec<Record>,
+) -> (Vec<Record>, Snapshot, bool) {
+    let records = how(engine);
+    (records, engine.snapshot(), engine.is_done())
+}
+
+fn known_scenarios() -> String {
+    let ids: Vec<&str> = reactor_engine::scenarios()
+        .iter()
+        .map(|info| info.id)
+        .collect();
+    format!("the scenarios are {}", ids.join(", "))
+}
+
+/// The message of a caught panic, when it has one.
+fn describe(panic: &(dyn Any + Send)) -> &str {
+    panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("a panic without a message")
+}

@@ -1,0 +1,166 @@
+//! Lessons in a real headless Chromium: walk `tcp-read` and `spawn-lifecycle`
+//! stage by stage, go back, and open a stage from a deep link.
+//!
+//! The expected record of each stage comes from the server's own check of the
+//! lesson against the engine's full trace ([`reactor_lab::Lessons`]); the
+//! browser decides what to show from the records it received over its
+//! session. The two must agree: stage `k` shows exactly when the record the
+//! server bound it to is the current record.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, ensure};
+use fantoccini::Locator;
+use reactor_e2e::{Page, TestServer, eventually, with_browser};
+use reactor_lab::Lessons;
+use reactor_protocol::lesson::Lesson;
+
+fn lesson(id: &str) -> Result<Lesson> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../lessons");
+    let lessons = Lessons::load(&dir).map_err(anyhow::Error::msg)?;
+    lessons
+        .get(id)
+        .cloned()
+        .with_context(|| format!("no lesson `{id}`"))
+}
+
+/// The record a stage is bound to, by `seq`.
+fn record_of(lesson: &Lesson, stage: usize) -> Result<u64> {
+    lesson.stages[stage]
+        .seq
+        .context("the server bound every stage")
+}
+
+async fn attribute(page: &Page, css: &str, name: &str) -> Result<Option<String>> {
+    Ok(page.wait_for(css).await?.attr(name).await?)
+}
+
+/// Wait until the panel shows stage `stage` (0-based) of `lesson`, and check
+/// that the current record is the one that stage is bound to, of the right kind.
+async fn expect_stage(page: &Page, lesson: &Lesson, stage: usize) -> Result<()> {
+    let number = stage + 1;
+    let count = lesson.stages.len();
+    page.wait_for(&format!(
+        "#lesson[data-lesson='{}'][data-stage='{number}']",
+        lesson.id
+    ))
+    .await?;
+    page.wait_for_text("#lesson-progress", &format!("stage {number} of {count}"))
+        .await?;
+    page.wait_for_text("#lesson-stage-title", &lesson.stages[stage].title)
+        .await?;
+    let seq = record_of(lesson, stage)?;
+    let kind = lesson.stages[stage].matcher.kind.name();
+    // The player has arrived: the current record is the stage's record.
+    let css = format!("#explanation[data-seq='{seq}'][data-kind='{kind}']");
+    page.wait_for(&css)
+        .await
+        .with_context(|| format!("stage {number}: current record {seq} ({kind})"))?;
+    let step = attribute(page, "#position", "data-step").await?;
+    ensure!(
+        step == Some((seq + 1).to_string()),
+        "stage {number}: at step {step:?}, want {}",
+        seq + 1
+    );
+    let bound = attribute(page, "#lesson", "data-stage-record").await?;
+    ensure!(
+        bound == Some(seq.to_string()),
+        "stage {number}: the browser bound record {bound:?}, the server {seq}"
+    );
+    Ok(())
+}
+
+async fn click(page: &Page, css: &str) -> Result<()> {
+    page.wait_for(css)
+        .await?
+        .click()
+        .await
+        .with_context(|| format!("clicking {css}"))?;
+    Ok(())
+}
+
+/// From the home page's list into the lesson, then every stage with Next stage,
+/// then back one with Previous stage.
+async fn walk(page: &Page, id: &str) -> Result<()> {
+    let lesson = lesson(id)?;
+    page.open("/").await?;
+    click(
+        page,
+        &format!("#lessons [data-lesson='{id}'] a.lesson-link"),
+    )
+    .await?;
+    for stage in 0..lesson.stages.len() {
+        if stage > 0 {
+            click(page, "#lesson-next").await?;
+        }
+        expect_stage(page, &lesson, stage).await?;
+        if stage == 1 {
+            page.screenshot(&format!("lesson-{id}-stage-2")).await?;
+        }
+    }
+    let last = lesson.stages.len() - 1;
+    let next_disabled = attribute(page, "#lesson-next", "disabled").await?;
+    ensure!(
+        next_disabled.is_some(),
+        "Next stage is disabled on the last stage"
+    );
+    page.screenshot(&format!("lesson-{id}-last")).await?;
+    let url = page.client.current_url().await?;
+    ensure!(
+        url.as_str()
+            .ends_with(&format!("/lesson/{id}?stage={}", last + 1)),
+        "the address follows: {url}"
+    );
+    click(page, "#lesson-prev").await?;
+    expect_stage(page, &lesson, last - 1).await
+}
+
+#[tokio::test]
+async fn tcp_read_and_spawn_lifecycle_walk_stage_by_stage_and_back() -> Result<()> {
+    let server = TestServer::start().await?;
+    with_browser(&server, async |page| {
+        page.wait_for("body").await?;
+        walk(page, "tcp-read").await?;
+        walk(page, "spawn-lifecycle").await
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_deep_link_opens_the_lesson_at_that_stage() -> Result<()> {
+    let server = TestServer::start().await?;
+    let lesson = lesson("tcp-read")?;
+    with_browser(&server, async |page| {
+        page.open("/lesson/tcp-read?stage=4").await?;
+        expect_stage(page, &lesson, 3).await?;
+        // Presenter mode makes the narration large and keeps it beside the diagram.
+        let normal = font_size(page).await?;
+        page.client
+            .find(Locator::Css("body"))
+            .await?
+            .send_keys("f")
+            .await?;
+        page.wait_for("#app[data-presenter='true']").await?;
+        let large = eventually("the narration to grow", || async {
+            let size = font_size(page).await?;
+            Ok((size > normal * 1.3).then_some(size))
+        })
+        .await?;
+        page.screenshot("lesson-tcp-read-stage-4-presenter").await?;
+        ensure!(
+            large > normal,
+            "presenter narration {large}px vs {normal}px"
+        );
+        Ok(())
+    })
+    .await
+}
+
+async fn font_size(page: &Page) -> Result<f64> {
+    let value = page
+        .eval(
+            "return parseFloat(getComputedStyle(document.querySelector('#lesson-text')).fontSize)",
+        )
+        .await?;
+    value.as_f64().context("a font size")
+}

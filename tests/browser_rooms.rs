@@ -1,0 +1,154 @@
+//! Classroom rooms in two real headless Chromium sessions (issue 7): a
+//! presenter steps, a follower's page shows the same step and narration, the
+//! follower explores on its own and then follows again.
+
+use anyhow::{Result, ensure};
+use fantoccini::Locator;
+use reactor_e2e::{Page, TestServer, eventually, with_browser};
+
+/// The step shown, the records held and the narration of a page.
+const PROBE: &str = r#"
+const pos = document.querySelector('#position');
+const ex = document.querySelector('#explanation');
+const bar = document.querySelector('#room-bar');
+return {
+  step: pos ? +pos.dataset.step : null,
+  recorded: pos ? +pos.dataset.recorded : null,
+  busy: pos ? pos.dataset.busy === 'true' : null,
+  narration: ex ? ex.innerText : null,
+  role: bar ? bar.dataset.role : null,
+  connected: document.querySelector('#connection')?.dataset.state === 'connected',
+  followers: +(document.querySelector('#room-followers')?.dataset.count ?? -1),
+  ended: document.querySelector('#room-ended')?.innerText ?? null,
+};
+"#;
+
+async fn probe(page: &Page) -> Result<serde_json::Value> {
+    page.eval(PROBE).await
+}
+
+/// Wait until `page`'s probe satisfies `check`; return the probe.
+async fn until(
+    page: &Page,
+    what: &str,
+    check: impl Fn(&serde_json::Value) -> bool,
+) -> Result<serde_json::Value> {
+    eventually(what, || async {
+        let state = probe(page).await?;
+        Ok(check(&state).then_some(state))
+    })
+    .await
+}
+
+async fn click(page: &Page, css: &str) -> Result<()> {
+    page.wait_for(css).await?;
+    page.client.find(Locator::Css(css)).await?.click().await?;
+    Ok(())
+}
+
+/// Step the presenter once and wait until it rests on the next step.
+async fn step(page: &Page) -> Result<u64> {
+    let before = probe(page).await?["step"].as_u64().unwrap_or(0);
+    click(page, "#step-btn").await?;
+    let after = until(page, "the presenter to step", |s| {
+        s["step"].as_u64().is_some_and(|n| n > before) && s["busy"] == false
+    })
+    .await?;
+    Ok(after["step"].as_u64().unwrap_or(0))
+}
+
+#[tokio::test]
+async fn a_follower_sees_the_presenters_step_explores_and_follows_again() -> Result<()> {
+    let server = TestServer::start().await?;
+    with_browser(&server, async |presenter| {
+        presenter.open("/scenario/tcp_read").await?;
+        presenter
+            .wait_for("#connection[data-state='connected']")
+            .await?;
+        click(presenter, "#present-btn").await?;
+        let code = presenter
+            .wait_for("#room-code[data-code]")
+            .await?
+            .attr("data-code")
+            .await?;
+        let code = code.unwrap_or_default();
+        ensure!(code.len() == 8, "a room code: {code:?}");
+        let link = presenter
+            .wait_for_text("#room-link", &format!("/join/{code}"))
+            .await?;
+        for _ in 0..4 {
+            step(presenter).await?;
+        }
+
+        with_browser(&server, async |follower| {
+            follower.open(&format!("/join/{code}")).await?;
+            until(follower, "the follower bar", |s| s["role"] == "follower").await?;
+            until(presenter, "one student counted", |s| s["followers"] == 1).await?;
+            let shown = probe(presenter).await?;
+            let seen = until(follower, "the presenter's step", |s| {
+                s["step"] == shown["step"]
+            })
+            .await?;
+            ensure!(
+                seen["narration"] == shown["narration"],
+                "same narration: {seen} vs {shown}"
+            );
+            follower.screenshot("rooms-follower").await?;
+            presenter.screenshot("rooms-presenter").await?;
+
+            // Every later move of the presenter, stepping or going back, is followed.
+            let at = step(presenter).await?;
+            until(follower, "the next step", |s| s["step"] == at).await?;
+            click(presenter, "#back-btn").await?;
+            until(follower, "the step back", |s| s["step"] == at - 1).await?;
+            let shown = probe(presenter).await?;
+            let seen = probe(follower).await?;
+            ensure!(
+                seen["narration"] == shown["narration"],
+                "same narration after back"
+            );
+
+            // Explore on my own: a private session from here, own controls.
+            click(follower, "#explore-btn").await?;
+            until(follower, "a private session", |s| {
+                s["role"] == "explorer" && s["connected"] == true
+            })
+            .await?;
+            click(follower, "#step-btn").await?;
+            click(follower, "#step-btn").await?;
+            until(follower, "its own steps", |s| {
+                s["step"] == at + 1 && s["busy"] == false
+            })
+            .await?;
+            ensure!(
+                probe(presenter).await?["step"] == at - 1,
+                "the presenter did not move"
+            );
+
+            // Follow again: back to the presenter's position.
+            click(follower, "#follow-btn").await?;
+            until(follower, "the presenter's step again", |s| {
+                s["role"] == "follower" && s["step"] == at - 1
+            })
+            .await?;
+
+            // The presenter ends the room; the follower is told.
+            click(presenter, "#room-end").await?;
+            let ended = until(follower, "the room-ended notice", |s| {
+                s["ended"].is_string()
+            })
+            .await?;
+            ensure!(
+                ended["ended"]
+                    .as_str()
+                    .is_some_and(|t| t.contains("has ended")),
+                "{ended}"
+            );
+            Ok(())
+        })
+        .await?;
+        ensure!(link.contains(&code), "{link}");
+        Ok(())
+    })
+    .await
+}

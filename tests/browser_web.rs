@@ -1,0 +1,474 @@
+//! The web app in real headless Chromium against the real server (issue 5).
+//!
+//! Every test reads the page through one JavaScript probe
+//! ([`web_support::probe`]) that collects the ids and data-attributes the app
+//! exposes for tests, and waits for conditions with [`eventually`], never for
+//! a fixed time.
+
+mod web_support;
+
+use anyhow::{Context, Result, bail, ensure};
+use reactor_e2e::{TestServer, eventually, with_browser};
+use web_support::{
+    MAX_RECORDS, at_end, click_step, get_json, key, open, panels_html, press, probe, settled_at,
+    step_of,
+};
+
+#[tokio::test]
+async fn tcp_read_stepped_to_the_end_shows_the_whole_story() -> Result<()> {
+    let server = TestServer::start().await?;
+    with_browser(&server, async |page| {
+        open(page, "/scenario/tcp_read").await?;
+        let (mut saw_os_event, mut woken, mut queued, mut polled_after_wake) =
+            (false, None, false, false);
+        let mut state = probe(page).await?;
+        while !at_end(&state) {
+            ensure!(step_of(&state) < MAX_RECORDS as u64, "tcp_read never ended");
+            state = click_step(page).await?;
+            let task = state["task"].as_u64();
+            match state["kind"].as_str() {
+                Some("os_event") => {
+                    ensure!(
+                        state["active"] == serde_json::json!(["reactor"]),
+                        "reactor not lit on os_event: {state}"
+                    );
+                    ensure!(
+                        state["arrows"] == serde_json::json!(["os-reactor"]),
+                        "events arrow not lit: {state}"
+                    );
+                    let readable = state["readable"].as_array().context("readable")?;
+                    ensure!(
+                        !readable.is_empty(),
+                        "no registration readable on os_event: {state}"
+                    );
+                    if !saw_os_event {
+                        page.screenshot("web-tcp_read-os_event").await?;
+                    }
+                    saw_os_event = true;
+                }
+                Some("wake") => (woken, queued) = (task, false),
+                Some("schedule") if woken.is_some() && task == woken => {
+                    let in_queue = state["runQueue"].as_array().context("run queue")?;
+                    ensure!(
+                        in_queue.contains(&task.into()),
+                        "woken task {task:?} not in the run queue: {state}"
+                    );
+                    queued = true;
+                }
+                Some("poll") if woken.is_some() && task == woken => {
+                    ensure!(
+                        queued,
+                        "the woken task was polled before the run queue showed it"
+                    );
+                    polled_after_wake = true;
+                    woken = None;
+                }
+                _ => {}
+            }
+        }
+        ensure!(saw_os_event, "tcp_read has no os_event step");
+        ensure!(polled_after_wake, "no poll followed a wake");
+        let console = state["console"].as_str().unwrap_or_default();
+        let read = console
+            .lines()
+            .find(|l| l.starts_with("Read ") && l.ends_with(" bytes"));
+        let bytes = read.and_then(|l| {
+            l.trim_start_matches("Read ")
+                .trim_end_matches(" bytes")
+                .parse::<u64>()
+                .ok()
+        });
+        ensure!(
+            bytes.is_some_and(|n| n > 0),
+            "console does not show `Read N bytes`: {console:?}"
+        );
+        let url = format!("/scenario/tcp_read?step={}", step_of(&state));
+        eventually("the address bar to follow the step", || async {
+            Ok((probe(page).await?["url"] == url.as_str()).then_some(()))
+        })
+        .await?;
+        page.screenshot("web-tcp_read-final").await?;
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test]
+async fn back_restores_the_previous_step_exactly_without_the_server() -> Result<()> {
+    let server = TestServer::start().await?;
+    with_browser(&server, async |page| {
+        open(page, "/scenario/tcp_read").await?;
+        for _ in 0..10 {
+            click_step(page).await?;
+        }
+        let before = panels_html(page).await?;
+        let state = click_step(page).await?;
+        ensure!(
+            panels_html(page).await? != before,
+            "step 11 looks like step 10: {state}"
+        );
+        page.wait_for("#back-btn").await?.click().await?;
+        settled_at(page, 10).await?;
+        ensure!(
+            panels_html(page).await? == before,
+            "back did not restore step 10 exactly"
+        );
+        // Forward again over recorded history, then back to the start.
+        click_step(page).await?;
+        page.wait_for("#restart-btn").await?.click().await?;
+        let start = settled_at(page, 0).await?;
+        ensure!(
+            start["kind"].is_null() && start["recorded"].as_u64() >= Some(11),
+            "restart lost history: {start}"
+        );
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_deep_link_opens_at_its_step() -> Result<()> {
+    let server = TestServer::start().await?;
+    with_browser(&server, async |page| {
+        open(page, "/scenario/tcp_read").await?;
+        for _ in 0..12 {
+            click_step(page).await?;
+        }
+        let stepped = panels_html(page).await?;
+        open(page, "/scenario/tcp_read?step=12").await?;
+        let state = settled_at(page, 12).await?;
+        ensure!(
+            state["url"] == "/scenario/tcp_read?step=12",
+            "deep link URL changed: {state}"
+        );
+        ensure!(
+            panels_html(page).await? == stepped,
+            "the deep link shows another state than stepping 12 times"
+        );
+        // The source pane shows the current record's engine line.
+        let source = page.wait_for("#source[data-file][data-line]").await?;
+        let line = source.attr("data-line").await?.context("data-line")?;
+        page.wait_for(&format!("#source .src-line.here[data-line='{line}']"))
+            .await?;
+        // Clicking a row of the event log jumps there.
+        page.wait_for(".log-row[data-seq='3']")
+            .await?
+            .click()
+            .await?;
+        let state = settled_at(page, 4).await?;
+        ensure!(state["kind"].is_string(), "{state}");
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test]
+async fn keyboard_shortcuts_drive_the_player() -> Result<()> {
+    let server = TestServer::start().await?;
+    with_browser(&server, async |page| {
+        open(page, "/scenario/tcp_read").await?;
+        press(page, key::RIGHT).await?;
+        settled_at(page, 1).await?;
+        press(page, " ").await?;
+        settled_at(page, 2).await?;
+        press(page, key::LEFT).await?;
+        settled_at(page, 1).await?;
+        press(
+            page,
+            &format!("{}{}{}", key::SHIFT, key::RIGHT, key::RELEASE),
+        )
+        .await?;
+        let turn_end = eventually("next turn to move past step 1", || async {
+            let state = probe(page).await?;
+            Ok((step_of(&state) > 1 && state["busy"] == false).then_some(state))
+        })
+        .await?;
+        press(page, key::HOME).await?;
+        settled_at(page, 0).await?;
+        press(page, "p").await?;
+        page.wait_for("#play-btn[aria-pressed='true']").await?;
+        press(page, "p").await?;
+        page.wait_for("#play-btn[aria-pressed='false']").await?;
+        press(page, "f").await?;
+        page.wait_for("#app[data-presenter='true']").await?;
+        press(page, "f").await?;
+        page.wait_for("#app[data-presenter='false']").await?;
+        press(page, "?").await?;
+        page.wait_for("#shortcuts").await?;
+        press(page, key::ESCAPE).await?;
+        eventually("the shortcut list to close", || async {
+            Ok(page
+                .eval("return document.querySelector('#shortcuts') === null")
+                .await?
+                .as_bool()
+                .filter(|gone| *gone))
+        })
+        .await?;
+        ensure!(step_of(&turn_end) > 1, "{turn_end}");
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test]
+async fn presenter_mode_enlarges_and_hides_secondary_panels() -> Result<()> {
+    let server = TestServer::start().await?;
+    with_browser(&server, async |page| {
+        open(page, "/scenario/spawn_lifecycle?step=6").await?;
+        settled_at(page, 6).await?;
+        let log = page.wait_for("#log").await?;
+        ensure!(
+            log.is_displayed().await?,
+            "the log is hidden outside presenter mode"
+        );
+        page.wait_for("#presenter").await?.click().await?;
+        page.wait_for("#app[data-presenter='true']").await?;
+        ensure!(
+            !page.wait_for("#log").await?.is_displayed().await?,
+            "presenter mode still shows the log"
+        );
+        page.screenshot("web-presenter").await?;
+        page.wait_for("#presenter").await?.click().await?;
+        page.wait_for("#app[data-presenter='false']").await?;
+        ensure!(
+            page.wait_for("#log").await?.is_displayed().await?,
+            "the log did not come back"
+        );
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test]
+async fn spawn_lifecycle_files_the_timer_where_the_record_says_and_parks_1000() -> Result<()> {
+    let server = TestServer::start().await?;
+    let trace = get_json(&server, "/api/trace/spawn_lifecycle").await?;
+    let records = trace["records"].as_array().context("records")?;
+    let insert = records
+        .iter()
+        .position(|r| r["kind"] == "timer_insert")
+        .context("no timer_insert")?;
+    let (level, slot) = (&records[insert]["level"], &records[insert]["slot"]);
+    ensure!(
+        records[insert]["deadline_ms"] == 1000,
+        "the sleep is not 1000 ms: {}",
+        records[insert]
+    );
+    let park = records
+        .iter()
+        .position(|r| r["kind"] == "park")
+        .context("no park")?;
+    let fire = records
+        .iter()
+        .position(|r| r["kind"] == "timer_fire")
+        .context("no timer_fire")?;
+    with_browser(&server, async |page| {
+        open(
+            page,
+            &format!("/scenario/spawn_lifecycle?step={}", insert + 1),
+        )
+        .await?;
+        let state = settled_at(page, insert as u64 + 1).await?;
+        ensure!(state["kind"] == "timer_insert", "{state}");
+        let cell =
+            format!("#wheel [data-level='{level}'][data-slot='{slot}'][data-occupied='true']");
+        page.wait_for(&cell).await?;
+        ensure!(
+            state["occupied"].as_array().map(Vec::len) == Some(1),
+            "one timer, one lit slot: {state}"
+        );
+        open(
+            page,
+            &format!("/scenario/spawn_lifecycle?step={}", park + 1),
+        )
+        .await?;
+        let state = settled_at(page, park as u64 + 1).await?;
+        ensure!(
+            state["parked"] == true && state["timeout"] == "1000",
+            "park timeout is not 1000: {state}"
+        );
+        ensure!(
+            state["active"] == serde_json::json!(["os"]),
+            "park lights the OS: {state}"
+        );
+        open(
+            page,
+            &format!("/scenario/spawn_lifecycle?step={}", fire + 1),
+        )
+        .await?;
+        let state = settled_at(page, fire as u64 + 1).await?;
+        ensure!(
+            state["occupied"].as_array().is_some_and(Vec::is_empty),
+            "wheel not empty after the fire: {state}"
+        );
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test]
+async fn every_scenario_runs_to_the_end_with_a_screenshot() -> Result<()> {
+    let server = TestServer::start().await?;
+    let scenarios = get_json(&server, "/api/scenarios").await?;
+    let ids: Vec<String> = scenarios
+        .as_array()
+        .context("scenario list")?
+        .iter()
+        .filter_map(|s| s["id"].as_str().map(str::to_string))
+        .collect();
+    ensure!(ids.len() >= 3, "expected at least 3 scenarios: {ids:?}");
+    with_browser(&server, async |page| {
+        for id in &ids {
+            open(page, &format!("/scenario/{id}?step={MAX_RECORDS}")).await?;
+            let state = eventually(&format!("{id} to run to its end"), || async {
+                let state = probe(page).await?;
+                Ok((at_end(&state) && state["busy"] == false).then_some(state))
+            })
+            .await?;
+            if state["kind"] == "error" {
+                bail!("{id} ended in an error: {state}");
+            }
+            page.screenshot(&format!("web-{id}-final")).await?;
+        }
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_lost_server_shows_a_banner_and_the_learner_returns_to_the_same_step() -> Result<()> {
+    // `with_browser` borrows `harness` for the whole test; the page itself
+    // talks to `victim`, which the test stops and starts again on its port.
+    let harness = TestServer::start().await?;
+    let victim = TestServer::start().await?;
+    let addr = victim.addr();
+    with_browser(&harness, async move |page| {
+        page.client
+            .goto(&format!("{}/scenario/tcp_read?step=5", victim.http_url()))
+            .await?;
+        page.wait_for("#connection[data-state='connected']").await?;
+        settled_at(page, 5).await?;
+        let before = panels_html(page).await?;
+        victim.shutdown().await?;
+        page.wait_for("#offline-banner").await?;
+        page.wait_for("#connection[data-state='disconnected']")
+            .await?;
+        let _restarted = TestServer::start_with(|config| config.addr = addr).await?;
+        page.wait_for("#connection[data-state='connected']").await?;
+        settled_at(page, 5).await?;
+        ensure!(
+            panels_html(page).await? == before,
+            "step 5 changed across the reconnect"
+        );
+        let state = click_step(page).await?;
+        ensure!(
+            state["kind"].is_string(),
+            "cannot step after reconnecting: {state}"
+        );
+        Ok(())
+    })
+    .await
+}
+
+/// Budgets from issue 5, checked here at four times their size so a busy CI
+/// machine does not fail them; the measured values go to docs/benchmarks.md.
+const FIRST_PAINT_LIMIT_MS: f64 = 4.0 * 300.0;
+/// See [`FIRST_PAINT_LIMIT_MS`]: the budget is 50 ms.
+const LONG_TASK_LIMIT_MS: f64 = 4.0 * 50.0;
+/// Key presses sent at once, as a key held down would send them.
+const HELD_KEY_PRESSES: usize = 40;
+
+#[tokio::test]
+async fn first_paint_is_quick_and_a_held_key_keeps_up_without_long_tasks() -> Result<()> {
+    let server = TestServer::start().await?;
+    with_browser(&server, async |page| {
+        // The first visit fills the cache; the second is the one measured.
+        open(page, "/scenario/timers").await?;
+        open(page, "/scenario/timers").await?;
+        // The entry appears once the browser has painted the app's first frame.
+        let paint = eventually("a first-contentful-paint entry", || async {
+            let paint = page
+                .eval(
+                    "const e = performance.getEntriesByName('first-contentful-paint')[0];
+                     return e ? e.startTime : null;",
+                )
+                .await?;
+            Ok(paint.as_f64())
+        })
+        .await?;
+        page.eval(
+            "window.__longest = 0;
+             new PerformanceObserver((list) => {
+               for (const e of list.getEntries()) window.__longest = Math.max(window.__longest, e.duration);
+             }).observe({ type: 'longtask' });
+             return true;",
+        )
+        .await?;
+        press(page, &key::RIGHT.repeat(HELD_KEY_PRESSES)).await?;
+        let state = settled_at(page, HELD_KEY_PRESSES as u64).await?;
+        let longest = page.eval("return window.__longest;").await?.as_f64().unwrap_or(0.0);
+        eprintln!("web budgets: first contentful paint {paint:.0} ms (cached wasm), longest task while stepping {longest:.0} ms");
+        ensure!(paint <= FIRST_PAINT_LIMIT_MS, "first paint took {paint} ms");
+        ensure!(longest <= LONG_TASK_LIMIT_MS, "a {longest} ms task while stepping");
+        ensure!(state["kind"].is_string(), "{state}");
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_server_error_frame_is_shown_not_swallowed() -> Result<()> {
+    let server = TestServer::start().await?;
+    with_browser(&server, async |page| {
+        open(page, "/scenario/no_such_scenario").await?;
+        let text = page
+            .wait_for_text("#error-banner", "no_such_scenario")
+            .await?;
+        ensure!(text.contains("no_such_scenario"), "{text}");
+        page.wait_for("#error-dismiss").await?.click().await?;
+        eventually("the banner to go", || async {
+            Ok(page
+                .eval("return document.querySelector('#error-banner') === null")
+                .await?
+                .as_bool()
+                .filter(|gone| *gone))
+        })
+        .await?;
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test]
+async fn the_picker_switches_scenarios_cleanly() -> Result<()> {
+    let server = TestServer::start().await?;
+    with_browser(&server, async |page| {
+        open(page, "/scenario/tcp_read?step=5").await?;
+        settled_at(page, 5).await?;
+        // Ask for more, then switch while that answer may still be on its way.
+        page.wait_for("#step-btn").await?.click().await?;
+        page.wait_for("#scenario-picker")
+            .await?
+            .select_by_value("spawn_lifecycle")
+            .await?;
+        settled_at(page, 0).await?;
+        let state = click_step(page).await?;
+        ensure!(
+            state["kind"] == "spawn",
+            "the new scenario starts with a spawn: {state}"
+        );
+        eventually("the address bar to name the new scenario", || async {
+            Ok((probe(page).await?["url"] == "/scenario/spawn_lifecycle?step=1").then_some(()))
+        })
+        .await?;
+        let banner = page
+            .eval("return document.querySelector('#error-banner') !== null")
+            .await?;
+        ensure!(
+            banner == false,
+            "switching scenarios raised an error banner"
+        );
+        Ok(())
+    })
+    .await
+}

@@ -1,0 +1,148 @@
+//! Every lesson in `lessons/` fits the engine's real traces, and a broken
+//! lesson is refused with a message naming its file and stage.
+//!
+//! This is the check the server runs at start-up; here it runs in CI, so a
+//! change to the engine that breaks a lesson's story fails the build.
+
+use std::path::{Path, PathBuf};
+
+use reactor_lab::Lessons;
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// The lesson files of a folder: every `*.toml` but the glossary.
+fn lesson_files(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("the lessons folder")
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| name.ends_with(".toml") && name != "glossary.toml")
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn every_lesson_file_validates_against_its_scenarios_real_trace() {
+    let dir = workspace().join("lessons");
+    let lessons = Lessons::load(&dir).unwrap_or_else(|error| panic!("{error}"));
+    let mut served: Vec<String> = lessons
+        .index()
+        .iter()
+        .map(|l| format!("{}.toml", l.id))
+        .collect();
+    served.sort();
+    assert_eq!(
+        served,
+        lesson_files(&dir),
+        "every file is a lesson, none skipped"
+    );
+    for summary in lessons.index() {
+        let lesson = lessons
+            .get(&summary.id)
+            .expect("listed lessons can be fetched");
+        let seqs: Vec<u64> = lesson
+            .stages
+            .iter()
+            .map(|s| s.seq.expect("bound"))
+            .collect();
+        // `-- --nocapture` shows where each stage landed: handy when writing a lesson.
+        for (stage, seq) in lesson.stages.iter().zip(&seqs) {
+            eprintln!(
+                "{} · record {seq:>3} · {} · {}",
+                lesson.id, stage.matcher, stage.title
+            );
+        }
+        assert!(
+            seqs.windows(2).all(|w| w[0] < w[1]),
+            "{}: stages in trace order {seqs:?}",
+            lesson.id
+        );
+        assert!(
+            lesson.stages.iter().all(|s| !s.html.trim().is_empty()),
+            "{}: every stage has text",
+            lesson.id
+        );
+    }
+}
+
+#[test]
+fn the_issue_lessons_exist_with_six_article_steps_where_the_article_has_six() {
+    let lessons =
+        Lessons::load(&workspace().join("lessons")).unwrap_or_else(|error| panic!("{error}"));
+    let ids: Vec<&str> = lessons.index().iter().map(|l| l.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "reactor-pattern",
+            "tcp-read",
+            "spawn-lifecycle",
+            "timer-wheel",
+            "readiness"
+        ]
+    );
+    for (id, scenario) in [
+        ("tcp-read", "tcp_read"),
+        ("spawn-lifecycle", "spawn_lifecycle"),
+    ] {
+        let lesson = lessons.get(id).expect(id);
+        assert_eq!(lesson.scenario, scenario);
+        assert_eq!(
+            lesson.stages.len(),
+            6,
+            "{id} follows the article's six steps"
+        );
+    }
+    let glossary: Vec<&str> = lessons
+        .index()
+        .iter()
+        .flat_map(|l| {
+            lessons
+                .get(&l.id)
+                .into_iter()
+                .flat_map(|l| l.glossary.iter().map(|t| t.id.as_str()))
+        })
+        .collect();
+    for term in [
+        "future",
+        "task",
+        "waker",
+        "token",
+        "readiness",
+        "park",
+        "run-queue",
+        "timer-wheel",
+        "turn",
+    ] {
+        assert!(
+            glossary.contains(&term),
+            "some lesson links the glossary term `{term}`"
+        );
+    }
+}
+
+#[test]
+fn a_broken_lesson_is_refused_naming_file_stage_and_matcher() {
+    let dir = workspace().join("tests/fixtures/broken-lesson");
+    let error = match Lessons::load(&dir) {
+        Ok(_) => panic!("the broken fixture loaded"),
+        Err(error) => error,
+    };
+    assert!(
+        error.contains("out-of-order.toml"),
+        "names the file: {error}"
+    );
+    assert!(
+        error.contains(r#"stage 3 of 3 "The timer is filed""#),
+        "names the stage: {error}"
+    );
+    assert!(
+        error.contains(r#"{ kind = "timer_insert" }"#),
+        "shows the matcher: {error}"
+    );
+    assert!(
+        error.contains("earlier"),
+        "says the record came earlier: {error}"
+    );
+}

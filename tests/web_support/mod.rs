@@ -1,0 +1,118 @@
+//! Helpers for `browser_web.rs`: one JavaScript probe that reads the ids and
+//! data-attributes the app exposes for tests, and waits built on
+//! [`reactor_e2e::eventually`] (never a fixed sleep).
+
+use anyhow::{Context, Result, ensure};
+use reactor_e2e::{Page, TestServer, eventually};
+use serde_json::Value;
+
+/// Most records any built-in scenario produces; a loop past this is a hang.
+pub const MAX_RECORDS: usize = 2_000;
+
+/// What the page shows right now.
+pub const PROBE: &str = r#"
+const q = (s) => document.querySelector(s);
+const all = (s) => [...document.querySelectorAll(s)];
+const pos = q('#position');
+if (!pos) return null;
+const ex = q('#explanation');
+return {
+  step: +pos.dataset.step, recorded: +pos.dataset.recorded,
+  done: pos.dataset.done === 'true', busy: pos.dataset.busy === 'true',
+  kind: ex.dataset.kind ?? null, task: ex.dataset.task === undefined ? null : +ex.dataset.task,
+  explanation: ex.innerText,
+  active: all('[data-part][data-active]').map((e) => e.dataset.part),
+  arrows: all('[data-arrow][data-active]').map((e) => e.dataset.arrow),
+  readable: all('#registrations tr[data-readable="true"]').map((e) => +e.dataset.token),
+  runQueue: all('#run-queue li').map((e) => +e.dataset.task),
+  console: q('#console').innerText,
+  parked: q('#park').dataset.parked === 'true', timeout: q('#park').dataset.timeout ?? null,
+  occupied: all('#wheel [data-occupied="true"]').map((e) => [+e.dataset.level, +e.dataset.slot]),
+  url: location.pathname + location.search,
+  presenter: q('#app').dataset.presenter === 'true',
+};
+"#;
+
+/// The page state, once the scenario view is up.
+pub async fn probe(page: &Page) -> Result<Value> {
+    eventually("the scenario view", || async {
+        let state = page.eval(PROBE).await?;
+        Ok((!state.is_null()).then_some(state))
+    })
+    .await
+}
+
+pub fn step_of(state: &Value) -> u64 {
+    state["step"].as_u64().unwrap_or(0)
+}
+
+/// Wait until the player rests (no server trip pending) at `step`.
+pub async fn settled_at(page: &Page, step: u64) -> Result<Value> {
+    eventually(&format!("the player to rest at step {step}"), || async {
+        let state = probe(page).await?;
+        Ok((step_of(&state) == step && state["busy"] == false).then_some(state))
+    })
+    .await
+}
+
+/// Click `#step-btn` and wait for the next step.
+pub async fn click_step(page: &Page) -> Result<Value> {
+    let before = step_of(&probe(page).await?);
+    page.wait_for("#step-btn").await?.click().await?;
+    settled_at(page, before + 1).await
+}
+
+/// Open a scenario and wait for the socket.
+pub async fn open(page: &Page, path: &str) -> Result<()> {
+    page.open(path).await?;
+    page.wait_for("#connection[data-state='connected']").await?;
+    Ok(())
+}
+
+pub fn at_end(state: &Value) -> bool {
+    state["done"] == true && state["step"] == state["recorded"]
+}
+
+/// The panels a learner sees, as HTML, to compare two visits of one step.
+pub async fn panels_html(page: &Page) -> Result<String> {
+    let html = page
+        .eval(
+            "return ['#diagram','#explanation','#tasks','#run-queue','#registrations','#clock','#park','#wheel','#console','#position']
+               .map((s) => document.querySelector(s).outerHTML).join('\\n');",
+        )
+        .await?;
+    html.as_str().map(str::to_string).context("panels HTML")
+}
+
+/// WebDriver key codes (https://w3c.github.io/webdriver/#keyboard-actions).
+pub mod key {
+    pub const RIGHT: &str = "\u{e014}";
+    pub const LEFT: &str = "\u{e012}";
+    pub const SHIFT: &str = "\u{e008}";
+    pub const HOME: &str = "\u{e011}";
+    pub const ESCAPE: &str = "\u{e00c}";
+    pub const RELEASE: &str = "\u{e000}";
+}
+
+pub async fn press(page: &Page, keys: &str) -> Result<()> {
+    page.wait_for("body").await?.send_keys(keys).await?;
+    Ok(())
+}
+
+/// `GET path` from the test server as JSON, over a plain HTTP/1.0 request.
+pub async fn get_json(server: &TestServer, path: &str) -> Result<Value> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(server.addr()).await?;
+    stream
+        .write_all(format!("GET {path} HTTP/1.0\r\nHost: test\r\n\r\n").as_bytes())
+        .await?;
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await?;
+    let answer = String::from_utf8(answer)?;
+    let (head, body) = answer.split_once("\r\n\r\n").context("no HTTP body")?;
+    ensure!(
+        head.starts_with("HTTP/1.0 200") || head.starts_with("HTTP/1.1 200"),
+        "GET {path}: {head}"
+    );
+    Ok(serde_json::from_str(body)?)
+}

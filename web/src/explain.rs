@@ -1,0 +1,353 @@
+//! Words and places for a record: which part of the diagram acts, which arrow
+//! it uses, and one plain sentence saying what the record says happened.
+//!
+//! ```text
+//!   Futures/tasks ──register, waker──▶ Reactor ──park──▶ OS (epoll)
+//!        ▲   └────────syscall────────────────────────────▶   │
+//!        │ poll                       ▲    └────events◀──────┘
+//!   Executor (run queue) ◀────wake────┘
+//! ```
+//!
+//! Every sentence only restates fields of the record (and task names from the
+//! snapshot): nothing here guesses about the engine.
+
+use reactor_protocol::{Direction, Event, Outcome, Record, TaskId, TaskView, WakeCause};
+
+/// The four parts of the diagram.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Part {
+    /// The futures, each wrapped in a task.
+    Futures,
+    /// I/O registrations and the timer wheel.
+    Reactor,
+    /// The kernel's readiness queue (epoll).
+    Os,
+    /// The run queue and the loop that polls.
+    Executor,
+}
+
+impl Part {
+    /// All parts, in drawing order.
+    pub const ALL: [Part; 4] = [Part::Futures, Part::Reactor, Part::Os, Part::Executor];
+
+    /// The `data-part` value.
+    pub fn id(self) -> &'static str {
+        match self {
+            Part::Futures => "futures",
+            Part::Reactor => "reactor",
+            Part::Os => "os",
+            Part::Executor => "executor",
+        }
+    }
+}
+
+/// The arrows between the parts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Arrow {
+    /// A task registers interest or stores its waker.
+    FuturesToReactor,
+    /// A task makes a non-blocking system call.
+    FuturesToOs,
+    /// The driver blocks in the OS.
+    ReactorToOs,
+    /// The OS reports readiness.
+    OsToReactor,
+    /// A waker puts a task back on the run queue.
+    ReactorToExecutor,
+    /// The executor polls a future.
+    ExecutorToFutures,
+    /// Work inside the timer wheel.
+    InsideWheel,
+}
+
+impl Arrow {
+    /// All arrows, in drawing order.
+    pub const ALL: [Arrow; 7] = [
+        Arrow::FuturesToReactor,
+        Arrow::FuturesToOs,
+        Arrow::ReactorToOs,
+        Arrow::OsToReactor,
+        Arrow::ReactorToExecutor,
+        Arrow::ExecutorToFutures,
+        Arrow::InsideWheel,
+    ];
+
+    /// The `data-arrow` value.
+    pub fn id(self) -> &'static str {
+        match self {
+            Arrow::FuturesToReactor => "futures-reactor",
+            Arrow::FuturesToOs => "futures-os",
+            Arrow::ReactorToOs => "reactor-os",
+            Arrow::OsToReactor => "os-reactor",
+            Arrow::ReactorToExecutor => "reactor-executor",
+            Arrow::ExecutorToFutures => "executor-futures",
+            Arrow::InsideWheel => "wheel",
+        }
+    }
+}
+
+/// The part that acts in `event`, and the arrow it uses.
+pub fn acting(event: &Event) -> (Part, Option<Arrow>) {
+    match event {
+        Event::Register { .. } | Event::WakerStored { .. } | Event::ReadinessCleared { .. } => {
+            (Part::Reactor, Some(Arrow::FuturesToReactor))
+        }
+        Event::Deregister { .. } => (Part::Reactor, Some(Arrow::FuturesToReactor)),
+        Event::Syscall { .. } => (Part::Os, Some(Arrow::FuturesToOs)),
+        Event::Park { .. } => (Part::Os, Some(Arrow::ReactorToOs)),
+        Event::OsEvent { .. } | Event::Unpark { .. } => (Part::Reactor, Some(Arrow::OsToReactor)),
+        Event::Wake { .. } | Event::Schedule { .. } => {
+            (Part::Executor, Some(Arrow::ReactorToExecutor))
+        }
+        Event::Poll { .. } => (Part::Futures, Some(Arrow::ExecutorToFutures)),
+        Event::TimerInsert { .. }
+        | Event::TimerCascade { .. }
+        | Event::TimerFire { .. }
+        | Event::TimerCancel { .. }
+        | Event::ClockAdvance { .. } => (Part::Reactor, Some(Arrow::InsideWheel)),
+        Event::Spawn { .. } => (Part::Executor, None),
+        Event::Pending { .. }
+        | Event::Ready { .. }
+        | Event::Complete { .. }
+        | Event::Output { .. } => (Part::Futures, None),
+        Event::Error { .. } => (Part::Futures, None),
+    }
+}
+
+/// `handler (#1)`, or `task #1` when the name is unknown.
+pub fn task_label(task: TaskId, tasks: &[TaskView]) -> String {
+    match tasks.iter().find(|t| t.id == task) {
+        Some(view) => format!("{} (#{task})", view.name),
+        None => format!("task #{task}"),
+    }
+}
+
+fn direction(direction: Direction) -> &'static str {
+    match direction {
+        Direction::Read => "read",
+        Direction::Write => "write",
+    }
+}
+
+fn interest(readable: bool, writable: bool) -> &'static str {
+    match (readable, writable) {
+        (true, true) => "readable and writable",
+        (true, false) => "readable",
+        (false, true) => "writable",
+        (false, false) => "nothing",
+    }
+}
+
+fn outcome(outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::Ok { bytes: Some(bytes) } => format!("Ok, {bytes} bytes"),
+        Outcome::Ok { bytes: None } => "Ok".into(),
+        Outcome::WouldBlock => "WouldBlock (not ready yet)".into(),
+        Outcome::Failed { error } => format!("an error: {error}"),
+    }
+}
+
+fn cause(cause: WakeCause) -> &'static str {
+    match cause {
+        WakeCause::Io => "an I/O readiness event",
+        WakeCause::Timer => "its timer firing",
+        WakeCause::Join => "the task it was awaiting finishing",
+        WakeCause::Other => "a direct wake (such as yield_now)",
+    }
+}
+
+/// One sentence, for the `aria-live` explanation of the current step.
+pub fn explain(record: &Record, tasks: &[TaskView]) -> String {
+    let task = |id: TaskId| task_label(id, tasks);
+    match &record.event {
+        Event::Spawn { task: id, name } => {
+            format!("spawn creates task {name} (#{id}) and hands it to the executor.")
+        }
+        Event::Schedule { task: id } => {
+            format!("Task {} is pushed onto the back of the run queue, ready to be polled.", task(*id))
+        }
+        Event::Poll { task: id } => {
+            format!("The executor takes task {} off the run queue and polls its future.", task(*id))
+        }
+        Event::Pending { task: id } => format!(
+            "The future of task {} returned Pending: it sleeps until its waker is woken.",
+            task(*id)
+        ),
+        Event::Ready { task: id } => format!("The future of task {} returned Ready: its work is finished.", task(*id)),
+        Event::Complete { task: id, output } => match output {
+            Some(output) => format!("Task {} is complete; its JoinHandle receives {output}.", task(*id)),
+            None => format!("Task {} is complete.", task(*id)),
+        },
+        Event::Register { token, resource, readable, writable } => format!(
+            "{resource} is registered with epoll under token {token}, interested in {}.",
+            interest(*readable, *writable)
+        ),
+        Event::Deregister { token } => {
+            format!("Token {token} is deregistered: the OS will report nothing more for it.")
+        }
+        Event::Syscall { task: id, op, token, outcome: result } => {
+            let who = id.map_or_else(|| "Code outside any task".to_string(), |id| format!("Task {}", task(id)));
+            let on = token.map(|t| format!(" on token {t}")).unwrap_or_default();
+            format!("{who} calls {op}(){on} without blocking; the kernel answers {}.", outcome(result))
+        }
+        Event::WakerStored { token, task: id, direction: d } => format!(
+            "The waker of task {} is stored in the {} slot of token {token}, to be woken on readiness.",
+            task(*id),
+            direction(*d)
+        ),
+        Event::ReadinessCleared { token, direction: d, tick } => format!(
+            "The cached {} readiness of token {token} is cleared (tick {tick}) because the call hit WouldBlock.",
+            direction(*d)
+        ),
+        Event::TimerInsert { timer, task: id, deadline_ms, level, slot } => format!(
+            "Timer {timer} for task {} is filed in the wheel at level {level}, slot {slot}, to fire at {deadline_ms} ms.",
+            task(*id)
+        ),
+        Event::TimerCascade { timer, from_level, from_slot, to_level, to_slot } => format!(
+            "Timer {timer} cascades from level {from_level} slot {from_slot} down to level {to_level} slot {to_slot} as its deadline nears."
+        ),
+        Event::TimerFire { timer, task: id, deadline_ms } => format!(
+            "Timer {timer} reached its deadline of {deadline_ms} ms; its waker for task {} is about to be woken.",
+            task(*id)
+        ),
+        Event::TimerCancel { timer } => {
+            format!("Timer {timer} is removed from the wheel before firing: its Sleep was dropped.")
+        }
+        Event::Park { timeout_ms: Some(ms) } => {
+            format!("The run queue is empty, so the driver blocks in the OS for at most {ms} ms.")
+        }
+        Event::Park { timeout_ms: None } => {
+            "The run queue is empty and no timer is due, so the driver blocks in the OS until an I/O event arrives."
+                .into()
+        }
+        Event::ClockAdvance { from_ms, to_ms } => {
+            format!("While the driver is parked, the virtual clock jumps from {from_ms} ms to {to_ms} ms, the next deadline.")
+        }
+        Event::OsEvent { token, readable, writable } => format!(
+            "The OS reports token {token} {}; the reactor records that readiness in the registration.",
+            interest(*readable, *writable)
+        ),
+        Event::Unpark { events } => {
+            let plural = if *events == 1 { "" } else { "s" };
+            format!("The driver returns from the OS wait with {events} event{plural}.")
+        }
+        Event::Wake { task: id, cause: why } => {
+            format!("The waker of task {} is woken by {}.", task(*id), cause(*why))
+        }
+        Event::Output { task: id, text } => format!("Task {} prints \"{text}\".", task(*id)),
+        Event::Error { task: Some(id), message } => format!("Error in task {}: {message}", task(*id)),
+        Event::Error { task: None, message } => format!("Error: {message}"),
+    }
+}
+
+/// The task a record is about, if it names one.
+pub fn task_of(event: &Event) -> Option<TaskId> {
+    match event {
+        Event::Spawn { task, .. }
+        | Event::Schedule { task }
+        | Event::Poll { task }
+        | Event::Pending { task }
+        | Event::Ready { task }
+        | Event::Complete { task, .. }
+        | Event::WakerStored { task, .. }
+        | Event::TimerInsert { task, .. }
+        | Event::TimerFire { task, .. }
+        | Event::Wake { task, .. }
+        | Event::Output { task, .. } => Some(*task),
+        Event::Syscall { task, .. } | Event::Error { task, .. } => *task,
+        _ => None,
+    }
+}
+
+/// The record's `kind` as it appears in JSON.
+pub fn kind(event: &Event) -> &'static str {
+    match event {
+        Event::Spawn { .. } => "spawn",
+        Event::Schedule { .. } => "schedule",
+        Event::Poll { .. } => "poll",
+        Event::Pending { .. } => "pending",
+        Event::Ready { .. } => "ready",
+        Event::Complete { .. } => "complete",
+        Event::Register { .. } => "register",
+        Event::Deregister { .. } => "deregister",
+        Event::Syscall { .. } => "syscall",
+        Event::WakerStored { .. } => "waker_stored",
+        Event::ReadinessCleared { .. } => "readiness_cleared",
+        Event::TimerInsert { .. } => "timer_insert",
+        Event::TimerCascade { .. } => "timer_cascade",
+        Event::TimerFire { .. } => "timer_fire",
+        Event::TimerCancel { .. } => "timer_cancel",
+        Event::Park { .. } => "park",
+        Event::ClockAdvance { .. } => "clock_advance",
+        Event::OsEvent { .. } => "os_event",
+        Event::Unpark { .. } => "unpark",
+        Event::Wake { .. } => "wake",
+        Event::Output { .. } => "output",
+        Event::Error { .. } => "error",
+    }
+}
+
+/// A short line for the event log, such as `os_event token 1 R`.
+pub fn summary(event: &Event) -> String {
+    let details = match event {
+        Event::Spawn { task, name } => format!("#{task} {name}"),
+        Event::Schedule { task }
+        | Event::Poll { task }
+        | Event::Pending { task }
+        | Event::Ready { task }
+        | Event::WakerStored { task, .. } => format!("#{task}"),
+        Event::Complete { task, output } => format!("#{task} {}", output.as_deref().unwrap_or("")),
+        Event::Register {
+            token, resource, ..
+        } => format!("token {token} {resource}"),
+        Event::Deregister { token } => format!("token {token}"),
+        Event::Syscall {
+            op,
+            outcome: result,
+            ..
+        } => format!("{op} → {}", outcome(result)),
+        Event::ReadinessCleared {
+            token,
+            direction: d,
+            ..
+        } => format!("token {token} {}", direction(*d)),
+        Event::TimerInsert {
+            timer,
+            level,
+            slot,
+            deadline_ms,
+            ..
+        } => {
+            format!("timer {timer} L{level}/{slot} @{deadline_ms}ms")
+        }
+        Event::TimerCascade {
+            timer,
+            from_level,
+            to_level,
+            ..
+        } => format!("timer {timer} L{from_level}→L{to_level}"),
+        Event::TimerFire { timer, .. } | Event::TimerCancel { timer } => format!("timer {timer}"),
+        Event::Park { timeout_ms } => {
+            timeout_ms.map_or("no timeout".into(), |ms| format!("timeout {ms} ms"))
+        }
+        Event::ClockAdvance { from_ms, to_ms } => format!("{from_ms} → {to_ms} ms"),
+        Event::OsEvent {
+            token,
+            readable,
+            writable,
+        } => format!(
+            "token {token} {}{}",
+            if *readable { "R" } else { "" },
+            if *writable { "W" } else { "" }
+        ),
+        Event::Unpark { events } => format!("{events} events"),
+        Event::Wake { task, cause: why } => format!("#{task} ({why:?})").to_lowercase(),
+        Event::Output { text, .. } => format!("\"{text}\""),
+        Event::Error { message, .. } => message.clone(),
+    };
+    format!("{} {details}", kind(event)).trim_end().to_string()
+}
+
+#[cfg(test)]
+#[path = "explain_tests.rs"]
+mod tests;

@@ -1,0 +1,244 @@
+//! Lessons in the browser: the list on the home page and the narration panel
+//! beside the diagram.
+//!
+//! ```text
+//!  /lesson/tcp-read?stage=4
+//!      │ open()
+//!      ▼
+//!  GET /api/lessons/tcp-read ──▶ LessonState.lesson ──▶ Player::load(scenario), goto(stage 4)
+//!                                        │
+//!  Player.history + position ──bind()──▶ active stage ──▶ LessonPanel: "stage 4 of 6", its text
+//! ```
+//!
+//! What is shown is decided by [`reactor_protocol::lesson::bind`] over the
+//! records this session actually received — the same code the server used to
+//! validate the lesson — so a stage's text appears exactly when its record
+//! does. The server's `seq` hint is only used to know how far to step when
+//! the record has not arrived yet.
+
+mod list;
+mod panel;
+mod style;
+
+pub use list::LessonList;
+pub use panel::LessonPanel;
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use reactor_protocol::Record;
+use reactor_protocol::lesson::{Lesson, LessonSummary, active_stage, bind};
+
+use crate::api::get_text;
+use crate::player::Player;
+use crate::route::Route;
+
+/// The lesson open in this tab, shared through context.
+///
+/// Invariants: `lesson`, when set, has the id in `id`; `wanted` is the
+/// 0-based stage a link asked for, kept until the lesson has arrived and the
+/// player has been sent there.
+#[derive(Clone, Copy)]
+pub struct LessonState {
+    /// The id of the lesson open (or loading), if any.
+    pub id: RwSignal<Option<String>>,
+    /// The lesson, once fetched.
+    pub lesson: RwSignal<Option<Arc<Lesson>>>,
+    /// A stage asked for before the lesson arrived (0-based).
+    wanted: RwSignal<Option<usize>>,
+    /// Why the lesson could not be fetched.
+    pub error: RwSignal<Option<String>>,
+}
+
+impl LessonState {
+    /// Create the state and put it in context. Call once, in the app root.
+    pub fn provide() -> LessonState {
+        let state = LessonState {
+            id: RwSignal::new(None),
+            lesson: RwSignal::new(None),
+            wanted: RwSignal::new(None),
+            error: RwSignal::new(None),
+        };
+        provide_context(state);
+        state
+    }
+
+    /// Open lesson `id` at `stage` (1-based, as in the URL).
+    pub fn open(self, player: Player, id: String, stage: usize) {
+        let stage = stage.saturating_sub(1);
+        if self.id.get_untracked().as_deref() == Some(id.as_str()) {
+            if let Some(lesson) = self.lesson.get_untracked() {
+                let position = player.position.get_untracked();
+                let bound = player
+                    .history
+                    .with_untracked(|h| bind_lesson(&lesson, h.records()));
+                if active_stage(&bound, position) != Some(stage) {
+                    go_to_stage(player, &lesson, stage);
+                }
+            } else {
+                self.wanted.set(Some(stage));
+            }
+            return;
+        }
+        self.id.set(Some(id.clone()));
+        self.lesson.set(None);
+        self.error.set(None);
+        self.wanted.set(Some(stage));
+        leptos::task::spawn_local(async move {
+            let fetched = fetch_lesson(&id).await;
+            if self.id.get_untracked().as_deref() != Some(id.as_str()) {
+                return; // another lesson was opened meanwhile
+            }
+            match fetched {
+                Ok(lesson) => {
+                    let lesson = Arc::new(lesson);
+                    if player.scenario.get_untracked().as_deref() != Some(lesson.scenario.as_str())
+                    {
+                        player.load(&lesson.scenario);
+                    }
+                    if let Some(stage) = self.wanted.get_untracked() {
+                        go_to_stage(
+                            player,
+                            &lesson,
+                            stage.min(lesson.stages.len().saturating_sub(1)),
+                        );
+                    }
+                    self.wanted.set(None);
+                    self.lesson.set(Some(lesson));
+                }
+                Err(error) => self.error.set(Some(error)),
+            }
+        });
+    }
+
+    /// Close the lesson (the player is left alone).
+    pub fn close(self) {
+        self.id.set(None);
+        self.lesson.set(None);
+        self.wanted.set(None);
+        self.error.set(None);
+    }
+
+    /// The stage shown now (0-based), from the records received so far.
+    pub fn active(self, player: Player, lesson: &Lesson) -> Option<usize> {
+        let position = player.position.get();
+        player
+            .history
+            .with(|h| active_stage(&bind_lesson(lesson, h.records()), position))
+    }
+
+    /// The URL route while a lesson is open: its id and the stage shown (or wanted).
+    pub fn route(self, player: Player) -> Option<Route> {
+        let id = self.id.get()?;
+        let lesson = self.lesson.get();
+        if lesson
+            .as_ref()
+            .is_some_and(|l| player.scenario.get().as_deref() != Some(l.scenario.as_str()))
+        {
+            return None; // another scenario was picked: the lesson is not on screen
+        }
+        let stage = match (lesson, self.wanted.get()) {
+            (_, Some(wanted)) => wanted,
+            (Some(lesson), None) => self.active(player, &lesson).unwrap_or(0),
+            (None, None) => 0,
+        };
+        Some(Route::Lesson {
+            id,
+            stage: stage + 1,
+        })
+    }
+}
+
+/// Send the player to where stage `stage` (0-based) shows: just after its
+/// record, found in the history if it has arrived, else from the server's hint.
+pub fn go_to_stage(player: Player, lesson: &Lesson, stage: usize) {
+    let bound = player
+        .history
+        .with_untracked(|h| bind_lesson(lesson, h.records()));
+    if let Some(position) = stage_target(lesson, &bound, stage) {
+        player.pause();
+        player.goto(position);
+    }
+}
+
+/// Each stage's record index among `records`, for the stages received so far.
+pub fn bind_lesson(lesson: &Lesson, records: &[Record]) -> Vec<usize> {
+    bind(lesson.stages.iter().map(|stage| &stage.matcher), records)
+}
+
+/// The position at which stage `stage` shows, if known: after its bound record,
+/// else after the record the server found for it.
+pub fn stage_target(lesson: &Lesson, bound: &[usize], stage: usize) -> Option<usize> {
+    match bound.get(stage) {
+        Some(index) => Some(index + 1),
+        None => lesson.stages.get(stage)?.seq.map(|seq| seq as usize + 1),
+    }
+}
+
+/// "stage 3 of 6", or the introduction before the first stage's record.
+pub fn progress_label(active: Option<usize>, stages: usize) -> String {
+    match active {
+        Some(stage) => format!("stage {} of {stages}", stage + 1),
+        None => format!("introduction · {stages} stages"),
+    }
+}
+
+/// `GET /api/lessons`.
+pub async fn fetch_lessons() -> Result<Vec<LessonSummary>, String> {
+    let text = get_text("/api/lessons").await?;
+    serde_json::from_str(&text).map_err(|e| format!("/api/lessons sent unexpected JSON: {e}"))
+}
+
+/// `GET /api/lessons/{id}`.
+async fn fetch_lesson(id: &str) -> Result<Lesson, String> {
+    let url = format!("/api/lessons/{id}");
+    let text = get_text(&url).await?;
+    serde_json::from_str(&text).map_err(|e| format!("{url} sent unexpected JSON: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reactor_protocol::lesson::{Kind, Matcher, Stage};
+
+    fn lesson(seqs: &[Option<u64>]) -> Lesson {
+        let stage = |seq: &Option<u64>| Stage {
+            title: "t".into(),
+            matcher: Matcher::kind(Kind::Poll),
+            point_at: vec![],
+            source: None,
+            html: String::new(),
+            seq: *seq,
+        };
+        Lesson {
+            id: "l".into(),
+            title: "L".into(),
+            summary: String::new(),
+            scenario: "s".into(),
+            stages: seqs.iter().map(stage).collect(),
+            glossary: vec![],
+        }
+    }
+
+    #[test]
+    fn a_stage_already_received_is_reached_from_the_history() {
+        let lesson = lesson(&[Some(2), Some(9)]);
+        assert_eq!(
+            stage_target(&lesson, &[2, 7], 1),
+            Some(8),
+            "the history wins over the hint"
+        );
+        assert_eq!(
+            stage_target(&lesson, &[2], 1),
+            Some(10),
+            "not received yet: the server's hint"
+        );
+        assert_eq!(stage_target(&lesson, &[2], 5), None);
+    }
+
+    #[test]
+    fn progress_reads_like_a_book() {
+        assert_eq!(progress_label(Some(2), 6), "stage 3 of 6");
+        assert_eq!(progress_label(None, 6), "introduction · 6 stages");
+    }
+}

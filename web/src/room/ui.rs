@@ -1,0 +1,155 @@
+//! The room's controls: a button to present, the bar that shows the room, and
+//! the join form on the home page.
+
+use leptos::prelude::*;
+
+use super::{Classroom, Role, display, join_path};
+
+/// "Present to a class", in the header; hidden once in a room.
+#[component]
+pub fn PresentButton() -> impl IntoView {
+    let classroom = expect_context::<Classroom>();
+    view! {
+        <Show when=move || classroom.role.get() == Role::Alone>
+            <button id="present-btn" title="Let a class follow this screen" on:click=move |_| classroom.present()>
+                "Present to a class"
+            </button>
+        </Show>
+    }
+}
+
+/// The room bar's look, kept beside it: big enough to read off a projector.
+const ROOM_CSS: &str = "
+.room-bar { display: flex; flex-wrap: wrap; align-items: center; gap: .6rem 1rem;
+  padding: .5rem 1rem; border-bottom: 1px solid color-mix(in srgb, currentColor 20%, transparent); }
+.room-bar[data-role='none'] { justify-content: flex-end; }
+.room-code { font: 700 2rem/1 ui-monospace, monospace; letter-spacing: .08em; }
+.room-link { font-size: 1.3rem; font-weight: 600; }
+.room-label { opacity: .75; }
+#room-followers { font-size: 1.1rem; margin-left: auto; }
+.join-form input { font: 600 1.1rem ui-monospace, monospace; width: 9em; text-transform: uppercase; }
+";
+
+/// The room bar under the header: what the room is and what can be done.
+#[component]
+pub fn RoomBar() -> impl IntoView {
+    let classroom = expect_context::<Classroom>();
+    view! {
+        <style id="room-style">{ROOM_CSS}</style>
+        {move || match classroom.role.get() {
+            Role::Alone if classroom.player.scenario.with(Option::is_some) => {
+                view! { <div class="room-bar" data-role="none"><PresentButton /></div> }.into_any()
+            }
+            Role::Alone => view! { <div class="room-bar" data-role="none"><JoinForm /></div> }.into_any(),
+            Role::Presenting { code, .. } => view! { <Presenting code=code /> }.into_any(),
+            Role::Following { code } => view! { <Following code=code /> }.into_any(),
+            Role::Exploring { code } => view! { <Exploring code=code /> }.into_any(),
+        }}
+        <Show when=move || classroom.ended.with(Option::is_some)>
+            <div id="room-ended" class="banner room-ended" role="status">
+                <span>{move || classroom.ended.get().unwrap_or_default()}</span>
+                " You can keep exploring on your own. "
+                <button on:click=move |_| classroom.ended.set(None)>"Dismiss"</button>
+            </div>
+        </Show>
+        <Show when=move || classroom.problem.with(Option::is_some)>
+            <div id="room-problem" class="banner error" role="alert">
+                <span>{move || classroom.problem.get().unwrap_or_default()}</span>
+                <button on:click=move |_| classroom.problem.set(None)>"Dismiss"</button>
+            </div>
+        </Show>
+    }
+}
+
+/// The presenter's bar: the code and link, big, and the class size.
+#[component]
+fn Presenting(code: String) -> impl IntoView {
+    let classroom = expect_context::<Classroom>();
+    let player = classroom.player;
+    let origin = window().location().origin().unwrap_or_default();
+    let link = format!("{origin}{}", join_path(&code));
+    let followers = move || {
+        player
+            .room
+            .with(|room| room.as_ref().map_or(0, |r| r.followers))
+    };
+    view! {
+        <section id="room-bar" class="room-bar" data-role="presenter" aria-label="Classroom room">
+            <span class="room-label">"Join at"</span>
+            <a id="room-link" class="room-link" href=link.clone() target="_blank">{link.clone()}</a>
+            <span class="room-label">"code"</span>
+            <strong id="room-code" class="room-code" data-code=code.clone()>{display(&code)}</strong>
+            <span id="room-followers" data-count=move || followers().to_string() aria-live="polite">
+                {move || match followers() {
+                    1 => "1 student following".to_string(),
+                    n => format!("{n} students following"),
+                }}
+            </span>
+            <button id="room-end" on:click=move |_| classroom.end()>"End the room"</button>
+        </section>
+    }
+}
+
+/// A follower's bar: whom it follows, and the way out.
+#[component]
+fn Following(code: String) -> impl IntoView {
+    let classroom = expect_context::<Classroom>();
+    let player = classroom.player;
+    let presenter_here = move || {
+        player
+            .room
+            .with(|room| room.as_ref().is_none_or(|r| r.presenter))
+    };
+    view! {
+        <section id="room-bar" class="room-bar" data-role="follower" aria-label="Classroom room">
+            <span>"Following room "</span>
+            <strong id="room-code" class="room-code" data-code=code.clone()>{display(&code)}</strong>
+            <Show when=move || !presenter_here()>
+                <span class="room-note">" — the presenter is reconnecting…"</span>
+            </Show>
+            <button id="explore-btn" on:click=move |_| classroom.explore()>"Explore on my own"</button>
+        </section>
+    }
+}
+
+/// A follower exploring on its own: the way back.
+#[component]
+fn Exploring(code: String) -> impl IntoView {
+    let classroom = expect_context::<Classroom>();
+    view! {
+        <section id="room-bar" class="room-bar" data-role="explorer" aria-label="Classroom room">
+            <span>"Exploring on your own — room "</span>
+            <strong id="room-code" class="room-code" data-code=code.clone()>{display(&code)}</strong>
+            <button id="follow-btn" class="primary" on:click=move |_| classroom.follow_again()>"Follow again"</button>
+        </section>
+    }
+}
+
+/// "Join a class": type the code the presenter shows.
+#[component]
+pub fn JoinForm() -> impl IntoView {
+    let classroom = expect_context::<Classroom>();
+    let typed = RwSignal::new(String::new());
+    let join = move || {
+        let code = typed.get_untracked();
+        if let Ok(canonical) = super::normalise(&code) {
+            let path = join_path(&canonical);
+            if let Ok(history) = window().history() {
+                let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
+            }
+        }
+        classroom.follow(&code);
+    };
+    view! {
+        <form id="join-form" class="join-form" on:submit=move |ev| {
+            ev.prevent_default();
+            join();
+        }>
+            <label for="join-code">"Join a class: "</label>
+            <input id="join-code" placeholder="K7QX-2MPD" autocomplete="off" maxlength="12"
+                prop:value=move || typed.get()
+                on:input=move |ev| typed.set(event_target_value(&ev)) />
+            <button id="join-btn" type="submit">"Join"</button>
+        </form>
+    }
+}

@@ -1,0 +1,90 @@
+//! Step controls: restart, back, step, next turn, play/pause, speed, scrub.
+
+use leptos::prelude::*;
+
+use super::use_player;
+use crate::history::History;
+use crate::player::SPEEDS;
+
+/// The control bar.
+#[component]
+pub fn Controls() -> impl IntoView {
+    let player = use_player();
+    let recorded = move || player.history.with(History::len);
+    let at_start = move || player.position.get() == 0;
+    let at_end = move || player.at_end();
+    view! {
+        <nav id="controls" class="controls" aria-label="Step controls">
+            <button id="restart-btn" title="Restart (Home)" on:click=move |_| player.restart() disabled=at_start>
+                "↺ Restart"
+            </button>
+            <button id="back-btn" title="Back one record (←)" on:click=move |_| player.back() disabled=at_start>
+                "◀ Back"
+            </button>
+            <button id="step-btn" class="primary" title="Step to the next record (→ or Space)" on:click=move |_| player.step() disabled=at_end>
+                "Step ▶"
+            </button>
+            <button id="turn-btn" title="To the end of this turn (Shift+→)" on:click=move |_| player.next_turn() disabled=at_end>
+                "Next turn ▶▶"
+            </button>
+            <button
+                id="play-btn"
+                title="Play or pause (P)"
+                aria-pressed=move || player.playing.get().to_string()
+                on:click=move |_| player.toggle_play()
+            >
+                {move || if player.playing.get() { "Pause" } else { "Play" }}
+            </button>
+            <SpeedPicker />
+            <label class="scrub">
+                <span class="visually-hidden">"Scrub through the recorded steps"</span>
+                <input
+                    id="scrub"
+                    type="range"
+                    min="0"
+                    max=move || recorded().to_string()
+                    prop:value=move || player.position.get().to_string()
+                    aria-label="Scrub through the recorded steps"
+                    on:input=move |ev| {
+                        if let Ok(position) = event_target_value(&ev).parse::<usize>() {
+                            player.pause();
+                            player.goto(position);
+                        }
+                    }
+                />
+            </label>
+            <span
+                id="position"
+                data-step=move || player.position.get().to_string()
+                data-recorded=move || recorded().to_string()
+                data-done=move || player.history.with(History::is_done).to_string()
+                data-busy=move || player.busy.get().to_string()
+            >
+                {move || format!("step {} / {}", player.position.get(), recorded())}
+                {move || if player.history.with(History::is_done) { " (complete)" } else { "" }}
+            </span>
+        </nav>
+    }
+}
+
+/// Records per second while playing.
+#[component]
+fn SpeedPicker() -> impl IntoView {
+    let player = use_player();
+    view! {
+        <label class="speed">
+            "Speed "
+            <select id="speed" aria-label="Play speed" on:change=move |ev| {
+                if let Ok(speed) = event_target_value(&ev).parse::<u32>() {
+                    player.speed.set(speed);
+                }
+            }>
+                {SPEEDS.iter().map(|&speed| view! {
+                    <option value=speed.to_string() selected=move || player.speed.get() == speed>
+                        {format!("{speed}/s")}
+                    </option>
+                }).collect_view()}
+            </select>
+        </label>
+    }
+}

@@ -1,0 +1,65 @@
+//! The header: title, scenario picker, connection state, presenter and help.
+
+use leptos::prelude::*;
+
+use super::{Scenarios, use_player};
+
+/// The top bar.
+#[component]
+pub fn Header() -> impl IntoView {
+    let player = use_player();
+    let state = move || player.connection.get().id();
+    view! {
+        <header class="top">
+            <a class="brand" href="/" on:click=move |ev| {
+                ev.prevent_default();
+                player.unload();
+            }>"Reactor Lab"</a>
+            <ScenarioPicker />
+            <span id="connection" data-state=state title="Connection to the server">
+                <span class="dot" aria-hidden="true"></span>
+                <span class="label">{state}</span>
+            </span>
+            <button
+                id="presenter"
+                aria-pressed=move || player.presenter.get().to_string()
+                title="Presenter mode (F)"
+                on:click=move |_| player.presenter.update(|p| *p = !*p)
+            >"Presenter"</button>
+            <button id="shortcuts-btn" aria-label="Keyboard shortcuts (?)" on:click=move |_| player.shortcuts.set(true)>"?"</button>
+        </header>
+    }
+}
+
+/// `<select id="scenario-picker">` over `GET /api/scenarios`.
+#[component]
+fn ScenarioPicker() -> impl IntoView {
+    let player = use_player();
+    let Scenarios(list) = expect_context::<Scenarios>();
+    let options = move || {
+        let current = player.scenario.get().unwrap_or_default();
+        list.get()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|s| {
+                let selected = s.id == current;
+                view! { <option value=s.id.clone() selected=selected>{s.title}</option> }
+            })
+            .collect_view()
+    };
+    view! {
+        <label class="picker">
+            <span class="visually-hidden">"Scenario"</span>
+            <select id="scenario-picker" aria-label="Scenario" on:change=move |ev| {
+                let id = event_target_value(&ev);
+                if !id.is_empty() {
+                    player.load(&id);
+                }
+            }>
+                <option value="" disabled=true selected=move || player.scenario.with(Option::is_none)>"Choose a scenario…"</option>
+                {options}
+            </select>
+        </label>
+    }
+}

@@ -1,0 +1,102 @@
+//! The event log: every record recorded so far, the current one highlighted.
+//! Only the rows in view are in the DOM, so 5,000 records stay fast.
+
+use leptos::html::Div;
+use leptos::prelude::*;
+
+use super::use_player;
+use crate::explain::{kind, summary};
+use crate::format::{scroll_to_show, visible_rows};
+use crate::history::History;
+
+/// Height of one row in CSS pixels (matches `.log-row` in style.css).
+const ROW_HEIGHT: usize = 22;
+/// [`ROW_HEIGHT`] for scroll arithmetic.
+const ROW_PX: f64 = ROW_HEIGHT as f64;
+/// Viewport height assumed before the log is measured (12 rows).
+const DEFAULT_VIEWPORT_PX: f64 = 264.0;
+
+/// `#log`.
+#[component]
+pub fn EventLog() -> impl IntoView {
+    let player = use_player();
+    let scroller = NodeRef::<Div>::new();
+    let scroll = RwSignal::new(0.0_f64);
+    let viewport = move || {
+        scroller
+            .get_untracked()
+            .map_or(DEFAULT_VIEWPORT_PX, |el| f64::from(el.client_height()))
+    };
+    let total = move || player.history.with(History::len);
+
+    // Keep the current record in view.
+    Effect::new(move |_| {
+        let Some(index) = player.position.get().checked_sub(1) else {
+            return;
+        };
+        let Some(el) = scroller.get() else { return };
+        if let Some(top) = scroll_to_show(index, ROW_PX, f64::from(el.scroll_top()), viewport()) {
+            el.set_scroll_top(top as i32);
+            scroll.set(top);
+        }
+    });
+
+    let rows = move || {
+        let range = visible_rows(total(), ROW_PX, scroll.get(), viewport());
+        let position = player.position.get();
+        player.history.with(|h| {
+            h.records()[range]
+                .iter()
+                .map(|record| {
+                    let seq = record.seq;
+                    let index = seq as usize;
+                    let current = index + 1 == position;
+                    let ahead = index >= position;
+                    let text = format!(
+                        "#{seq:<4} t{:<3} {:>6} ms  {}",
+                        record.turn,
+                        record.time_ms,
+                        summary(&record.event)
+                    );
+                    view! {
+                        <button
+                            class="log-row"
+                            class:current=current
+                            class:ahead=ahead
+                            data-seq=seq.to_string()
+                            data-kind=kind(&record.event)
+                            aria-current=current.then_some("step")
+                            style=format!("top: {}px", index * ROW_HEIGHT)
+                            on:click=move |_| {
+                                player.pause();
+                                player.goto(index + 1);
+                            }
+                        >
+                            {text}
+                        </button>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    view! {
+        <section class="panel log-panel secondary" aria-label="Event log">
+            <h2>"Event log " <small>{move || format!("{} records", total())}</small></h2>
+            <div
+                id="log"
+                class="log"
+                node_ref=scroller
+                data-records=move || total().to_string()
+                on:scroll=move |_| {
+                    if let Some(el) = scroller.get_untracked() {
+                        scroll.set(f64::from(el.scroll_top()));
+                    }
+                }
+            >
+                <div class="log-spacer" style=move || format!("height: {}px", total() * ROW_HEIGHT)>
+                    {rows}
+                </div>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,103 @@
+//! The URL follows the player (`/scenario/tcp_read?step=12`) and the player
+//! follows the URL (on start-up and on the browser's back/forward).
+
+use leptos::ev;
+use leptos::prelude::*;
+
+use crate::lesson::LessonState;
+use crate::player::Player;
+use crate::route::Route;
+
+fn current_route() -> Route {
+    let location = window().location();
+    Route::parse(
+        &location.pathname().unwrap_or_default(),
+        &location.search().unwrap_or_default(),
+    )
+}
+
+/// Go where `route` says.
+fn apply(player: Player, lessons: LessonState, route: Route) {
+    match route {
+        Route::Scenario { id, step } => {
+            lessons.close();
+            if player.scenario.get_untracked().as_deref() != Some(id.as_str()) {
+                player.load(&id);
+            }
+            player.goto(step);
+        }
+        Route::Lesson { id, stage } => lessons.open(player, id, stage),
+        Route::Home => {
+            lessons.close();
+            player.unload();
+        }
+    }
+}
+
+/// Read the URL now, follow back/forward, and keep the URL in step.
+pub fn install(player: Player) {
+    let lessons = expect_context::<LessonState>();
+    apply(player, lessons, current_route());
+    let handle = window_event_listener(ev::popstate, move |_| {
+        apply(player, lessons, current_route())
+    });
+    on_cleanup(move || handle.remove());
+
+    // Browsers throttle history updates (about 100 per 10 s), and a held
+    // arrow key steps faster than that: write the URL once the player rests.
+    let generation = StoredValue::new(0_u64);
+    Effect::new(move |previous: Option<Option<String>>| {
+        let scenario = player.scenario.get();
+        let step = player.position.get();
+        if player.busy.get() {
+            return scenario;
+        }
+        let changed_page = previous.is_some_and(|p| p != scenario);
+        let route = match (lessons.route(player), &scenario) {
+            (Some(lesson), _) => lesson,
+            (None, Some(id)) => Route::Scenario {
+                id: id.clone(),
+                step,
+            },
+            (None, None) => Route::Home,
+        };
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        let write = move || {
+            if generation.get_value() == mine {
+                write_url(&route.url(), changed_page);
+            }
+        };
+        if changed_page {
+            write();
+        } else {
+            set_timeout(write, URL_SETTLE);
+        }
+        scenario
+    });
+}
+
+/// How long the position must rest before the address bar follows it.
+const URL_SETTLE: std::time::Duration = std::time::Duration::from_millis(150);
+
+/// Put `url` in the address bar: a new history entry for a new page, else a replacement.
+fn write_url(url: &str, new_entry: bool) {
+    let here = window().location();
+    let now = format!(
+        "{}{}",
+        here.pathname().unwrap_or_default(),
+        here.search().unwrap_or_default()
+    );
+    if url == now {
+        return;
+    }
+    let history = window().history();
+    let result = if new_entry {
+        history.and_then(|h| h.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url)))
+    } else {
+        history.and_then(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url)))
+    };
+    if result.is_err() {
+        leptos::logging::warn!("could not update the address bar to {url}");
+    }
+}

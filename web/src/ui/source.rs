@@ -1,0 +1,100 @@
+//! The engine source line behind the current record, with lines around it.
+//! Files come from `GET /api/source/{path}` and are cached.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::use_player;
+use crate::api;
+use crate::format::{SOURCE_CONTEXT, excerpt};
+
+/// Most files kept in the cache; the engine has a few dozen, so this is only a
+/// guard against unbounded growth.
+const MAX_CACHED_FILES: usize = 64;
+
+/// A source file as far as the app knows it.
+#[derive(Clone, Debug, PartialEq)]
+enum Loaded {
+    Loading,
+    Text(Arc<str>),
+    Failed(String),
+}
+
+/// `#source`: `file:line` and an excerpt.
+#[component]
+pub fn SourcePane() -> impl IntoView {
+    let player = use_player();
+    let cache = RwSignal::new(HashMap::<String, Loaded>::new());
+    let location = Memo::new(move |_| {
+        player
+            .current
+            .with(|r| r.as_ref().map(|r| (r.source.file.clone(), r.source.line)))
+    });
+
+    Effect::new(move |_| {
+        let Some((file, _)) = location.get() else {
+            return;
+        };
+        if cache.with_untracked(|c| c.contains_key(&file)) {
+            return;
+        }
+        cache.update(|c| {
+            if c.len() >= MAX_CACHED_FILES {
+                c.clear();
+            }
+            c.insert(file.clone(), Loaded::Loading);
+        });
+        spawn_local(async move {
+            let loaded = match api::source(&file).await {
+                Ok(text) => Loaded::Text(text.into()),
+                Err(error) => Loaded::Failed(error),
+            };
+            cache.update(|c| {
+                c.insert(file, loaded);
+            });
+        });
+    });
+
+    let body = move || {
+        let Some((file, line)) = location.get() else {
+            return view! { <p class="empty">"The source of each step appears here."</p> }
+                .into_any();
+        };
+        match cache.with(|c| c.get(&file).cloned()) {
+            Some(Loaded::Text(text)) => {
+                let lines = excerpt(&text, line, SOURCE_CONTEXT)
+                    .into_iter()
+                    .map(|(number, text)| {
+                        let here = number == line;
+                        view! {
+                            <div class="src-line" class:here=here data-line=number.to_string()>
+                                <span class="num">{number}</span>
+                                <span class="code">{text.to_string()}</span>
+                            </div>
+                        }
+                    })
+                    .collect_view();
+                view! { <pre class="code-block">{lines}</pre> }.into_any()
+            }
+            Some(Loaded::Failed(error)) => {
+                view! { <p class="empty">"Source unavailable: " {error}</p> }.into_any()
+            }
+            _ => view! { <p class="empty">"Loading the source…"</p> }.into_any(),
+        }
+    };
+    view! {
+        <section
+            id="source"
+            class="panel source secondary"
+            aria-label="Engine source"
+            data-file=move || location.get().map(|(f, _)| f)
+            data-line=move || location.get().map(|(_, l)| l.to_string())
+        >
+            <h2>"Source " <code class="where">{move || location.get().map(|(f, l)| format!("{f}:{l}"))}</code></h2>
+            {body}
+        </section>
+    }
+}

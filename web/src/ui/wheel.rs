@@ -1,0 +1,158 @@
+//! The hierarchical timer wheel as a 6×64 grid: occupied slots lit, the
+//! current slot of each level marked, inserts and cascades flashed.
+//!
+//! ```text
+//!  level 0 (1 ms/slot)     ▮▯▯▯▯▯▯▯ … 64 slots
+//!  level 1 (64 ms/slot)    ▯▯▯▯▯▯▯▮ …
+//!  …
+//!  level 5                 ▯▯▯▯▯▯▯▯ …
+//! ```
+
+use leptos::prelude::*;
+use reactor_protocol::{Event, LevelView};
+
+use super::use_player;
+use crate::format::{human_ms, occupied, slot_title};
+
+/// Levels in the engine's wheel (Tokio's layout: 6 levels).
+const LEVELS: u32 = 6;
+/// Slots per level (64, so a level's occupancy fits one `u64` bitmap).
+const SLOTS: u32 = 64;
+
+/// A slot the current record touches, and how.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Mark {
+    level: u32,
+    slot: u32,
+    class: &'static str,
+}
+
+fn marks(event: &Event) -> Vec<Mark> {
+    match *event {
+        Event::TimerInsert { level, slot, .. } => vec![Mark {
+            level,
+            slot,
+            class: "inserted",
+        }],
+        Event::TimerCascade {
+            from_level,
+            from_slot,
+            to_level,
+            to_slot,
+            ..
+        } => vec![
+            Mark {
+                level: from_level,
+                slot: from_slot,
+                class: "cascade-from",
+            },
+            Mark {
+                level: to_level,
+                slot: to_slot,
+                class: "cascade-to",
+            },
+        ],
+        _ => Vec::new(),
+    }
+}
+
+/// `#wheel`: the grid, and a line describing the hovered slot.
+#[component]
+pub fn Wheel() -> impl IntoView {
+    let player = use_player();
+    let hovered = RwSignal::new(None::<(u32, u32)>);
+    let marked = Memo::new(move |_| {
+        player
+            .current
+            .with(|r| r.as_ref().map(|r| marks(&r.event)).unwrap_or_default())
+    });
+    let next = move || {
+        player
+            .state
+            .with(|s| s.as_ref().and_then(|s| s.wheel.next_expiration_ms))
+            .map_or("no timer filed".to_string(), |ms| {
+                format!("next deadline {ms} ms")
+            })
+    };
+    let detail = move || {
+        let (level, slot) = hovered.get()?;
+        player.state.with(|s| {
+            let level = s.as_ref()?.wheel.levels.iter().find(|l| l.level == level)?;
+            Some(slot_title(level, slot))
+        })
+    };
+    view! {
+        <div class="panel wheel-panel">
+            <h2>"Timer wheel " <small>{next}</small></h2>
+            <div id="wheel" class="wheel" role="grid" aria-label="Timer wheel: 6 levels of 64 slots">
+                {(0..LEVELS).map(|level| view! { <LevelRow level hovered marked /> }).collect_view()}
+            </div>
+            <p id="wheel-detail" class="wheel-detail">{move || detail().unwrap_or_else(|| "Hover a slot to see its timers.".into())}</p>
+        </div>
+    }
+}
+
+#[component]
+fn LevelRow(
+    level: u32,
+    hovered: RwSignal<Option<(u32, u32)>>,
+    marked: Memo<Vec<Mark>>,
+) -> impl IntoView {
+    let player = use_player();
+    let view_of = Memo::new(move |_| {
+        player.state.with(|s| {
+            s.as_ref()
+                .and_then(|s| s.wheel.levels.iter().find(|l| l.level == level).cloned())
+        })
+    });
+    let slot_ms =
+        move || view_of.with(|l| l.as_ref().map_or(String::new(), |l| human_ms(l.slot_ms)));
+    view! {
+        <div class="level" role="row" data-level-row=level.to_string()>
+            <span class="level-name" role="rowheader" title="slot width">{format!("L{level} ")} <small>{slot_ms}</small></span>
+            {(0..SLOTS).map(|index| view! { <WheelSlot level index view_of hovered marked /> }).collect_view()}
+        </div>
+    }
+}
+
+#[component]
+fn WheelSlot(
+    level: u32,
+    index: u32,
+    view_of: Memo<Option<LevelView>>,
+    hovered: RwSignal<Option<(u32, u32)>>,
+    marked: Memo<Vec<Mark>>,
+) -> impl IntoView {
+    let slot = index;
+    let is_occupied = move || view_of.with(|l| l.as_ref().is_some_and(|l| occupied(l, slot)));
+    let is_current = move || view_of.with(|l| l.as_ref().is_some_and(|l| l.current_slot == slot));
+    let title = move || {
+        view_of.with(|l| {
+            l.as_ref()
+                .filter(|l| occupied(l, slot))
+                .map(|l| slot_title(l, slot))
+        })
+    };
+    let mark = move || {
+        marked.with(|m| {
+            m.iter()
+                .find(|m| m.level == level && m.slot == slot)
+                .map(|m| m.class)
+        })
+    };
+    view! {
+        <span
+            class="slot"
+            role="gridcell"
+            data-level=level.to_string()
+            data-slot=slot.to_string()
+            data-occupied=move || is_occupied().to_string()
+            data-current=move || is_current().then_some("true")
+            data-mark=mark
+            class:occupied=is_occupied
+            class:current=is_current
+            title=title
+            on:mouseenter=move |_| hovered.set(Some((level, slot)))
+        ></span>
+    }
+}
