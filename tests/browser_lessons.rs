@@ -84,11 +84,16 @@ async fn click(page: &Page, css: &str) -> Result<()> {
 async fn walk(page: &Page, id: &str) -> Result<()> {
     let lesson = lesson(id)?;
     page.open("/").await?;
-    click(
-        page,
-        &format!("#lessons [data-lesson='{id}'] a.lesson-link"),
-    )
-    .await?;
+    // The home page lists the lesson: title, summary, scenario and length.
+    let card = format!("#lessons [data-lesson='{id}']");
+    let text = page.wait_for_text(&card, &lesson.title).await?;
+    let length = format!("{} stages", lesson.stages.len());
+    ensure!(
+        text.contains(&lesson.summary) && text.contains(&lesson.scenario) && text.contains(&length),
+        "{text}"
+    );
+    page.screenshot("lessons-home").await?;
+    click(page, &format!("{card} a.lesson-link")).await?;
     for stage in 0..lesson.stages.len() {
         if stage > 0 {
             click(page, "#lesson-next").await?;
@@ -112,6 +117,12 @@ async fn walk(page: &Page, id: &str) -> Result<()> {
         "the address follows: {url}"
     );
     click(page, "#lesson-prev").await?;
+    expect_stage(page, &lesson, last - 1).await?;
+    // The keyboard walks the stages too: N forward, B back.
+    let body = page.client.find(Locator::Css("body")).await?;
+    body.send_keys("n").await?;
+    expect_stage(page, &lesson, last).await?;
+    body.send_keys("b").await?;
     expect_stage(page, &lesson, last - 1).await
 }
 
@@ -163,4 +174,16 @@ async fn font_size(page: &Page) -> Result<f64> {
         )
         .await?;
     value.as_f64().context("a font size")
+}
+
+#[tokio::test]
+async fn the_other_lessons_walk_the_same_way() -> Result<()> {
+    let server = TestServer::start().await?;
+    with_browser(&server, async |page| {
+        for id in ["reactor-pattern", "timer-wheel", "readiness"] {
+            walk(page, id).await?;
+        }
+        Ok(())
+    })
+    .await
 }

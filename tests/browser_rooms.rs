@@ -8,6 +8,7 @@ use reactor_e2e::{Page, TestServer, eventually, with_browser};
 
 /// The step shown, the records held and the narration of a page.
 const PROBE: &str = r#"
+const url = location.pathname + location.search;
 const pos = document.querySelector('#position');
 const ex = document.querySelector('#explanation');
 const bar = document.querySelector('#room-bar');
@@ -20,6 +21,8 @@ return {
   connected: document.querySelector('#connection')?.dataset.state === 'connected',
   followers: +(document.querySelector('#room-followers')?.dataset.count ?? -1),
   ended: document.querySelector('#room-ended')?.innerText ?? null,
+  problem: document.querySelector('#room-problem')?.innerText ?? null,
+  url,
 };
 "#;
 
@@ -27,17 +30,22 @@ async fn probe(page: &Page) -> Result<serde_json::Value> {
     page.eval(PROBE).await
 }
 
-/// Wait until `page`'s probe satisfies `check`; return the probe.
+/// Wait until `page`'s probe satisfies `check`; return the probe. On time-out
+/// the error shows the last probe.
 async fn until(
     page: &Page,
     what: &str,
     check: impl Fn(&serde_json::Value) -> bool,
 ) -> Result<serde_json::Value> {
-    eventually(what, || async {
+    let last = std::cell::RefCell::new(serde_json::Value::Null);
+    let found = eventually(what, || async {
         let state = probe(page).await?;
-        Ok(check(&state).then_some(state))
+        let done = check(&state);
+        *last.borrow_mut() = state.clone();
+        Ok(done.then_some(state))
     })
-    .await
+    .await;
+    found.map_err(|error| error.context(format!("the page showed {}", last.borrow())))
 }
 
 async fn click(page: &Page, css: &str) -> Result<()> {
@@ -79,6 +87,24 @@ async fn a_follower_sees_the_presenters_step_explores_and_follows_again() -> Res
         for _ in 0..4 {
             step(presenter).await?;
         }
+        // A reload goes on presenting the same room, at the same step.
+        eventually("the address to show step 4", || async {
+            let url = presenter
+                .eval("return location.pathname + location.search")
+                .await?;
+            Ok((url == "/scenario/tcp_read?step=4").then_some(()))
+        })
+        .await?;
+        presenter.client.refresh().await?;
+        presenter
+            .wait_for(&format!(
+                "#room-bar[data-role='presenter'] #room-code[data-code='{code}']"
+            ))
+            .await?;
+        until(presenter, "the same step after the reload", |s| {
+            s["step"] == 4 && s["connected"] == true && s["busy"] == false
+        })
+        .await?;
 
         with_browser(&server, async |follower| {
             follower.open(&format!("/join/{code}")).await?;
@@ -131,6 +157,31 @@ async fn a_follower_sees_the_presenters_step_explores_and_follows_again() -> Res
                 s["role"] == "follower" && s["step"] == at - 1
             })
             .await?;
+
+            // A lesson: the follower gets the same stage and the same narration.
+            click(presenter, ".brand").await?;
+            click(presenter, "li[data-lesson='tcp-read'] a.lesson-link").await?;
+            presenter
+                .wait_for_text("#lesson-progress", "stage 1 of")
+                .await?;
+            for _ in 0..2 {
+                click(presenter, "#lesson-next").await?;
+                until(presenter, "the next stage", |s| s["busy"] == false).await?;
+            }
+            let progress = presenter
+                .wait_for_text("#lesson-progress", "stage 3 of")
+                .await?;
+            let text = presenter.wait_for("#lesson-text").await?.text().await?;
+            follower
+                .wait_for_text("#lesson-progress", &progress)
+                .await?;
+            follower.wait_for_text("#lesson-text", &text).await?;
+            let shown = probe(presenter).await?;
+            until(follower, "the lesson's step", |s| {
+                s["step"] == shown["step"]
+            })
+            .await?;
+            follower.screenshot("rooms-follower-lesson").await?;
 
             // The presenter ends the room; the follower is told.
             click(presenter, "#room-end").await?;

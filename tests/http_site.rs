@@ -191,7 +191,7 @@ async fn engine_source_is_served_for_every_record_and_nothing_else() -> Result<(
     let mut files: Vec<&str> = trace
         .records
         .iter()
-        .map(|r| r.source.file.as_str())
+        .map(|r| &*r.source.file)
         .collect();
     files.sort_unstable();
     files.dedup();

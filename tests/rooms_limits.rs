@@ -216,3 +216,24 @@ async fn rooms_do_not_disturb_plain_sessions() -> Result<()> {
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn one_address_cannot_take_every_room() -> Result<()> {
+    let limits = RoomLimits {
+        max_rooms: 4,
+        rooms_per_address: 1,
+        ..RoomLimits::default()
+    };
+    let server = room_server(limits).await?;
+    let room = create_room(server.addr()).await?;
+    let (status, body) = post_room(server.addr()).await?;
+    ensure!(
+        status == 429 && body.contains("1 rooms created from your address are open"),
+        "{status} {body}"
+    );
+    let mut presenter = RoomSocket::presenter(server.addr(), &room).await?;
+    presenter.send(r#"{"cmd":"end"}"#).await?;
+    presenter.closed().await?;
+    create_room(server.addr()).await?;
+    Ok(())
+}

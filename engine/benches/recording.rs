@@ -19,9 +19,13 @@
 //! ```
 //!
 //! A last group, `recording/floor`, needs no runtime: it builds records the
-//! way the recorder does (a `String` for the source file) and drops them,
+//! way the recorder does (the source file borrowed, no allocation) and drops them,
 //! in a new `Vec` or in a reused one. That is the floor under any
 //! per-record figure above.
+//!
+//! Times are the bench thread's CPU time (`common::CpuTime`): every
+//! workload here runs on that one thread, and on a loaded machine wall time
+//! would mostly measure the wait for a core.
 //!
 //! `cargo bench -p reactor-engine --bench recording`
 
@@ -32,6 +36,7 @@ use std::hint::black_box;
 use std::rc::Rc;
 use std::time::Duration;
 
+use common::CpuTime;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use reactor_engine::Runtime;
 use reactor_protocol::{Event, Record, Source};
@@ -87,7 +92,7 @@ fn run_once<F: Future<Output = ()> + 'static>(runtime: &mut Runtime, workload: F
 /// Each iteration gets a fresh runtime (built and dropped outside the
 /// timing), as a lab session does: a recording runtime keeps finished tasks
 /// for the picture, so reusing one would grow it from iteration to iteration.
-fn on_vs_off<F, W>(c: &mut Criterion, name: &str, workload: W)
+fn on_vs_off<F, W>(c: &mut Criterion<CpuTime>, name: &str, workload: W)
 where
     W: Fn() -> F,
     F: Future<Output = ()> + 'static,
@@ -114,7 +119,7 @@ where
     group.finish();
 }
 
-fn recording(c: &mut Criterion) {
+fn recording(c: &mut Criterion<CpuTime>) {
     on_vs_off(c, "spawn_10k", spawn_all);
     on_vs_off(c, "yield_100k", yield_many);
     let deadlines = Rc::new(common::random_deadlines(SLEEPS));
@@ -133,7 +138,7 @@ fn build_and_drop_records(records: &mut Vec<Record>) -> usize {
             time_ms: 0,
             event: Event::Poll { task: seq % 10 },
             source: Source {
-                file: "engine/src/task/harness.rs".to_string(),
+                file: "engine/src/task/harness.rs".into(),
                 line: 42,
             },
         });
@@ -147,7 +152,7 @@ fn build_and_drop_records(records: &mut Vec<Record>) -> usize {
 /// Two floors: a new `Vec` per batch (it grows by doubling and its pages are
 /// fresh, as in a recorder handing out one buffer per run), and one `Vec`
 /// reused (its capacity stays, so only the records themselves cost).
-fn record_floor(c: &mut Criterion) {
+fn record_floor(c: &mut Criterion<CpuTime>) {
     let mut group = c.benchmark_group("recording/floor");
     group.sampling_mode(common::SAMPLING);
     group.throughput(Throughput::Elements(FLOOR_RECORDS));
@@ -168,7 +173,7 @@ fn record_floor(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    config = common::config();
+    config = common::cpu_config();
     targets = recording, record_floor
 }
 criterion_main!(benches);

@@ -5,6 +5,8 @@
 //! carries the engine source line that produced it, so the browser can show the
 //! code next to the picture.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 /// A task's id: its key in the executor's slab.
@@ -29,10 +31,14 @@ pub struct Record {
 }
 
 /// An engine source location, as `file:line`.
+///
+/// `file` is a [`Cow`]: the engine fills it with the `&'static str` of
+/// [`std::panic::Location::file`], so recording a line allocates nothing,
+/// while a decoded record owns its text. Both serialise as a plain string.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Source {
     /// Path relative to the workspace root, such as `engine/src/io/driver.rs`.
-    pub file: String,
+    pub file: Cow<'static, str>,
     /// 1-based line number.
     pub line: u32,
 }

@@ -126,7 +126,7 @@ pub fn record(value: &Value) -> Result<Record, Error> {
         time_ms: uint(o, "time_ms")?,
         event: event(o)?,
         source: Source {
-            file: text(source, "file")?,
+            file: text(source, "file")?.into(),
             line: small(source, "line")?,
         },
     })

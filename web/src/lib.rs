@@ -24,6 +24,7 @@ pub mod history;
 pub mod keys;
 pub mod lesson;
 pub mod player;
+pub mod room;
 pub mod route;
 pub mod socket;
 pub mod ui;

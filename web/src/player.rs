@@ -21,6 +21,7 @@ use std::sync::Arc;
 use reactor_protocol::{Command, Park, Record, ServerFrame, Snapshot};
 
 use crate::history::{Goal, History, Plan, plan};
+use crate::room::RoomLink;
 use crate::socket::Socket;
 
 /// The socket's state, shown in `#connection[data-state]`.
@@ -91,6 +92,8 @@ pub struct Player {
     /// Read from the records (a `park` not yet followed by its wake-up), as the
     /// snapshot is only taken once the driver is back.
     pub park: Memo<Option<Park>>,
+    /// The classroom room this socket is in, if any (issue 7).
+    pub link: RoomLink,
     goal: StoredValue<Goal>,
     sync: StoredValue<ServerSync>,
     play_generation: StoredValue<u64>,
@@ -126,6 +129,7 @@ impl Player {
             presenter: RwSignal::new(false),
             shortcuts: RwSignal::new(false),
             busy: RwSignal::new(false),
+            link: RoomLink::new(),
             goal: StoredValue::new(Goal::Idle),
             sync: StoredValue::new(ServerSync::default()),
             play_generation: StoredValue::new(0),
@@ -282,6 +286,9 @@ impl Player {
         }
         match frame {
             ServerFrame::Loaded { scenario } => {
+                if !self.link.driving.get_untracked() {
+                    self.adopt(&scenario);
+                }
                 if self.scenario.get_untracked().as_deref() == Some(scenario.as_str()) {
                     // The start state's snapshot follows: still in flight until it comes.
                     self.sync.set_value(ServerSync {
@@ -330,8 +337,9 @@ impl Player {
                 self.pause();
                 self.goal.set_value(Goal::Idle);
             }
-            // Classroom frames: `crate::room` reads them before the player (issue 7).
-            ServerFrame::Room(_) | ServerFrame::View(_) => {}
+            // Classroom frames (issue 7): `crate::room` acts on them.
+            ServerFrame::Room(status) => self.link.status.set(Some(status)),
+            ServerFrame::View(at) => self.link.view.set(Some(at)),
         }
         self.pump();
     }
@@ -371,12 +379,32 @@ impl Player {
     }
 
     fn send(self, command: &Command) -> bool {
+        if !self.link.driving.get_untracked() {
+            return false; // following a room: only its presenter drives
+        }
+        let json = serde_json::to_string(command).unwrap_or_default();
+        self.send_text(&json)
+    }
+
+    /// Send a text frame as is (the classroom's `view`/`end` commands); false
+    /// when not connected.
+    pub fn send_text(self, text: &str) -> bool {
         if self.connection.get_untracked() != Connection::Connected {
             return false;
         }
-        let json = serde_json::to_string(command).unwrap_or_default();
         self.socket
-            .with_value(|socket| socket.as_ref().is_some_and(|s| s.send(&json)))
+            .with_value(|socket| socket.as_ref().is_some_and(|s| s.send(text)))
+    }
+
+    /// Following a room: show whatever scenario it loads, from a fresh history.
+    fn adopt(self, scenario: &str) {
+        if self.scenario.get_untracked().as_deref() != Some(scenario) {
+            self.pause();
+            self.scenario.set(Some(scenario.to_string()));
+            self.history.set(History::new());
+            self.position.set(0);
+            self.goal.set_value(Goal::Idle);
+        }
     }
 }
 

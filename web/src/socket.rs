@@ -11,10 +11,10 @@ use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use leptos::prelude::set_timeout;
+use leptos::prelude::{GetUntracked, Set, set_timeout};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
-use web_sys::{MessageEvent, WebSocket};
+use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
 use crate::decode;
 use crate::player::Player;
@@ -38,7 +38,7 @@ pub struct Socket {
     socket: WebSocket,
     _on_open: Closure<dyn FnMut()>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_close: Closure<dyn FnMut()>,
+    _on_close: Closure<dyn FnMut(CloseEvent)>,
 }
 
 impl Socket {
@@ -57,15 +57,15 @@ impl Drop for Socket {
     }
 }
 
-/// `ws://host/ws` (or `wss://` on https).
-fn url() -> String {
+/// `ws://host{path}` (or `wss://` on https); `path` is `/ws` or a room's.
+fn url(path: &str) -> String {
     let location = leptos::prelude::window().location();
     let scheme = if location.protocol().ok().as_deref() == Some("https:") {
         "wss"
     } else {
         "ws"
     };
-    format!("{scheme}://{}/ws", location.host().unwrap_or_default())
+    format!("{scheme}://{}{path}", location.host().unwrap_or_default())
 }
 
 /// Connect the player to the server, and keep it connected.
@@ -73,9 +73,28 @@ pub fn connect(player: Player) {
     attempt(player, 0);
 }
 
+/// Drop the socket and connect again at once, to `player.link.endpoint`
+/// (the classroom moves the socket between `/ws` and a room this way).
+pub fn reconnect(player: Player) {
+    attempt(player, 0);
+}
+
 fn attempt(player: Player, number: u32) {
-    let retry = move |next: u32| set_timeout(move || attempt(player, next), retry_delay(next));
-    let Ok(socket) = WebSocket::new(&url()) else {
+    let endpoint = player.link.endpoint.get_untracked();
+    let retry = {
+        let endpoint = endpoint.clone();
+        move |next: u32| {
+            let endpoint = endpoint.clone();
+            // A retry for an endpoint the player has since left is dropped.
+            let again = move || {
+                if player.link.endpoint.get_untracked() == endpoint {
+                    attempt(player, next);
+                }
+            };
+            set_timeout(again, retry_delay(next));
+        }
+    };
+    let Ok(socket) = WebSocket::new(&url(&endpoint)) else {
         retry(number + 1);
         return;
     };
@@ -98,8 +117,16 @@ fn attempt(player: Player, number: u32) {
             ),
         }
     });
-    let on_close = Closure::<dyn FnMut()>::new(move || {
+    let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| {
         player.on_close();
+        if crate::room::is_refusal(event.code()) {
+            // A room said no for good (ended, unknown, ...): do not retry.
+            player
+                .link
+                .refused
+                .set(Some((event.code(), event.reason())));
+            return;
+        }
         retry(if opened.get() { 0 } else { number + 1 });
     });
     socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));

@@ -21,6 +21,7 @@ use mio::event::Source;
 use reactor_protocol::{Direction, Event, Outcome};
 
 use crate::runtime::context;
+use crate::task::WaitingOn;
 
 /// A socket registered under a token; deregistered on drop.
 #[derive(Debug)]
@@ -125,11 +126,7 @@ impl<S: Source> Registration<S> {
         match ready {
             Some(tick) => Poll::Ready(Ok(tick)),
             None => {
-                let what = match direction {
-                    Direction::Read => "read",
-                    Direction::Write => "write",
-                };
-                context::set_waiting_on(|| format!("{what} readiness on token {token}"));
+                context::set_waiting_on(WaitingOn::Readiness { direction, token });
                 Poll::Pending
             }
         }

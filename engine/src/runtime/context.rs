@@ -12,6 +12,7 @@ use std::rc::Rc;
 use reactor_protocol::{Event, TaskId};
 
 use super::core::Core;
+use crate::task::WaitingOn;
 
 thread_local! {
     static CURRENT: RefCell<Option<Rc<Core>>> = const { RefCell::new(None) };
@@ -68,13 +69,13 @@ pub(crate) fn recording() -> bool {
     try_with(|core| core.recorder.borrow().enabled()).unwrap_or(false)
 }
 
-/// Note what the running task waits on; `describe` only runs when recording.
-pub(crate) fn set_waiting_on(describe: impl FnOnce() -> String) {
+/// Note what the running task waits on (only kept when recording).
+pub(crate) fn set_waiting_on(what: WaitingOn) {
     try_with(|core| {
         if let Some(task) = core.current_task.get()
             && core.recorder.borrow().enabled()
         {
-            core.executor.borrow_mut().set_waiting_on(task, describe());
+            core.executor.borrow_mut().set_waiting_on(task, what);
         }
     });
 }

@@ -22,6 +22,7 @@ use std::task::{Context, Poll, Waker};
 
 use reactor_protocol::TaskId;
 
+use super::WaitingOn;
 use crate::runtime::context;
 
 /// Why awaiting a [`JoinHandle`] gave no output.
@@ -145,8 +146,7 @@ impl<T> Future for JoinHandle<T> {
         let waiter = context::current_task().map(|task| (task, cx.waker().clone()));
         if let Some((task, waker)) = waiter {
             this.slot.state.borrow_mut().waiter = Some((task, waker));
-            let target = this.task;
-            context::set_waiting_on(|| format!("join of task {target}"));
+            context::set_waiting_on(WaitingOn::Join { task: this.task });
         }
         Poll::Pending
     }

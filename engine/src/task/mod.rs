@@ -16,6 +16,7 @@
 
 mod harness;
 pub(crate) mod join;
+mod waiting_on;
 pub(crate) mod waker;
 mod yield_now;
 
@@ -32,6 +33,7 @@ use slab::Slab;
 
 pub(crate) use harness::poll_task;
 pub use join::{JoinError, JoinHandle};
+pub(crate) use waiting_on::WaitingOn;
 pub use yield_now::{YieldNow, yield_now};
 
 use crate::runtime::context;
@@ -60,7 +62,7 @@ pub(crate) struct Task {
     future: Option<TaskFuture>,
     join: Rc<dyn JoinNotify>,
     waker: Waker,
-    waiting_on: Option<String>,
+    waiting_on: Option<WaitingOn>,
 }
 
 /// All tasks and the run queue.
@@ -159,7 +161,7 @@ impl Executor {
     }
 
     /// Note what the task waits on (shown in the snapshot).
-    pub(crate) fn set_waiting_on(&mut self, id: TaskId, what: String) {
+    pub(crate) fn set_waiting_on(&mut self, id: TaskId, what: WaitingOn) {
         if let Some(task) = self.tasks.get_mut(id as usize) {
             task.waiting_on = Some(what);
         }
@@ -187,7 +189,7 @@ impl Executor {
                 id: id as TaskId,
                 name: task.name.clone(),
                 state: task.state,
-                waiting_on: task.waiting_on.clone(),
+                waiting_on: task.waiting_on.map(|what| what.to_string()),
             })
             .collect()
     }

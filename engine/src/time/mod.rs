@@ -24,6 +24,7 @@ use reactor_protocol::{Event, TaskId, WakeCause, WheelView};
 
 use crate::runtime::context;
 use crate::runtime::core::Core;
+use crate::task::WaitingOn;
 use wheel::{Position, TimerKey, Wheel, WheelEvent};
 
 /// What the wheel holds for one timer.
@@ -41,6 +42,9 @@ pub(crate) struct TimerEntry {
 pub(crate) struct Timers {
     wheel: Wheel<TimerEntry>,
     next_stamp: u64,
+    /// Kept between instants (empty) so firing allocates nothing once it
+    /// has held the busiest instant; see `Wheel::poll_at_into`.
+    events: Vec<WheelEvent<TimerEntry>>,
 }
 
 impl Timers {
@@ -48,6 +52,7 @@ impl Timers {
         Timers {
             wheel: Wheel::new(),
             next_stamp: 0,
+            events: Vec::new(),
         }
     }
 
@@ -87,11 +92,14 @@ impl Timers {
 /// at its next instant `<= now`. Returns `false` when nothing was due.
 pub(crate) fn fire_next_instant(core: &Core) -> bool {
     let now = core.clock.borrow_mut().now();
-    let events = core.timers.borrow_mut().wheel.poll_at(now);
-    if events.is_empty() {
-        return false;
-    }
-    for event in events {
+    let mut events = {
+        let mut timers = core.timers.borrow_mut();
+        let mut events = std::mem::take(&mut timers.events);
+        timers.wheel.poll_at_into(now, &mut events);
+        events
+    };
+    let fired_any = !events.is_empty();
+    for event in events.drain(..) {
         match event {
             WheelEvent::Cascade { key, from, to } => {
                 core.recorder.borrow_mut().record(Event::TimerCascade {
@@ -116,7 +124,8 @@ pub(crate) fn fire_next_instant(core: &Core) -> bool {
             }
         }
     }
-    true
+    core.timers.borrow_mut().events = events;
+    fired_any
 }
 
 /// Wait until `duration` has passed on the runtime's clock.
@@ -185,7 +194,9 @@ impl Future for Sleep {
                     SleepState::Registered { key, stamp }
                 });
                 self.state = state;
-                context::set_waiting_on(|| format!("timer (deadline {deadline} ms)"));
+                context::set_waiting_on(WaitingOn::Timer {
+                    deadline_ms: deadline,
+                });
                 Poll::Pending
             }
             SleepState::Registered { key, stamp } => {
@@ -200,7 +211,9 @@ impl Future for Sleep {
                     true
                 });
                 if pending {
-                    context::set_waiting_on(|| format!("timer (deadline {deadline} ms)"));
+                    context::set_waiting_on(WaitingOn::Timer {
+                        deadline_ms: deadline,
+                    });
                     Poll::Pending
                 } else {
                     self.state = SleepState::Elapsed;

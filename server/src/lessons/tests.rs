@@ -201,28 +201,3 @@ fn a_missing_folder_is_no_lessons_and_odd_file_names_are_refused() {
             .contains("the file name is the lesson id")
     );
 }
-
-#[test]
-#[ignore]
-fn zz_diag_snapshots_at_stages() {
-    let lessons = Lessons::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../lessons"))).unwrap();
-    for summary in lessons.index() {
-        let lesson = lessons.get(&summary.id).unwrap();
-        let mut engine = reactor_engine::Engine::load(&lesson.scenario, Default::default()).unwrap();
-        let mut seen = 0u64;
-        let mut stage = 0;
-        while !engine.is_done() && stage < lesson.stages.len() {
-            let records = engine.step();
-            seen += records.len() as u64;
-            while stage < lesson.stages.len() && lesson.stages[stage].seq.unwrap() < seen {
-                let s = engine.snapshot();
-                eprintln!("{} stage {} (rec {}): regs {:?} rq {:?} park {:?} console {:?} wheel {:?} tasks {:?}", lesson.id, stage + 1, lesson.stages[stage].seq.unwrap(),
-                    s.registrations.iter().map(|r| (r.token, r.readable, r.writable, r.tick, r.read_waker)).collect::<Vec<_>>(),
-                    s.run_queue, s.park, s.console,
-                    s.wheel.levels.iter().flat_map(|l| l.slots.iter().map(move |sl| (l.level, sl.slot, sl.timers.len()))).collect::<Vec<_>>(),
-                    s.tasks.iter().map(|t| (t.name.clone(), t.state, t.waiting_on.clone())).collect::<Vec<_>>());
-                stage += 1;
-            }
-        }
-    }
-}

@@ -54,7 +54,7 @@ pub(crate) async fn create(
         );
         return api::error(StatusCode::TOO_MANY_REQUESTS, message);
     }
-    match rooms.registry.create(Instant::now()) {
+    match rooms.registry.create(Instant::now(), peer.ip()) {
         Ok((room, key)) => {
             let code = room.code().to_string();
             tracing::info!(room = %code, "room created");
@@ -68,6 +68,10 @@ pub(crate) async fn create(
         Err(CreateError::Full(max)) => api::error(
             StatusCode::SERVICE_UNAVAILABLE,
             format!("all {max} rooms are in use: end one, or try again later"),
+        ),
+        Err(CreateError::TooManyFromAddress(max)) => api::error(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!("{max} rooms created from your address are open: end one first"),
         ),
         Err(CreateError::NoRandomness(error)) => {
             tracing::error!("cannot make a room code: {error}");

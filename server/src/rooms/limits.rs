@@ -10,6 +10,9 @@ use std::time::Duration;
 pub struct RoomLimits {
     /// Rooms open at once. `POST /api/rooms` past it answers 503.
     pub max_rooms: usize,
+    /// Rooms open at once that were created from one client address. Past it
+    /// `POST /api/rooms` answers 429, so one client cannot take every room.
+    pub rooms_per_address: usize,
     /// Followers in one room. A join past it closes with 1013 ("try again later").
     pub max_followers: usize,
     /// Frames queued for one follower before it counts as stalled. A stalled
@@ -33,6 +36,9 @@ pub struct RoomLimits {
 /// Default for [`RoomLimits::max_rooms`]: a department's worth of lectures at
 /// once; each room holds at most [`DEFAULT_HISTORY_BYTES`] of history.
 pub const DEFAULT_MAX_ROOMS: usize = 32;
+/// Default for [`RoomLimits::rooms_per_address`]: a few teachers sharing a
+/// school's one public address, yet a quarter of [`DEFAULT_MAX_ROOMS`].
+pub const DEFAULT_ROOMS_PER_ADDRESS: usize = 8;
 /// Default for [`RoomLimits::max_followers`]: the largest lecture hall the
 /// issue plans for (1,000 students), which the load tool measures.
 pub const DEFAULT_MAX_FOLLOWERS: usize = 1000;
@@ -60,6 +66,7 @@ impl Default for RoomLimits {
     fn default() -> Self {
         RoomLimits {
             max_rooms: DEFAULT_MAX_ROOMS,
+            rooms_per_address: DEFAULT_ROOMS_PER_ADDRESS,
             max_followers: DEFAULT_MAX_FOLLOWERS,
             follower_queue: DEFAULT_FOLLOWER_QUEUE,
             follower_write_timeout: DEFAULT_FOLLOWER_WRITE_TIMEOUT,
@@ -77,6 +84,9 @@ pub struct RoomFlags {
     /// Classroom rooms open at once.
     #[arg(long, default_value_t = DEFAULT_MAX_ROOMS)]
     pub max_rooms: usize,
+    /// Classroom rooms open at once created from one client address.
+    #[arg(long, default_value_t = DEFAULT_ROOMS_PER_ADDRESS)]
+    pub rooms_per_address: usize,
     /// Followers one room may hold.
     #[arg(long, default_value_t = DEFAULT_MAX_FOLLOWERS)]
     pub max_followers: usize,
@@ -105,6 +115,7 @@ impl RoomFlags {
     pub fn limits(&self) -> RoomLimits {
         RoomLimits {
             max_rooms: self.max_rooms,
+            rooms_per_address: self.rooms_per_address,
             max_followers: self.max_followers,
             follower_queue: self.follower_queue,
             follower_write_timeout: Duration::from_secs(self.follower_write_timeout_secs),

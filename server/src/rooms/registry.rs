@@ -15,6 +15,7 @@
 //! instead of "no such room", and do not count as guessers.
 
 use std::collections::{HashMap, VecDeque};
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
@@ -43,13 +44,15 @@ pub(crate) enum Lookup {
 pub(crate) enum CreateError {
     /// All `max_rooms` rooms are in use.
     Full(usize),
+    /// This address already has `rooms_per_address` rooms open.
+    TooManyFromAddress(usize),
     /// The OS random source failed.
     NoRandomness(String),
 }
 
 #[derive(Default)]
 struct Rooms {
-    live: HashMap<RoomCode, Arc<Room>>,
+    live: HashMap<RoomCode, (Arc<Room>, IpAddr)>,
     ended: VecDeque<(RoomCode, Arc<str>)>,
 }
 
@@ -84,13 +87,24 @@ impl Registry {
         self.lock().live.len()
     }
 
-    /// Open a room; the key is returned once and kept only inside the room.
-    pub(crate) fn create(&self, now: Instant) -> Result<(Arc<Room>, PresenterKey), CreateError> {
+    /// Open a room for a client at `creator`; the key is returned once and
+    /// kept only inside the room.
+    pub(crate) fn create(
+        &self,
+        now: Instant,
+        creator: IpAddr,
+    ) -> Result<(Arc<Room>, PresenterKey), CreateError> {
         let randomness = |error: getrandom::Error| CreateError::NoRandomness(error.to_string());
         let key = PresenterKey::random().map_err(randomness)?;
         let mut rooms = self.lock();
         if rooms.live.len() >= self.limits.max_rooms {
             return Err(CreateError::Full(self.limits.max_rooms));
+        }
+        let mine = rooms.live.values().filter(|(_, by)| *by == creator).count();
+        if mine >= self.limits.rooms_per_address {
+            return Err(CreateError::TooManyFromAddress(
+                self.limits.rooms_per_address,
+            ));
         }
         for _ in 0..CODE_ATTEMPTS {
             let code = RoomCode::random().map_err(randomness)?;
@@ -98,7 +112,7 @@ impl Registry {
                 rooms.live.contains_key(&code) || rooms.ended.iter().any(|(c, _)| *c == code);
             if !taken {
                 let room = Arc::new(Room::new(code, key.clone(), Arc::clone(&self.limits), now));
-                rooms.live.insert(code, Arc::clone(&room));
+                rooms.live.insert(code, (Arc::clone(&room), creator));
                 return Ok((room, key));
             }
         }
@@ -110,7 +124,7 @@ impl Registry {
     /// What `code` names.
     pub(crate) fn find(&self, code: RoomCode) -> Lookup {
         let rooms = self.lock();
-        if let Some(room) = rooms.live.get(&code) {
+        if let Some((room, _)) = rooms.live.get(&code) {
             return Lookup::Live(Arc::clone(room));
         }
         match rooms.ended.iter().find(|(ended, _)| *ended == code) {
@@ -123,7 +137,7 @@ impl Registry {
     pub(crate) fn end(&self, code: RoomCode, reason: &str) {
         let room = {
             let mut rooms = self.lock();
-            let Some(room) = rooms.live.remove(&code) else {
+            let Some((room, _)) = rooms.live.remove(&code) else {
                 return;
             };
             rooms.ended.push_back((code, reason.into()));
@@ -139,7 +153,12 @@ impl Registry {
 
     /// The janitor's round: end idle rooms, publish changed counts.
     pub(crate) fn tick(&self, now: Instant) {
-        let rooms: Vec<Arc<Room>> = self.lock().live.values().cloned().collect();
+        let rooms: Vec<Arc<Room>> = self
+            .lock()
+            .live
+            .values()
+            .map(|(room, _)| Arc::clone(room))
+            .collect();
         let idle = self.limits.idle_timeout;
         for room in rooms {
             if now.saturating_duration_since(room.last_active()) >= idle {
@@ -159,6 +178,8 @@ mod tests {
 
     use super::*;
 
+    const HOME: IpAddr = IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
+
     #[test]
     fn rooms_are_capped_and_an_ended_room_frees_its_place() {
         let registry = Registry::new(RoomLimits {
@@ -166,19 +187,46 @@ mod tests {
             ..RoomLimits::default()
         });
         let now = Instant::now();
-        let (first, _) = registry.create(now).expect("room 1");
-        let (second, _) = registry.create(now).expect("room 2");
+        let (first, _) = registry.create(now, HOME).expect("room 1");
+        let (second, _) = registry.create(now, HOME).expect("room 2");
         assert_ne!(first.code(), second.code());
-        assert_eq!(registry.create(now).err(), Some(CreateError::Full(2)));
+        assert_eq!(registry.create(now, HOME).err(), Some(CreateError::Full(2)));
         registry.end(first.code(), "done");
-        assert!(registry.create(now).is_ok());
+        assert!(registry.create(now, HOME).is_ok());
         assert_eq!(registry.live(), 2);
+    }
+
+    #[test]
+    fn one_address_cannot_take_every_room() {
+        let limits = RoomLimits {
+            max_rooms: 4,
+            rooms_per_address: 2,
+            ..RoomLimits::default()
+        };
+        let registry = Registry::new(limits);
+        let now = Instant::now();
+        let (first, _) = registry.create(now, HOME).expect("room 1");
+        registry.create(now, HOME).expect("room 2");
+        assert_eq!(
+            registry.create(now, HOME).err(),
+            Some(CreateError::TooManyFromAddress(2))
+        );
+        let elsewhere = IpAddr::from([10, 0, 0, 7]);
+        assert!(
+            registry.create(now, elsewhere).is_ok(),
+            "other addresses still can"
+        );
+        registry.end(first.code(), "done");
+        assert!(
+            registry.create(now, HOME).is_ok(),
+            "ending one frees a place"
+        );
     }
 
     #[test]
     fn lookups_tell_live_ended_and_unknown_apart() {
         let registry = Registry::new(RoomLimits::default());
-        let (room, key) = registry.create(Instant::now()).expect("room");
+        let (room, key) = registry.create(Instant::now(), HOME).expect("room");
         assert!(room.is_presenter_key(&key.to_hex()));
         assert!(matches!(registry.find(room.code()), Lookup::Live(_)));
         registry.end(room.code(), "the presenter ended the room");
@@ -198,7 +246,7 @@ mod tests {
         });
         let mut codes = Vec::new();
         for _ in 0..ENDED_KEPT_PER_ROOM + 1 {
-            let (room, _) = registry.create(Instant::now()).expect("room");
+            let (room, _) = registry.create(Instant::now(), HOME).expect("room");
             codes.push(room.code());
             registry.end(room.code(), "over");
         }
@@ -217,8 +265,8 @@ mod tests {
             ..RoomLimits::default()
         });
         let start = Instant::now();
-        let (quiet, _) = registry.create(start).expect("room");
-        let (busy, _) = registry.create(start).expect("room");
+        let (quiet, _) = registry.create(start, HOME).expect("room");
+        let (busy, _) = registry.create(start, HOME).expect("room");
         busy.touch(start + Duration::from_secs(30));
         registry.tick(start + Duration::from_secs(59));
         assert_eq!(registry.live(), 2);

@@ -183,6 +183,26 @@ pub fn progress_label(active: Option<usize>, stages: usize) -> String {
     }
 }
 
+/// A lesson keyboard shortcut.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StageKey {
+    /// `N`: the next stage.
+    Next,
+    /// `B`: the previous stage.
+    Previous,
+}
+
+/// The stage shortcut for `key` (a `KeyboardEvent.key`), unless a modifier is
+/// held or the press belongs to a form field (`ignored`).
+pub fn stage_key(key: &str, ignored: bool) -> Option<StageKey> {
+    match key {
+        _ if ignored => None,
+        "n" | "N" => Some(StageKey::Next),
+        "b" | "B" => Some(StageKey::Previous),
+        _ => None,
+    }
+}
+
 /// `GET /api/lessons`.
 pub async fn fetch_lessons() -> Result<Vec<LessonSummary>, String> {
     let text = get_text("/api/lessons").await?;
@@ -234,6 +254,18 @@ mod tests {
             "not received yet: the server's hint"
         );
         assert_eq!(stage_target(&lesson, &[2], 5), None);
+    }
+
+    #[test]
+    fn n_and_b_walk_the_stages_unless_the_key_belongs_elsewhere() {
+        assert_eq!(stage_key("n", false), Some(StageKey::Next));
+        assert_eq!(stage_key("B", false), Some(StageKey::Previous));
+        assert_eq!(stage_key("n", true), None);
+        assert_eq!(
+            stage_key("ArrowRight", false),
+            None,
+            "stepping stays the player's"
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use reactor_protocol::lesson::{Lesson, Term, active_stage};
 use wasm_bindgen::JsCast;
 
-use super::{LessonState, bind_lesson, go_to_stage, progress_label, style};
+use super::{LessonState, StageKey, bind_lesson, go_to_stage, progress_label, stage_key, style};
 use crate::player::Player;
 
 /// The panel for the open lesson; nothing when no lesson is open for the
@@ -62,7 +62,29 @@ fn Narration(lesson: Arc<Lesson>, player: Player) -> impl IntoView {
         let go = go.clone();
         move |_| go(active.get_untracked().and_then(|k| k.checked_sub(1)))
     };
-    let next = move |_| go(Some(active.get_untracked().map_or(0, |k| k + 1)));
+    let next = {
+        let go = go.clone();
+        move |_| go(Some(active.get_untracked().map_or(0, |k| k + 1)))
+    };
+    let keys = window_event_listener(leptos::ev::keydown, move |event| {
+        let modifier = event.ctrl_key() || event.alt_key() || event.meta_key();
+        let in_field = event
+            .target()
+            .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|element| {
+                matches!(element.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA")
+            });
+        let Some(step) = stage_key(&event.key(), modifier || in_field) else {
+            return;
+        };
+        let now = active.get_untracked();
+        match step {
+            StageKey::Next if now != Some(count - 1) => go(Some(now.map_or(0, |k| k + 1))),
+            StageKey::Previous if now.is_some() => go(now.and_then(|k| k.checked_sub(1))),
+            _ => {}
+        }
+    });
+    on_cleanup(move || keys.remove());
     let on_text_click = move |ev: leptos::ev::MouseEvent| {
         let link = ev
             .target()
@@ -99,10 +121,10 @@ fn Narration(lesson: Arc<Lesson>, player: Player) -> impl IntoView {
             <p class="lesson-crumb"><a href="/">"Lessons"</a> " › " {title}</p>
             <p id="lesson-progress" class="lesson-progress">{move || progress_label(active.get(), count)}</p>
             <nav class="lesson-nav" aria-label="Lesson stages">
-                <button id="lesson-prev" on:click=previous disabled=move || active.get().is_none()>
+                <button id="lesson-prev" title="Previous stage (B)" on:click=previous disabled=move || active.get().is_none()>
                     "◀ Previous stage"
                 </button>
-                <button id="lesson-next" class="primary" on:click=next disabled=move || active.get() == Some(count - 1)>
+                <button id="lesson-next" class="primary" title="Next stage (N)" on:click=next disabled=move || active.get() == Some(count - 1)>
                     "Next stage ▶"
                 </button>
             </nav>

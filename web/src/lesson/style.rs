@@ -27,7 +27,10 @@ pub const CSS: &str = r#"
 .lesson-glossary h3 { font-size: .9rem; margin: .4rem 0 .2rem; }
 .lesson-glossary ul { display: flex; flex-wrap: wrap; gap: .3rem; list-style: none; padding: 0; margin: 0; }
 .lesson-glossary-term { font-size: .8rem; }
-.lessons .meta { font-size: .85rem; opacity: .8; margin: 0; }
+.lessons .meta { font-size: .85rem; color: var(--muted); margin: 0; }
+.lessons .lesson-link { font-weight: 700; font-size: 1.15rem; color: var(--ink); text-decoration: none; }
+.lessons .lesson-link:hover, .lessons .lesson-link:focus-visible { text-decoration: underline; }
+.lessons .card p { margin: .35rem 0; }
 @media (max-width: 1100px) {
   .workbench:has(> .lesson-panel) { grid-template-columns: 1fr; grid-template-areas: "lesson" "stage" "panels" "log"; }
   .lesson-panel { position: static; max-height: none; }

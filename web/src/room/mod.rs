@@ -91,6 +91,10 @@ impl Classroom {
         classroom.report_moves(lessons);
         classroom.follow_moves(lessons);
         classroom.watch_room();
+        if let Some((code, key)) = saved_seat() {
+            classroom.role.set(Role::Presenting { code: code.clone(), key: key.clone() });
+            classroom.move_socket(socket_path(&code, Some(&key)), true);
+        }
         classroom
     }
 
@@ -110,6 +114,7 @@ impl Classroom {
         leptos::task::spawn_local(async move {
             match create_room().await {
                 Ok((code, key)) => {
+                    save_seat(Some((&code, &key)));
                     self.role.set(Role::Presenting {
                         code: code.clone(),
                         key: key.clone(),
@@ -160,6 +165,7 @@ impl Classroom {
 
     /// The room is over: keep what is on screen, on a private session.
     fn leave(self, why: String) {
+        save_seat(None);
         self.ended.set(Some(why));
         self.role.set(Role::Alone);
         self.move_socket(PRIVATE_ENDPOINT.to_string(), true);
@@ -195,7 +201,9 @@ impl Classroom {
     fn follow_moves(self, lessons: Option<LessonState>) {
         let player = self.player;
         Effect::new(move |_| {
-            let Some(at) = player.link.view.get() else { return };
+            let Some(at) = player.link.view.get() else {
+                return;
+            };
             let recorded = player.history.with(|h| h.len());
             if !matches!(self.role.get(), Role::Following { .. }) {
                 return;
@@ -237,12 +245,34 @@ impl Classroom {
             if code == reactor_protocol::frame::CLOSE_ROOM_ENDED {
                 self.leave(reason);
             } else {
+                save_seat(None);
                 self.problem.set(Some(reason));
                 self.role.set(Role::Alone);
                 self.move_socket(PRIVATE_ENDPOINT.to_string(), true);
             }
         });
     }
+}
+
+/// Where this tab keeps its presenter seat, so a reload goes on presenting.
+const SEAT_KEY: &str = "reactor-lab-presenting";
+
+/// The seat saved by this tab (session storage: this tab only, gone when it closes).
+fn saved_seat() -> Option<(String, String)> {
+    let stored = window().session_storage().ok()??.get_item(SEAT_KEY).ok()??;
+    let (code, key) = stored.split_once(' ')?;
+    Some((normalise(code).ok()?, key.to_string()))
+}
+
+/// Keep (or forget) the presenter seat in this tab's session storage.
+fn save_seat(seat: Option<(&str, &str)>) {
+    let Some(storage) = window().session_storage().ok().flatten() else {
+        return;
+    };
+    let _ = match seat {
+        Some((code, key)) => storage.set_item(SEAT_KEY, &format!("{code} {key}")),
+        None => storage.remove_item(SEAT_KEY),
+    };
 }
 
 /// Put `path` in the address bar (replacing the entry), so a reload follows again.

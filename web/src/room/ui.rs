@@ -70,7 +70,8 @@ fn Presenting(code: String) -> impl IntoView {
     let link = format!("{origin}{}", join_path(&code));
     let followers = move || {
         player
-            .room
+            .link
+            .status
             .with(|room| room.as_ref().map_or(0, |r| r.followers))
     };
     view! {
@@ -97,7 +98,8 @@ fn Following(code: String) -> impl IntoView {
     let player = classroom.player;
     let presenter_here = move || {
         player
-            .room
+            .link
+            .status
             .with(|room| room.as_ref().is_none_or(|r| r.presenter))
     };
     view! {

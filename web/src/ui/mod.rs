@@ -46,6 +46,7 @@ pub fn App() -> impl IntoView {
     provide_context(Scenarios::fetch());
     socket::connect(player);
     crate::lesson::LessonState::provide();
+    crate::room::Classroom::provide(player);
     routing::install(player);
     keyboard::install(player);
     view! {
@@ -56,6 +57,7 @@ pub fn App() -> impl IntoView {
         >
             <header::Header />
             <banners::Banners />
+            <crate::room::RoomBar />
             {move || match player.scenario.get() {
                 None => view! { <home::Home /> }.into_any(),
                 Some(_) => view! { <Workbench /> }.into_any(),

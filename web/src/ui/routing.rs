@@ -37,10 +37,17 @@ fn apply(player: Player, lessons: LessonState, route: Route) {
 /// Read the URL now, follow back/forward, and keep the URL in step.
 pub fn install(player: Player) {
     let lessons = expect_context::<LessonState>();
-    apply(player, lessons, current_route());
-    let handle = window_event_listener(ev::popstate, move |_| {
-        apply(player, lessons, current_route())
-    });
+    let classroom = expect_context::<crate::room::Classroom>();
+    // `/join/CODE` follows a classroom room (issue 7); every other URL is a route.
+    let open = move || {
+        let path = window().location().pathname().unwrap_or_default();
+        match crate::room::join_code(&path) {
+            Some(code) => classroom.follow(code),
+            None => apply(player, lessons, current_route()),
+        }
+    };
+    open();
+    let handle = window_event_listener(ev::popstate, move |_| open());
     on_cleanup(move || handle.remove());
 
     // Browsers throttle history updates (about 100 per 10 s), and a held
@@ -49,7 +56,8 @@ pub fn install(player: Player) {
     Effect::new(move |previous: Option<Option<String>>| {
         let scenario = player.scenario.get();
         let step = player.position.get();
-        if player.busy.get() {
+        // A follower's address stays `/join/CODE` (issue 7).
+        if player.busy.get() || !player.link.driving.get() {
             return scenario;
         }
         let changed_page = previous.is_some_and(|p| p != scenario);

@@ -31,7 +31,7 @@ pub fn SourcePane() -> impl IntoView {
     let location = Memo::new(move |_| {
         player
             .current
-            .with(|r| r.as_ref().map(|r| (r.source.file.clone(), r.source.line)))
+            .with(|r| r.as_ref().map(|r| (r.source.file.to_string(), r.source.line)))
     });
 
     Effect::new(move |_| {

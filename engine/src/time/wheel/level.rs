@@ -20,6 +20,7 @@
 //! the slot to start from becomes bit 0, then `trailing_zeros` counts how many
 //! slots ahead the first occupied one is. Two instructions, whatever the load.
 
+use super::entry::Filed;
 use super::{BITS_PER_LEVEL, NUM_LEVELS, SLOTS_PER_LEVEL, TimerKey, WHEEL_RANGE_MS};
 
 /// The low bits that select a slot on one level (`0b11_1111`).
@@ -66,9 +67,9 @@ pub(super) struct Level {
     number: u32,
     /// Bit `i` set when `slots[i]` holds at least one timer.
     occupied: u64,
-    /// Timer keys per slot. Order inside a slot does not matter: removal
-    /// swaps the last key into the hole, so it costs O(1).
-    slots: [Vec<TimerKey>; SLOTS_PER_LEVEL],
+    /// The timers of each slot. Order inside a slot does not matter:
+    /// removal swaps the last timer into the hole, so it costs O(1).
+    slots: [Vec<Filed>; SLOTS_PER_LEVEL],
 }
 
 impl Level {
@@ -96,33 +97,34 @@ impl Level {
         self.occupied
     }
 
-    /// The keys filed in `slot`.
-    pub(super) fn keys(&self, slot: u32) -> &[TimerKey] {
+    /// The timers filed in `slot`.
+    pub(super) fn timers(&self, slot: u32) -> &[Filed] {
         &self.slots[slot as usize]
     }
 
-    /// Files `key` in `slot`; returns its index inside the slot.
-    pub(super) fn push(&mut self, slot: u32, key: TimerKey) -> usize {
-        let keys = &mut self.slots[slot as usize];
-        keys.push(key);
+    /// Files `timer` in `slot`; returns its index inside the slot.
+    pub(super) fn push(&mut self, slot: u32, timer: Filed) -> usize {
+        let timers = &mut self.slots[slot as usize];
+        timers.push(timer);
         self.occupied |= 1 << slot;
-        keys.len() - 1
+        timers.len() - 1
     }
 
-    /// Removes the key at `index` of `slot` in O(1) by moving the slot's last
-    /// key into its place. Returns that moved key, whose index is now `index`.
+    /// Removes the timer at `index` of `slot` in O(1) by moving the slot's
+    /// last timer into its place. Returns that moved timer's key: its index
+    /// is now `index`.
     pub(super) fn swap_remove(&mut self, slot: u32, index: usize) -> Option<TimerKey> {
-        let keys = &mut self.slots[slot as usize];
-        keys.swap_remove(index);
-        if keys.is_empty() {
+        let timers = &mut self.slots[slot as usize];
+        timers.swap_remove(index);
+        if timers.is_empty() {
             self.occupied &= !(1 << slot);
         }
-        keys.get(index).copied()
+        timers.get(index).map(|timer| timer.key)
     }
 
     /// Empties `slot` into `out` (which must be empty). The slot keeps the
     /// allocation `out` had, so a busy wheel stops allocating.
-    pub(super) fn take_into(&mut self, slot: u32, out: &mut Vec<TimerKey>) {
+    pub(super) fn take_into(&mut self, slot: u32, out: &mut Vec<Filed>) {
         debug_assert!(out.is_empty());
         std::mem::swap(&mut self.slots[slot as usize], out);
         self.occupied &= !(1 << slot);
@@ -164,6 +166,15 @@ impl Level {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A timer with key `key` (deadline and order do not matter to a level).
+    fn timer(key: TimerKey) -> Filed {
+        Filed {
+            deadline: 0,
+            seq: key as u64,
+            key,
+        }
+    }
 
     #[test]
     fn equal_and_nearby_times_go_to_level_zero() {
@@ -210,12 +221,12 @@ mod tests {
     #[test]
     fn push_and_remove_keep_the_bitmap_in_step() {
         let mut level = Level::new(1);
-        assert_eq!(level.push(15, 7), 0);
-        assert_eq!(level.push(15, 8), 1);
+        assert_eq!(level.push(15, timer(7)), 0);
+        assert_eq!(level.push(15, timer(8)), 1);
         assert_eq!(level.occupied(), 1 << 15);
         // Removing index 0 moves key 8 into its place.
         assert_eq!(level.swap_remove(15, 0), Some(8));
-        assert_eq!(level.keys(15), &[8]);
+        assert_eq!(level.timers(15), &[timer(8)]);
         assert_eq!(level.swap_remove(15, 0), None);
         assert_eq!(level.occupied(), 0);
     }
@@ -223,20 +234,20 @@ mod tests {
     #[test]
     fn take_into_empties_the_slot() {
         let mut level = Level::new(0);
-        level.push(3, 1);
-        level.push(3, 2);
+        level.push(3, timer(1));
+        level.push(3, timer(2));
         let mut out = Vec::new();
         level.take_into(3, &mut out);
-        assert_eq!(out, vec![1, 2]);
+        assert_eq!(out, vec![timer(1), timer(2)]);
         assert_eq!(level.occupied(), 0);
-        assert!(level.keys(3).is_empty());
+        assert!(level.timers(3).is_empty());
     }
 
     #[test]
     fn slots_come_in_the_order_the_wheel_reaches_them() {
         let mut level = Level::new(1);
-        level.push(40, 0);
-        level.push(15, 1);
+        level.push(40, timer(0));
+        level.push(15, timer(1));
         let walk: Vec<_> = level.occupied_from(0).collect();
         assert_eq!(walk, vec![(15, 960), (40, 40 * 64)]);
         // From 1000 (in slot 15) the ring wraps: slot 15 is a rotation away.
@@ -248,7 +259,7 @@ mod tests {
     #[test]
     fn level_zero_finds_a_timer_due_now() {
         let mut level = Level::new(0);
-        level.push(slot_for(70, 0), 0);
+        level.push(slot_for(70, 0), timer(0));
         assert_eq!(level.occupied_from(70).next(), Some((6, 70)));
     }
 
@@ -257,13 +268,13 @@ mod tests {
         let top_slot_ms = 1u64 << 30;
         let mut level = Level::new(TOP_LEVEL);
         // Elapsed sits in top slot 60; slot 2 is reached 6 slots later.
-        level.push(2, 0);
+        level.push(2, timer(0));
         let elapsed = 60 * top_slot_ms + 5;
         let next = level.occupied_from(elapsed).next();
         assert_eq!(next, Some((2, 66 * top_slot_ms)));
         // A clamped timer in the current slot is revisited a rotation later.
         let mut level = Level::new(TOP_LEVEL);
-        level.push(60, 0);
+        level.push(60, timer(0));
         let next = level.occupied_from(60 * top_slot_ms).next();
         assert_eq!(next, Some((60, 124 * top_slot_ms)));
     }
@@ -271,7 +282,7 @@ mod tests {
     #[test]
     fn slot_starts_saturate_instead_of_overflowing() {
         let mut level = Level::new(TOP_LEVEL);
-        level.push(slot_for(u64::MAX, TOP_LEVEL), 0);
+        level.push(slot_for(u64::MAX, TOP_LEVEL), timer(0));
         let (_, start) = level.occupied_from(u64::MAX).next().expect("occupied");
         assert_eq!(start, u64::MAX);
     }

@@ -79,8 +79,16 @@
 //! step of the runtime shows one instant. Timers are removed from the wheel
 //! before they are returned, so a fired timer can never fire again.
 //!
-//! Removal swaps the last key of the slot into the hole, so it is O(1); the
-//! wheel stores timers in a [`Slab`] and slots hold keys only.
+//! One instant can move a great many timers: with a million timers spread
+//! over ten seconds, one level-2 slot holds hundreds of thousands. A hot loop
+//! therefore calls [`Wheel::poll_at_into`] with a `Vec` it keeps, so those
+//! events fill memory already there instead of a fresh multi-megabyte `Vec`
+//! per instant; `poll_at` is the one-line convenience on top.
+//!
+//! Removal swaps the last timer of the slot into the hole, so it is O(1). The
+//! wheel stores timers in a [`Slab`]; slots hold each key with a copy of its
+//! deadline and insertion number (see `entry`), all that processing a slot
+//! needs to read.
 
 mod entry;
 mod level;
@@ -88,7 +96,7 @@ mod view;
 
 use slab::Slab;
 
-use entry::Entry;
+use entry::{Entry, Filed};
 use level::{Level, level_for, slot_for};
 
 /// Slots per level: one per bit of the `u64` occupancy bitmap, as in Tokio.
@@ -158,8 +166,8 @@ pub struct Wheel<T> {
     elapsed: u64,
     /// Insertion counter for deterministic fire order.
     next_seq: u64,
-    /// Reused buffer for the keys of the slot being processed.
-    scratch: Vec<TimerKey>,
+    /// Reused buffer for the timers of the slot being processed.
+    scratch: Vec<Filed>,
 }
 
 impl<T> Default for Wheel<T> {
@@ -206,9 +214,8 @@ impl<T> Wheel<T> {
             value,
             position: Position { level: 0, slot: 0 },
             index: 0,
-            seq,
         });
-        let position = self.file(key);
+        let position = self.file(Filed { deadline, seq, key });
         (key, position)
     }
 
@@ -262,10 +269,7 @@ impl<T> Wheel<T> {
             if best.is_some_and(|best| best <= start) {
                 break;
             }
-            let slot_best = level
-                .keys(slot)
-                .iter()
-                .map(|&key| self.entries[key].deadline);
+            let slot_best = level.timers(slot).iter().map(|timer| timer.deadline);
             best = best.into_iter().chain(slot_best).min();
         }
         best
@@ -282,16 +286,23 @@ impl<T> Wheel<T> {
     /// `now`. A `now` before `elapsed` is read as `elapsed`: the wheel's time
     /// never runs backwards.
     pub fn poll_at(&mut self, now: u64) -> Vec<WheelEvent<T>> {
+        let mut events = Vec::new();
+        self.poll_at_into(now, &mut events);
+        events
+    }
+
+    /// [`poll_at`](Self::poll_at), appending the events to `events` instead
+    /// of returning a new `Vec`. A caller that keeps `events` (cleared)
+    /// across calls allocates nothing once it has grown to the busiest
+    /// instant: the form for hot loops.
+    pub fn poll_at_into(&mut self, now: u64, events: &mut Vec<WheelEvent<T>>) {
         let now = now.max(self.elapsed);
         match self.next_work() {
             Some((position, instant)) if instant <= now => {
                 self.elapsed = instant;
-                self.process(position)
+                self.process(position, events);
             }
-            _ => {
-                self.elapsed = now;
-                Vec::new()
-            }
+            _ => self.elapsed = now,
         }
     }
 
@@ -309,57 +320,59 @@ impl<T> Wheel<T> {
     }
 
     /// Empties the slot at `from` (whose start is `elapsed`), firing or
-    /// cascading each of its timers.
-    fn process(&mut self, from: Position) -> Vec<WheelEvent<T>> {
-        let mut keys = std::mem::take(&mut self.scratch);
-        self.levels[from.level as usize].take_into(from.slot, &mut keys);
+    /// cascading each of its timers; appends what it did to `events`.
+    fn process(&mut self, from: Position, events: &mut Vec<WheelEvent<T>>) {
+        let mut timers = std::mem::take(&mut self.scratch);
+        self.levels[from.level as usize].take_into(from.slot, &mut timers);
         // Only the due timers need sorting; the rest just move down.
-        let due = self.move_due_to_front(&mut keys);
-        keys[..due].sort_unstable_by_key(|&key| self.entries[key].order());
-        let mut events = Vec::with_capacity(keys.len());
-        for &key in &keys[..due] {
-            let Entry {
-                deadline, value, ..
-            } = self.entries.remove(key);
+        let due = move_due_to_front(&mut timers, self.elapsed);
+        timers[..due].sort_unstable_by_key(Filed::order);
+        events.reserve(timers.len());
+        for timer in &timers[..due] {
+            let Entry { value, .. } = self.entries.remove(timer.key);
             events.push(WheelEvent::Fire {
-                key,
-                deadline,
+                key: timer.key,
+                deadline: timer.deadline,
                 value,
             });
         }
-        for &key in &keys[due..] {
-            let to = self.file(key);
-            events.push(WheelEvent::Cascade { key, from, to });
+        for &timer in &timers[due..] {
+            let to = self.file(timer);
+            events.push(WheelEvent::Cascade {
+                key: timer.key,
+                from,
+                to,
+            });
         }
-        keys.clear();
-        self.scratch = keys;
-        events
+        timers.clear();
+        self.scratch = timers;
     }
 
-    /// Reorders `keys` so the timers due by `elapsed` come first; returns how
-    /// many there are. O(len), no allocation.
-    fn move_due_to_front(&self, keys: &mut [TimerKey]) -> usize {
-        let mut due = 0;
-        for index in 0..keys.len() {
-            if self.entries[keys[index]].deadline <= self.elapsed {
-                keys.swap(due, index);
-                due += 1;
-            }
-        }
-        due
-    }
-
-    /// Files entry `key` (already in the slab, in no slot) relative to
-    /// `elapsed`, records where, and returns the position.
-    fn file(&mut self, key: TimerKey) -> Position {
-        let entry = &mut self.entries[key];
-        let due = entry.deadline.max(self.elapsed);
+    /// Files `timer` (its entry already in the slab, in no slot) relative
+    /// to `elapsed`, notes where in its entry, and returns the position.
+    fn file(&mut self, timer: Filed) -> Position {
+        let due = timer.deadline.max(self.elapsed);
         let level = level_for(self.elapsed, due);
         let slot = slot_for(due, level);
-        entry.index = self.levels[level as usize].push(slot, key);
+        let index = self.levels[level as usize].push(slot, timer);
+        let entry = &mut self.entries[timer.key];
+        entry.index = index;
         entry.position = Position { level, slot };
         entry.position
     }
+}
+
+/// Reorders `timers` so those due by `now` come first; returns how many
+/// there are. O(len), no allocation, no slab lookup.
+fn move_due_to_front(timers: &mut [Filed], now: u64) -> usize {
+    let mut due = 0;
+    for index in 0..timers.len() {
+        if timers[index].deadline <= now {
+            timers.swap(due, index);
+            due += 1;
+        }
+    }
+    due
 }
 
 #[cfg(test)]

@@ -97,6 +97,27 @@ fn poll_at_does_one_instant_per_call() {
 }
 
 #[test]
+fn poll_at_into_appends_to_the_callers_buffer_and_keeps_its_memory() {
+    let mut wheel = Wheel::new();
+    wheel.insert(3, "a");
+    wheel.insert(3, "b");
+    wheel.insert(200, "c");
+    let mut events = Vec::new();
+    wheel.poll_at_into(100, &mut events);
+    assert_eq!(events.len(), 2);
+    // Appends: what was already there stays in front.
+    wheel.poll_at_into(1_000, &mut events);
+    let seen: Vec<Seen> = events.drain(..).map(summary).collect();
+    assert_eq!(seen[0], Seen::Fire(0, 3, "a"));
+    assert_eq!(seen[1], Seen::Fire(1, 3, "b"));
+    assert!(matches!(seen[2], Seen::Cascade(2, (1, 3), (0, 8))));
+    // Drained, the buffer keeps its capacity for the next instant.
+    assert!(events.capacity() >= 3);
+    wheel.poll_at_into(1_000, &mut events);
+    assert!(matches!(events[..], [WheelEvent::Fire { key: 2, deadline: 200, .. }]));
+}
+
+#[test]
 fn a_deadline_on_a_slot_start_fires_without_cascading() {
     let mut wheel = Wheel::new();
     let (key, position) = wheel.insert(4096, "t");

@@ -2,6 +2,7 @@
 
 use reactor_protocol::{LevelView, SlotView, TimerView, WheelView};
 
+use super::entry::Filed;
 use super::{SLOTS_PER_LEVEL, Wheel, level::Level};
 
 impl<T> Wheel<T> {
@@ -27,17 +28,14 @@ impl<T> Wheel<T> {
         let slots = (0..SLOTS_PER_LEVEL as u32)
             .filter(|slot| level.occupied() & (1 << slot) != 0)
             .map(|slot| {
-                let mut keys = level.keys(slot).to_vec();
-                keys.sort_unstable_by_key(|&key| self.entries[key].order());
-                let timers = keys
+                let mut filed = level.timers(slot).to_vec();
+                filed.sort_unstable_by_key(Filed::order);
+                let timers = filed
                     .into_iter()
-                    .map(|key| {
-                        let entry = &self.entries[key];
-                        TimerView {
-                            id: key as u64,
-                            task: task_of(&entry.value),
-                            deadline_ms: entry.deadline,
-                        }
+                    .map(|timer| TimerView {
+                        id: timer.key as u64,
+                        task: task_of(&self.entries[timer.key].value),
+                        deadline_ms: timer.deadline,
                     })
                     .collect();
                 SlotView { slot, timers }
