@@ -33,7 +33,7 @@ pub async fn get_text(url: &str) -> Result<String, String> {
 /// The built-in scenarios.
 pub async fn scenarios() -> Result<Vec<ScenarioSummary>, String> {
     let text = get_text("/api/scenarios").await?;
-    serde_json::from_str(&text).map_err(|e| format!("/api/scenarios sent unexpected JSON: {e}"))
+    crate::decode_api::scenarios(&text)
 }
 
 /// The text of one engine source file, such as `engine/src/io/driver.rs`.

@@ -16,41 +16,41 @@ use serde_json::{Map, Value};
 
 /// A decoding error: which field was missing or of the wrong type.
 pub type Error = String;
-type Object = Map<String, Value>;
+pub(crate) type Object = Map<String, Value>;
 
-fn field<'a>(object: &'a Object, name: &str) -> Result<&'a Value, Error> {
+pub(crate) fn field<'a>(object: &'a Object, name: &str) -> Result<&'a Value, Error> {
     object
         .get(name)
         .ok_or_else(|| format!("missing field `{name}`"))
 }
 
-fn object<'a>(value: &'a Value, what: &str) -> Result<&'a Object, Error> {
+pub(crate) fn object<'a>(value: &'a Value, what: &str) -> Result<&'a Object, Error> {
     value
         .as_object()
         .ok_or_else(|| format!("`{what}` is not an object"))
 }
 
-fn uint(object: &Object, name: &str) -> Result<u64, Error> {
+pub(crate) fn uint(object: &Object, name: &str) -> Result<u64, Error> {
     field(object, name)?
         .as_u64()
         .ok_or_else(|| format!("`{name}` is not a whole number"))
 }
 
-fn small(object: &Object, name: &str) -> Result<u32, Error> {
+pub(crate) fn small(object: &Object, name: &str) -> Result<u32, Error> {
     u32::try_from(uint(object, name)?).map_err(|_| format!("`{name}` is too large"))
 }
 
-fn index(object: &Object, name: &str) -> Result<usize, Error> {
+pub(crate) fn index(object: &Object, name: &str) -> Result<usize, Error> {
     usize::try_from(uint(object, name)?).map_err(|_| format!("`{name}` is too large"))
 }
 
-fn flag(object: &Object, name: &str) -> Result<bool, Error> {
+pub(crate) fn flag(object: &Object, name: &str) -> Result<bool, Error> {
     field(object, name)?
         .as_bool()
         .ok_or_else(|| format!("`{name}` is not true/false"))
 }
 
-fn text(object: &Object, name: &str) -> Result<String, Error> {
+pub(crate) fn text(object: &Object, name: &str) -> Result<String, Error> {
     field(object, name)?
         .as_str()
         .map(str::to_string)
@@ -58,7 +58,7 @@ fn text(object: &Object, name: &str) -> Result<String, Error> {
 }
 
 /// `null` or absent is `None`.
-fn maybe<T>(
+pub(crate) fn maybe<T>(
     object: &Object,
     name: &str,
     read: fn(&Object, &str) -> Result<T, Error>,
@@ -69,7 +69,7 @@ fn maybe<T>(
     }
 }
 
-fn list<T>(
+pub(crate) fn list<T>(
     object: &Object,
     name: &str,
     read: fn(&Value) -> Result<T, Error>,
@@ -132,7 +132,7 @@ pub fn record(value: &Value) -> Result<Record, Error> {
     })
 }
 
-fn direction(o: &Object) -> Result<Direction, Error> {
+pub(crate) fn direction(o: &Object) -> Result<Direction, Error> {
     match text(o, "direction")?.as_str() {
         "read" => Ok(Direction::Read),
         "write" => Ok(Direction::Write),
@@ -140,7 +140,7 @@ fn direction(o: &Object) -> Result<Direction, Error> {
     }
 }
 
-fn cause(o: &Object) -> Result<WakeCause, Error> {
+pub(crate) fn cause(o: &Object) -> Result<WakeCause, Error> {
     Ok(match text(o, "cause")?.as_str() {
         "io" => WakeCause::Io,
         "timer" => WakeCause::Timer,

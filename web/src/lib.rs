@@ -18,6 +18,7 @@
 pub mod api;
 pub mod chain;
 pub mod decode;
+pub mod decode_api;
 pub mod explain;
 pub mod format;
 pub mod history;

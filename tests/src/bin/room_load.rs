@@ -33,6 +33,8 @@ use tokio_tungstenite::tungstenite::Message;
 const FDS_PER_FOLLOWER: u64 = 2;
 /// Followers connecting at once: well under the listener's backlog (1,024).
 const CONNECT_BATCH: usize = 100;
+/// Milliseconds per clock tick in `/proc/<pid>/stat` (`USER_HZ` is 100 on Linux).
+const TICK_MS: u64 = 10;
 /// The `view` step the presenter sends last, telling followers to stop.
 const FINAL_VIEW: u64 = u64::MAX / 2;
 
@@ -87,6 +89,7 @@ async fn main() -> Result<()> {
         .into_iter()
         .map(|f| tokio::spawn(f.stamp_snapshots()))
         .collect();
+    let cpu_before = server.cpu_ms()?;
     let sent = present(
         &mut presenter,
         args.steps,
@@ -94,6 +97,7 @@ async fn main() -> Result<()> {
     )
     .await?;
     let mut latencies = Vec::with_capacity(args.steps * tasks.len());
+    let cpu_after = server.cpu_ms()?;
     for task in tasks {
         let arrivals = task.await??;
         ensure!(
@@ -128,6 +132,11 @@ async fn main() -> Result<()> {
     println!(
         "server RSS  before {before} KiB   with followers {after} KiB   per idle follower {:.1} KiB",
         per_follower / 1024.0
+    );
+    let cpu = cpu_after.saturating_sub(cpu_before);
+    println!(
+        "server CPU while stepping  {cpu} ms   per delivered step {:.1} µs",
+        cpu as f64 * 1000.0 / latencies.len() as f64
     );
     Ok(())
 }
@@ -270,6 +279,27 @@ impl Server {
             addr,
             _site: site,
         })
+    }
+
+    /// CPU time the server has used (user + system), from `/proc/<pid>/stat`,
+    /// in milliseconds (the kernel counts in ticks of 10 ms on Linux).
+    fn cpu_ms(&self) -> Result<u64> {
+        let pid = self.child.id().context("the server has exited")?;
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
+        // Fields after the command name, which is in parentheses and may hold spaces.
+        let fields: Vec<&str> = stat
+            .rsplit_once(')')
+            .context("no command")?
+            .1
+            .split_whitespace()
+            .collect();
+        let ticks = |index: usize| {
+            fields
+                .get(index)
+                .and_then(|f| f.parse::<u64>().ok())
+                .context("no CPU times")
+        };
+        Ok((ticks(11)? + ticks(12)?) * TICK_MS)
     }
 
     /// The server's resident set size, from `/proc/<pid>/status`.

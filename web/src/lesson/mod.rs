@@ -206,14 +206,14 @@ pub fn stage_key(key: &str, ignored: bool) -> Option<StageKey> {
 /// `GET /api/lessons`.
 pub async fn fetch_lessons() -> Result<Vec<LessonSummary>, String> {
     let text = get_text("/api/lessons").await?;
-    serde_json::from_str(&text).map_err(|e| format!("/api/lessons sent unexpected JSON: {e}"))
+    crate::decode_api::lessons(&text)
 }
 
 /// `GET /api/lessons/{id}`.
 async fn fetch_lesson(id: &str) -> Result<Lesson, String> {
     let url = format!("/api/lessons/{id}");
     let text = get_text(&url).await?;
-    serde_json::from_str(&text).map_err(|e| format!("{url} sent unexpected JSON: {e}"))
+    crate::decode_api::lesson(&text, &url)
 }
 
 #[cfg(test)]

@@ -92,7 +92,10 @@ impl Classroom {
         classroom.follow_moves(lessons);
         classroom.watch_room();
         if let Some((code, key)) = saved_seat() {
-            classroom.role.set(Role::Presenting { code: code.clone(), key: key.clone() });
+            classroom.role.set(Role::Presenting {
+                code: code.clone(),
+                key: key.clone(),
+            });
             classroom.move_socket(socket_path(&code, Some(&key)), true);
         }
         classroom
@@ -259,7 +262,11 @@ const SEAT_KEY: &str = "reactor-lab-presenting";
 
 /// The seat saved by this tab (session storage: this tab only, gone when it closes).
 fn saved_seat() -> Option<(String, String)> {
-    let stored = window().session_storage().ok()??.get_item(SEAT_KEY).ok()??;
+    let stored = window()
+        .session_storage()
+        .ok()??
+        .get_item(SEAT_KEY)
+        .ok()??;
     let (code, key) = stored.split_once(' ')?;
     Some((normalise(code).ok()?, key.to_string()))
 }

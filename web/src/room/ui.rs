@@ -5,16 +5,14 @@ use leptos::prelude::*;
 
 use super::{Classroom, Role, display, join_path};
 
-/// "Present to a class", in the header; hidden once in a room.
+/// "Present to a class": creates a room for the scenario on screen.
 #[component]
 pub fn PresentButton() -> impl IntoView {
     let classroom = expect_context::<Classroom>();
     view! {
-        <Show when=move || classroom.role.get() == Role::Alone>
-            <button id="present-btn" title="Let a class follow this screen" on:click=move |_| classroom.present()>
-                "Present to a class"
-            </button>
-        </Show>
+        <button id="present-btn" title="Let a class follow this screen" on:click=move |_| classroom.present()>
+            "Present to a class"
+        </button>
     }
 }
 
@@ -45,19 +43,19 @@ pub fn RoomBar() -> impl IntoView {
             Role::Following { code } => view! { <Following code=code /> }.into_any(),
             Role::Exploring { code } => view! { <Exploring code=code /> }.into_any(),
         }}
-        <Show when=move || classroom.ended.with(Option::is_some)>
+        {move || classroom.ended.get().map(|text| view! {
             <div id="room-ended" class="banner room-ended" role="status">
-                <span>{move || classroom.ended.get().unwrap_or_default()}</span>
+                <span>{text}</span>
                 " You can keep exploring on your own. "
                 <button on:click=move |_| classroom.ended.set(None)>"Dismiss"</button>
             </div>
-        </Show>
-        <Show when=move || classroom.problem.with(Option::is_some)>
+        })}
+        {move || classroom.problem.get().map(|text| view! {
             <div id="room-problem" class="banner error" role="alert">
-                <span>{move || classroom.problem.get().unwrap_or_default()}</span>
+                <span>{text}</span>
                 <button on:click=move |_| classroom.problem.set(None)>"Dismiss"</button>
             </div>
-        </Show>
+        })}
     }
 }
 
@@ -106,9 +104,9 @@ fn Following(code: String) -> impl IntoView {
         <section id="room-bar" class="room-bar" data-role="follower" aria-label="Classroom room">
             <span>"Following room "</span>
             <strong id="room-code" class="room-code" data-code=code.clone()>{display(&code)}</strong>
-            <Show when=move || !presenter_here()>
+            {move || (!presenter_here()).then(|| view! {
                 <span class="room-note">" — the presenter is reconnecting…"</span>
-            </Show>
+            })}
             <button id="explore-btn" on:click=move |_| classroom.explore()>"Explore on my own"</button>
         </section>
     }
