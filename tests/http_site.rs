@@ -188,11 +188,7 @@ async fn engine_source_is_served_for_every_record_and_nothing_else() -> Result<(
     let trace: Trace = get(server.addr(), "/api/trace/tcp_read", &[])
         .await?
         .json()?;
-    let mut files: Vec<&str> = trace
-        .records
-        .iter()
-        .map(|r| &*r.source.file)
-        .collect();
+    let mut files: Vec<&str> = trace.records.iter().map(|r| &*r.source.file).collect();
     files.sort_unstable();
     files.dedup();
     for file in files {

@@ -18,10 +18,10 @@ use std::time::Duration;
 
 use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::{Criterion, SamplingMode};
-use rustix::time::{ClockId, clock_gettime};
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use reactor_engine::{Runtime, RuntimeOptions};
+use rustix::time::{ClockId, clock_gettime};
 
 /// Seed of the random deadlines: the same timers in every run and for both runtimes.
 pub const SEED: u64 = 0x5EED_2026;

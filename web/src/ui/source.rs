@@ -29,9 +29,10 @@ pub fn SourcePane() -> impl IntoView {
     let player = use_player();
     let cache = RwSignal::new(HashMap::<String, Loaded>::new());
     let location = Memo::new(move |_| {
-        player
-            .current
-            .with(|r| r.as_ref().map(|r| (r.source.file.to_string(), r.source.line)))
+        player.current.with(|r| {
+            r.as_ref()
+                .map(|r| (r.source.file.to_string(), r.source.line))
+        })
     });
 
     Effect::new(move |_| {

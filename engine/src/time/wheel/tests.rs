@@ -114,7 +114,14 @@ fn poll_at_into_appends_to_the_callers_buffer_and_keeps_its_memory() {
     // Drained, the buffer keeps its capacity for the next instant.
     assert!(events.capacity() >= 3);
     wheel.poll_at_into(1_000, &mut events);
-    assert!(matches!(events[..], [WheelEvent::Fire { key: 2, deadline: 200, .. }]));
+    assert!(matches!(
+        events[..],
+        [WheelEvent::Fire {
+            key: 2,
+            deadline: 200,
+            ..
+        }]
+    ));
 }
 
 #[test]
