@@ -17,36 +17,11 @@
 mod common;
 
 use std::rc::Rc;
-use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 /// Sleeps per iteration (issue 3: "100k sleeps with random deadlines").
 const SLEEPS: usize = 100_000;
-
-async fn ours_sleep_all(deadlines: Rc<Vec<u64>>) -> usize {
-    let handles: Vec<_> = deadlines
-        .iter()
-        .map(|&ms| reactor_engine::spawn(reactor_engine::sleep(Duration::from_millis(ms))))
-        .collect();
-    let count = handles.len();
-    for handle in handles {
-        handle.await.expect("a bench task does not panic");
-    }
-    count
-}
-
-async fn tokio_sleep_all(deadlines: Rc<Vec<u64>>) -> usize {
-    let handles: Vec<_> = deadlines
-        .iter()
-        .map(|&ms| tokio::spawn(tokio::time::sleep(Duration::from_millis(ms))))
-        .collect();
-    let count = handles.len();
-    for handle in handles {
-        handle.await.expect("a bench task does not panic");
-    }
-    count
-}
 
 fn sleeps_100k(c: &mut Criterion) {
     let deadlines = Rc::new(common::random_deadlines(SLEEPS));
@@ -57,7 +32,7 @@ fn sleeps_100k(c: &mut Criterion) {
     let mut ours = common::ours(false);
     group.bench_function("ours", |b| {
         b.iter(|| {
-            let slept = ours.block_on(ours_sleep_all(Rc::clone(&deadlines)));
+            let slept = ours.block_on(common::ours_sleep_all(Rc::clone(&deadlines)));
             assert_eq!(slept, Ok(SLEEPS));
         })
     });
@@ -66,7 +41,7 @@ fn sleeps_100k(c: &mut Criterion) {
     group.bench_function("tokio", |b| {
         b.iter(|| {
             assert_eq!(
-                tokio.block_on(tokio_sleep_all(Rc::clone(&deadlines))),
+                tokio.block_on(common::tokio_sleep_all(Rc::clone(&deadlines))),
                 SLEEPS
             )
         })

@@ -32,7 +32,6 @@
 mod common;
 
 use std::rc::Rc;
-use std::time::Duration;
 
 use common::CpuTime;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
@@ -40,30 +39,6 @@ use reactor_engine::time::wheel::{Wheel, WheelEvent};
 
 /// Live timers per iteration: 1k to 1M, a factor of ten apart.
 const SIZES: [usize; 4] = [1_000, 10_000, 100_000, 1_000_000];
-
-async fn ours_sleep_all(deadlines: Rc<Vec<u64>>) -> usize {
-    let handles: Vec<_> = deadlines
-        .iter()
-        .map(|&ms| reactor_engine::spawn(reactor_engine::sleep(Duration::from_millis(ms))))
-        .collect();
-    let count = handles.len();
-    for handle in handles {
-        handle.await.expect("a bench task does not panic");
-    }
-    count
-}
-
-async fn tokio_sleep_all(deadlines: Rc<Vec<u64>>) -> usize {
-    let handles: Vec<_> = deadlines
-        .iter()
-        .map(|&ms| tokio::spawn(tokio::time::sleep(Duration::from_millis(ms))))
-        .collect();
-    let count = handles.len();
-    for handle in handles {
-        handle.await.expect("a bench task does not panic");
-    }
-    count
-}
 
 /// File every deadline (relative to the wheel's time), then drain the
 /// wheel instant by instant into one reused event buffer, as the runtime
@@ -99,7 +74,7 @@ fn runtime_timers(c: &mut Criterion<CpuTime>) {
             &deadlines,
             |b, deadlines| {
                 b.iter(|| {
-                    let slept = ours.block_on(ours_sleep_all(Rc::clone(deadlines)));
+                    let slept = ours.block_on(common::ours_sleep_all(Rc::clone(deadlines)));
                     assert_eq!(slept, Ok(size));
                 })
             },
@@ -108,7 +83,12 @@ fn runtime_timers(c: &mut Criterion<CpuTime>) {
             BenchmarkId::new("tokio", size),
             &deadlines,
             |b, deadlines| {
-                b.iter(|| assert_eq!(tokio.block_on(tokio_sleep_all(Rc::clone(deadlines))), size))
+                b.iter(|| {
+                    assert_eq!(
+                        tokio.block_on(common::tokio_sleep_all(Rc::clone(deadlines))),
+                        size
+                    )
+                })
             },
         );
     }

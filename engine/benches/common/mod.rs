@@ -14,6 +14,7 @@
 // Each bench binary compiles this module and uses only part of it.
 #![allow(dead_code)]
 
+use std::rc::Rc;
 use std::time::Duration;
 
 use criterion::measurement::{Measurement, ValueFormatter, WallTime};
@@ -136,4 +137,30 @@ fn thread_cpu_time() -> Duration {
 /// [`config`] measuring thread CPU time; see [`CpuTime`].
 pub fn cpu_config() -> Criterion<CpuTime> {
     config().with_measurement(CpuTime)
+}
+
+/// The sleep workload on our runtime: one task per deadline, all joined.
+pub async fn ours_sleep_all(deadlines: Rc<Vec<u64>>) -> usize {
+    let handles: Vec<_> = deadlines
+        .iter()
+        .map(|&ms| reactor_engine::spawn(reactor_engine::sleep(Duration::from_millis(ms))))
+        .collect();
+    let count = handles.len();
+    for handle in handles {
+        handle.await.expect("a bench task does not panic");
+    }
+    count
+}
+
+/// The same workload on Tokio.
+pub async fn tokio_sleep_all(deadlines: Rc<Vec<u64>>) -> usize {
+    let handles: Vec<_> = deadlines
+        .iter()
+        .map(|&ms| tokio::spawn(tokio::time::sleep(Duration::from_millis(ms))))
+        .collect();
+    let count = handles.len();
+    for handle in handles {
+        handle.await.expect("a bench task does not panic");
+    }
+    count
 }
