@@ -53,7 +53,7 @@ mod trace;
 
 pub use engine::{Engine, EngineOptions, scenarios};
 pub use runtime::context::output;
-pub use runtime::{ClockMode, RunError, Runtime, RuntimeOptions};
+pub use runtime::{ClockMode, POLL_BUDGET, RunError, Runtime, RuntimeOptions};
 pub use task::{JoinError, JoinHandle, spawn, spawn_named, yield_now};
 pub use time::{Sleep, sleep};
 

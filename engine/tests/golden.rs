@@ -1,5 +1,6 @@
 //! Golden traces: each scenario's full record list, checked in under
-//! `engine/tests/golden/<scenario>.json` and compared exactly.
+//! `engine/tests/golden/<scenario>.jsonl` (JSON Lines: one record per line,
+//! so a diff shows whole records) and compared exactly.
 //!
 //! After an intended change to the engine (even moving a line that records,
 //! since records carry `file:line`), re-bless and review the diff:
@@ -18,7 +19,7 @@ fn golden_path(id: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests")
         .join("golden")
-        .join(format!("{id}.json"))
+        .join(format!("{id}.jsonl"))
 }
 
 fn trace(id: &str) -> Vec<Record> {
@@ -33,7 +34,10 @@ fn every_scenario_matches_its_golden_trace() {
     for info in scenarios() {
         let records = trace(info.id);
         let path = golden_path(info.id);
-        let actual = serde_json::to_string_pretty(&records).expect("records serialise") + "\n";
+        let actual: String = records
+            .iter()
+            .map(|record| serde_json::to_string(record).expect("records serialise") + "\n")
+            .collect();
         if bless {
             std::fs::write(&path, &actual)
                 .unwrap_or_else(|error| panic!("writing {}: {error}", path.display()));
@@ -46,7 +50,10 @@ fn every_scenario_matches_its_golden_trace() {
             )
         });
         // Records parse back to the same values: the checked-in JSON is valid protocol.
-        let parsed: Vec<Record> = serde_json::from_str(&expected).expect("golden file parses");
+        let parsed: Vec<Record> = expected
+            .lines()
+            .map(|line| serde_json::from_str(line).expect("golden record parses"))
+            .collect();
         if parsed != records || expected != actual {
             let first = parsed
                 .iter()

@@ -34,9 +34,9 @@ fn index_of(events: &[Event], wanted: &Event) -> usize {
 }
 
 #[test]
-fn lists_the_three_scenarios() {
+fn lists_the_four_scenarios() {
     let ids: Vec<_> = scenarios().iter().map(|info| info.id).collect();
-    assert_eq!(ids, ["tcp_read", "spawn_lifecycle", "timers"]);
+    assert_eq!(ids, ["tcp_read", "spawn_lifecycle", "timers", "crowd"]);
     assert!(
         scenarios()
             .iter()
@@ -95,12 +95,7 @@ fn tcp_read_shows_the_six_steps_of_the_article() {
         },
         // 2. the first read hits WouldBlock, the waker is stored, Pending
         Event::Poll { task: 1 },
-        Event::Syscall {
-            task: Some(1),
-            op: "read".into(),
-            token: Some(1),
-            outcome: Outcome::WouldBlock,
-        },
+        Event::syscall(Some(1), "read", Some(1), Outcome::WouldBlock),
         Event::ReadinessCleared {
             token: 1,
             direction: Direction::Read,
@@ -134,12 +129,7 @@ fn tcp_read_shows_the_six_steps_of_the_article() {
         Event::Schedule { task: 1 },
         Event::Poll { task: 1 },
         // 6. the read succeeds and the task completes
-        Event::Syscall {
-            task: Some(1),
-            op: "read".into(),
-            token: Some(1),
-            outcome: Outcome::Ok { bytes: Some(14) },
-        },
+        Event::syscall(Some(1), "read", Some(1), Outcome::Ok { bytes: Some(14) }),
         Event::Output {
             task: 1,
             text: "Read 14 bytes".into(),

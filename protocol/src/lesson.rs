@@ -170,7 +170,7 @@ impl Kind {
             Event::Complete { .. } => Kind::Complete,
             Event::Register { .. } => Kind::Register,
             Event::Deregister { .. } => Kind::Deregister,
-            Event::Syscall { .. } => Kind::Syscall,
+            Event::Syscall(_) => Kind::Syscall,
             Event::WakerStored { .. } => Kind::WakerStored,
             Event::ReadinessCleared { .. } => Kind::ReadinessCleared,
             Event::TimerInsert { .. } => Kind::TimerInsert,

@@ -79,16 +79,11 @@ impl<'a> Facts<'a> {
                 token: Some(*token),
                 ..none
             },
-            Event::Syscall {
-                task,
-                op,
-                token,
-                outcome,
-            } => Facts {
-                task: *task,
-                op: Some(op),
-                token: *token,
-                outcome: Some(outcome_kind(outcome)),
+            Event::Syscall(call) => Facts {
+                task: call.task,
+                op: Some(&call.op),
+                token: call.token,
+                outcome: Some(outcome_kind(&call.outcome)),
                 ..none
             },
             Event::WakerStored {

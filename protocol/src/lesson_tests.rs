@@ -35,12 +35,7 @@ fn trace() -> Vec<Record> {
             readable: true,
             writable: false,
         },
-        Event::Syscall {
-            task: Some(1),
-            op: "read".into(),
-            token: Some(1),
-            outcome: Outcome::WouldBlock,
-        },
+        Event::syscall(Some(1), "read", Some(1), Outcome::WouldBlock),
         Event::WakerStored {
             token: 1,
             task: 1,
@@ -58,12 +53,7 @@ fn trace() -> Vec<Record> {
             cause: WakeCause::Io,
         },
         Event::Poll { task: 1 },
-        Event::Syscall {
-            task: Some(1),
-            op: "read".into(),
-            token: Some(1),
-            outcome: Outcome::Ok { bytes: Some(14) },
-        },
+        Event::syscall(Some(1), "read", Some(1), Outcome::Ok { bytes: Some(14) }),
         Event::Output {
             task: 1,
             text: "Read 14 bytes".into(),

@@ -21,7 +21,7 @@ pub mod snapshot;
 
 pub use api::{ApiError, ScenarioSummary, Trace};
 pub use frame::{Command, ServerFrame};
-pub use record::{Direction, Event, Outcome, Record, Source, TaskId, WakeCause};
+pub use record::{Direction, Event, Outcome, Record, Source, Syscall, TaskId, WakeCause};
 pub use snapshot::{
     LevelView, Park, RegistrationView, SlotView, Snapshot, TaskState, TaskView, TimerView,
     WheelView,

@@ -26,12 +26,26 @@ pub const PATIENCE: Duration = Duration::from_secs(30);
 /// Poll `check` until it returns `Some`, or fail after [`PATIENCE`] with `what`.
 ///
 /// This is how the tests wait: for a condition, never for a fixed time.
-pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> anyhow::Result<T>
+pub async fn eventually<T, F, Fut>(what: &str, check: F) -> anyhow::Result<T>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = anyhow::Result<Option<T>>>,
 {
-    let deadline = tokio::time::Instant::now() + PATIENCE;
+    eventually_within(PATIENCE, what, check).await
+}
+
+/// [`eventually`] with its own patience, for the few waits that are long
+/// by nature (replaying a trace of thousands of records in the browser).
+pub async fn eventually_within<T, F, Fut>(
+    patience: Duration,
+    what: &str,
+    mut check: F,
+) -> anyhow::Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = anyhow::Result<Option<T>>>,
+{
+    let deadline = tokio::time::Instant::now() + patience;
     let mut last_error = None;
     loop {
         match check().await {
@@ -43,7 +57,7 @@ where
             let detail = last_error
                 .map(|e| format!(" (last error: {e:#})"))
                 .unwrap_or_default();
-            anyhow::bail!("timed out after {PATIENCE:?} waiting for {what}{detail}");
+            anyhow::bail!("timed out after {patience:?} waiting for {what}{detail}");
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }

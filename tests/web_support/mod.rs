@@ -7,7 +7,7 @@ use reactor_e2e::{Page, TestServer, eventually};
 use serde_json::Value;
 
 /// Most records any built-in scenario produces; a loop past this is a hang.
-pub const MAX_RECORDS: usize = 2_000;
+pub const MAX_RECORDS: usize = 10_000;
 
 /// What the page shows right now.
 pub const PROBE: &str = r#"

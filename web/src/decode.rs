@@ -188,12 +188,12 @@ fn event(o: &Object) -> Result<Event, Error> {
             writable: flag(o, "writable")?,
         },
         "deregister" => Event::Deregister { token: token()? },
-        "syscall" => Event::Syscall {
-            task: maybe(o, "task", uint)?,
-            op: text(o, "op")?,
-            token: maybe(o, "token", index)?,
-            outcome: outcome(o)?,
-        },
+        "syscall" => Event::syscall(
+            maybe(o, "task", uint)?,
+            text(o, "op")?,
+            maybe(o, "token", index)?,
+            outcome(o)?,
+        ),
         "waker_stored" => Event::WakerStored {
             token: token()?,
             task: task()?,

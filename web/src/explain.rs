@@ -93,7 +93,7 @@ pub fn acting(event: &Event) -> (Part, Option<Arrow>) {
             (Part::Reactor, Some(Arrow::FuturesToReactor))
         }
         Event::Deregister { .. } => (Part::Reactor, Some(Arrow::FuturesToReactor)),
-        Event::Syscall { .. } => (Part::Os, Some(Arrow::FuturesToOs)),
+        Event::Syscall(_) => (Part::Os, Some(Arrow::FuturesToOs)),
         Event::Park { .. } => (Part::Os, Some(Arrow::ReactorToOs)),
         Event::OsEvent { .. } | Event::Unpark { .. } => (Part::Reactor, Some(Arrow::OsToReactor)),
         Event::Wake { .. } | Event::Schedule { .. } => {
@@ -185,10 +185,10 @@ pub fn explain(record: &Record, tasks: &[TaskView]) -> String {
         Event::Deregister { token } => {
             format!("Token {token} is deregistered: the OS will report nothing more for it.")
         }
-        Event::Syscall { task: id, op, token, outcome: result } => {
-            let who = id.map_or_else(|| "Code outside any task".to_string(), |id| format!("Task {}", task(id)));
-            let on = token.map(|t| format!(" on token {t}")).unwrap_or_default();
-            format!("{who} calls {op}(){on} without blocking; the kernel answers {}.", outcome(result))
+        Event::Syscall(call) => {
+            let who = call.task.map_or_else(|| "Code outside any task".to_string(), |id| format!("Task {}", task(id)));
+            let on = call.token.map(|t| format!(" on token {t}")).unwrap_or_default();
+            format!("{who} calls {}(){on} without blocking; the kernel answers {}.", call.op, outcome(&call.outcome))
         }
         Event::WakerStored { token, task: id, direction: d } => format!(
             "The waker of task {} is stored in the {} slot of token {token}, to be woken on readiness.",
@@ -254,7 +254,8 @@ pub fn task_of(event: &Event) -> Option<TaskId> {
         | Event::TimerFire { task, .. }
         | Event::Wake { task, .. }
         | Event::Output { task, .. } => Some(*task),
-        Event::Syscall { task, .. } | Event::Error { task, .. } => *task,
+        Event::Syscall(call) => call.task,
+        Event::Error { task, .. } => *task,
         _ => None,
     }
 }
@@ -270,7 +271,7 @@ pub fn kind(event: &Event) -> &'static str {
         Event::Complete { .. } => "complete",
         Event::Register { .. } => "register",
         Event::Deregister { .. } => "deregister",
-        Event::Syscall { .. } => "syscall",
+        Event::Syscall(_) => "syscall",
         Event::WakerStored { .. } => "waker_stored",
         Event::ReadinessCleared { .. } => "readiness_cleared",
         Event::TimerInsert { .. } => "timer_insert",
@@ -301,11 +302,7 @@ pub fn summary(event: &Event) -> String {
             token, resource, ..
         } => format!("token {token} {resource}"),
         Event::Deregister { token } => format!("token {token}"),
-        Event::Syscall {
-            op,
-            outcome: result,
-            ..
-        } => format!("{op} → {}", outcome(result)),
+        Event::Syscall(call) => format!("{} → {}", call.op, outcome(&call.outcome)),
         Event::ReadinessCleared {
             token,
             direction: d,

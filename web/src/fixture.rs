@@ -40,12 +40,7 @@ pub fn tcp_read() -> Vec<Record> {
         (0, Event::Poll { task: 0 }),
         (
             0,
-            Event::Syscall {
-                task: Some(0),
-                op: "read".into(),
-                token: Some(1),
-                outcome: Outcome::WouldBlock,
-            },
+            Event::syscall(Some(0), "read", Some(1), Outcome::WouldBlock),
         ),
         (
             0,
@@ -85,12 +80,7 @@ pub fn tcp_read() -> Vec<Record> {
         (1, Event::Poll { task: 0 }),
         (
             1,
-            Event::Syscall {
-                task: Some(0),
-                op: "read".into(),
-                token: Some(1),
-                outcome: Outcome::Ok { bytes: Some(14) },
-            },
+            Event::syscall(Some(0), "read", Some(1), Outcome::Ok { bytes: Some(14) }),
         ),
         (
             1,

@@ -22,13 +22,14 @@ pub enum Action {
 }
 
 /// The shortcut list shown by `?`: keys and what they do.
-pub const SHORTCUTS: [(&str, &str); 8] = [
+pub const SHORTCUTS: [(&str, &str); 9] = [
     ("→ or Space", "step to the next record"),
     ("Shift + →", "next turn of the event loop"),
     ("←", "back one record"),
     ("P", "play / pause"),
     ("Home", "restart from step 0"),
     ("F", "presenter mode"),
+    ("N / B", "next / previous stage of a lesson"),
     ("?", "show these shortcuts"),
     ("Esc", "close this list"),
 ];

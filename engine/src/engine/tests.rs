@@ -114,7 +114,7 @@ fn an_os_error_is_recorded_as_a_failed_syscall_and_an_error() {
     let (_, records) = run(setup);
     assert!(records.iter().any(|record| matches!(
         &record.event,
-        Event::Syscall { op, outcome: Outcome::Failed { .. }, .. } if op == "bind"
+        Event::Syscall(call) if call.op == "bind" && matches!(call.outcome, Outcome::Failed { .. })
     )));
     let errors = errors(&records);
     assert_eq!(errors.len(), 1);

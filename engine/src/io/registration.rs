@@ -187,12 +187,7 @@ pub(crate) fn record_syscall(name: &str, token: Option<usize>, outcome: Outcome)
     let mut recorder = core.recorder.borrow_mut();
     if recorder.enabled() {
         let task = core.current_task.get();
-        recorder.record(Event::Syscall {
-            task,
-            op: name.to_string(),
-            token,
-            outcome,
-        });
+        recorder.record(Event::syscall(task, name, token, outcome));
     }
 }
 

@@ -4,6 +4,7 @@
 //! a [`Script`] (for `tcp_read`, the peer socket). Everything is
 //! deterministic: same scenario, same records.
 
+mod crowd;
 pub(crate) mod peer;
 mod spawn_lifecycle;
 mod tcp_read;
@@ -32,7 +33,7 @@ pub(crate) struct Scenario {
 }
 
 /// Every built-in scenario, in the order the lab lists them.
-pub(crate) static SCENARIOS: [Scenario; 3] = [
+pub(crate) static SCENARIOS: [Scenario; 4] = [
     Scenario {
         info: ScenarioInfo {
             id: "tcp_read",
@@ -56,6 +57,14 @@ pub(crate) static SCENARIOS: [Scenario; 3] = [
             summary: "Sleeps of 3 ms, 150 ms, 5 s and 5 min land on different wheel levels and cascade down as virtual time jumps.",
         },
         setup: timers::setup,
+    },
+    Scenario {
+        info: ScenarioInfo {
+            id: "crowd",
+            title: "Many tasks, one thread",
+            summary: "240 tasks nap to five rhythms: one run queue and one park per deadline serve them all, and the timers due together fire together. A long trace (about 6,000 records) to scrub through.",
+        },
+        setup: crowd::setup,
     },
 ];
 

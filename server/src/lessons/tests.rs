@@ -38,12 +38,7 @@ fn trace(scenario: &str) -> Result<Vec<Record>, String> {
             name: "main".into(),
         },
         Event::Poll { task: 0 },
-        Event::Syscall {
-            task: Some(0),
-            op: "read".into(),
-            token: Some(1),
-            outcome: Outcome::WouldBlock,
-        },
+        Event::syscall(Some(0), "read", Some(1), Outcome::WouldBlock),
         Event::Park { timeout_ms: None },
         Event::OsEvent {
             token: 1,

@@ -41,11 +41,16 @@ pub fn EventLog() -> impl IntoView {
         }
     });
 
-    let rows = move || {
+    // The records in view. A memo, so the rows are rebuilt only when these
+    // change: while a long replay streams in below the fold, they don't.
+    let in_view = Memo::new(move |_| {
         let range = visible_rows(total(), ROW_PX, scroll.get(), viewport());
+        player.history.with(|h| h.records()[range].to_vec())
+    });
+    let rows = move || {
         let position = player.position.get();
-        player.history.with(|h| {
-            h.records()[range]
+        in_view.with(|records| {
+            records
                 .iter()
                 .map(|record| {
                     let seq = record.seq;
