@@ -80,6 +80,18 @@ impl History {
         &self.records
     }
 
+    /// Records whose action's snapshot has arrived too: the player stops
+    /// only within these, so it never shows a record beside the state from
+    /// before its action (the snapshot follows the records by a moment).
+    pub fn settled(&self) -> usize {
+        if self.done {
+            return self.records.len();
+        }
+        self.checkpoints
+            .last()
+            .map_or(0, |c| c.records.min(self.records.len()))
+    }
+
     /// The scenario has completed: no record will follow the last one.
     pub fn is_done(&self) -> bool {
         self.done
@@ -224,14 +236,16 @@ pub enum Plan {
 
 /// Decide how to reach `goal` from `position`.
 pub fn plan(history: &History, position: usize, goal: Goal) -> Plan {
+    let settled = history.settled();
     match goal {
         Goal::Idle => Plan::Arrive(position.min(history.len())),
-        Goal::Position(wanted) if wanted <= history.len() => Plan::Arrive(wanted),
+        Goal::Position(wanted) if wanted <= settled => Plan::Arrive(wanted),
         Goal::Position(_) if history.is_done() => Plan::Arrive(history.len()),
         Goal::Position(_) => Plan::NeedMore,
-        Goal::TurnEnd => history
-            .turn_end(position)
-            .map_or(Plan::NeedMore, Plan::Arrive),
+        Goal::TurnEnd => match history.turn_end(position) {
+            Some(end) if end <= settled => Plan::Arrive(end),
+            _ => Plan::NeedMore,
+        },
     }
 }
 

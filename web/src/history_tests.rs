@@ -107,6 +107,18 @@ fn plan_asks_for_more_only_when_needed() {
 }
 
 #[test]
+fn the_player_waits_for_the_snapshot_that_closes_a_record() {
+    let mut history = filled(&[2]);
+    // The next action's first record is here, its snapshot not yet.
+    let record = tcp_read().into_iter().nth(2).expect("a third record");
+    history.push_record(record).unwrap();
+    assert_eq!((history.len(), history.settled()), (3, 2));
+    assert_eq!(plan(&history, 2, Goal::Position(3)), Plan::NeedMore);
+    history.push_snapshot(snapshot(3));
+    assert_eq!(plan(&history, 2, Goal::Position(3)), Plan::Arrive(3));
+}
+
+#[test]
 fn a_done_snapshot_marks_the_history_done() {
     let mut history = History::new();
     let mut last = snapshot(0);
