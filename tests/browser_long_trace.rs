@@ -12,7 +12,10 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, ensure};
 use reactor_e2e::{Page, TestServer, eventually_within, with_browser};
 use serde_json::Value;
-use web_support::{MAX_RECORDS, at_end, get_json, key, open, press, probe, settled_at};
+use web_support::{
+    MAX_RECORDS, at_end, get_json, key, longest_task_ms, open, press, probe, settled_at,
+    watch_long_tasks,
+};
 
 /// Rows the event log may hold in the DOM at once: a screenful and its
 /// margins, far below the thousands of records in the trace.
@@ -115,21 +118,14 @@ async fn a_long_trace_keeps_the_event_log_small_and_responsive() -> Result<()> {
         // single step causes, with 241 tasks and the wheel full on screen.
         // (Keys sent in one burst are dispatched in one task, so a burst
         // would time the batch, not a step.)
-        page.eval(
-            "window.__longest = 0;
-             new PerformanceObserver((list) => {
-               for (const e of list.getEntries()) window.__longest = Math.max(window.__longest, e.duration);
-             }).observe({ type: 'longtask' });
-             return true;",
-        )
-        .await?;
+        watch_long_tasks(page).await?;
         let mut at = clicked + 1 + 40;
         for _ in 0..SINGLE_STEPS {
             press(page, key::RIGHT).await?;
             at += 1;
             settled_at(page, at).await?;
         }
-        let longest = page.eval("return window.__longest;").await?.as_f64().unwrap_or(0.0);
+        let longest = longest_task_ms(page).await?;
         // Reported, judged in docs/benchmarks.md (see browser_web.rs for why).
         eprintln!(
             "long trace: {total} records replayed in {:.1} s; longest task over {SINGLE_STEPS} single steps {longest:.0} ms",

@@ -10,8 +10,8 @@ mod web_support;
 use anyhow::{Context, Result, bail, ensure};
 use reactor_e2e::{TestServer, eventually, with_browser};
 use web_support::{
-    MAX_RECORDS, at_end, click_step, get_json, key, open, panels_html, press, probe, settled_at,
-    step_of,
+    MAX_RECORDS, at_end, click_step, get_json, key, longest_task_ms, open, panels_html, press,
+    probe, settled_at, step_of, watch_long_tasks,
 };
 
 #[tokio::test]
@@ -359,17 +359,10 @@ async fn a_held_key_keeps_up_and_the_paint_and_task_times_are_reported() -> Resu
             Ok(paint.as_f64())
         })
         .await?;
-        page.eval(
-            "window.__longest = 0;
-             new PerformanceObserver((list) => {
-               for (const e of list.getEntries()) window.__longest = Math.max(window.__longest, e.duration);
-             }).observe({ type: 'longtask' });
-             return true;",
-        )
-        .await?;
+        watch_long_tasks(page).await?;
         press(page, &key::RIGHT.repeat(HELD_KEY_PRESSES)).await?;
         let state = settled_at(page, HELD_KEY_PRESSES as u64).await?;
-        let longest = page.eval("return window.__longest;").await?.as_f64().unwrap_or(0.0);
+        let longest = longest_task_ms(page).await?;
         // Timings are measured here but judged in docs/benchmarks.md, not by
         // this test: on a busy 2-core CI machine running eleven browsers at
         // once they say more about the machine than about the app.

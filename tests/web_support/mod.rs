@@ -116,3 +116,26 @@ pub async fn get_json(server: &TestServer, path: &str) -> Result<Value> {
     );
     Ok(serde_json::from_str(body)?)
 }
+
+/// Start recording the longest task the page runs (`PerformanceObserver`
+/// on `longtask`, which reports tasks of 50 ms and more).
+pub async fn watch_long_tasks(page: &Page) -> Result<()> {
+    page.eval(
+        "window.__longest = 0;
+         new PerformanceObserver((list) => {
+           for (const e of list.getEntries()) window.__longest = Math.max(window.__longest, e.duration);
+         }).observe({ type: 'longtask' });
+         return true;",
+    )
+    .await?;
+    Ok(())
+}
+
+/// The longest task since [`watch_long_tasks`], in ms (0: none of 50 ms or more).
+pub async fn longest_task_ms(page: &Page) -> Result<f64> {
+    Ok(page
+        .eval("return window.__longest;")
+        .await?
+        .as_f64()
+        .unwrap_or(0.0))
+}
