@@ -79,7 +79,8 @@ fn the_issue_lessons_exist_with_six_article_steps_where_the_article_has_six() {
             "tcp-read",
             "spawn-lifecycle",
             "timer-wheel",
-            "readiness"
+            "readiness",
+            "many-tasks"
         ]
     );
     for (id, scenario) in [

@@ -11,9 +11,11 @@
 //!  server frames ─▶ Player::on_frame ─▶ history ─▶ pump         history is too short
 //! ```
 //!
-//! The server is asked for one `step` at a time: each answer is one engine
-//! action's records and the snapshot after it, so every record has a true state
-//! to show (see [`crate::history`]).
+//! The server is asked for `step`s, each answered by one engine action's
+//! records and the snapshot after it, so every record has a true state to
+//! show (see [`crate::history`]). Near the goal one step is in flight at a
+//! time; when the goal is far ahead (a deep link, a lesson stage, a replay
+//! after reconnecting) up to [`PIPELINE`] are, so the round trips overlap.
 
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -23,6 +25,12 @@ use reactor_protocol::{Command, Park, Record, ServerFrame, Snapshot};
 use crate::history::{Goal, History, Plan, plan};
 use crate::room::RoomLink;
 use crate::socket::Socket;
+
+/// Most `step` commands in flight at once. Never more than the records still
+/// missing, since every action records at least one: a goal is overshot by
+/// the last action's records at most, as with one step at a time. Eight hides
+/// a loopback round trip behind the browser's own work on the answers.
+const PIPELINE: usize = 8;
 
 /// The socket's state, shown in `#connection[data-state]`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,14 +57,14 @@ impl Connection {
 /// What the server's engine holds, as far as this client knows.
 ///
 /// Invariants: `loaded` is true only between a `loaded` frame and the socket
-/// closing; `in_flight` is true from sending `load` or `step` until the
-/// `snapshot`, `done` or `error` that answers it (so at most one command is
-/// ever unanswered, and a goal never overshoots by a whole action); `records` counts what the server sent since it
+/// closing; `in_flight` counts the `load` and `step` commands sent and not yet
+/// answered — each is answered by exactly one `snapshot` or one `error` —
+/// and is at most [`PIPELINE`]; `records` counts what the server sent since it
 /// loaded, which is below `history.len()` only while replaying after a reconnect.
 #[derive(Clone, Copy, Debug, Default)]
 struct ServerSync {
     loaded: bool,
-    in_flight: bool,
+    in_flight: usize,
     done: bool,
     records: usize,
 }
@@ -266,10 +274,23 @@ impl Player {
             Plan::NeedMore => self.busy.set(true),
         }
         let sync = self.sync.get_value();
-        let replaying = sync.records < recorded;
-        let wanted = planned == Plan::NeedMore || replaying;
-        if wanted && sync.loaded && !sync.in_flight && !sync.done && self.send(&Command::Step) {
-            self.sync.update_value(|s| s.in_flight = true);
+        // How many records the server still owes: up to the goal, or up to
+        // what we had before a reconnect (one step when the goal's distance
+        // is unknown, as for "next turn").
+        let target = match (planned, goal) {
+            (Plan::NeedMore, Goal::Position(wanted)) => wanted.max(recorded),
+            (Plan::NeedMore, _) => sync.records.max(recorded) + 1,
+            (Plan::Arrive(_), _) => recorded,
+        };
+        let owed = target.saturating_sub(sync.records).min(PIPELINE);
+        if !sync.loaded || sync.done {
+            return;
+        }
+        for _ in sync.in_flight..owed {
+            if !self.send(&Command::Step) {
+                break;
+            }
+            self.sync.update_value(|s| s.in_flight += 1);
         }
     }
 
@@ -293,7 +314,7 @@ impl Player {
                     // The start state's snapshot follows: still in flight until it comes.
                     self.sync.set_value(ServerSync {
                         loaded: true,
-                        in_flight: true,
+                        in_flight: 1,
                         ..ServerSync::default()
                     });
                 }
@@ -321,19 +342,18 @@ impl Player {
                 self.sync.update_value(|s| {
                     s.records = records;
                     s.done |= done;
-                    s.in_flight = false;
+                    s.in_flight = s.in_flight.saturating_sub(1);
                 });
             }
             ServerFrame::Done => {
                 self.history.update(History::set_done);
-                self.sync.update_value(|s| {
-                    s.done = true;
-                    s.in_flight = false;
-                });
+                // Follows the snapshot that answered the command.
+                self.sync.update_value(|s| s.done = true);
             }
             ServerFrame::Error { message } => {
                 self.error.set(Some(message));
-                self.sync.update_value(|s| s.in_flight = false);
+                self.sync
+                    .update_value(|s| s.in_flight = s.in_flight.saturating_sub(1));
                 self.pause();
                 self.goal.set_value(Goal::Idle);
             }
@@ -374,7 +394,7 @@ impl Player {
         if let Some(scenario) = self.scenario.get_untracked()
             && self.send(&Command::Load { scenario })
         {
-            self.sync.update_value(|s| s.in_flight = true);
+            self.sync.update_value(|s| s.in_flight = 1);
         }
     }
 
