@@ -20,17 +20,14 @@
 use leptos::prelude::*;
 use std::sync::Arc;
 
-use reactor_protocol::{Command, Park, Record, ServerFrame, Snapshot};
+use reactor_protocol::{Park, Record, Snapshot};
 
-use crate::history::{Goal, History, Plan, plan};
+mod server;
+
+use self::server::ServerSync;
+use crate::history::{Goal, History};
 use crate::room::RoomLink;
 use crate::socket::Socket;
-
-/// Most `step` commands in flight at once. Never more than the records still
-/// missing, since every action records at least one: a goal is overshot by
-/// the last action's records at most, as with one step at a time. Eight hides
-/// a loopback round trip behind the browser's own work on the answers.
-const PIPELINE: usize = 8;
 
 /// The socket's state, shown in `#connection[data-state]`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,21 +49,6 @@ impl Connection {
             Connection::Disconnected => "disconnected",
         }
     }
-}
-
-/// What the server's engine holds, as far as this client knows.
-///
-/// Invariants: `loaded` is true only between a `loaded` frame and the socket
-/// closing; `in_flight` counts the `load` and `step` commands sent and not yet
-/// answered — each is answered by exactly one `snapshot` or one `error` —
-/// and is at most [`PIPELINE`]; `records` counts what the server sent since it
-/// loaded, which is below `history.len()` only while replaying after a reconnect.
-#[derive(Clone, Copy, Debug, Default)]
-struct ServerSync {
-    loaded: bool,
-    in_flight: usize,
-    done: bool,
-    records: usize,
 }
 
 /// All app state, as copyable handles to signals.
@@ -253,178 +235,6 @@ impl Player {
     fn head_for(self, goal: Goal) {
         self.goal.set_value(goal);
         self.pump();
-    }
-
-    /// Move towards the goal: arrive if the history allows, else ask the
-    /// server for one more step (one at a time).
-    fn pump(self) {
-        let goal = self.goal.get_value();
-        let position = self.position.get_untracked();
-        let (planned, recorded) = self
-            .history
-            .with_untracked(|h| (plan(h, position, goal), h.len()));
-        match planned {
-            Plan::Arrive(arrived) => {
-                self.goal.set_value(Goal::Idle);
-                if arrived != position {
-                    self.position.set(arrived);
-                }
-                self.busy.set(false);
-            }
-            Plan::NeedMore => self.busy.set(true),
-        }
-        let sync = self.sync.get_value();
-        // How many records the server still owes: up to the goal, or up to
-        // what we had before a reconnect (one step when the goal's distance
-        // is unknown, as for "next turn").
-        let target = match (planned, goal) {
-            (Plan::NeedMore, Goal::Position(wanted)) => wanted.max(recorded),
-            (Plan::NeedMore, _) => sync.records.max(recorded) + 1,
-            (Plan::Arrive(_), _) => recorded,
-        };
-        let owed = target.saturating_sub(sync.records).min(PIPELINE);
-        if !sync.loaded || sync.done {
-            return;
-        }
-        for _ in sync.in_flight..owed {
-            if !self.send(&Command::Step) {
-                break;
-            }
-            self.sync.update_value(|s| s.in_flight += 1);
-        }
-    }
-
-    /// Handle one frame from the server.
-    pub fn on_frame(self, frame: ServerFrame) {
-        let answers_old_load = matches!(
-            frame,
-            ServerFrame::Record { .. } | ServerFrame::Snapshot { .. } | ServerFrame::Done
-        ) && !self.sync.get_value().loaded;
-        if answers_old_load {
-            // An answer to a command sent before the current `load`: it
-            // belongs to the engine that load replaced.
-            return;
-        }
-        match frame {
-            ServerFrame::Loaded { scenario } => {
-                if !self.link.driving.get_untracked() {
-                    self.adopt(&scenario);
-                }
-                if self.scenario.get_untracked().as_deref() == Some(scenario.as_str()) {
-                    // The start state's snapshot follows: still in flight until it comes.
-                    self.sync.set_value(ServerSync {
-                        loaded: true,
-                        in_flight: 1,
-                        ..ServerSync::default()
-                    });
-                }
-            }
-            ServerFrame::Record { record } => {
-                let seq = record.seq as usize;
-                let pushed = self.history.try_update(|h| h.push_record(record));
-                match pushed {
-                    Some(Err(gap)) => {
-                        self.error.set(Some(format!(
-                            "records arrived out of order (expected {}, got {}); reloading the scenario",
-                            gap.expected, gap.got
-                        )));
-                        self.send_load();
-                    }
-                    _ => self
-                        .sync
-                        .update_value(|s| s.records = s.records.max(seq + 1)),
-                }
-                self.clamp_position();
-            }
-            ServerFrame::Snapshot { state } => {
-                let (records, done) = (state.records as usize, state.done);
-                self.history.update(|h| h.push_snapshot(state));
-                self.sync.update_value(|s| {
-                    s.records = records;
-                    s.done |= done;
-                    s.in_flight = s.in_flight.saturating_sub(1);
-                });
-            }
-            ServerFrame::Done => {
-                self.history.update(History::set_done);
-                // Follows the snapshot that answered the command.
-                self.sync.update_value(|s| s.done = true);
-            }
-            ServerFrame::Error { message } => {
-                self.error.set(Some(message));
-                self.sync
-                    .update_value(|s| s.in_flight = s.in_flight.saturating_sub(1));
-                self.pause();
-                self.goal.set_value(Goal::Idle);
-            }
-            // Classroom frames (issue 7): `crate::room` acts on them.
-            ServerFrame::Room(status) => self.link.status.set(Some(status)),
-            ServerFrame::View(at) => self.link.view.set(Some(at)),
-        }
-        self.pump();
-    }
-
-    fn clamp_position(self) {
-        let len = self.history.with_untracked(History::len);
-        if self.position.get_untracked() > len {
-            self.position.set(len);
-        }
-    }
-
-    /// Hold the socket of a new connection attempt (dropping the old one).
-    pub fn attach(self, socket: Socket) {
-        self.socket.set_value(Some(socket));
-        self.connection.set(Connection::Connecting);
-    }
-
-    /// The socket opened: load the scenario again and replay to where we were.
-    pub fn on_open(self) {
-        self.connection.set(Connection::Connected);
-        self.send_load();
-    }
-
-    /// The socket closed: the history stays, the server's engine is gone.
-    pub fn on_close(self) {
-        self.connection.set(Connection::Disconnected);
-        self.sync.set_value(ServerSync::default());
-    }
-
-    fn send_load(self) {
-        self.sync.set_value(ServerSync::default());
-        if let Some(scenario) = self.scenario.get_untracked()
-            && self.send(&Command::Load { scenario })
-        {
-            self.sync.update_value(|s| s.in_flight = 1);
-        }
-    }
-
-    fn send(self, command: &Command) -> bool {
-        if !self.link.driving.get_untracked() {
-            return false; // following a room: only its presenter drives
-        }
-        let json = serde_json::to_string(command).unwrap_or_default();
-        self.send_text(&json)
-    }
-
-    /// Send a text frame as is (the classroom's `view`/`end` commands); false
-    /// when not connected.
-    pub fn send_text(self, text: &str) -> bool {
-        if self.connection.get_untracked() != Connection::Connected {
-            return false;
-        }
-        self.socket
-            .with_value(|socket| socket.as_ref().is_some_and(|s| s.send(text)))
-    }
-
-    /// Following a room: show whatever scenario it loads, from a fresh history.
-    fn adopt(self, scenario: &str) {
-        if self.scenario.get_untracked().as_deref() != Some(scenario) {
-            self.pause();
-            self.scenario.set(Some(scenario.to_string()));
-            self.history.set(History::new());
-            self.position.set(0);
-            self.goal.set_value(Goal::Idle);
-        }
     }
 }
 
