@@ -14,8 +14,9 @@
 //! The server is asked for `step`s, each answered by one engine action's
 //! records and the snapshot after it, so every record has a true state to
 //! show (see [`crate::history`]). Near the goal one step is in flight at a
-//! time; when the goal is far ahead (a deep link, a lesson stage, a replay
-//! after reconnecting) up to [`PIPELINE`] are, so the round trips overlap.
+//! time; when the goal is far ahead (a deep link, a late lesson stage, a
+//! replay after reconnecting) up to eight are, so the round trips overlap
+//! (`server.rs`).
 
 use leptos::prelude::*;
 use std::sync::Arc;

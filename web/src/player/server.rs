@@ -9,19 +9,27 @@ use super::{Connection, Player};
 use crate::history::{Goal, History, Plan, plan};
 use crate::socket::Socket;
 
-/// Most `step` commands in flight at once. Never more than the records still
-/// missing, since every action records at least one: a goal is overshot by
-/// the last action's records at most, as with one step at a time. Eight hides
-/// a loopback round trip behind the browser's own work on the answers.
+/// Most `step` commands in flight at once, when the goal is far ahead.
 const PIPELINE: usize = 8;
+
+/// Missing records per extra step in flight. An action records anything from
+/// one record to hundreds, so the number of steps a goal needs is unknown:
+/// the player keeps one step in flight until the goal is twice this far
+/// ahead, then one more per this many missing records, up to [`PIPELINE`].
+/// A learner stepping, or a goal a few actions away, is never overshot; a
+/// far goal (a deep link, a late lesson stage, a replay after reconnecting)
+/// may be passed by a few actions, whose records wait ahead in the history.
+const RECORDS_PER_STEP_IN_FLIGHT: usize = 16;
 
 /// What the server's engine holds, as far as this client knows.
 ///
 /// Invariants: `loaded` is true only between a `loaded` frame and the socket
 /// closing; `in_flight` counts the `load` and `step` commands sent and not yet
 /// answered — each is answered by exactly one `snapshot` or one `error` —
-/// and is at most [`PIPELINE`]; `records` counts what the server sent since it
-/// loaded, which is below `history.len()` only while replaying after a reconnect.
+/// and is at most [`PIPELINE`]; `records` counts the records the server's
+/// engine has made since it loaded, as its last frame said (a `snapshot` may
+/// count some that come with the next step); it is below `history.len()`
+/// only while replaying after a reconnect.
 #[derive(Clone, Copy, Debug, Default)]
 pub(super) struct ServerSync {
     loaded: bool,
@@ -58,11 +66,19 @@ impl Player {
             (Plan::NeedMore, _) => sync.records.max(recorded) + 1,
             (Plan::Arrive(_), _) => recorded,
         };
-        let owed = target.saturating_sub(sync.records).min(PIPELINE);
+        // `sync.records` counts what the engine recorded, which can run ahead
+        // of the frames: `load` records main's spawn but sends it with the
+        // first step. So a goal not yet reached always asks for one step.
+        let missing = target.saturating_sub(sync.records);
+        let depth = if planned == Plan::NeedMore || missing > 0 {
+            (missing / RECORDS_PER_STEP_IN_FLIGHT).clamp(1, PIPELINE)
+        } else {
+            0
+        };
         if !sync.loaded || sync.done {
             return;
         }
-        for _ in sync.in_flight..owed {
+        for _ in sync.in_flight..depth {
             if !self.send(&Command::Step) {
                 break;
             }
