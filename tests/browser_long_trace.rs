@@ -10,11 +10,10 @@ mod web_support;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, ensure};
-use reactor_e2e::{Page, TestServer, eventually_within, with_browser};
+use reactor_e2e::{Page, TestServer, with_browser};
 use serde_json::Value;
 use web_support::{
-    MAX_RECORDS, at_end, get_json, key, longest_task_ms, open, press, probe, settled_at,
-    watch_long_tasks,
+    MAX_RECORDS, get_json, key, longest_task_ms, open_at_end, press, settled_at, watch_long_tasks,
 };
 
 /// Rows the event log may hold in the DOM at once: a screenful and its
@@ -69,12 +68,7 @@ async fn a_long_trace_keeps_the_event_log_small_and_responsive() -> Result<()> {
 
     with_browser(&server, async |page| {
         let started = Instant::now();
-        open(page, &format!("/scenario/crowd?step={MAX_RECORDS}")).await?;
-        let state = eventually_within(REPLAY_PATIENCE, "crowd to be replayed to its end", || async {
-            let state = probe(page).await?;
-            Ok((at_end(&state) && state["busy"] == false).then_some(state))
-        })
-        .await?;
+        let state = open_at_end(page, "crowd", REPLAY_PATIENCE).await?;
         let replay = started.elapsed();
         ensure!(state["step"] == total, "ended at {state}");
 

@@ -8,10 +8,10 @@
 mod web_support;
 
 use anyhow::{Context, Result, bail, ensure};
-use reactor_e2e::{TestServer, eventually, with_browser};
+use reactor_e2e::{PATIENCE, TestServer, eventually, with_browser};
 use web_support::{
-    MAX_RECORDS, at_end, click_step, get_json, key, longest_task_ms, open, panels_html, press,
-    probe, settled_at, step_of, watch_long_tasks,
+    MAX_RECORDS, at_end, click_step, get_json, key, longest_task_ms, open, open_at_end,
+    panels_html, press, probe, settled_at, step_of, watch_long_tasks,
 };
 
 #[tokio::test]
@@ -322,12 +322,7 @@ async fn every_scenario_runs_to_the_end_with_a_screenshot() -> Result<()> {
     ensure!(ids.len() >= 3, "expected at least 3 scenarios: {ids:?}");
     with_browser(&server, async |page| {
         for id in &ids {
-            open(page, &format!("/scenario/{id}?step={MAX_RECORDS}")).await?;
-            let state = eventually(&format!("{id} to run to its end"), || async {
-                let state = probe(page).await?;
-                Ok((at_end(&state) && state["busy"] == false).then_some(state))
-            })
-            .await?;
+            let state = open_at_end(page, id, PATIENCE).await?;
             if state["kind"] == "error" {
                 bail!("{id} ended in an error: {state}");
             }

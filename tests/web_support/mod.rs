@@ -3,7 +3,9 @@
 //! [`reactor_e2e::eventually`] (never a fixed sleep).
 
 use anyhow::{Context, Result, ensure};
-use reactor_e2e::{Page, TestServer, eventually};
+use std::time::Duration;
+
+use reactor_e2e::{Page, TestServer, eventually, eventually_within};
 use serde_json::Value;
 
 /// Most records any built-in scenario produces; a loop past this is a hang.
@@ -71,6 +73,17 @@ pub async fn open(page: &Page, path: &str) -> Result<()> {
 
 pub fn at_end(state: &Value) -> bool {
     state["done"] == true && state["step"] == state["recorded"]
+}
+
+/// Open scenario `id` by a deep link past its end and wait, at most
+/// `patience`, until the player rests on its last record.
+pub async fn open_at_end(page: &Page, id: &str, patience: Duration) -> Result<Value> {
+    open(page, &format!("/scenario/{id}?step={MAX_RECORDS}")).await?;
+    eventually_within(patience, &format!("{id} to run to its end"), || async {
+        let state = probe(page).await?;
+        Ok((at_end(&state) && state["busy"] == false).then_some(state))
+    })
+    .await
 }
 
 /// The panels a learner sees, as HTML, to compare two visits of one step.
