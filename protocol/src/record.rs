@@ -287,6 +287,18 @@ pub enum WakeCause {
     Other,
 }
 
+impl WakeCause {
+    /// The name on the wire (`"io"`, `"timer"`, `"join"`, `"other"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            WakeCause::Io => "io",
+            WakeCause::Timer => "timer",
+            WakeCause::Join => "join",
+            WakeCause::Other => "other",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -314,6 +326,18 @@ mod tests {
         assert_eq!(json["source"]["line"], 120);
         let back: Record = serde_json::from_value(json).unwrap();
         assert_eq!(back, record);
+    }
+
+    #[test]
+    fn wake_cause_names_are_the_wire_names() {
+        for cause in [
+            WakeCause::Io,
+            WakeCause::Timer,
+            WakeCause::Join,
+            WakeCause::Other,
+        ] {
+            assert_eq!(serde_json::to_value(cause).unwrap(), cause.name());
+        }
     }
 
     #[test]

@@ -338,7 +338,7 @@ pub fn summary(event: &Event) -> String {
             if *writable { "W" } else { "" }
         ),
         Event::Unpark { events } => format!("{events} events"),
-        Event::Wake { task, cause: why } => format!("#{task} ({why:?})").to_lowercase(),
+        Event::Wake { task, cause } => format!("#{task} ({})", cause.name()),
         Event::Output { text, .. } => format!("\"{text}\""),
         Event::Error { message, .. } => message.clone(),
     };

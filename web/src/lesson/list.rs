@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use reactor_protocol::lesson::LessonSummary;
 
-use super::{LessonState, style};
+use super::LessonState;
 use crate::player::Player;
 use crate::route::Route;
 
@@ -34,7 +34,6 @@ pub fn LessonList() -> impl IntoView {
     };
     view! {
         <section id="lessons" class="lessons" aria-label="Lessons">
-            <style>{style::CSS}</style>
             <h2>"Lessons"</h2>
             <p class="lead">"Guided walks through a scenario: the story is told as the records happen."</p>
             <ul class="cards">{cards}</ul>

@@ -20,8 +20,7 @@ pub fn LessonPanel() -> impl IntoView {
         if let Some(error) = state.error.get() {
             return view! {
                 <aside id="lesson" class="lesson-panel" role="alert">
-                    <style>{style::CSS}</style>
-                    <p class="error">"Could not open the lesson: " {error}</p>
+                            <p class="error">"Could not open the lesson: " {error}</p>
                     <a href="/">"Back to the lessons"</a>
                 </aside>
             }
@@ -113,7 +112,6 @@ fn Narration(lesson: Arc<Lesson>, player: Player) -> impl IntoView {
             data-stage=move || active.get().map_or(0, |k| k + 1).to_string()
             data-stage-record=stage_seq
         >
-            <style>{style::CSS}</style>
             <style id="lesson-pointer">{{
                 let stage = stage.clone();
                 move || stage().map(|s| style::pointer_css(&s.point_at)).unwrap_or_default()

@@ -16,24 +16,11 @@ pub fn PresentButton() -> impl IntoView {
     }
 }
 
-/// The room bar's look, kept beside it: big enough to read off a projector.
-const ROOM_CSS: &str = "
-.room-bar { display: flex; flex-wrap: wrap; align-items: center; gap: .6rem 1rem;
-  padding: .5rem 1rem; border-bottom: 1px solid color-mix(in srgb, currentColor 20%, transparent); }
-.room-bar[data-role='none'] { justify-content: flex-end; }
-.room-code { font: 700 2rem/1 ui-monospace, monospace; letter-spacing: .08em; }
-.room-link { font-size: 1.3rem; font-weight: 600; }
-.room-label { opacity: .75; }
-#room-followers { font-size: 1.1rem; margin-left: auto; }
-.join-form input { font: 600 1.1rem ui-monospace, monospace; width: 9em; text-transform: uppercase; }
-";
-
 /// The room bar under the header: what the room is and what can be done.
 #[component]
 pub fn RoomBar() -> impl IntoView {
     let classroom = expect_context::<Classroom>();
     view! {
-        <style id="room-style">{ROOM_CSS}</style>
         {move || match classroom.role.get() {
             Role::Alone if classroom.player.scenario.with(Option::is_some) => {
                 view! { <div class="room-bar" data-role="none"><PresentButton /></div> }.into_any()
