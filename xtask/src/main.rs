@@ -4,6 +4,7 @@
 //! cargo xtask serve   build the web app, then run the server on http://127.0.0.1:3000
 //! cargo xtask test    format, lints, every test (real browser included)
 //! cargo xtask build-web   only the browser bundle, into target/site
+//! cargo xtask size        the bundle's size beside the smallest Leptos app
 //! ```
 //!
 //! Nothing here downloads a binary: the wasm is built by cargo and bound to
@@ -41,6 +42,8 @@ enum Task {
     Test,
     /// Build only the browser bundle into target/site.
     BuildWeb,
+    /// Report the bundle's size beside the smallest Leptos app.
+    Size,
 }
 
 fn main() {
@@ -55,6 +58,7 @@ fn run(cli: Cli) -> Result<()> {
     std::env::set_current_dir(&root)?;
     match cli.command {
         Task::BuildWeb => web::build(&root).map(drop),
+        Task::Size => web::report_size(&root),
         Task::Serve { port, bind } => {
             let site = web::build(&root)?;
             step("building and starting the server (release)");

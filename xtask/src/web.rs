@@ -15,10 +15,13 @@
 use std::collections::hash_map::DefaultHasher;
 use std::fs;
 use std::hash::{Hash, Hasher};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
+use flate2::Compression;
+use flate2::write::GzEncoder;
 
 use crate::{StatusOk, cargo, step};
 
@@ -32,34 +35,10 @@ pub fn build(root: &Path) -> Result<PathBuf> {
     ensure_wasm_target()?;
     check_bindgen_pin(root)?;
     step("building the web app for wasm32 (profile wasm-release)");
-    cargo(&[
-        "build",
-        "--package",
-        "reactor-web",
-        "--target",
-        TARGET,
-        "--profile",
-        PROFILE,
-    ])
-    .status_ok()?;
-    let wasm = root
-        .join("target")
-        .join(TARGET)
-        .join(PROFILE)
-        .join("reactor-web.wasm");
+    let wasm = compile(root, &[])?.join("reactor-web.wasm");
     let site = root.join("target").join("site");
     let staging = root.join("target").join("site-bindgen");
-    step("wasm-bindgen (in-process)");
-    let _ = fs::remove_dir_all(&staging);
-    wasm_bindgen_cli_support::Bindgen::new()
-        .input_path(&wasm)
-        .web(true)?
-        .typescript(false)
-        .out_name("reactor_web")
-        .remove_name_section(true)
-        .remove_producers_section(true)
-        .generate(&staging)
-        .context("wasm-bindgen failed")?;
+    bind(&wasm, &staging, "reactor_web")?;
 
     let _ = fs::remove_dir_all(&site);
     fs::create_dir_all(&site)?;
@@ -80,6 +59,89 @@ pub fn build(root: &Path) -> Result<PathBuf> {
     let size = fs::metadata(site.join(&wasm))?.len();
     eprintln!("web app: {} ({} KiB wasm)", site.display(), size / 1024);
     Ok(site)
+}
+
+/// `cargo build` the web crate (or one of its `extra` targets) for the
+/// browser; returns the folder the `.wasm` files are in.
+fn compile(root: &Path, extra: &[&str]) -> Result<PathBuf> {
+    cargo(&[
+        "build",
+        "--package",
+        "reactor-web",
+        "--target",
+        TARGET,
+        "--profile",
+        PROFILE,
+    ])
+    .args(extra)
+    .status_ok()?;
+    Ok(root.join("target").join(TARGET).join(PROFILE))
+}
+
+/// wasm-bindgen, in-process: `<out>/<name>.js` and `<out>/<name>_bg.wasm`.
+fn bind(wasm: &Path, out: &Path, name: &str) -> Result<()> {
+    step("wasm-bindgen (in-process)");
+    let _ = fs::remove_dir_all(out);
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(wasm)
+        .web(true)?
+        .typescript(false)
+        .out_name(name)
+        .remove_name_section(true)
+        .remove_producers_section(true)
+        .generate(out)
+        .context("wasm-bindgen failed")
+}
+
+/// The size of the app's wasm beside the smallest Leptos app
+/// (`web/examples/leptos_floor.rs`), built with the same profile and flags.
+pub fn report_size(root: &Path) -> Result<()> {
+    let site = build(root)?;
+    step("building the Leptos floor (web/examples/leptos_floor.rs)");
+    let floor = compile(root, &["--example", "leptos_floor"])?
+        .join("examples")
+        .join("leptos_floor.wasm");
+    let staging = root.join("target").join("floor-bindgen");
+    bind(&floor, &staging, "leptos_floor")?;
+    let app = Size::of(&find_wasm(&site)?)?;
+    let floor = Size::of(&staging.join("leptos_floor_bg.wasm"))?;
+    println!("{:<28} {:>10} {:>10}", "wasm (after wasm-bindgen)", "raw B", "gzip -9 B");
+    println!("{:<28} {:>10} {:>10}", "app (target/site)", app.raw, app.gzip);
+    println!("{:<28} {:>10} {:>10}", "Leptos floor (one button)", floor.raw, floor.gzip);
+    println!(
+        "{:<28} {:>10} {:>10}",
+        "app minus floor",
+        app.raw.saturating_sub(floor.raw),
+        app.gzip.saturating_sub(floor.gzip)
+    );
+    println!("{:<28} {:>10} {:>10}", "budget (issue 5)", 300_000, 100_000);
+    Ok(())
+}
+
+/// Raw and gzip (level 9) bytes of a file.
+struct Size {
+    raw: u64,
+    gzip: u64,
+}
+
+impl Size {
+    fn of(file: &Path) -> Result<Size> {
+        let bytes = fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+        let mut gzip = GzEncoder::new(Vec::new(), Compression::best());
+        gzip.write_all(&bytes)?;
+        Ok(Size {
+            raw: bytes.len() as u64,
+            gzip: gzip.finish()?.len() as u64,
+        })
+    }
+}
+
+/// The `.wasm` file in the site folder (its name carries a hash).
+fn find_wasm(site: &Path) -> Result<PathBuf> {
+    fs::read_dir(site)?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .find(|path| path.extension().is_some_and(|ext| ext == "wasm"))
+        .with_context(|| format!("no .wasm in {}", site.display()))
 }
 
 /// Copy `file` into `site` as `stem-<hash>.ext` and return the new name.
