@@ -105,9 +105,18 @@ pub fn report_size(root: &Path) -> Result<()> {
     bind(&floor, &staging, "leptos_floor")?;
     let app = Size::of(&find_wasm(&site)?)?;
     let floor = Size::of(&staging.join("leptos_floor_bg.wasm"))?;
-    println!("{:<28} {:>10} {:>10}", "wasm (after wasm-bindgen)", "raw B", "gzip -9 B");
-    println!("{:<28} {:>10} {:>10}", "app (target/site)", app.raw, app.gzip);
-    println!("{:<28} {:>10} {:>10}", "Leptos floor (one button)", floor.raw, floor.gzip);
+    println!(
+        "{:<28} {:>10} {:>10}",
+        "wasm (after wasm-bindgen)", "raw B", "gzip -9 B"
+    );
+    println!(
+        "{:<28} {:>10} {:>10}",
+        "app (target/site)", app.raw, app.gzip
+    );
+    println!(
+        "{:<28} {:>10} {:>10}",
+        "Leptos floor (one button)", floor.raw, floor.gzip
+    );
     println!(
         "{:<28} {:>10} {:>10}",
         "app minus floor",

@@ -75,7 +75,7 @@ fn geometry(arrow: Arrow) -> (&'static str, (u32, u32), &'static str) {
         Arrow::FuturesToReactor => ("M180,70 L278,70", (229, 62), "register · waker"),
         Arrow::FuturesToOs => (
             "M95,40 C95,8 630,8 630,38",
-            (365, 16),
+            (365, 31),
             "non-blocking syscall",
         ),
         Arrow::ReactorToOs => ("M460,65 L543,65", (502, 57), "park"),

@@ -1,7 +1,6 @@
 //! The engine source line behind the current record, with lines around it.
 //! Files come from `GET /api/source/{path}` and are cached.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -12,7 +11,8 @@ use crate::api;
 use crate::format::{SOURCE_CONTEXT, excerpt};
 
 /// Most files kept in the cache; the engine has a few dozen, so this is only a
-/// guard against unbounded growth.
+/// guard against unbounded growth. (A list searched in order: at this size
+/// that is as quick as a hash map, and keeps the map's code out of the wasm.)
 const MAX_CACHED_FILES: usize = 64;
 
 /// A source file as far as the app knows it.
@@ -27,7 +27,7 @@ enum Loaded {
 #[component]
 pub fn SourcePane() -> impl IntoView {
     let player = use_player();
-    let cache = RwSignal::new(HashMap::<String, Loaded>::new());
+    let cache = RwSignal::new(Vec::<(String, Loaded)>::new());
     let location = Memo::new(move |_| {
         player.current.with(|r| {
             r.as_ref()
@@ -39,22 +39,23 @@ pub fn SourcePane() -> impl IntoView {
         let Some((file, _)) = location.get() else {
             return;
         };
-        if cache.with_untracked(|c| c.contains_key(&file)) {
+        if cache.with_untracked(|c| c.iter().any(|(name, _)| *name == file)) {
             return;
         }
         cache.update(|c| {
             if c.len() >= MAX_CACHED_FILES {
                 c.clear();
             }
-            c.insert(file.clone(), Loaded::Loading);
+            c.push((file.clone(), Loaded::Loading));
         });
         spawn_local(async move {
             let loaded = match api::source(&file).await {
                 Ok(text) => Loaded::Text(text.into()),
                 Err(error) => Loaded::Failed(error),
             };
-            cache.update(|c| {
-                c.insert(file, loaded);
+            cache.update(|c| match c.iter_mut().find(|(name, _)| *name == file) {
+                Some((_, entry)) => *entry = loaded,
+                None => c.push((file, loaded)),
             });
         });
     });
@@ -64,7 +65,12 @@ pub fn SourcePane() -> impl IntoView {
             return view! { <p class="empty">"The source of each step appears here."</p> }
                 .into_any();
         };
-        match cache.with(|c| c.get(&file).cloned()) {
+        let entry = cache.with(|c| {
+            c.iter()
+                .find(|(name, _)| *name == file)
+                .map(|(_, e)| e.clone())
+        });
+        match entry {
             Some(Loaded::Text(text)) => {
                 let lines = excerpt(&text, line, SOURCE_CONTEXT)
                     .into_iter()
