@@ -21,6 +21,12 @@ const PIPELINE: usize = 8;
 /// may be passed by a few actions, whose records wait ahead in the history.
 const RECORDS_PER_STEP_IN_FLIGHT: usize = 16;
 
+/// Frames between two updates of the views while replaying towards a far
+/// goal. Telling the views of every frame made a replay of `crowd` (6,784
+/// frames) spend most of its time re-checking and redrawing views: 12.5 s;
+/// showing progress every 256 frames: about 3 s (docs/benchmarks.md).
+const PROGRESS_EVERY: usize = 256;
+
 /// What the server's engine holds, as far as this client knows.
 ///
 /// Invariants: `loaded` is true only between a `loaded` frame and the socket
@@ -29,13 +35,15 @@ const RECORDS_PER_STEP_IN_FLIGHT: usize = 16;
 /// and is at most [`PIPELINE`]; `records` counts the records the server's
 /// engine has made since it loaded, as its last frame said (a `snapshot` may
 /// count some that come with the next step); it is below `history.len()`
-/// only while replaying after a reconnect.
+/// only while replaying after a reconnect; `unshown` counts the frames put
+/// in the history since the views were last told (see `show_history`).
 #[derive(Clone, Copy, Debug, Default)]
 pub(super) struct ServerSync {
     loaded: bool,
     in_flight: usize,
     done: bool,
     records: usize,
+    unshown: usize,
 }
 
 impl Player {
@@ -75,6 +83,7 @@ impl Player {
         } else {
             0
         };
+        self.show_history(depth > 1);
         if !sync.loaded || sync.done {
             return;
         }
@@ -113,7 +122,8 @@ impl Player {
             }
             ServerFrame::Record { record } => {
                 let seq = record.seq as usize;
-                let pushed = self.history.try_update(|h| h.push_record(record));
+                // Untracked: `pump` tells the views (see `show_history`).
+                let pushed = self.history.try_update_untracked(|h| h.push_record(record));
                 match pushed {
                     Some(Err(gap)) => {
                         self.error.set(Some(format!(
@@ -122,16 +132,21 @@ impl Player {
                         )));
                         self.send_load();
                     }
-                    _ => self
-                        .sync
-                        .update_value(|s| s.records = s.records.max(seq + 1)),
+                    _ => self.sync.update_value(|s| {
+                        s.records = s.records.max(seq + 1);
+                        s.unshown += 1;
+                    }),
                 }
                 self.clamp_position();
+                // Nothing to plan or show yet: the snapshot (or error) that
+                // answers the command follows its records.
+                return;
             }
             ServerFrame::Snapshot { state } => {
                 let (records, done) = (state.records as usize, state.done);
-                self.history.update(|h| h.push_snapshot(state));
+                self.history.update_untracked(|h| h.push_snapshot(state));
                 self.sync.update_value(|s| {
+                    s.unshown += 1;
                     s.records = records;
                     s.done |= done;
                     s.in_flight = s.in_flight.saturating_sub(1);
@@ -160,6 +175,18 @@ impl Player {
         let len = self.history.with_untracked(History::len);
         if self.position.get_untracked() > len {
             self.position.set(len);
+        }
+    }
+
+    /// Tell the views about the frames put in the history untracked: at once,
+    /// or every [`PROGRESS_EVERY`] frames while `replaying` towards a far goal
+    /// (several steps in flight), when only the log's length and the slider
+    /// show progress.
+    fn show_history(self, replaying: bool) {
+        let unshown = self.sync.get_value().unshown;
+        if unshown > 0 && (!replaying || unshown >= PROGRESS_EVERY) {
+            self.sync.update_value(|s| s.unshown = 0);
+            self.history.notify();
         }
     }
 

@@ -29,16 +29,23 @@ pub fn EventLog() -> impl IntoView {
     };
     let total = move || player.history.with(History::len);
 
-    // Keep the current record in view.
+    // Keep the current record in view. In the next animation frame: the
+    // records that came with this position may also have made the log longer,
+    // and the browser cannot scroll past the spacer's old height.
     Effect::new(move |_| {
         let Some(index) = player.position.get().checked_sub(1) else {
             return;
         };
-        let Some(el) = scroller.get() else { return };
-        if let Some(top) = scroll_to_show(index, ROW_PX, f64::from(el.scroll_top()), viewport()) {
-            el.set_scroll_top(top as i32);
-            scroll.set(top);
-        }
+        request_animation_frame(move || {
+            let Some(el) = scroller.get_untracked() else {
+                return;
+            };
+            let top = f64::from(el.scroll_top());
+            if let Some(top) = scroll_to_show(index, ROW_PX, top, viewport()) {
+                el.set_scroll_top(top as i32);
+                scroll.set(top);
+            }
+        });
     });
 
     // The records in view. A memo, so the rows are rebuilt only when these
