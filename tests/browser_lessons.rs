@@ -1,5 +1,5 @@
-//! Lessons in a real headless Chromium: walk `tcp-read` and `spawn-lifecycle`
-//! stage by stage, go back, and open a stage from a deep link.
+//! Lessons in a real headless Chromium: walk every lesson stage by stage, go
+//! back, and open a stage from a deep link.
 //!
 //! The expected record of each stage comes from the server's own check of the
 //! lesson against the engine's full trace ([`reactor_lab::Lessons`]); the
@@ -186,4 +186,12 @@ async fn the_other_lessons_walk_the_same_way() -> Result<()> {
         Ok(())
     })
     .await
+}
+
+/// `many-tasks` runs on `crowd`, whose stages lie thousands of records apart:
+/// each Next stage is a replay of up to a few thousand records.
+#[tokio::test]
+async fn many_tasks_walks_through_its_long_trace() -> Result<()> {
+    let server = TestServer::start().await?;
+    with_browser(&server, async |page| walk(page, "many-tasks").await).await
 }
