@@ -1,6 +1,12 @@
 //! The player's side of the `/ws` conversation: which commands are
 //! unanswered, how many steps to ask for, and what each server frame does to
 //! the history.
+//!
+//! Frames go into the history *untracked*; [`Player::pump`] then tells the
+//! views, once per answered command (a step's records are only shown with
+//! the snapshot after them) or, during a long replay, every
+//! [`PROGRESS_EVERY`] frames. Every tracked change re-checks every view
+//! downstream of the history, and a replay brings thousands of frames.
 
 use leptos::prelude::*;
 use reactor_protocol::{Command, ServerFrame};
@@ -122,7 +128,6 @@ impl Player {
             }
             ServerFrame::Record { record } => {
                 let seq = record.seq as usize;
-                // Untracked: `pump` tells the views (see `show_history`).
                 let pushed = self.history.try_update_untracked(|h| h.push_record(record));
                 match pushed {
                     Some(Err(gap)) => {
@@ -153,9 +158,12 @@ impl Player {
                 });
             }
             ServerFrame::Done => {
-                self.history.update(History::set_done);
+                self.history.update_untracked(History::set_done);
                 // Follows the snapshot that answered the command.
-                self.sync.update_value(|s| s.done = true);
+                self.sync.update_value(|s| {
+                    s.done = true;
+                    s.unshown += 1;
+                });
             }
             ServerFrame::Error { message } => {
                 self.error.set(Some(message));
