@@ -20,7 +20,7 @@ pub fn LessonPanel() -> impl IntoView {
         if let Some(error) = state.error.get() {
             return view! {
                 <aside id="lesson" class="lesson-panel" role="alert">
-                            <p class="error">"Could not open the lesson: " {error}</p>
+                    <p class="error">"Could not open the lesson: " {error}</p>
                     <a href="/">"Back to the lessons"</a>
                 </aside>
             }
