@@ -237,3 +237,16 @@ async fn one_address_cannot_take_every_room() -> Result<()> {
     create_room(server.addr()).await?;
     Ok(())
 }
+
+#[tokio::test]
+async fn a_follower_message_over_the_size_limit_closes_with_1009() -> Result<()> {
+    let server = room_server(RoomLimits::default()).await?;
+    let room = create_room(server.addr()).await?;
+    let mut follower = RoomSocket::joined(server.addr(), &room.code).await?;
+    let limit = reactor_lab::DEFAULT_MAX_MESSAGE_BYTES;
+    follower.send(&"x".repeat(limit + 1)).await?;
+    let (code, reason) = follower.closed().await?;
+    ensure!(code == 1009, "closed with {code} {reason}");
+    ensure!(reason.contains(&limit.to_string()), "reason: {reason}");
+    Ok(())
+}

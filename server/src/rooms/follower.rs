@@ -4,6 +4,7 @@
 //!  join ─▶ write catch-up (status, history, view) ─▶ loop ┬─ queue ─▶ write a batch, flush once
 //!                                                         ├─ resync ─▶ empty queue, write catch-up again
 //!                                                         ├─ socket ─▶ any command: an `error` frame, only to it
+//!                                                         ├─ socket ─▶ a message over the size limit: close 1009
 //!                                                         └─ ended / shutdown ─▶ final frame, close
 //! ```
 //!
@@ -32,6 +33,8 @@ enum Ending {
     Left,
     /// Its socket accepted nothing for the write timeout.
     Stalled,
+    /// It sent a message over the size limit.
+    Oversize,
     /// The room ended.
     Ended(Ended),
     /// The server is shutting down.
@@ -48,6 +51,7 @@ pub(crate) async fn follow(
     catch_up: Vec<Utf8Bytes>,
     mut shutdown: watch::Receiver<bool>,
     write_timeout: Duration,
+    too_big: String,
 ) {
     let code = member.room.code();
     let ending = relay(
@@ -61,6 +65,7 @@ pub(crate) async fn follow(
     drop(member);
     match ending {
         Ending::Left | Ending::Stalled => {}
+        Ending::Oversize => session::close(socket, close_code::SIZE, too_big).await,
         Ending::Ended(ended) => {
             let sent = write(&mut socket, [ended.frame], write_timeout).await;
             if sent.is_ok() {
@@ -117,7 +122,9 @@ async fn relay(
             }
             message = socket.recv() => {
                 let answer = match message {
-                    None | Some(Err(_) | Ok(Message::Close(_))) => return Ending::Left,
+                    None | Some(Ok(Message::Close(_))) => return Ending::Left,
+                    Some(Err(error)) if session::over_size_limit(&error) => return Ending::Oversize,
+                    Some(Err(_)) => return Ending::Left,
                     Some(Ok(Message::Text(text))) => refusal(room.code().as_str(), text.as_str()),
                     Some(Ok(Message::Binary(_))) => refusal(room.code().as_str(), ""),
                     Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,

@@ -144,8 +144,9 @@ pub(crate) async fn join(
             Ok((member, catch_up)) => {
                 let shutdown = rooms.shutdown.clone();
                 let timeout = rooms.registry.limits().follower_write_timeout;
+                let too_big = session::too_big(rooms.sessions.limits());
                 upgrade.on_upgrade(move |socket| {
-                    follower::follow(socket, member, catch_up, shutdown, timeout)
+                    follower::follow(socket, member, catch_up, shutdown, timeout, too_big)
                 })
             }
             Err(Refusal::Ended(reason)) => refuse(

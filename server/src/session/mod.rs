@@ -128,6 +128,11 @@ struct Alone;
 impl Relay for Alone {}
 
 impl Sessions {
+    /// The limits every socket of this server has.
+    pub(crate) fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
     /// `upgrade` with this server's message size and buffer limits.
     pub(crate) fn configure(&self, upgrade: WebSocketUpgrade) -> WebSocketUpgrade {
         let limits = &self.limits;
@@ -220,13 +225,7 @@ impl Ending {
     fn close_frame(&self, limits: &Limits) -> Option<(u16, String)> {
         match self {
             Ending::ClientLeft => None,
-            Ending::Oversize => Some((
-                close_code::SIZE,
-                format!(
-                    "message too big: the limit is {} bytes",
-                    limits.max_message_bytes
-                ),
-            )),
+            Ending::Oversize => Some((close_code::SIZE, too_big(limits))),
             Ending::Idle => Some((
                 close_code::NORMAL,
                 format!(
@@ -287,7 +286,7 @@ async fn pump(
                         let _ = socket.flush().await;
                         return Ending::ClientLeft;
                     }
-                    Some(Err(error)) => return ending_for(error),
+                    Some(Err(error)) => return ending_for(&error),
                     Some(Ok(Message::Text(text))) => match relay.incoming(text.as_str()) {
                         Some(request) => request,
                         None => {
@@ -336,12 +335,30 @@ async fn write_batch(
 }
 
 /// A receive error is either the size limit (answered with 1009) or a broken connection.
-fn ending_for(error: axum::Error) -> Ending {
-    let error = error.into_inner();
-    match error.downcast_ref::<tungstenite::Error>() {
-        Some(tungstenite::Error::Capacity(_)) => Ending::Oversize,
-        _ => Ending::ClientLeft,
+fn ending_for(error: &axum::Error) -> Ending {
+    if over_size_limit(error) {
+        Ending::Oversize
+    } else {
+        Ending::ClientLeft
     }
+}
+
+/// Whether a receive error is a message over the size limit
+/// ([`Limits::max_message_bytes`]), rather than a broken connection.
+pub(crate) fn over_size_limit(error: &axum::Error) -> bool {
+    let inner = std::error::Error::source(error);
+    matches!(
+        inner.and_then(|inner| inner.downcast_ref::<tungstenite::Error>()),
+        Some(tungstenite::Error::Capacity(_))
+    )
+}
+
+/// The reason sent with a 1009 close.
+pub(crate) fn too_big(limits: &Limits) -> String {
+    format!(
+        "message too big: the limit is {} bytes",
+        limits.max_message_bytes
+    )
 }
 
 /// Send a close frame, then give the client a moment to answer it.
