@@ -65,7 +65,10 @@ pub(crate) async fn follow(
     drop(member);
     match ending {
         Ending::Left | Ending::Stalled => {}
-        Ending::Oversize => session::close(socket, close_code::SIZE, too_big).await,
+        Ending::Oversize => {
+            tracing::info!(room = %code, "a follower sent a message over the size limit");
+            session::close(socket, close_code::SIZE, too_big).await;
+        }
         Ending::Ended(ended) => {
             let sent = write(&mut socket, [ended.frame], write_timeout).await;
             if sent.is_ok() {

@@ -87,6 +87,9 @@ pub struct Player {
     pub link: RoomLink,
     goal: StoredValue<Goal>,
     sync: StoredValue<ServerSync>,
+    /// Frames put in the history untracked that the views have not been told
+    /// of yet; only `show_history` clears it (see `player::server`).
+    unshown: StoredValue<usize>,
     play_generation: StoredValue<u64>,
     socket: StoredValue<Option<Socket>, LocalStorage>,
 }
@@ -123,6 +126,7 @@ impl Player {
             link: RoomLink::new(),
             goal: StoredValue::new(Goal::Idle),
             sync: StoredValue::new(ServerSync::default()),
+            unshown: StoredValue::new(0),
             play_generation: StoredValue::new(0),
             socket: StoredValue::new_local(None),
         }

@@ -3,10 +3,11 @@
 //! the history.
 //!
 //! Frames go into the history *untracked*; [`Player::pump`] then tells the
-//! views, once per answered command (a step's records are only shown with
-//! the snapshot after them) or, during a long replay, every
-//! [`PROGRESS_EVERY`] frames. Every tracked change re-checks every view
-//! downstream of the history, and a replay brings thousands of frames.
+//! views once per answered command (a step's records are only shown with
+//! the snapshot after them) or, during a long replay, at the first answered
+//! command after [`PROGRESS_EVERY`] frames. Every tracked change re-checks
+//! every view downstream of the history, and a replay brings thousands of
+//! frames.
 
 use leptos::prelude::*;
 use reactor_protocol::{Command, ServerFrame};
@@ -27,8 +28,8 @@ const PIPELINE: usize = 8;
 /// may be passed by a few actions, whose records wait ahead in the history.
 const RECORDS_PER_STEP_IN_FLIGHT: usize = 16;
 
-/// Frames between two updates of the views while replaying towards a far
-/// goal. Telling the views of every frame made a replay of `crowd` (6,784
+/// Frames, at least, between two updates of the views while replaying
+/// towards a far goal. Telling the views of every frame made a replay of `crowd` (6,784
 /// frames) spend most of its time re-checking and redrawing views: 12.5 s;
 /// showing progress every 256 frames: about 3 s (docs/benchmarks.md).
 const PROGRESS_EVERY: usize = 256;
@@ -41,15 +42,13 @@ const PROGRESS_EVERY: usize = 256;
 /// and is at most [`PIPELINE`]; `records` counts the records the server's
 /// engine has made since it loaded, as its last frame said (a `snapshot` may
 /// count some that come with the next step); it is below `history.len()`
-/// only while replaying after a reconnect; `unshown` counts the frames put
-/// in the history since the views were last told (see `show_history`).
+/// only while replaying after a reconnect.
 #[derive(Clone, Copy, Debug, Default)]
 pub(super) struct ServerSync {
     loaded: bool,
     in_flight: usize,
     done: bool,
     records: usize,
-    unshown: usize,
 }
 
 impl Player {
@@ -137,10 +136,11 @@ impl Player {
                         )));
                         self.send_load();
                     }
-                    _ => self.sync.update_value(|s| {
-                        s.records = s.records.max(seq + 1);
-                        s.unshown += 1;
-                    }),
+                    _ => {
+                        self.sync
+                            .update_value(|s| s.records = s.records.max(seq + 1));
+                        self.unshown.update_value(|n| *n += 1);
+                    }
                 }
                 self.clamp_position();
                 // Nothing to plan or show yet: the snapshot (or error) that
@@ -150,8 +150,8 @@ impl Player {
             ServerFrame::Snapshot { state } => {
                 let (records, done) = (state.records as usize, state.done);
                 self.history.update_untracked(|h| h.push_snapshot(state));
+                self.unshown.update_value(|n| *n += 1);
                 self.sync.update_value(|s| {
-                    s.unshown += 1;
                     s.records = records;
                     s.done |= done;
                     s.in_flight = s.in_flight.saturating_sub(1);
@@ -160,10 +160,8 @@ impl Player {
             ServerFrame::Done => {
                 self.history.update_untracked(History::set_done);
                 // Follows the snapshot that answered the command.
-                self.sync.update_value(|s| {
-                    s.done = true;
-                    s.unshown += 1;
-                });
+                self.sync.update_value(|s| s.done = true);
+                self.unshown.update_value(|n| *n += 1);
             }
             ServerFrame::Error { message } => {
                 self.error.set(Some(message));
@@ -187,13 +185,13 @@ impl Player {
     }
 
     /// Tell the views about the frames put in the history untracked: at once,
-    /// or every [`PROGRESS_EVERY`] frames while `replaying` towards a far goal
-    /// (several steps in flight), when only the log's length and the slider
-    /// show progress.
+    /// or, while `replaying` towards a far goal (several steps in flight), once
+    /// [`PROGRESS_EVERY`] frames have come; then only the log's length and the
+    /// slider show progress.
     fn show_history(self, replaying: bool) {
-        let unshown = self.sync.get_value().unshown;
+        let unshown = self.unshown.get_value();
         if unshown > 0 && (!replaying || unshown >= PROGRESS_EVERY) {
-            self.sync.update_value(|s| s.unshown = 0);
+            self.unshown.set_value(0);
             self.history.notify();
         }
     }
@@ -214,6 +212,8 @@ impl Player {
     pub fn on_close(self) {
         self.connection.set(Connection::Disconnected);
         self.sync.set_value(ServerSync::default());
+        // Nothing more is coming for now: show what came.
+        self.show_history(false);
     }
 
     pub(super) fn send_load(self) {

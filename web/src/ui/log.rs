@@ -31,12 +31,13 @@ pub fn EventLog() -> impl IntoView {
 
     // Keep the current record in view. In the next animation frame: the
     // records that came with this position may also have made the log longer,
-    // and the browser cannot scroll past the spacer's old height.
+    // and the browser cannot scroll past the spacer's old height. A newer
+    // position, or the log going away, cancels the frame's scroll.
     Effect::new(move |_| {
         let Some(index) = player.position.get().checked_sub(1) else {
             return;
         };
-        request_animation_frame(move || {
+        let frame = request_animation_frame_with_handle(move || {
             let Some(el) = scroller.get_untracked() else {
                 return;
             };
@@ -46,6 +47,9 @@ pub fn EventLog() -> impl IntoView {
                 scroll.set(top);
             }
         });
+        if let Ok(frame) = frame {
+            on_cleanup(move || frame.cancel());
+        }
     });
 
     // The records in view. A memo, so the rows are rebuilt only when these
