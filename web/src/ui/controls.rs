@@ -63,6 +63,9 @@ pub fn Controls() -> impl IntoView {
                 {move || format!("step {} / {}", player.position.get(), recorded())}
                 {move || if player.history.with(History::is_done) { " (complete)" } else { "" }}
             </span>
+            <span id="busy-note" class="busy-note" hidden=move || !player.busy.get()>
+                "running the engine…"
+            </span>
         </nav>
     }
 }
