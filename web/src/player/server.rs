@@ -29,9 +29,10 @@ const PIPELINE: usize = 8;
 const RECORDS_PER_STEP_IN_FLIGHT: usize = 16;
 
 /// Frames, at least, between two updates of the views while replaying
-/// towards a far goal. Telling the views of every frame made a replay of `crowd` (6,784
-/// frames) spend most of its time re-checking and redrawing views: 12.5 s;
-/// showing progress every 256 frames: about 3 s (docs/benchmarks.md).
+/// towards a far goal. Telling the views of every frame made a replay of
+/// `crowd` (6,784 frames) spend most of its time re-checking and redrawing
+/// views: 12.5 s; showing progress every 256 frames: about 3 s
+/// (docs/benchmarks.md).
 const PROGRESS_EVERY: usize = 256;
 
 /// What the server's engine holds, as far as this client knows.
