@@ -75,6 +75,9 @@ pub struct Player {
     pub shortcuts: RwSignal<bool>,
     /// Waiting for the server to reach a goal.
     pub busy: RwSignal<bool>,
+    /// Waiting with several steps in flight towards a far goal: a deep link,
+    /// a late lesson stage or a replay after reconnecting (implies `busy`).
+    pub replaying: RwSignal<bool>,
     /// The current record (the last one shown).
     pub current: Memo<Option<Record>>,
     /// The state to show: the snapshot after the current record's action.
@@ -123,6 +126,7 @@ impl Player {
             presenter: RwSignal::new(false),
             shortcuts: RwSignal::new(false),
             busy: RwSignal::new(false),
+            replaying: RwSignal::new(false),
             link: RoomLink::new(),
             goal: StoredValue::new(Goal::Idle),
             sync: StoredValue::new(ServerSync::default()),
@@ -151,7 +155,7 @@ impl Player {
         self.history.set(History::new());
         self.position.set(0);
         self.goal.set_value(Goal::Idle);
-        self.busy.set(false);
+        self.wait(false, false);
         self.sync.set_value(ServerSync::default());
     }
 
@@ -172,7 +176,7 @@ impl Player {
     /// Show one record less (never needs the server).
     pub fn back(self) {
         self.goal.set_value(Goal::Idle);
-        self.busy.set(false);
+        self.wait(false, false);
         self.position.update(|p| *p = p.saturating_sub(1));
     }
 
@@ -185,7 +189,7 @@ impl Player {
     pub fn restart(self) {
         self.pause();
         self.goal.set_value(Goal::Idle);
-        self.busy.set(false);
+        self.wait(false, false);
         self.position.set(0);
     }
 
@@ -235,6 +239,16 @@ impl Player {
             move || self.tick(generation),
             std::time::Duration::from_millis(delay),
         );
+    }
+
+    /// Set `busy` and `replaying`, telling the views only of a change.
+    fn wait(self, busy: bool, replaying: bool) {
+        if self.busy.get_untracked() != busy {
+            self.busy.set(busy);
+        }
+        if self.replaying.get_untracked() != replaying {
+            self.replaying.set(replaying);
+        }
     }
 
     fn head_for(self, goal: Goal) {

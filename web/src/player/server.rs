@@ -61,15 +61,12 @@ impl Player {
         let (planned, recorded) = self
             .history
             .with_untracked(|h| (plan(h, position, goal), h.len()));
-        match planned {
-            Plan::Arrive(arrived) => {
-                self.goal.set_value(Goal::Idle);
-                if arrived != position {
-                    self.position.set(arrived);
-                }
-                self.busy.set(false);
+        if let Plan::Arrive(arrived) = planned {
+            self.goal.set_value(Goal::Idle);
+            if arrived != position {
+                self.position.set(arrived);
             }
-            Plan::NeedMore => self.busy.set(true),
+            self.wait(false, false);
         }
         let sync = self.sync.get_value();
         // How many records the server still owes: up to the goal, or up to
@@ -89,6 +86,9 @@ impl Player {
         } else {
             0
         };
+        if planned == Plan::NeedMore {
+            self.wait(true, depth > 1);
+        }
         self.show_history(depth > 1);
         if !sync.loaded || sync.done {
             return;

@@ -15,6 +15,9 @@ pub fn Explanation() -> impl IntoView {
             Some(record) => player
                 .state
                 .with(|s| explain(record, s.as_ref().map_or(&[], |s| &s.tasks))),
+            None if player.replaying.get() => {
+                "Running the scenario up to the step asked for…".to_string()
+            }
             None => "Press Step (→) to run the scenario's first action.".to_string(),
         })
     };
