@@ -46,7 +46,16 @@ async fn tcp_read_stepped_to_the_end_shows_the_whole_story() -> Result<()> {
                     }
                     saw_os_event = true;
                 }
-                Some("wake") => (woken, queued) = (task, false),
+                Some("wake") => {
+                    // Each record shows the state it left: the schedule that
+                    // queues the task is the next record.
+                    let in_queue = state["runQueue"].as_array().context("run queue")?;
+                    ensure!(
+                        !in_queue.contains(&task.into()),
+                        "queued before its schedule: {state}"
+                    );
+                    (woken, queued) = (task, false);
+                }
                 Some("schedule") if woken.is_some() && task == woken => {
                     let in_queue = state["runQueue"].as_array().context("run queue")?;
                     ensure!(

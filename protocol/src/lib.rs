@@ -8,7 +8,8 @@
 //!                               └──────── Command (JSON) ──── web
 //! ```
 //!
-//! This crate holds only plain data with `serde` derives, so the engine (native,
+//! This crate holds plain data with `serde` derives (and one pure function
+//! over it, [`state_within`]), so the engine (native,
 //! with mio) and the web app (wasm32) agree on every field without either one
 //! depending on the other. The JSON shapes are documented, with an example of
 //! each record kind, in `docs/trace-format.md` and `docs/protocol.md`.
@@ -18,6 +19,7 @@ pub mod frame;
 pub mod lesson;
 pub mod record;
 pub mod snapshot;
+pub mod within;
 
 pub use api::{ApiError, ScenarioSummary, Trace};
 pub use frame::{Command, ServerFrame};
@@ -26,3 +28,4 @@ pub use snapshot::{
     LevelView, Park, RegistrationView, SlotView, Snapshot, TaskState, TaskView, TimerView,
     WheelView,
 };
+pub use within::state_within;

@@ -10,9 +10,10 @@
 //!
 //! The app drives the server one `step` (one engine action) at a time, so each
 //! checkpoint closes one *group* of records. The state shown at position `p`
-//! is the snapshot that closes the group holding the current record: "the
-//! state after this action". Stepping back and forth over what has been
-//! recorded never needs the server.
+//! is the state the current record left: the snapshot itself at the end of
+//! a group, else the group's records up to `p` replayed onto the snapshot
+//! before it. Stepping back and forth over what has been recorded never
+//! needs the server.
 //!
 //! Invariants:
 //! - `records[i].seq == i` for every `i` (a gap is refused, a replayed record
@@ -22,7 +23,7 @@
 
 use std::sync::Arc;
 
-use reactor_protocol::{Event, Record, Snapshot};
+use reactor_protocol::{Event, Record, Snapshot, state_within};
 
 /// Records and snapshots of one run, in order.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -157,8 +158,26 @@ impl History {
         }
     }
 
-    /// The state to show at `position`: the snapshot closing the action that
-    /// produced the current record (or the start state at position 0).
+    /// The state to show at `position`: the state the current record left.
+    /// At the end of an action that is the engine's snapshot; inside one,
+    /// the records shown so far replayed onto the snapshot before it
+    /// ([`state_within`]).
+    pub fn state_at(&self, position: usize) -> Option<Arc<Snapshot>> {
+        let closing = self.checkpoints.partition_point(|c| c.records < position);
+        let before = closing.checked_sub(1).and_then(|i| self.checkpoints.get(i));
+        let after = self.checkpoints.get(closing);
+        match (before, after) {
+            (Some(before), Some(after)) if after.records > position => {
+                let shown = self.records.get(before.records..position)?;
+                let state = state_within(&before.snapshot, &after.snapshot, shown);
+                Some(Arc::new(state))
+            }
+            _ => self.snapshot_at(position).cloned(),
+        }
+    }
+
+    /// The snapshot closing the action that produced the current record at
+    /// `position` (or the start state at position 0).
     pub fn snapshot_at(&self, position: usize) -> Option<&Arc<Snapshot>> {
         if position == 0 {
             return self

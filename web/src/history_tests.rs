@@ -1,6 +1,6 @@
 use super::*;
 use crate::fixture::{record, snapshot, tcp_read};
-use reactor_protocol::Event;
+use reactor_protocol::{Event, TaskState, TaskView};
 
 fn filled(groups: &[usize]) -> History {
     let mut history = History::new();
@@ -31,6 +31,41 @@ fn a_record_shows_the_snapshot_closing_its_action() {
     assert_eq!(history.snapshot_at(3).map(|s| s.records), Some(7));
     assert_eq!(history.snapshot_at(7).map(|s| s.records), Some(7));
     assert_eq!(history.current(3).map(|r| r.seq), Some(2));
+}
+
+#[test]
+fn a_record_inside_an_action_shows_the_state_it_left() {
+    let task = |state, waiting_on: Option<&str>| TaskView {
+        id: 0,
+        name: "handler".into(),
+        state,
+        waiting_on: waiting_on.map(String::from),
+    };
+    let records = tcp_read();
+    let mut history = History::new();
+    history.push_snapshot(snapshot(0));
+    for record in &records[..2] {
+        history.push_record(record.clone()).unwrap();
+    }
+    let mut queued = snapshot(2);
+    queued.tasks = vec![task(TaskState::Scheduled, None)];
+    queued.run_queue = vec![0];
+    history.push_snapshot(queued.clone());
+    for record in &records[2..7] {
+        history.push_record(record.clone()).unwrap();
+    }
+    let mut idle = snapshot(7);
+    idle.tasks = vec![task(TaskState::Idle, Some("read readiness on token 1"))];
+    history.push_snapshot(idle.clone());
+
+    // Record 2 is `poll #0`: the task runs and has left the queue; the
+    // pending that ends the action is not shown yet.
+    let polling = history.state_at(3).expect("a state");
+    assert_eq!(polling.tasks, vec![task(TaskState::Running, None)]);
+    assert!(polling.run_queue.is_empty());
+    assert_eq!(polling.records, 3);
+    assert_eq!(history.state_at(2).as_deref(), Some(&queued));
+    assert_eq!(history.state_at(7).as_deref(), Some(&idle));
 }
 
 #[test]

@@ -12,8 +12,9 @@
 //! ```
 //!
 //! The server is asked for `step`s, each answered by one engine action's
-//! records and the snapshot after it, so every record has a true state to
-//! show (see [`crate::history`]). Near the goal one step is in flight at a
+//! records and the snapshot after it; the records inside an action are
+//! replayed onto the snapshot before it, so every record shows the state it
+//! left (see [`crate::history`]). Near the goal one step is in flight at a
 //! time; when the goal is far ahead (a deep link, a late lesson stage, a
 //! replay after reconnecting) up to eight are, so the round trips overlap
 //! (`server.rs`).
@@ -80,7 +81,7 @@ pub struct Player {
     pub replaying: RwSignal<bool>,
     /// The current record (the last one shown).
     pub current: Memo<Option<Record>>,
-    /// The state to show: the snapshot after the current record's action.
+    /// The state to show: the state the current record left.
     pub state: Memo<Option<Arc<Snapshot>>>,
     /// Whether the driver is parked in the OS at this step, and its timeout.
     /// Read from the records (a `park` not yet followed by its wake-up), as the
@@ -112,7 +113,7 @@ impl Player {
             history,
             position,
             current: Memo::new(move |_| history.with(|h| h.current(position.get()).cloned())),
-            state: Memo::new(move |_| history.with(|h| h.snapshot_at(position.get()).cloned())),
+            state: Memo::new(move |_| history.with(|h| h.state_at(position.get()))),
             park: Memo::new(move |_| {
                 history.with(|h| match position.get() {
                     0 => h.snapshot_at(0).and_then(|s| s.park.clone()),

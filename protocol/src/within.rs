@@ -1,0 +1,270 @@
+//! The state *between* two snapshots: partway through one engine action.
+//!
+//! The engine takes a [`Snapshot`] after each action, but one action makes
+//! several records. A poll of `main`, for instance:
+//!
+//! ```text
+//!   snapshot B ── poll #0 ── syscall bind ── register token 0 ── pending #0 ── snapshot A
+//!                    ▲ shown here, the task must be running and off the run queue,
+//!                      and token 0 not registered yet: neither B nor A says that
+//! ```
+//!
+//! [`state_within`] replays the records shown so far onto `B`, so every
+//! record can be shown with the state it left. The records say nearly
+//! everything; the two things they leave out come from `A`:
+//!
+//! - what a task waits on after `pending` (the engine notes it as the poll
+//!   returns, and nothing later in the same action changes it);
+//! - where the wheel stands after a timer action (it moves to the fired
+//!   instant before the first cascade or fire is recorded).
+//!
+//! Replaying *all* of an action's records onto `B` gives `A` exactly: the
+//! engine's tests check that for every action of every scenario.
+
+use crate::{
+    Direction, Event, LevelView, Park, Record, RegistrationView, SlotView, Snapshot, TaskId,
+    TaskState, TaskView, TimerView, WakeCause,
+};
+
+/// The state after `shown`, the first records of the action that leads
+/// from `before` to `after`. Records `before` already counts are skipped.
+pub fn state_within(before: &Snapshot, after: &Snapshot, shown: &[Record]) -> Snapshot {
+    let mut state = before.clone();
+    let mut last_event_token = None;
+    let dispatch = shown
+        .iter()
+        .find(|r| r.seq >= before.records)
+        .is_some_and(|r| matches!(r.event, Event::OsEvent { .. }));
+    if !dispatch {
+        // The park shows until the next action that is not one of its events.
+        state.park = None;
+    }
+    for record in shown.iter().filter(|r| r.seq >= before.records) {
+        state.records = record.seq + 1;
+        state.time_ms = record.time_ms;
+        state.turn = record.turn;
+        apply(&mut state, after, &record.event, &mut last_event_token);
+    }
+    state
+}
+
+fn apply(state: &mut Snapshot, after: &Snapshot, event: &Event, event_token: &mut Option<usize>) {
+    match event {
+        Event::Spawn { task, name } => state.tasks.push(TaskView {
+            id: *task,
+            name: name.clone(),
+            state: TaskState::Idle,
+            waiting_on: None,
+        }),
+        Event::Schedule { task } => {
+            state.run_queue.push(*task);
+            set_task(state, *task, TaskState::Scheduled, None);
+        }
+        Event::Poll { task } => {
+            state.run_queue.retain(|queued| queued != task);
+            set_task(state, *task, TaskState::Running, None);
+        }
+        Event::Pending { task } => {
+            let waiting_on = after
+                .tasks
+                .iter()
+                .find(|t| t.id == *task)
+                .and_then(|t| t.waiting_on.clone());
+            set_task(state, *task, TaskState::Idle, waiting_on);
+        }
+        Event::Complete { task, .. } => set_task(state, *task, TaskState::Complete, None),
+        Event::Register {
+            token, resource, ..
+        } => state.registrations.push(RegistrationView {
+            token: *token,
+            resource: resource.clone(),
+            // Readiness starts optimistic: the first operation is simply tried.
+            readable: true,
+            writable: true,
+            tick: 0,
+            read_waker: None,
+            write_waker: None,
+        }),
+        Event::Deregister { token } => state.registrations.retain(|r| r.token != *token),
+        Event::WakerStored {
+            token,
+            task,
+            direction,
+        } => {
+            if let Some(io) = registration(state, *token) {
+                *waker(io, *direction) = Some(*task);
+            }
+        }
+        Event::ReadinessCleared {
+            token,
+            direction,
+            tick,
+        } => {
+            if let Some(io) = registration(state, *token)
+                && io.tick == *tick
+            {
+                match direction {
+                    Direction::Read => io.readable = false,
+                    Direction::Write => io.writable = false,
+                }
+            }
+        }
+        Event::OsEvent {
+            token,
+            readable,
+            writable,
+        } => {
+            *event_token = Some(*token);
+            if let Some(io) = registration(state, *token) {
+                io.readable |= readable;
+                io.writable |= writable;
+                io.tick += 1;
+            }
+        }
+        Event::Wake {
+            task,
+            cause: WakeCause::Io,
+        } => {
+            // The dispatch takes the woken task's waker out of the registration.
+            if let Some(io) = event_token.and_then(|token| registration(state, token)) {
+                for slot in [&mut io.read_waker, &mut io.write_waker] {
+                    if *slot == Some(*task) {
+                        *slot = None;
+                    }
+                }
+            }
+        }
+        Event::TimerInsert {
+            timer,
+            task,
+            deadline_ms,
+            level,
+            slot,
+        } => file(
+            state,
+            *level,
+            *slot,
+            TimerView {
+                id: *timer,
+                task: *task,
+                deadline_ms: *deadline_ms,
+            },
+        ),
+        Event::TimerCascade {
+            timer,
+            from_level,
+            from_slot,
+            to_level,
+            to_slot,
+        } => {
+            move_wheel_to(state, after);
+            if let Some(filed) = unfile(state, *from_level, *from_slot, *timer) {
+                file(state, *to_level, *to_slot, filed);
+            }
+        }
+        Event::TimerFire { timer, .. } => {
+            move_wheel_to(state, after);
+            unfile_anywhere(state, *timer);
+        }
+        Event::TimerCancel { timer } => unfile_anywhere(state, *timer),
+        Event::Park { timeout_ms } => {
+            state.park = Some(Park {
+                timeout_ms: *timeout_ms,
+            })
+        }
+        Event::Output { text, .. } => state.console.push(text.clone()),
+        Event::Ready { .. }
+        | Event::Syscall(_)
+        | Event::ClockAdvance { .. }
+        | Event::Unpark { .. }
+        | Event::Wake { .. }
+        | Event::Error { .. } => {}
+    }
+}
+
+fn set_task(state: &mut Snapshot, id: TaskId, new: TaskState, waiting_on: Option<String>) {
+    if let Some(task) = state.tasks.iter_mut().find(|t| t.id == id) {
+        task.state = new;
+        task.waiting_on = waiting_on;
+    }
+}
+
+fn registration(state: &mut Snapshot, token: usize) -> Option<&mut RegistrationView> {
+    state.registrations.iter_mut().find(|r| r.token == token)
+}
+
+fn waker(io: &mut RegistrationView, direction: Direction) -> &mut Option<TaskId> {
+    match direction {
+        Direction::Read => &mut io.read_waker,
+        Direction::Write => &mut io.write_waker,
+    }
+}
+
+/// The wheel's clock and current slots as they are after the timer action.
+fn move_wheel_to(state: &mut Snapshot, after: &Snapshot) {
+    state.wheel.elapsed_ms = after.wheel.elapsed_ms;
+    for level in &mut state.wheel.levels {
+        if let Some(moved) = after.wheel.levels.iter().find(|l| l.level == level.level) {
+            level.current_slot = moved.current_slot;
+        }
+    }
+}
+
+fn level(state: &mut Snapshot, number: u32) -> Option<&mut LevelView> {
+    state.wheel.levels.iter_mut().find(|l| l.level == number)
+}
+
+/// File `timer` in a slot, in fire order (by deadline, then as filed).
+fn file(state: &mut Snapshot, level_number: u32, slot: u32, timer: TimerView) {
+    let Some(level) = level(state, level_number) else {
+        return;
+    };
+    level.occupied |= 1 << slot;
+    let at = level.slots.partition_point(|s| s.slot < slot);
+    if level.slots.get(at).is_none_or(|s| s.slot != slot) {
+        let timers = Vec::new();
+        level.slots.insert(at, SlotView { slot, timers });
+    }
+    let timers = &mut level.slots[at].timers;
+    let place = timers.partition_point(|t| t.deadline_ms <= timer.deadline_ms);
+    timers.insert(place, timer);
+    refresh_next_expiration(state);
+}
+
+/// Take `timer` out of one slot; the slot empties when it was the last.
+fn unfile(state: &mut Snapshot, level_number: u32, slot: u32, timer: u64) -> Option<TimerView> {
+    let level = level(state, level_number)?;
+    let at = level.slots.iter().position(|s| s.slot == slot)?;
+    let timers = &mut level.slots[at].timers;
+    let taken = timers.remove(timers.iter().position(|t| t.id == timer)?);
+    if timers.is_empty() {
+        level.slots.remove(at);
+        level.occupied &= !(1 << slot);
+    }
+    refresh_next_expiration(state);
+    Some(taken)
+}
+
+fn unfile_anywhere(state: &mut Snapshot, timer: u64) {
+    let found = state.wheel.levels.iter().find_map(|level| {
+        let slot = level
+            .slots
+            .iter()
+            .find(|s| s.timers.iter().any(|t| t.id == timer))?;
+        Some((level.level, slot.slot))
+    });
+    if let Some((level, slot)) = found {
+        unfile(state, level, slot, timer);
+    }
+}
+
+fn refresh_next_expiration(state: &mut Snapshot) {
+    state.wheel.next_expiration_ms = state
+        .wheel
+        .levels
+        .iter()
+        .flat_map(|level| &level.slots)
+        .flat_map(|slot| &slot.timers)
+        .map(|timer| timer.deadline_ms)
+        .min();
+}
