@@ -37,7 +37,9 @@ use crate::route::Route;
 ///
 /// Invariants: `lesson`, when set, has the id in `id`; `wanted` is the
 /// 0-based stage a link asked for, kept until the lesson has arrived and the
-/// player has been sent there.
+/// player has been sent there. A lesson that cannot be fetched is closed at
+/// once and the player's error banner says why, so the address bar follows
+/// what is on screen instead of naming a lesson that is not there.
 #[derive(Clone, Copy)]
 pub struct LessonState {
     /// The id of the lesson open (or loading), if any.
@@ -46,8 +48,6 @@ pub struct LessonState {
     pub lesson: RwSignal<Option<Arc<Lesson>>>,
     /// A stage asked for before the lesson arrived (0-based).
     wanted: RwSignal<Option<usize>>,
-    /// Why the lesson could not be fetched.
-    pub error: RwSignal<Option<String>>,
 }
 
 impl LessonState {
@@ -57,7 +57,6 @@ impl LessonState {
             id: RwSignal::new(None),
             lesson: RwSignal::new(None),
             wanted: RwSignal::new(None),
-            error: RwSignal::new(None),
         };
         provide_context(state);
         state
@@ -82,7 +81,6 @@ impl LessonState {
         }
         self.id.set(Some(id.clone()));
         self.lesson.set(None);
-        self.error.set(None);
         self.wanted.set(Some(stage));
         leptos::task::spawn_local(async move {
             let fetched = fetch_lesson(&id).await;
@@ -106,7 +104,12 @@ impl LessonState {
                     self.wanted.set(None);
                     self.lesson.set(Some(lesson));
                 }
-                Err(error) => self.error.set(Some(error)),
+                Err(error) => {
+                    self.close();
+                    player
+                        .error
+                        .set(Some(format!("Could not open the lesson “{id}”: {error}")));
+                }
             }
         });
     }
@@ -116,7 +119,6 @@ impl LessonState {
         self.id.set(None);
         self.lesson.set(None);
         self.wanted.set(None);
-        self.error.set(None);
     }
 
     /// The stage shown now (0-based), from the records received so far.

@@ -17,15 +17,6 @@ pub fn LessonPanel() -> impl IntoView {
     let player = expect_context::<Player>();
     let state = expect_context::<LessonState>();
     move || {
-        if let Some(error) = state.error.get() {
-            return view! {
-                <aside id="lesson" class="lesson-panel" role="alert">
-                    <p class="error">"Could not open the lesson: " {error}</p>
-                    <a href="/">"Back to the lessons"</a>
-                </aside>
-            }
-            .into_any();
-        }
         let scenario = player.scenario.get();
         match state.lesson.get() {
             Some(lesson) if scenario.as_deref() == Some(lesson.scenario.as_str()) => {
@@ -73,7 +64,9 @@ fn Narration(lesson: Arc<Lesson>, player: Player) -> impl IntoView {
             .is_some_and(|element| {
                 matches!(element.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA")
             });
-        let Some(step) = stage_key(&event.key(), modifier || in_field) else {
+        // The open shortcut list is modal: it keeps the player still.
+        let ignored = modifier || in_field || player.shortcuts.get_untracked();
+        let Some(step) = stage_key(&event.key(), ignored) else {
             return;
         };
         let now = active.get_untracked();

@@ -2,8 +2,10 @@
 
 use leptos::prelude::*;
 
-use super::use_player;
+use super::keyboard::perform;
+use super::{Scenarios, drivable, use_player};
 use crate::history::History;
+use crate::keys::Action;
 use crate::player::SPEEDS;
 
 /// The control bar.
@@ -12,26 +14,30 @@ pub fn Controls() -> impl IntoView {
     let player = use_player();
     let recorded = move || player.history.with(History::len);
     let at_start = move || player.position.get() == 0;
-    let at_end = move || player.at_end();
+    let scenarios = expect_context::<Scenarios>();
+    // An unknown scenario has no engine behind it: stepping would wait forever.
+    let stuck = move || !drivable(player, scenarios);
+    let no_next = move || player.at_end() || stuck();
     view! {
         <nav id="controls" class="controls" aria-label="Step controls">
-            <button id="restart-btn" title="Restart (Home)" on:click=move |_| player.restart() disabled=at_start>
+            <button id="restart-btn" title="Restart (Home)" on:click=move |_| perform(player, Action::Restart) disabled=at_start>
                 "↺ Restart"
             </button>
-            <button id="back-btn" title="Back one record (←)" on:click=move |_| player.back() disabled=at_start>
+            <button id="back-btn" title="Back one record (←)" on:click=move |_| perform(player, Action::Back) disabled=at_start>
                 "◀ Back"
             </button>
-            <button id="step-btn" class="primary" title="Step to the next record (→ or Space)" on:click=move |_| player.step() disabled=at_end>
+            <button id="step-btn" class="primary" title="Step to the next record (→ or Space)" on:click=move |_| perform(player, Action::Step) disabled=no_next>
                 "Step ▶"
             </button>
-            <button id="turn-btn" title="To the end of this turn (Shift+→)" on:click=move |_| player.next_turn() disabled=at_end>
+            <button id="turn-btn" title="To the end of this turn (Shift+→)" on:click=move |_| perform(player, Action::NextTurn) disabled=no_next>
                 "Next turn ▶▶"
             </button>
             <button
                 id="play-btn"
                 title="Play or pause (P)"
                 aria-pressed=move || player.playing.get().to_string()
-                on:click=move |_| player.toggle_play()
+                on:click=move |_| perform(player, Action::PlayPause)
+                disabled=stuck
             >
                 {move || if player.playing.get() { "Pause" } else { "Play" }}
             </button>

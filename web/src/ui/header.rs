@@ -35,15 +35,25 @@ pub fn Header() -> impl IntoView {
 #[component]
 fn ScenarioPicker() -> impl IntoView {
     let player = use_player();
-    let Scenarios(list) = expect_context::<Scenarios>();
+    let scenarios = expect_context::<Scenarios>();
+    // The scenario shown, if the list has it: an unknown one (`/scenario/nope`)
+    // leaves the placeholder selected, so picking any real scenario loads it.
+    let chosen = move || {
+        player
+            .scenario
+            .get()
+            .filter(|id| scenarios.offers(id) == Some(true))
+    };
     let options = move || {
-        let current = player.scenario.get().unwrap_or_default();
-        list.get()
+        let current = chosen();
+        scenarios
+            .0
+            .get()
             .and_then(Result::ok)
             .unwrap_or_default()
             .into_iter()
             .map(|s| {
-                let selected = s.id == current;
+                let selected = current.as_deref() == Some(s.id.as_str());
                 view! { <option value=s.id.clone() selected=selected>{s.title}</option> }
             })
             .collect_view()
@@ -57,7 +67,7 @@ fn ScenarioPicker() -> impl IntoView {
                     player.load(&id);
                 }
             }>
-                <option value="" disabled=true selected=move || player.scenario.with(Option::is_none)>"Choose a scenario…"</option>
+                <option value="" disabled=true selected=move || chosen().is_none()>"Choose a scenario…"</option>
                 {options}
             </select>
         </label>

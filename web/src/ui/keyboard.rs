@@ -5,11 +5,16 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 
-use crate::keys::{Action, action_for};
+use super::{Scenarios, drivable};
+use crate::keys::{Action, Screen, shortcut};
 use crate::player::Player;
 
-/// Carry out a shortcut.
+/// Carry out a shortcut, or the button that does the same. A manual move
+/// pauses playing first (see [`Action::pauses_playing`]).
 pub fn perform(player: Player, action: Action) {
+    if action.pauses_playing() {
+        player.pause();
+    }
     match action {
         Action::Step => player.step(),
         Action::NextTurn => player.next_turn(),
@@ -23,28 +28,25 @@ pub fn perform(player: Player, action: Action) {
 }
 
 /// Listen for shortcuts on the window. Keys typed into a form field stay
-/// there, and Space/Enter on a focused button press that button.
+/// there; Space steps even when a button has focus (see [`shortcut`]).
 pub fn install(player: Player) {
+    let scenarios = expect_context::<Scenarios>();
     let handle = window_event_listener(ev::keydown, move |event| {
-        if player.scenario.with_untracked(Option::is_none)
-            && !matches!(event.key().as_str(), "?" | "Escape" | "f" | "F")
-        {
-            return;
-        }
-        let tag = event
+        let in_field = event
             .target()
             .and_then(|t| t.dyn_into::<HtmlElement>().ok())
-            .map(|e| e.tag_name())
-            .unwrap_or_default();
-        let key = event.key();
-        if matches!(tag.as_str(), "INPUT" | "SELECT" | "TEXTAREA") && key != "Escape" {
-            return;
-        }
-        if tag == "BUTTON" && matches!(key.as_str(), " " | "Enter") {
-            return;
-        }
+            .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+        let screen = if player.shortcuts.get_untracked() {
+            Screen::ShortcutList
+        } else if drivable(player, scenarios) {
+            Screen::Scenario
+        } else {
+            Screen::NoScenario
+        };
         let other_modifier = event.ctrl_key() || event.alt_key() || event.meta_key();
-        if let Some(action) = action_for(&key, event.shift_key(), other_modifier) {
+        let key = event.key();
+        if let Some(action) = shortcut(&key, event.shift_key(), other_modifier, in_field, screen) {
+            // Also keeps Space from pressing the focused button.
             event.prevent_default();
             perform(player, action);
         }

@@ -1,0 +1,147 @@
+//! Keyboard shortcuts where a learner really presses them, in real headless
+//! Chromium: with a button focused after a click, while playing, and with
+//! the shortcut list open. Helpers and conventions as in `browser_web.rs`.
+//!
+//! `web_support::press` sends keys to the page body, which first moves focus
+//! there; these tests send them to whatever has focus, as a keyboard does.
+
+#[allow(dead_code)] // each test binary uses a part of the helpers
+mod web_support;
+
+use anyhow::{Result, ensure};
+use reactor_e2e::{Page, TestServer, eventually, with_browser};
+use web_support::{key, open, press, probe, settled_at, step_of};
+
+/// WebDriver's Tab key.
+const TAB: &str = "\u{e004}";
+
+/// Send `keys` to the focused element.
+async fn press_focused(page: &Page, keys: &str) -> Result<()> {
+    page.client.active_element().await?.send_keys(keys).await?;
+    Ok(())
+}
+
+/// The id of the focused element ("" for none, or one without an id).
+async fn focused_id(page: &Page) -> Result<String> {
+    let id = page
+        .eval("return document.activeElement ? document.activeElement.id : '';")
+        .await?;
+    Ok(id.as_str().unwrap_or_default().to_string())
+}
+
+/// Whether the player is playing, as `#play-btn` says.
+async fn playing(page: &Page) -> Result<bool> {
+    let pressed = page
+        .eval("return document.querySelector('#play-btn').getAttribute('aria-pressed');")
+        .await?;
+    Ok(pressed == "true")
+}
+
+#[tokio::test]
+async fn space_steps_whichever_of_our_buttons_has_focus() -> Result<()> {
+    let server = TestServer::start().await?;
+    with_browser(&server, async |page| {
+        open(page, "/scenario/tcp_read?step=3").await?;
+        settled_at(page, 3).await?;
+
+        page.wait_for("#back-btn").await?.click().await?;
+        settled_at(page, 2).await?;
+        ensure!(focused_id(page).await? == "back-btn");
+        press_focused(page, " ").await?;
+        settled_at(page, 3).await?;
+
+        page.wait_for("#turn-btn").await?.click().await?;
+        let turn_end = eventually("next turn to move past step 3", || async {
+            let state = probe(page).await?;
+            Ok((step_of(&state) > 3 && state["busy"] == false).then_some(step_of(&state)))
+        })
+        .await?;
+        ensure!(focused_id(page).await? == "turn-btn");
+        press_focused(page, " ").await?;
+        settled_at(page, turn_end + 1).await?;
+
+        page.wait_for(".log-row[data-seq='0']")
+            .await?
+            .click()
+            .await?;
+        settled_at(page, 1).await?;
+        let on_row = page
+            .eval("return document.activeElement.classList.contains('log-row');")
+            .await?;
+        ensure!(on_row == true, "the clicked log row lost focus");
+        press_focused(page, " ").await?;
+        settled_at(page, 2).await?;
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_manual_move_pauses_playing_by_key_or_button() -> Result<()> {
+    let server = TestServer::start().await?;
+    with_browser(&server, async |page| {
+        open(page, "/scenario/tcp_read?step=2").await?;
+        settled_at(page, 2).await?;
+        let shift_right = format!("{}{}{}", key::SHIFT, key::RIGHT, key::RELEASE);
+        let keys = [
+            ("→", key::RIGHT),
+            ("←", key::LEFT),
+            ("Shift+→", shift_right.as_str()),
+        ];
+        for (name, keys) in keys {
+            press(page, "p").await?;
+            page.wait_for("#play-btn[aria-pressed='true']").await?;
+            press(page, keys).await?;
+            // The key handler has run: the pause must already show.
+            ensure!(!playing(page).await?, "{name} did not pause playing");
+        }
+        for button in ["#step-btn", "#back-btn", "#turn-btn"] {
+            press(page, "p").await?;
+            page.wait_for("#play-btn[aria-pressed='true']").await?;
+            page.wait_for(button).await?.click().await?;
+            ensure!(!playing(page).await?, "{button} did not pause playing");
+        }
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test]
+async fn the_shortcut_list_takes_focus_and_keeps_the_player_still() -> Result<()> {
+    let server = TestServer::start().await?;
+    with_browser(&server, async |page| {
+        open(page, "/scenario/tcp_read").await?;
+        settled_at(page, 0).await?;
+        page.wait_for("#shortcuts-btn").await?.click().await?;
+        page.wait_for("#shortcuts").await?;
+        eventually("focus to move into the shortcut list", || async {
+            Ok((focused_id(page).await? == "shortcuts-close").then_some(()))
+        })
+        .await?;
+        for keys in [key::RIGHT, "p", key::HOME, TAB] {
+            press_focused(page, keys).await?;
+        }
+        let state = probe(page).await?;
+        ensure!(
+            step_of(&state) == 0 && state["busy"] == false && !playing(page).await?,
+            "a key reached the player behind the list: {state}"
+        );
+        ensure!(
+            focused_id(page).await? == "shortcuts-close",
+            "Tab left the dialog"
+        );
+        press_focused(page, key::ESCAPE).await?;
+        eventually("focus to return to the ? button", || async {
+            let closed = page
+                .eval("return document.querySelector('#shortcuts') === null;")
+                .await?;
+            Ok((closed == true && focused_id(page).await? == "shortcuts-btn").then_some(()))
+        })
+        .await?;
+        // Back on the page, keys drive the player again.
+        press_focused(page, key::RIGHT).await?;
+        settled_at(page, 1).await?;
+        Ok(())
+    })
+    .await
+}
