@@ -158,6 +158,19 @@ async fn a_follower_sees_the_presenters_step_explores_and_follows_again() -> Res
             })
             .await?;
 
+            // Stepping while following is exploring too: the follower's own
+            // step, on its own session, not a drift the presenter undoes.
+            click(follower, "#step-btn").await?;
+            until(follower, "a step of its own", |s| {
+                s["role"] == "explorer" && s["step"] == at && s["busy"] == false
+            })
+            .await?;
+            click(follower, "#follow-btn").await?;
+            until(follower, "the presenter's step once more", |s| {
+                s["role"] == "follower" && s["step"] == at - 1
+            })
+            .await?;
+
             // A lesson: the follower gets the same stage and the same narration.
             click(presenter, ".brand").await?;
             click(presenter, "li[data-lesson='tcp-read'] a.lesson-link").await?;

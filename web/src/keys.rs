@@ -30,6 +30,12 @@ impl Action {
             Action::Step | Action::NextTurn | Action::Back | Action::Restart
         )
     }
+
+    /// Moves the player or starts it moving: a follower doing this leaves
+    /// the presenter to explore on their own.
+    pub fn drives_the_player(self) -> bool {
+        self.pauses_playing() || self == Action::PlayPause
+    }
 }
 
 /// What is on screen, as far as shortcuts care.
@@ -172,6 +178,14 @@ mod tests {
             shortcut("f", false, false, false, Screen::NoScenario),
             Some(Action::Presenter)
         );
+    }
+
+    #[test]
+    fn only_moves_and_play_drive_the_player() {
+        assert!(Action::Back.drives_the_player());
+        assert!(Action::PlayPause.drives_the_player());
+        assert!(!Action::Presenter.drives_the_player());
+        assert!(!Action::Shortcuts.drives_the_player());
     }
 
     #[test]

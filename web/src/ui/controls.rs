@@ -7,6 +7,7 @@ use super::{Scenarios, drivable, use_player};
 use crate::history::History;
 use crate::keys::Action;
 use crate::player::SPEEDS;
+use crate::room::Classroom;
 
 /// The control bar.
 #[component]
@@ -15,28 +16,30 @@ pub fn Controls() -> impl IntoView {
     let recorded = move || player.history.with(History::len);
     let at_start = move || player.position.get() == 0;
     let scenarios = expect_context::<Scenarios>();
+    let classroom = use_context::<Classroom>();
+    let act = move |action| perform(player, classroom, action);
     // An unknown scenario has no engine behind it: stepping would wait forever.
     let stuck = move || !drivable(player, scenarios);
     let no_next = move || player.at_end() || stuck();
     view! {
         <nav id="controls" class="controls" aria-label="Step controls">
-            <button id="restart-btn" title="Restart (Home)" on:click=move |_| perform(player, Action::Restart) disabled=at_start>
+            <button id="restart-btn" title="Restart (Home)" on:click=move |_| act(Action::Restart) disabled=at_start>
                 "↺ Restart"
             </button>
-            <button id="back-btn" title="Back one record (←)" on:click=move |_| perform(player, Action::Back) disabled=at_start>
+            <button id="back-btn" title="Back one record (←)" on:click=move |_| act(Action::Back) disabled=at_start>
                 "◀ Back"
             </button>
-            <button id="step-btn" class="primary" title="Step to the next record (→ or Space)" on:click=move |_| perform(player, Action::Step) disabled=no_next>
+            <button id="step-btn" class="primary" title="Step to the next record (→ or Space)" on:click=move |_| act(Action::Step) disabled=no_next>
                 "Step ▶"
             </button>
-            <button id="turn-btn" title="To the end of this turn (Shift+→)" on:click=move |_| perform(player, Action::NextTurn) disabled=no_next>
+            <button id="turn-btn" title="To the end of this turn (Shift+→)" on:click=move |_| act(Action::NextTurn) disabled=no_next>
                 "Next turn ▶▶"
             </button>
             <button
                 id="play-btn"
                 title="Play or pause (P)"
                 aria-pressed=move || player.playing.get().to_string()
-                on:click=move |_| perform(player, Action::PlayPause)
+                on:click=move |_| act(Action::PlayPause)
                 disabled=stuck
             >
                 {move || if player.playing.get() { "Pause" } else { "Play" }}

@@ -8,10 +8,19 @@ use web_sys::HtmlElement;
 use super::{Scenarios, drivable};
 use crate::keys::{Action, Screen, shortcut};
 use crate::player::Player;
+use crate::room::Classroom;
 
 /// Carry out a shortcut, or the button that does the same. A manual move
-/// pauses playing first (see [`Action::pauses_playing`]).
-pub fn perform(player: Player, action: Action) {
+/// pauses playing first (see [`Action::pauses_playing`]); a follower who
+/// drives the player leaves the presenter to explore on their own, as the
+/// "Explore on my own" button does, instead of drifting until the
+/// presenter's next step pulls them back.
+pub fn perform(player: Player, classroom: Option<Classroom>, action: Action) {
+    if action.drives_the_player()
+        && let Some(classroom) = classroom
+    {
+        classroom.explore();
+    }
     if action.pauses_playing() {
         player.pause();
     }
@@ -30,6 +39,7 @@ pub fn perform(player: Player, action: Action) {
 /// Listen for shortcuts on the window. Keys typed into a form field stay
 /// there; Space steps even when a button has focus (see [`shortcut`]).
 pub fn install(player: Player) {
+    let classroom = use_context::<Classroom>();
     let scenarios = expect_context::<Scenarios>();
     let handle = window_event_listener(ev::keydown, move |event| {
         let in_field = event
@@ -48,7 +58,7 @@ pub fn install(player: Player) {
         if let Some(action) = shortcut(&key, event.shift_key(), other_modifier, in_field, screen) {
             // Also keeps Space from pressing the focused button.
             event.prevent_default();
-            perform(player, action);
+            perform(player, classroom, action);
         }
     });
     on_cleanup(move || handle.remove());
