@@ -162,6 +162,29 @@ async fn a_deep_link_opens_the_lesson_at_that_stage() -> Result<()> {
             large > normal,
             "presenter narration {large}px vs {normal}px"
         );
+
+        // The introduction, before stage 1, has an address of its own, so a
+        // reload there stays there.
+        page.open("/lesson/tcp-read?stage=1").await?;
+        expect_stage(page, &lesson, 0).await?;
+        page.client
+            .find(Locator::Css("body"))
+            .await?
+            .send_keys("b")
+            .await?;
+        page.wait_for("#lesson[data-stage='0']").await?;
+        eventually("the address of the introduction", || async {
+            let url = page.client.current_url().await?;
+            Ok(url
+                .as_str()
+                .ends_with("/lesson/tcp-read?stage=0")
+                .then_some(()))
+        })
+        .await?;
+        page.open("/lesson/tcp-read?stage=0").await?;
+        page.wait_for("#lesson[data-stage='0']").await?;
+        let url = page.client.current_url().await?;
+        ensure!(url.as_str().ends_with("?stage=0"), "reloaded at {url}");
         Ok(())
     })
     .await

@@ -29,11 +29,11 @@ pub enum Route {
         /// Records shown.
         step: usize,
     },
-    /// A lesson, at a stage (1-based).
+    /// A lesson, at a stage (1-based), or at its introduction (0).
     Lesson {
         /// Lesson id, such as `tcp-read`.
         id: String,
-        /// The stage, from 1.
+        /// The stage, from 1; 0 is the introduction, before the first record.
         stage: usize,
     },
 }
@@ -54,7 +54,7 @@ impl Route {
             },
             "lesson" => Route::Lesson {
                 id: id.to_string(),
-                stage: number(search, "stage").unwrap_or(1).max(1),
+                stage: number(search, "stage").unwrap_or(1),
             },
             _ => Route::Home,
         }
@@ -118,7 +118,7 @@ mod tests {
     #[test]
     fn lesson_links_start_at_stage_one() {
         assert_eq!(
-            Route::parse("/lesson/tcp-read", "?stage=0"),
+            Route::parse("/lesson/tcp-read", ""),
             Route::Lesson {
                 id: "tcp-read".into(),
                 stage: 1
@@ -127,6 +127,11 @@ mod tests {
         assert_eq!(
             Route::parse("/lesson/tcp-read", "?x=1&stage=4").url(),
             "/lesson/tcp-read?stage=4"
+        );
+        // The introduction, before stage 1, has an address of its own.
+        assert_eq!(
+            Route::parse("/lesson/tcp-read", "?stage=0").url(),
+            "/lesson/tcp-read?stage=0"
         );
     }
 

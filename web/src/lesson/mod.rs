@@ -36,8 +36,8 @@ use crate::route::Route;
 /// The lesson open in this tab, shared through context.
 ///
 /// Invariants: `lesson`, when set, has the id in `id`; `wanted` is the
-/// 0-based stage a link asked for, kept until the lesson has arrived and the
-/// player has been sent there. A lesson that cannot be fetched is closed at
+/// 0-based stage a link asked for (`None` for the introduction), kept until
+/// the lesson has arrived and the player has been sent there. A lesson that cannot be fetched is closed at
 /// once and the player's error banner says why, so the address bar follows
 /// what is on screen instead of naming a lesson that is not there.
 #[derive(Clone, Copy)]
@@ -62,26 +62,30 @@ impl LessonState {
         state
     }
 
-    /// Open lesson `id` at `stage` (1-based, as in the URL).
+    /// Open lesson `id` at `stage` (1-based, as in the URL; 0 is the
+    /// introduction, at step 0).
     pub fn open(self, player: Player, id: String, stage: usize) {
-        let stage = stage.saturating_sub(1);
+        let stage = stage.checked_sub(1);
         if self.id.get_untracked().as_deref() == Some(id.as_str()) {
             if let Some(lesson) = self.lesson.get_untracked() {
                 let position = player.position.get_untracked();
                 let bound = player
                     .history
                     .with_untracked(|h| bind_lesson(&lesson, h.records()));
-                if active_stage(&bound, position) != Some(stage) {
-                    go_to_stage(player, &lesson, stage);
+                if active_stage(&bound, position) != stage {
+                    match stage {
+                        Some(stage) => go_to_stage(player, &lesson, stage),
+                        None => player.restart(),
+                    }
                 }
             } else {
-                self.wanted.set(Some(stage));
+                self.wanted.set(stage);
             }
             return;
         }
         self.id.set(Some(id.clone()));
         self.lesson.set(None);
-        self.wanted.set(Some(stage));
+        self.wanted.set(stage);
         leptos::task::spawn_local(async move {
             let fetched = fetch_lesson(&id).await;
             if self.id.get_untracked().as_deref() != Some(id.as_str()) {
@@ -94,12 +98,13 @@ impl LessonState {
                     {
                         player.load(&lesson.scenario);
                     }
-                    if let Some(stage) = self.wanted.get_untracked() {
-                        go_to_stage(
+                    match self.wanted.get_untracked() {
+                        Some(stage) => go_to_stage(
                             player,
                             &lesson,
                             stage.min(lesson.stages.len().saturating_sub(1)),
-                        );
+                        ),
+                        None => player.restart(), // the introduction
                     }
                     self.wanted.set(None);
                     self.lesson.set(Some(lesson));
@@ -139,15 +144,13 @@ impl LessonState {
         {
             return None; // another scenario was picked: the lesson is not on screen
         }
+        // 1-based; 0 is the introduction (no stage reached, none wanted).
         let stage = match (lesson, self.wanted.get()) {
-            (_, Some(wanted)) => wanted,
-            (Some(lesson), None) => self.active(player, &lesson).unwrap_or(0),
+            (_, Some(wanted)) => wanted + 1,
+            (Some(lesson), None) => self.active(player, &lesson).map_or(0, |s| s + 1),
             (None, None) => 0,
         };
-        Some(Route::Lesson {
-            id,
-            stage: stage + 1,
-        })
+        Some(Route::Lesson { id, stage })
     }
 }
 
