@@ -5,7 +5,8 @@
 const DIAGRAM_PARTS: [&str; 4] = ["futures", "reactor", "os", "executor"];
 
 /// CSS that marks what a stage points at: the box of a diagram part
-/// (`[data-part=..] rect`, SVG has no outline) or the panel with that id.
+/// (`[data-part=..] rect`, SVG has no outline), or the state panel holding
+/// the element with that id.
 /// Targets are checked by the server against a fixed list, and only `[a-z-]`
 /// ids are emitted here.
 pub fn pointer_css(targets: &[String]) -> String {
@@ -17,7 +18,10 @@ pub fn pointer_css(targets: &[String]) -> String {
         if DIAGRAM_PARTS.contains(&target.as_str()) {
             parts.push(format!("[data-part=\"{target}\"] rect"));
         } else {
-            panels.push(format!("#{target}"));
+            // The panel holding it (a list can be empty, and flat), else itself.
+            panels.push(format!(
+                ".panel:has(> #{target}), #{target}:not(.panel > *)"
+            ));
         }
     }
     let mut css = String::new();
@@ -46,7 +50,8 @@ mod tests {
         assert_eq!(
             css,
             "[data-part=\"reactor\"] rect { stroke: var(--accent); stroke-width: 4; }\n\
-             #run-queue { outline: 3px dashed var(--accent); outline-offset: 3px; }\n"
+             .panel:has(> #run-queue), #run-queue:not(.panel > *) \
+             { outline: 3px dashed var(--accent); outline-offset: 3px; }\n"
         );
         assert_eq!(pointer_css(&[]), "");
     }

@@ -82,13 +82,14 @@ pub fn EventLog() -> impl IntoView {
                             data-seq=seq.to_string()
                             data-kind=kind(&record.event)
                             aria-current=current.then_some("step")
+                            title=text
                             style=format!("top: {}px", index * ROW_HEIGHT)
                             on:click=move |_| {
                                 player.pause();
                                 player.goto(index + 1);
                             }
                         >
-                            {text}
+                            {text.clone()}
                         </button>
                     }
                 })
