@@ -1,6 +1,7 @@
 //! Keyboard shortcuts where a learner really presses them, in real headless
 //! Chromium: with a button focused after a click, while playing, and with
-//! the shortcut list open. Helpers and conventions as in `browser_web.rs`.
+//! the shortcut list open; and the timer wheel without a mouse. Helpers and
+//! conventions as in `browser_web.rs`.
 //!
 //! `web_support::press` sends keys to the page body, which first moves focus
 //! there; these tests send them to whatever has focus, as a keyboard does.
@@ -10,7 +11,7 @@ mod web_support;
 
 use anyhow::{Result, ensure};
 use reactor_e2e::{Page, TestServer, eventually, with_browser};
-use web_support::{key, open, press, probe, settled_at, step_of};
+use web_support::{at_end, click_step, key, open, press, probe, settled_at, step_of};
 
 /// WebDriver's Tab key.
 const TAB: &str = "\u{e004}";
@@ -141,6 +142,35 @@ async fn the_shortcut_list_takes_focus_and_keeps_the_player_still() -> Result<()
         // Back on the page, keys drive the player again.
         press_focused(page, key::RIGHT).await?;
         settled_at(page, 1).await?;
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_slot_with_timers_is_reached_by_keyboard_and_tells_its_timers() -> Result<()> {
+    let server = TestServer::start().await?;
+    with_browser(&server, async |page| {
+        open(page, "/scenario/spawn_lifecycle").await?;
+        let mut state = settled_at(page, 0).await?;
+        while state["occupied"].as_array().is_none_or(Vec::is_empty) {
+            ensure!(!at_end(&state), "spawn_lifecycle filed no timer");
+            state = click_step(page).await?;
+        }
+        let focusable = page
+            .eval("return document.querySelectorAll('#wheel .slot[tabindex=\"0\"]').length;")
+            .await?;
+        let occupied = state["occupied"].as_array().map_or(0, Vec::len);
+        ensure!(
+            focusable.as_u64() == Some(occupied as u64),
+            "{focusable} slots take focus, {occupied} hold timers"
+        );
+        page.eval("document.querySelector('#wheel .slot.occupied').focus(); return null;")
+            .await?;
+        page.wait_for_text("#wheel-detail", "timer ").await?;
+        page.eval("document.activeElement.blur(); return null;")
+            .await?;
+        page.wait_for_text("#wheel-detail", "Hover a slot").await?;
         Ok(())
     })
     .await

@@ -84,10 +84,10 @@ pub fn Wheel() -> impl IntoView {
     view! {
         <div class="panel wheel-panel">
             <h2>"Timer wheel " <small>{next}</small></h2>
-            <div id="wheel" class="wheel" role="grid" aria-label="Timer wheel: 6 levels of 64 slots">
+            <div id="wheel" class="wheel" role="grid" aria-label="Timer wheel: 6 levels of 64 slots" on:mouseleave=move |_| hovered.set(None)>
                 {(0..LEVELS).map(|level| view! { <LevelRow level hovered marked /> }).collect_view()}
             </div>
-            <p id="wheel-detail" class="wheel-detail">{move || detail().unwrap_or_else(|| "Hover a slot to see its timers.".into())}</p>
+            <p id="wheel-detail" class="wheel-detail">{move || detail().unwrap_or_else(|| "Hover a slot (or Tab to one with timers) to see its timers.".into())}</p>
         </div>
     }
 }
@@ -152,7 +152,11 @@ fn WheelSlot(
             class:occupied=is_occupied
             class:current=is_current
             title=title
+            // Slots with timers are reachable by Tab too, and tell the same.
+            tabindex=move || is_occupied().then_some("0")
             on:mouseenter=move |_| hovered.set(Some((level, slot)))
+            on:focus=move |_| hovered.set(Some((level, slot)))
+            on:blur=move |_| hovered.set(None)
         ></span>
     }
 }
