@@ -9,6 +9,7 @@ use wasm_bindgen::JsCast;
 
 use super::{LessonState, StageKey, bind_lesson, go_to_stage, progress_label, stage_key, style};
 use crate::player::Player;
+use crate::ui::typing_in_field;
 
 /// The panel for the open lesson; nothing when no lesson is open for the
 /// scenario on screen.
@@ -58,14 +59,8 @@ fn Narration(lesson: Arc<Lesson>, player: Player) -> impl IntoView {
     };
     let keys = window_event_listener(leptos::ev::keydown, move |event| {
         let modifier = event.ctrl_key() || event.alt_key() || event.meta_key();
-        let in_field = event
-            .target()
-            .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
-            .is_some_and(|element| {
-                matches!(element.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA")
-            });
         // The open shortcut list is modal: it keeps the player still.
-        let ignored = modifier || in_field || player.shortcuts.get_untracked();
+        let ignored = modifier || typing_in_field(&event) || player.shortcuts.get_untracked();
         let Some(step) = stage_key(&event.key(), ignored) else {
             return;
         };

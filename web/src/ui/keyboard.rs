@@ -42,10 +42,7 @@ pub fn install(player: Player) {
     let classroom = use_context::<Classroom>();
     let scenarios = expect_context::<Scenarios>();
     let handle = window_event_listener(ev::keydown, move |event| {
-        let in_field = event
-            .target()
-            .and_then(|t| t.dyn_into::<HtmlElement>().ok())
-            .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+        let in_field = typing_in_field(&event);
         let screen = if player.shortcuts.get_untracked() {
             Screen::ShortcutList
         } else if drivable(player, scenarios) {
@@ -62,4 +59,13 @@ pub fn install(player: Player) {
         }
     });
     on_cleanup(move || handle.remove());
+}
+
+/// The key press went to a form field (a text input, the slider, a select):
+/// it is typing there, not a shortcut.
+pub(crate) fn typing_in_field(event: &web_sys::KeyboardEvent) -> bool {
+    event
+        .target()
+        .and_then(|t| t.dyn_into::<HtmlElement>().ok())
+        .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"))
 }

@@ -7,6 +7,7 @@ mod explanation;
 mod header;
 mod home;
 mod keyboard;
+pub(crate) use keyboard::typing_in_field;
 mod log;
 mod registrations;
 mod routing;
