@@ -170,6 +170,17 @@ async fn a_follower_sees_the_presenters_step_explores_and_follows_again() -> Res
                 s["role"] == "follower" && s["step"] == at - 1
             })
             .await?;
+            // So is jumping to a record of the event log.
+            click(follower, ".log-row[data-seq='0']").await?;
+            until(follower, "the jump of its own", |s| {
+                s["role"] == "explorer" && s["step"] == 1 && s["busy"] == false
+            })
+            .await?;
+            click(follower, "#follow-btn").await?;
+            until(follower, "the presenter's step after the jump", |s| {
+                s["role"] == "follower" && s["step"] == at - 1
+            })
+            .await?;
 
             // A lesson: the follower gets the same stage and the same narration.
             click(presenter, ".brand").await?;

@@ -9,6 +9,7 @@ use wasm_bindgen::JsCast;
 
 use super::{LessonState, StageKey, bind_lesson, go_to_stage, progress_label, stage_key, style};
 use crate::player::Player;
+use crate::room::Classroom;
 use crate::ui::typing_in_field;
 
 /// The panel for the open lesson; nothing when no lesson is open for the
@@ -42,11 +43,17 @@ fn Narration(lesson: Arc<Lesson>, player: Player) -> impl IntoView {
         let lesson = lesson.clone();
         move || active.get().and_then(|k| lesson.stages.get(k).cloned())
     };
+    let classroom = use_context::<Classroom>();
     let go = {
         let lesson = lesson.clone();
-        move |target: Option<usize>| match target {
-            Some(stage) => go_to_stage(player, &lesson, stage),
-            None => player.restart(),
+        move |target: Option<usize>| {
+            if let Some(room) = classroom {
+                room.explore(); // a follower changing stage explores
+            }
+            match target {
+                Some(stage) => go_to_stage(player, &lesson, stage),
+                None => player.restart(),
+            }
         }
     };
     let previous = {

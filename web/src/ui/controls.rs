@@ -56,6 +56,9 @@ pub fn Controls() -> impl IntoView {
                     aria-label="Scrub through the recorded steps"
                     on:input=move |ev| {
                         if let Ok(position) = event_target_value(&ev).parse::<usize>() {
+                            if let Some(room) = classroom {
+                                room.explore(); // a follower scrubbing explores
+                            }
                             player.pause();
                             player.goto(position);
                         }

@@ -8,6 +8,7 @@ use super::use_player;
 use crate::explain::{kind, summary};
 use crate::format::{scroll_to_show, visible_rows};
 use crate::history::History;
+use crate::room::Classroom;
 
 /// Height of one row in CSS pixels (matches `.log-row` in style.css).
 const ROW_HEIGHT: usize = 22;
@@ -20,6 +21,7 @@ const DEFAULT_VIEWPORT_PX: f64 = 264.0;
 #[component]
 pub fn EventLog() -> impl IntoView {
     let player = use_player();
+    let classroom = use_context::<Classroom>();
     let scroller = NodeRef::<Div>::new();
     let scroll = RwSignal::new(0.0_f64);
     let viewport = move || {
@@ -85,6 +87,9 @@ pub fn EventLog() -> impl IntoView {
                             title=text
                             style=format!("top: {}px", index * ROW_HEIGHT)
                             on:click=move |_| {
+                                if let Some(room) = classroom {
+                                    room.explore(); // a follower jumping explores
+                                }
                                 player.pause();
                                 player.goto(index + 1);
                             }
