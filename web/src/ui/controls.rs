@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::keyboard::perform;
+use super::keyboard::{perform, take_over};
 use super::{Scenarios, drivable, use_player};
 use crate::history::History;
 use crate::keys::Action;
@@ -56,10 +56,7 @@ pub fn Controls() -> impl IntoView {
                     aria-label="Scrub through the recorded steps"
                     on:input=move |ev| {
                         if let Ok(position) = event_target_value(&ev).parse::<usize>() {
-                            if let Some(room) = classroom {
-                                room.explore(); // a follower scrubbing explores
-                            }
-                            player.pause();
+                            take_over(player, classroom);
                             player.goto(position);
                         }
                     }

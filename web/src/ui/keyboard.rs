@@ -16,13 +16,12 @@ use crate::room::Classroom;
 /// "Explore on my own" button does, instead of drifting until the
 /// presenter's next step pulls them back.
 pub fn perform(player: Player, classroom: Option<Classroom>, action: Action) {
-    if action.drives_the_player()
+    if action.pauses_playing() {
+        take_over(player, classroom);
+    } else if action.drives_the_player()
         && let Some(classroom) = classroom
     {
         classroom.explore();
-    }
-    if action.pauses_playing() {
-        player.pause();
     }
     match action {
         Action::Step => player.step(),
@@ -34,6 +33,15 @@ pub fn perform(player: Player, classroom: Option<Classroom>, action: Action) {
         Action::Shortcuts => player.shortcuts.update(|open| *open = !*open),
         Action::Close => player.shortcuts.set(false),
     }
+}
+
+/// Before a manual move (a step, a jump to a log record, the scrub bar):
+/// stop playing, and if following a presenter, explore on our own.
+pub fn take_over(player: Player, classroom: Option<Classroom>) {
+    if let Some(classroom) = classroom {
+        classroom.explore(); // only acts while following
+    }
+    player.pause();
 }
 
 /// Listen for shortcuts on the window. Keys typed into a form field stay

@@ -4,6 +4,7 @@
 use leptos::html::Div;
 use leptos::prelude::*;
 
+use super::keyboard::take_over;
 use super::use_player;
 use crate::explain::{kind, summary};
 use crate::format::{scroll_to_show, visible_rows};
@@ -87,10 +88,7 @@ pub fn EventLog() -> impl IntoView {
                             title=text
                             style=format!("top: {}px", index * ROW_HEIGHT)
                             on:click=move |_| {
-                                if let Some(room) = classroom {
-                                    room.explore(); // a follower jumping explores
-                                }
-                                player.pause();
+                                take_over(player, classroom);
                                 player.goto(index + 1);
                             }
                         >
