@@ -55,7 +55,7 @@ pub use engine::{Engine, EngineOptions, scenarios};
 pub use runtime::context::output;
 pub use runtime::{ClockMode, POLL_BUDGET, RunError, Runtime, RuntimeOptions};
 pub use task::{JoinError, JoinHandle, spawn, spawn_named, yield_now};
-pub use time::{Sleep, sleep};
+pub use time::{MAX_SLEEP, Sleep, sleep, sleep_until};
 
 /// Default record limit of an engine: enough for every built-in scenario
 /// many times over, small enough to keep a session's memory bounded.

@@ -91,7 +91,8 @@ fn tcp_read_shows_the_six_steps_of_the_article() {
             token: 1,
             resource: "TcpStream 127.0.0.1:<port> (accepted)".into(),
             readable: true,
-            writable: false,
+            writable: true,
+            assumed_ready: true,
         },
         // 2. the first read hits WouldBlock, the waker is stored, Pending
         Event::Poll { task: 1 },

@@ -162,7 +162,8 @@ fn check_contents(wheel: &Wheel<u64>, model: &Model) {
     let earliest_deadline = model.by_key.values().map(|due| due.deadline).min();
     assert_eq!(wheel.earliest_deadline(), earliest_deadline);
     let view = wheel.view(|seq| *seq);
-    assert_eq!(view.next_expiration_ms, earliest_deadline);
+    assert_eq!(view.next_expiration_ms, wheel.next_expiration());
+    assert_eq!(view.earliest_deadline_ms, earliest_deadline);
     let mut seen = 0;
     for level in &view.levels {
         for slot in &level.slots {

@@ -251,7 +251,7 @@ impl Matcher {
             "direction",
             self.direction.map(|d| quoted(direction_name(d))),
         );
-        push("cause", self.cause.map(|c| quoted(cause_name(c))));
+        push("cause", self.cause.map(|c| quoted(c.name())));
         push("level", self.level.map(|v| v.to_string()));
         push("to_level", self.to_level.map(|v| v.to_string()));
         push("deadline_ms", self.deadline_ms.map(|v| v.to_string()));
@@ -338,11 +338,4 @@ fn direction_name(direction: Direction) -> &'static str {
     }
 }
 
-fn cause_name(cause: WakeCause) -> &'static str {
-    match cause {
-        WakeCause::Io => "io",
-        WakeCause::Timer => "timer",
-        WakeCause::Join => "join",
-        WakeCause::Other => "other",
-    }
-}
+

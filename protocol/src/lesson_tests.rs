@@ -33,7 +33,8 @@ fn trace() -> Vec<Record> {
             token: 1,
             resource: "TcpStream".into(),
             readable: true,
-            writable: false,
+            writable: true,
+            assumed_ready: true,
         },
         Event::syscall(Some(1), "read", Some(1), Outcome::WouldBlock),
         Event::WakerStored {

@@ -91,6 +91,11 @@ pub enum Event {
         readable: bool,
         /// Interest: writable.
         writable: bool,
+        /// The driver starts out assuming the resource readable and writable
+        /// (Tokio does so for an accepted stream, so that its first read is
+        /// simply tried); otherwise readiness starts empty and only an OS
+        /// event sets it.
+        assumed_ready: bool,
     },
     /// An I/O resource was deregistered and its token freed.
     Deregister {
@@ -283,17 +288,24 @@ pub enum WakeCause {
     Timer,
     /// The task it was joining completed.
     Join,
-    /// Anything else, such as `yield_now`.
+    /// `yield_now` deferred the wake until the driver had been polled.
+    Yield,
+    /// Entering `block_on`: the main future is marked woken so the loop
+    /// polls it first (Tokio sets its `woken` flag the same way).
+    BlockOn,
+    /// Anything else: a waker fired by the task's own code.
     Other,
 }
 
 impl WakeCause {
-    /// The name on the wire (`"io"`, `"timer"`, `"join"`, `"other"`).
+    /// The name on the wire (`"io"`, `"timer"`, `"join"`, `"yield"`, `"block_on"`, `"other"`).
     pub fn name(self) -> &'static str {
         match self {
             WakeCause::Io => "io",
             WakeCause::Timer => "timer",
             WakeCause::Join => "join",
+            WakeCause::Yield => "yield",
+            WakeCause::BlockOn => "block_on",
             WakeCause::Other => "other",
         }
     }
@@ -334,6 +346,8 @@ mod tests {
             WakeCause::Io,
             WakeCause::Timer,
             WakeCause::Join,
+            WakeCause::Yield,
+            WakeCause::BlockOn,
             WakeCause::Other,
         ] {
             assert_eq!(serde_json::to_value(cause).unwrap(), cause.name());

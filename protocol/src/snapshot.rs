@@ -90,8 +90,13 @@ pub struct RegistrationView {
 pub struct WheelView {
     /// Milliseconds the wheel has processed up to.
     pub elapsed_ms: u64,
-    /// The earliest deadline, if any timer is filed.
+    /// The wheel's next expiration: the start of the first slot with a timer
+    /// to fire or cascade. The loop parks until this instant, as Tokio's
+    /// time driver does. `None` when no timer is filed.
     pub next_expiration_ms: Option<u64>,
+    /// The earliest deadline of any filed timer (at or after the next
+    /// expiration; later when the first slot only cascades).
+    pub earliest_deadline_ms: Option<u64>,
     /// Levels 0 to 5.
     pub levels: Vec<LevelView>,
 }

@@ -16,7 +16,8 @@
 //! - what a task waits on after `pending` (the engine notes it as the poll
 //!   returns, and nothing later in the same action changes it);
 //! - where the wheel stands after a timer action (it moves to the fired
-//!   instant before the first cascade or fire is recorded).
+//!   instant before the first cascade or fire is recorded) or after a park
+//!   (its time catches up with the clock as the wait ends).
 //!
 //! Replaying *all* of an action's records onto `B` gives `A` exactly: the
 //! engine's tests check that for every action of every scenario.
@@ -74,13 +75,15 @@ fn apply(state: &mut Snapshot, after: &Snapshot, event: &Event, event_token: &mu
         }
         Event::Complete { task, .. } => set_task(state, *task, TaskState::Complete, None),
         Event::Register {
-            token, resource, ..
+            token,
+            resource,
+            assumed_ready,
+            ..
         } => state.registrations.push(RegistrationView {
             token: *token,
             resource: resource.clone(),
-            // Readiness starts optimistic: the first operation is simply tried.
-            readable: true,
-            writable: true,
+            readable: *assumed_ready,
+            writable: *assumed_ready,
             tick: 0,
             read_waker: None,
             write_waker: None,
@@ -121,12 +124,21 @@ fn apply(state: &mut Snapshot, after: &Snapshot, event: &Event, event_token: &mu
                 io.tick += 1;
             }
         }
-        Event::Wake {
-            task,
-            cause: WakeCause::Io,
-        } => {
+        Event::Wake { task, cause } => {
+            // A woken idle task is due to be polled: `schedule` then queues
+            // it, except `main` (the block_on future), which is polled at the
+            // top of the next turn without entering the run queue.
+            if state
+                .tasks
+                .iter()
+                .any(|t| t.id == *task && t.state == TaskState::Idle)
+            {
+                set_task(state, *task, TaskState::Scheduled, None);
+            }
             // The dispatch takes the woken task's waker out of the registration.
-            if let Some(io) = event_token.and_then(|token| registration(state, token)) {
+            if *cause == WakeCause::Io
+                && let Some(io) = event_token.and_then(|token| registration(state, token))
+            {
                 for slot in [&mut io.read_waker, &mut io.write_waker] {
                     if *slot == Some(*task) {
                         *slot = None;
@@ -172,11 +184,13 @@ fn apply(state: &mut Snapshot, after: &Snapshot, event: &Event, event_token: &mu
                 timeout_ms: *timeout_ms,
             })
         }
+        // Back from the OS wait, the wheel's time catches up with the clock
+        // when nothing is due (the park action changes nothing else in it).
+        Event::Unpark { .. } => move_wheel_to(state, after),
         Event::Output { text, .. } => state.console.push(text.clone()),
         Event::Ready { .. }
         | Event::Syscall(_)
         | Event::ClockAdvance { .. }
-        | Event::Unpark { .. }
         | Event::Wake { .. }
         | Event::Error { .. } => {}
     }
@@ -259,12 +273,33 @@ fn unfile_anywhere(state: &mut Snapshot, timer: u64) {
 }
 
 fn refresh_next_expiration(state: &mut Snapshot) {
-    state.wheel.next_expiration_ms = state
-        .wheel
+    let wheel = &mut state.wheel;
+    wheel.earliest_deadline_ms = wheel
         .levels
         .iter()
         .flat_map(|level| &level.slots)
         .flat_map(|slot| &slot.timers)
         .map(|timer| timer.deadline_ms)
         .min();
+    let elapsed = wheel.elapsed_ms;
+    wheel.next_expiration_ms = wheel
+        .levels
+        .iter()
+        .find_map(|level| first_slot_start(level, elapsed));
+}
+
+/// When the wheel reaches the first occupied slot of `level`: level 0 from
+/// the current slot on, higher levels from the next one (their current
+/// slot has begun already), wrapping round the ring.
+fn first_slot_start(level: &LevelView, elapsed: u64) -> Option<u64> {
+    if level.occupied == 0 {
+        return None;
+    }
+    let first_step = u32::from(level.level > 0);
+    let ahead = level
+        .occupied
+        .rotate_right((level.current_slot + first_step) % 64);
+    let steps = u64::from(first_step + ahead.trailing_zeros());
+    let current_start = elapsed - elapsed % level.slot_ms.max(1);
+    Some(current_start.saturating_add(steps * level.slot_ms))
 }

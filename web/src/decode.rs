@@ -145,6 +145,8 @@ pub(crate) fn cause(o: &Object) -> Result<WakeCause, Error> {
         "io" => WakeCause::Io,
         "timer" => WakeCause::Timer,
         "join" => WakeCause::Join,
+        "yield" => WakeCause::Yield,
+        "block_on" => WakeCause::BlockOn,
         "other" => WakeCause::Other,
         other => return Err(format!("unknown wake cause `{other}`")),
     })
@@ -186,6 +188,7 @@ fn event(o: &Object) -> Result<Event, Error> {
             resource: text(o, "resource")?,
             readable: flag(o, "readable")?,
             writable: flag(o, "writable")?,
+            assumed_ready: flag(o, "assumed_ready")?,
         },
         "deregister" => Event::Deregister { token: token()? },
         "syscall" => Event::syscall(
@@ -320,6 +323,7 @@ fn wheel(value: &Value) -> Result<WheelView, Error> {
     Ok(WheelView {
         elapsed_ms: uint(o, "elapsed_ms")?,
         next_expiration_ms: maybe(o, "next_expiration_ms", uint)?,
+        earliest_deadline_ms: maybe(o, "earliest_deadline_ms", uint)?,
         levels: list(o, "levels", level)?,
     })
 }

@@ -150,7 +150,8 @@ fn a_full_snapshot_decodes_as_serde_does() {
         }],
         wheel: WheelView {
             elapsed_ms: 999,
-            next_expiration_ms: Some(1000),
+            next_expiration_ms: Some(960),
+            earliest_deadline_ms: Some(1000),
             levels: vec![LevelView {
                 level: 1,
                 slot_ms: 64,

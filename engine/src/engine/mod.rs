@@ -84,7 +84,7 @@ impl Engine {
         let _enter = context::enter(&core);
         let setup = setup();
         *core.script.borrow_mut() = setup.script;
-        let main = task::spawn_on(&core, "main", setup.main, |_| None);
+        let main = task::spawn_main(&core, setup.main);
         Ok(Engine {
             runtime,
             main,

@@ -28,6 +28,12 @@ use crate::trace::Recorder;
 /// next park.
 pub const DEFAULT_EVENT_CAPACITY: usize = 1024;
 
+/// The interest every socket is registered with, once: readable and
+/// writable, as Tokio's `PollEvented::new` does for its TCP types (epoll
+/// adds `EPOLLRDHUP` and edge triggering: `EPOLLIN|EPOLLOUT|EPOLLRDHUP|EPOLLET`).
+/// An event for a direction nobody waits on simply wakes nobody.
+pub(crate) const INTEREST: Interest = Interest::READABLE.add(Interest::WRITABLE);
+
 /// One readiness report from the OS, waiting to be dispatched.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct OsEvent {
@@ -54,52 +60,29 @@ impl Driver {
         })
     }
 
-    /// Register `source` with epoll under a fresh token; records `register`.
+    /// Register `source` with epoll under a fresh token, with Tokio's
+    /// interest for every socket ([`INTEREST`]); records `register`.
     pub(crate) fn register(
         &mut self,
         source: &mut impl Source,
         resource: String,
-        interest: Interest,
+        assumed_ready: bool,
         recorder: &mut Recorder,
     ) -> io::Result<usize> {
         let entry = self.registrations.vacant_entry();
         let token = entry.key();
         self.poll
             .registry()
-            .register(source, Token(token), interest)?;
+            .register(source, Token(token), INTEREST)?;
         recorder.record(Event::Register {
             token,
             resource: resource.clone(),
-            readable: interest.is_readable(),
-            writable: interest.is_writable(),
+            readable: INTEREST.is_readable(),
+            writable: INTEREST.is_writable(),
+            assumed_ready,
         });
-        entry.insert(ScheduledIo::new(resource));
+        entry.insert(ScheduledIo::new(resource, assumed_ready));
         Ok(token)
-    }
-
-    /// Change the interest of a registration; records `register` again.
-    pub(crate) fn reregister(
-        &mut self,
-        source: &mut impl Source,
-        token: usize,
-        interest: Interest,
-        recorder: &mut Recorder,
-    ) -> io::Result<()> {
-        self.poll
-            .registry()
-            .reregister(source, Token(token), interest)?;
-        let resource = self
-            .registrations
-            .get(token)
-            .map(|io| io.resource.clone())
-            .unwrap_or_default();
-        recorder.record(Event::Register {
-            token,
-            resource,
-            readable: interest.is_readable(),
-            writable: interest.is_writable(),
-        });
-        Ok(())
     }
 
     /// Remove a registration and free its token; records `deregister`.
@@ -113,6 +96,10 @@ impl Driver {
         // an error here changes nothing.
         let _ = self.poll.registry().deregister(source);
         if self.registrations.try_remove(token).is_some() {
+            // An event the OS already reported for it must not reach a
+            // future registration that gets the same token (Tokio tells
+            // them apart by a generation in the token; here the event goes).
+            self.pending.retain(|event| event.token != token);
             recorder.record(Event::Deregister { token });
         }
     }

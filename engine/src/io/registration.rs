@@ -16,35 +16,31 @@
 use std::io;
 use std::task::{Context, Poll};
 
-use mio::Interest;
 use mio::event::Source;
 use reactor_protocol::{Direction, Event, Outcome};
 
 use crate::runtime::context;
-use crate::task::WaitingOn;
+use crate::task::{WaitingOn, coop};
 
 /// A socket registered under a token; deregistered on drop.
 #[derive(Debug)]
 pub(crate) struct Registration<S: Source> {
     io: S,
     token: usize,
-    interest: Interest,
 }
 
 impl<S: Source> Registration<S> {
-    /// Register `io` with the current runtime's driver.
-    pub(crate) fn new(mut io: S, resource: String, interest: Interest) -> io::Result<Self> {
+    /// Register `io` with the current runtime's driver, readable and
+    /// writable; its readiness starts empty, or set both ways if
+    /// `assumed_ready` (see `ScheduledIo`).
+    pub(crate) fn new(mut io: S, resource: String, assumed_ready: bool) -> io::Result<Self> {
         let token = context::with(|core| {
             let mut recorder = core.recorder.borrow_mut();
             core.driver
                 .borrow_mut()
-                .register(&mut io, resource, interest, &mut recorder)
+                .register(&mut io, resource, assumed_ready, &mut recorder)
         })?;
-        Ok(Registration {
-            io,
-            token,
-            interest,
-        })
+        Ok(Registration { io, token })
     }
 
     /// The mio token.
@@ -100,8 +96,8 @@ impl<S: Source> Registration<S> {
         cx: &mut Context<'_>,
         direction: Direction,
     ) -> Poll<io::Result<u64>> {
-        if direction == Direction::Write && !self.interest.is_writable() {
-            self.add_interest(Interest::WRITABLE)?;
+        if coop::poll_proceed(cx).is_pending() {
+            return Poll::Pending;
         }
         let token = self.token;
         let ready = context::with(|core| {
@@ -126,6 +122,7 @@ impl<S: Source> Registration<S> {
         match ready {
             Some(tick) => Poll::Ready(Ok(tick)),
             None => {
+                coop::refund();
                 context::set_waiting_on(WaitingOn::Readiness { direction, token });
                 Poll::Pending
             }
@@ -149,19 +146,6 @@ impl<S: Source> Registration<S> {
                 });
             }
         });
-    }
-
-    fn add_interest(&mut self, extra: Interest) -> io::Result<()> {
-        let interest = self.interest.add(extra);
-        let token = self.token;
-        context::with(|core| {
-            let mut recorder = core.recorder.borrow_mut();
-            core.driver
-                .borrow_mut()
-                .reregister(&mut self.io, token, interest, &mut recorder)
-        })?;
-        self.interest = interest;
-        Ok(())
     }
 }
 
@@ -219,7 +203,7 @@ mod tests {
                 accepted.set_nonblocking(true).expect("non-blocking");
                 let stream = mio::net::TcpStream::from_std(accepted);
                 let mut registration =
-                    Registration::new(stream, "race".into(), Interest::READABLE).expect("register");
+                    Registration::new(stream, "race".into(), true).expect("register");
                 let mut raced = false;
                 let read = poll_fn(|cx| {
                     registration.poll_io(

@@ -24,9 +24,15 @@
 //!                                   ▲ OS event: tick 4     └─ 4 ≠ 3: keep the bit
 //! ```
 //!
-//! New registrations start fully ready: the first operation is simply tried,
-//! as mio's docs recommend for edge-triggered events; only `WouldBlock`
-//! teaches the driver that it must wait.
+//! A new registration starts with no readiness, as Tokio's `ScheduledIo`
+//! does: the first read waits for the OS to report the socket readable.
+//! (Registering with edge-triggered epoll makes the kernel report the
+//! socket's current state once, so a writable socket sends a first event
+//! at once.) The exception is an accepted stream, which Tokio 1.x assumes
+//! readable and writable (`TcpStream::new_accepted` →
+//! `Registration::assume_ready`): the peer's first bytes are usually there
+//! already, so its first read is simply tried, and a `WouldBlock` clears
+//! the guess.
 
 use std::task::Waker;
 
@@ -63,11 +69,11 @@ pub(crate) struct ScheduledIo {
 }
 
 impl ScheduledIo {
-    /// A fresh registration, optimistically ready both ways.
-    pub(crate) fn new(resource: String) -> Self {
+    /// A fresh registration: not ready, or ready both ways if `assumed_ready`.
+    pub(crate) fn new(resource: String, assumed_ready: bool) -> Self {
         ScheduledIo {
             resource,
-            readiness: READABLE | WRITABLE,
+            readiness: if assumed_ready { READABLE | WRITABLE } else { 0 },
             tick: 0,
             read_waiter: None,
             write_waiter: None,
@@ -127,9 +133,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn starts_ready_and_would_block_clears_the_bit() {
-        let mut io = ScheduledIo::new("test".into());
-        let tick = io.ready(Direction::Read).expect("optimistically ready");
+    fn starts_not_ready() {
+        let io = ScheduledIo::new("test".into(), false);
+        assert_eq!(io.ready(Direction::Read), None);
+        assert_eq!(io.ready(Direction::Write), None);
+    }
+
+    #[test]
+    fn an_assumed_readiness_is_cleared_by_would_block() {
+        let mut io = ScheduledIo::new("test".into(), true);
+        let tick = io.ready(Direction::Read).expect("assumed ready");
         assert!(io.clear_readiness(Direction::Read, tick));
         assert_eq!(io.ready(Direction::Read), None);
         assert_eq!(io.ready(Direction::Write), Some(0));
@@ -137,7 +150,7 @@ mod tests {
 
     #[test]
     fn an_event_during_the_read_survives_the_clear() {
-        let mut io = ScheduledIo::new("test".into());
+        let mut io = ScheduledIo::new("test".into(), true);
         let seen = io.ready(Direction::Read).expect("ready");
         // The OS reports new data after the task saw readiness but before it
         // cleared it (the read itself raced with the arrival).
@@ -148,7 +161,7 @@ mod tests {
 
     #[test]
     fn an_event_takes_the_waiter_of_its_direction_only() {
-        let mut io = ScheduledIo::new("test".into());
+        let mut io = ScheduledIo::new("test".into(), false);
         io.store_waiter(Direction::Read, (1, Waker::noop().clone()));
         io.store_waiter(Direction::Write, (2, Waker::noop().clone()));
         let [read, write] = io.set_readiness(true, false);

@@ -5,13 +5,14 @@ use std::io;
 use std::net::SocketAddr;
 use std::task::{Context, Poll};
 
-use mio::Interest;
 use reactor_protocol::Direction;
 
 use super::{TcpStream, check_loopback, outcome, shown};
 use crate::io::registration::{Registration, record_syscall};
 
-/// A listening socket, registered for readable events.
+/// A listening socket. Its readiness starts empty, so `accept` first waits
+/// for the OS to report a connection: no `accept` syscall is tried before
+/// the listener's first event, as in Tokio.
 #[derive(Debug)]
 pub struct TcpListener {
     registration: Registration<mio::net::TcpListener>,
@@ -28,7 +29,7 @@ impl TcpListener {
         let listener = result?;
         let local_addr = listener.local_addr()?;
         let resource = format!("TcpListener {}", shown(local_addr));
-        let registration = Registration::new(listener, resource, Interest::READABLE)?;
+        let registration = Registration::new(listener, resource, false)?;
         Ok(TcpListener {
             registration,
             local_addr,
@@ -67,10 +68,9 @@ impl TcpListener {
         };
         Poll::Ready(accepted.and_then(|(stream, peer)| {
             let resource = format!("TcpStream {} (accepted)", shown(peer));
-            Ok((
-                TcpStream::register(stream, resource, Interest::READABLE)?,
-                peer,
-            ))
+            // Tokio's `TcpStream::new_accepted` assumes a new connection
+            // readable and writable: its first read is simply tried.
+            Ok((TcpStream::register(stream, resource, true)?, peer))
         }))
     }
 }

@@ -6,17 +6,16 @@ use std::io::{self, Read, Write};
 use std::net::SocketAddr;
 use std::task::{Context, Poll};
 
-use mio::Interest;
 use reactor_protocol::Direction;
 
 use super::{check_loopback, outcome, shown};
 use crate::io::registration::{Registration, record_syscall};
 
-/// A connected TCP socket.
+/// A connected TCP socket, registered readable and writable.
 ///
-/// An accepted stream is registered for readable events only (a write that
-/// would block adds writable interest on demand); a connecting stream for
-/// both, because "writable" is how the OS says the connection is made.
+/// An accepted stream starts out assumed ready both ways (as Tokio's
+/// does); a connecting stream starts not ready and waits for "writable",
+/// which is how the OS says the connection is made.
 #[derive(Debug)]
 pub struct TcpStream {
     registration: Registration<mio::net::TcpStream>,
@@ -26,10 +25,10 @@ impl TcpStream {
     pub(crate) fn register(
         stream: mio::net::TcpStream,
         resource: String,
-        interest: Interest,
+        assumed_ready: bool,
     ) -> io::Result<Self> {
         Ok(TcpStream {
-            registration: Registration::new(stream, resource, interest)?,
+            registration: Registration::new(stream, resource, assumed_ready)?,
         })
     }
 
@@ -39,8 +38,7 @@ impl TcpStream {
         let result = mio::net::TcpStream::connect(addr);
         record_syscall("connect", None, outcome(&result));
         let resource = format!("TcpStream to {}", shown(addr));
-        let mut stream =
-            TcpStream::register(result?, resource, Interest::READABLE | Interest::WRITABLE)?;
+        let mut stream = TcpStream::register(result?, resource, false)?;
         poll_fn(|cx| stream.poll_connected(cx)).await?;
         Ok(stream)
     }

@@ -55,6 +55,10 @@ pub(crate) struct Core {
     pub(crate) state: RefCell<LoopState>,
     /// The task being polled right now.
     pub(crate) current_task: Cell<Option<TaskId>>,
+    /// Units of the cooperative budget left to the running poll.
+    pub(crate) budget: Cell<u8>,
+    /// Wakers `yield_now` handed over, fired after the next park.
+    deferred: RefCell<Vec<(Option<TaskId>, Waker)>>,
     /// Lines printed with `output`, oldest first (only while recording).
     pub(crate) console: RefCell<Vec<String>>,
     pub(crate) io_wait_cap: Duration,
@@ -71,6 +75,8 @@ impl Core {
             script: RefCell::new(None),
             state: RefCell::new(LoopState::default()),
             current_task: Cell::new(None),
+            budget: Cell::new(crate::task::coop::BUDGET),
+            deferred: RefCell::new(Vec::new()),
             console: RefCell::new(Vec::new()),
             io_wait_cap: options.io_wait_cap,
         })
@@ -85,6 +91,38 @@ impl Core {
             .record(Event::Wake { task, cause });
         waker.wake_by_ref();
         self.schedule_woken();
+    }
+
+    /// Keep `waker` to fire after the next park (Tokio's `Defer::defer`): the
+    /// running task yields, but not before the driver has had its turn. A
+    /// waker that will wake the same task as the last one kept is not kept
+    /// twice.
+    pub(crate) fn defer(&self, waker: &Waker) {
+        let mut deferred = self.deferred.borrow_mut();
+        if deferred.last().is_some_and(|(_, last)| last.will_wake(waker)) {
+            return;
+        }
+        deferred.push((self.current_task.get(), waker.clone()));
+    }
+
+    /// Whether a deferred wake waits for the next park to end.
+    pub(crate) fn has_deferred(&self) -> bool {
+        !self.deferred.borrow().is_empty()
+    }
+
+    /// Fire the deferred wakers, last kept first, as Tokio's `Defer::wake`
+    /// pops them; each is a `wake` with cause `yield`.
+    pub(crate) fn wake_deferred(&self) {
+        let deferred = std::mem::take(&mut *self.deferred.borrow_mut());
+        for (task, waker) in deferred.into_iter().rev() {
+            match task {
+                Some(task) => self.wake(task, WakeCause::Yield, &waker),
+                None => {
+                    waker.wake();
+                    self.schedule_woken();
+                }
+            }
+        }
     }
 
     /// Queue every task whose waker fired since the last call.
@@ -121,5 +159,7 @@ impl Core {
         }
         let script = self.script.borrow_mut().take();
         drop(script);
+        let deferred = std::mem::take(&mut *self.deferred.borrow_mut());
+        drop(deferred);
     }
 }

@@ -1,30 +1,38 @@
-//! The event loop, one action per step.
+//! The event loop, one action per step, in the order of Tokio's
+//! current-thread scheduler (`runtime/scheduler/current_thread/mod.rs`,
+//! `CoreGuard::block_on`).
 //!
 //! ```text
-//!          ┌──────────────────────────── one turn ───────────────────────────┐
-//!          │                                                                 │
-//!   ┌─▶ 1. POLL TASKS   pop a task, poll it          (one task per step)     │
-//!   │      │ queue empty (or POLL_BUDGET polls done)                         │
-//!   │   2. FIRE TIMERS  wheel.poll_at(now)           (one instant per step)  │
-//!   │      │ nothing due                                                     │
-//!   │   3. PARK         OS wait, timeout from the    (one step)              │
-//!   │      │            earliest deadline; virtual                           │
-//!   │      │            clock jumps to it                                    │
-//!   │   4. DISPATCH     os_event → readiness → wake  (one event per step)    │
-//!   │      │ no events left                                                  │
-//!   └──────┘ turn += 1                                                       │
-//!          └─────────────────────────────────────────────────────────────────┘
+//!          ┌──────────────────────────── one turn ─────────────────────────────┐
+//!          │                                                                   │
+//!   ┌─▶ 1. POLL MAIN     the block_on future, if its waker fired  (one step)   │
+//!   │   2. POLL TASKS    pop a task, poll it           (one task per step)     │
+//!   │      │ queue empty, or POLL_BUDGET polls done                            │
+//!   │   3. PARK          OS wait until the wheel's next expiration (one step)  │
+//!   │      │             — or 0 ms when work is waiting; virtual clock jumps   │
+//!   │   4. DISPATCH      os_event → readiness → wake   (one event per step)    │
+//!   │   5. FIRE TIMERS   cascade or fire what is due   (one instant per step)  │
+//!   │   6. WAKE DEFERRED the wakes `yield_now` put off (one step)              │
+//!   └──────┘ turn += 1                                                         │
+//!          └───────────────────────────────────────────────────────────────────┘
 //! ```
 //!
-//! A phase with nothing to do is skipped without a step. Parking is skipped
-//! when timers woke tasks (the queue is not empty): there is work, so the
-//! loop goes straight to the next turn. Like the article's loop, tasks woken
-//! while the queue is being drained run in the same turn; [`POLL_BUDGET`]
-//! bounds that, so a task that keeps yielding cannot starve timers and I/O.
+//! Phases 3 to 6 are what Tokio's `driver.park()` does in one call: wait in
+//! epoll, dispatch the I/O events, process the timer wheel up to now, then
+//! wake the deferred yields. The loop always parks once per turn: with
+//! nothing queued it blocks until the next timer expiration; when the run
+//! queue is not empty (the budget ran out), a yield is deferred or `main`
+//! was woken, it only looks at the OS with a zero timeout, as Tokio's
+//! `park_yield` does.
 //!
-//! Stepping is what makes the loop visible: [`step`] performs exactly one
-//! action and returns. `turn()` and `run()` are just repeated steps, so all
-//! three produce the same records.
+//! `main`, the future given to `block_on`, is not a task on the run queue:
+//! like Tokio, the loop polls it at the top of a turn when its waker has
+//! fired, and that poll does not count against [`POLL_BUDGET`].
+//!
+//! A phase with nothing to do is skipped without a step. Stepping is what
+//! makes the loop visible: [`step`] performs exactly one action and returns.
+//! `turn()` and `run()` are just repeated steps, so all three produce the
+//! same records.
 
 use super::core::Core;
 use super::park;
@@ -32,30 +40,36 @@ use crate::io::driver;
 use crate::task;
 use crate::time;
 
-/// Polls per turn before the loop checks timers and the OS anyway. Tokio's
-/// current-thread scheduler uses 61 (`event_interval`) for the same purpose.
+/// Task polls per turn before the loop checks timers and the OS anyway.
+/// Tokio's current-thread scheduler uses 61 (`event_interval`, the default
+/// of `Builder::event_interval`) for the same purpose.
 pub const POLL_BUDGET: u32 = 61;
 
 /// Where the loop is within its turn.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) enum Phase {
-    /// Polling tasks from the run queue.
+    /// Polling the `block_on` future, if it was woken.
     #[default]
+    PollMain,
+    /// Polling tasks from the run queue.
     PollTasks,
-    /// Firing timers due by now.
-    FireTimers,
     /// About to park in the OS.
     Park,
     /// Dispatching the events the park brought back.
     Dispatch,
+    /// Processing the timer wheel up to now.
+    FireTimers,
+    /// Waking the tasks whose `yield_now` deferred their wake.
+    WakeDeferred,
 }
 
 /// The loop's position and flags.
 ///
-/// Invariants: `polls` counts the polls of this turn and is reset with each
-/// new turn; `parked` is `Some(timeout)` from a park until the next action
-/// that is not the dispatch of an event it brought back, else `None` (so the
-/// picture shows the park after its step); `failure` once set stops the loop for good.
+/// Invariants: `polls` counts the task polls of this turn and is reset with
+/// each new turn; `parked` is `Some(timeout)` from a park until the next
+/// action that is not the dispatch of an event it brought back, else `None`
+/// (so the picture shows the park after its step); `failure` once set stops
+/// the loop for good.
 #[derive(Debug, Default)]
 pub(crate) struct LoopState {
     pub(crate) phase: Phase,
@@ -79,6 +93,12 @@ pub(crate) fn step(core: &Core) -> bool {
         core.state.borrow_mut().parked = None;
     }
     match phase {
+        Phase::PollMain => {
+            let main = core.executor.borrow_mut().take_main_woken();
+            if let Some(id) = main {
+                task::poll_task(core, id);
+            }
+        }
         Phase::PollTasks => {
             let next = core.executor.borrow_mut().pop_scheduled();
             if let Some(id) = next {
@@ -86,13 +106,14 @@ pub(crate) fn step(core: &Core) -> bool {
                 task::poll_task(core, id);
             }
         }
-        Phase::FireTimers => {
-            time::fire_next_instant(core);
-        }
         Phase::Park => park::park(core),
         Phase::Dispatch => {
             driver::dispatch_one(core);
         }
+        Phase::FireTimers => {
+            time::fire_next_instant(core);
+        }
+        Phase::WakeDeferred => core.wake_deferred(),
     }
     if core.state.borrow().failure.is_none() {
         settle(core);
@@ -100,7 +121,8 @@ pub(crate) fn step(core: &Core) -> bool {
     true
 }
 
-/// Move past phases with nothing to do, starting a new turn after dispatch.
+/// Move past phases with nothing to do, starting a new turn after the
+/// deferred wakes.
 fn settle(core: &Core) {
     loop {
         let phase = core.state.borrow().phase;
@@ -109,32 +131,42 @@ fn settle(core: &Core) {
         }
         let mut state = core.state.borrow_mut();
         state.phase = match phase {
-            Phase::PollTasks => Phase::FireTimers,
-            Phase::FireTimers => Phase::Park,
+            Phase::PollMain => Phase::PollTasks,
+            Phase::PollTasks => Phase::Park,
             Phase::Park => Phase::Dispatch,
-            Phase::Dispatch => {
+            Phase::Dispatch => Phase::FireTimers,
+            Phase::FireTimers => Phase::WakeDeferred,
+            Phase::WakeDeferred => {
                 state.turn += 1;
                 state.polls = 0;
                 core.recorder.borrow_mut().set_turn(state.turn);
-                Phase::PollTasks
+                Phase::PollMain
             }
         };
     }
 }
 
 fn has_work(core: &Core, phase: Phase) -> bool {
-    let budget_left = core.state.borrow().polls < POLL_BUDGET;
-    let queued = core.executor.borrow().has_scheduled();
     match phase {
-        Phase::PollTasks => queued && budget_left,
+        Phase::PollMain => core.executor.borrow().main_woken(),
+        Phase::PollTasks => {
+            core.state.borrow().polls < POLL_BUDGET && core.executor.borrow().has_scheduled()
+        }
+        // Every turn parks: blocking when idle, a zero-timeout look otherwise.
+        Phase::Park => true,
+        Phase::Dispatch => core.driver.borrow().has_pending(),
         Phase::FireTimers => {
             let now = core.clock.borrow_mut().now();
             core.timers.borrow().has_due(now)
         }
-        // Park when idle, or when the budget ran out (then without waiting).
-        Phase::Park => !queued || !budget_left,
-        Phase::Dispatch => core.driver.borrow().has_pending(),
+        Phase::WakeDeferred => core.has_deferred(),
     }
+}
+
+/// Whether the next park must not block: work is already waiting.
+pub(crate) fn has_pending_work(core: &Core) -> bool {
+    let executor = core.executor.borrow();
+    executor.has_scheduled() || executor.main_woken() || core.has_deferred()
 }
 
 /// The current turn.

@@ -134,7 +134,7 @@ impl Runtime {
         F::Output: 'static,
     {
         let _enter = context::enter(&self.core);
-        let mut main = task::spawn_on(&self.core, "main", future, |_| None);
+        let mut main = task::spawn_main(&self.core, future);
         self.drive(&mut main)
     }
 

@@ -1,15 +1,25 @@
-//! Parking: the loop has nothing to run, so it waits in the OS.
+//! Parking: the loop waits in the OS, once per turn.
 //!
-//! The timeout is the time to the earliest timer deadline (or to the
-//! scenario script's next action), as the article says: the loop must wake
-//! in time to fire the timer.
+//! The timeout is the time to the timer wheel's **next expiration**: the
+//! start of the next slot that holds a timer, not the earliest deadline.
+//! Tokio's time driver does exactly this (`runtime/time/mod.rs`,
+//! `park_internal` with `wheel.next_expiration_time()`): a 1 s sleep filed
+//! on level 1 wakes the loop at 960 ms, where its slot starts, with no OS
+//! event; the wheel cascades it to level 0; the loop parks again for 40 ms.
+//! The article simplifies this to "the timeout of the earliest timer".
+//!
+//! When work is already waiting (tasks still queued because the poll budget
+//! ran out, a deferred `yield_now`, or `main` woken) the park does not block
+//! at all: a zero timeout, Tokio's `park_yield`. With no timer filed the
+//! timeout is infinite (`None`): only an OS event can end the wait.
 //!
 //! With the **virtual clock** the wait itself must not make traces depend on
 //! real timing, so mio is polled with a zero timeout, and if nothing came
-//! back the clock jumps to the deadline (`clock_advance`). Only right after
-//! the script did something that must produce an OS event (a loopback
-//! connect or write, delivered by the kernel at once) does the driver block,
-//! up to a safety cap, until that event is there.
+//! back the clock jumps to the expiration (`clock_advance`). The scripted
+//! peer is the world outside the runtime: Tokio knows nothing of it, so it
+//! never shortens the timeout, but when it is due before the expiration the
+//! clock jumps to it, the peer acts, and the driver blocks (up to a safety
+//! cap) until the OS event its connect or write must produce is there.
 //!
 //! With the **real clock** the driver blocks for the timeout.
 
@@ -19,23 +29,22 @@ use reactor_protocol::Event;
 
 use super::clock::ClockMode;
 use super::core::Core;
-use super::event_loop::Phase;
+use super::event_loop::{self, Phase};
 
 /// Park once: `park`, maybe `clock_advance`, `unpark`. Errors end the run.
 pub(crate) fn park(core: &Core) {
     let now = core.sync_time();
-    let must_not_block = core.executor.borrow().has_scheduled();
-    let timer = core.timers.borrow().earliest_deadline();
+    let must_not_block = event_loop::has_pending_work(core);
+    let timer = core.timers.borrow().next_expiration();
     let script = core
         .script
         .borrow()
         .as_ref()
         .and_then(|script| script.next_time());
-    let next = [timer, script].into_iter().flatten().min();
     let timeout_ms = if must_not_block {
         Some(0)
     } else {
-        next.map(|at| at.saturating_sub(now))
+        timer.map(|at| at.saturating_sub(now))
     };
 
     core.recorder
@@ -54,7 +63,8 @@ pub(crate) fn park(core: &Core) {
     };
     match waited {
         Ok(events) => {
-            core.sync_time();
+            let now = core.sync_time();
+            core.timers.borrow_mut().catch_up(now);
             core.recorder.borrow_mut().record(Event::Unpark { events });
         }
         Err(message) => core.fail(message),
@@ -62,8 +72,14 @@ pub(crate) fn park(core: &Core) {
 }
 
 fn park_virtual(core: &Core, timer: Option<u64>, script: Option<u64>) -> Result<usize, String> {
+    // What the OS already has (a socket registered writable reports it at
+    // once) ends the wait before any time passes.
+    let events = poll_os(core, Duration::ZERO)?;
+    if events > 0 {
+        return Ok(events);
+    }
     if let Some(at) = script
-        && timer.is_none_or(|deadline| at <= deadline)
+        && timer.is_none_or(|expiration| at <= expiration)
     {
         advance_clock(core, at);
         let expects_event = run_script(core)?;
@@ -74,12 +90,8 @@ fn park_virtual(core: &Core, timer: Option<u64>, script: Option<u64>) -> Result<
         };
         return poll_os(core, wait);
     }
-    let events = poll_os(core, Duration::ZERO)?;
-    if events > 0 {
-        return Ok(events);
-    }
-    if let Some(deadline) = timer {
-        advance_clock(core, deadline);
+    if let Some(expiration) = timer {
+        advance_clock(core, expiration);
         return Ok(0);
     }
     wait_for_io_or_deadlock(core)
@@ -94,7 +106,10 @@ fn park_real(
     if script.is_some_and(|at| at <= now) {
         run_script(core)?;
     }
-    match timeout_ms {
+    // The wait is cut short when the peer is due, so that it can act; the
+    // record keeps Tokio's timeout, which knows nothing of the peer.
+    let until_script = script.map(|at| at.saturating_sub(now).max(1));
+    match [timeout_ms, until_script].into_iter().flatten().min() {
         Some(ms) => poll_os(core, Duration::from_millis(ms)),
         None => wait_for_io_or_deadlock(core),
     }

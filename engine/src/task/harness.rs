@@ -39,6 +39,7 @@ pub(crate) fn poll_task(core: &Core, id: TaskId) {
     core.recorder.borrow_mut().record(Event::Poll { task: id });
 
     core.current_task.set(Some(id));
+    core.budget.set(super::coop::BUDGET);
     let mut cx = Context::from_waker(&waker);
     let result = catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(&mut cx)));
     core.current_task.set(None);
@@ -98,8 +99,10 @@ fn finish(core: &Core, id: TaskId, output: Option<String>, failure: Option<JoinE
     if let Some(failure) = failure {
         join.fail(failure);
     }
-    if let Some((waiter, waker)) = join.take_waiter() {
-        core.wake(waiter, WakeCause::Join, &waker);
+    match join.take_waiter() {
+        Some((Some(waiter), waker)) => core.wake(waiter, WakeCause::Join, &waker),
+        Some((None, waker)) => waker.wake(),
+        None => {}
     }
 }
 

@@ -10,8 +10,11 @@
 //!                               └── waiter: (main, main's waker) ──wake(join)──▶
 //! ```
 //!
-//! Dropping a handle detaches the task: it keeps running and its output is
-//! dropped when it finishes.
+//! Dropping a handle detaches the task: it keeps running, and its output is
+//! dropped the moment it finishes (Tokio's harness drops the output of a
+//! task nobody joins as it completes). A handle awaited outside any task —
+//! by a future polled with some other waker — still stores that waker, and
+//! is woken like any other.
 
 use std::cell::RefCell;
 use std::fmt;
@@ -22,7 +25,7 @@ use std::task::{Context, Poll, Waker};
 
 use reactor_protocol::TaskId;
 
-use super::WaitingOn;
+use super::{WaitingOn, coop};
 use crate::runtime::context;
 
 /// Why awaiting a [`JoinHandle`] gave no output.
@@ -49,8 +52,9 @@ impl fmt::Display for JoinError {
 
 impl std::error::Error for JoinError {}
 
-/// A task awaiting a join: its id (for the record) and its waker.
-pub(crate) type Waiter = (TaskId, Waker);
+/// Whoever awaits a join: the task's id, if a task of this runtime (for the
+/// `wake` record), and the waker.
+pub(crate) type Waiter = (Option<TaskId>, Waker);
 
 /// The executor's type-erased view of a task's join slot.
 pub(crate) trait JoinNotify {
@@ -72,6 +76,8 @@ pub(crate) struct JoinSlot<T> {
 struct JoinState<T> {
     result: Option<Result<T, JoinError>>,
     waiter: Option<Waiter>,
+    /// The handle was dropped: nobody will take the result.
+    detached: bool,
 }
 
 impl<T> JoinSlot<T> {
@@ -80,13 +86,20 @@ impl<T> JoinSlot<T> {
             state: RefCell::new(JoinState {
                 result: None,
                 waiter: None,
+                detached: false,
             }),
         }
     }
 
-    /// Store the task's output.
+    /// Store the task's output, or drop it at once if the task is detached.
     pub(crate) fn complete(&self, output: T) {
-        self.state.borrow_mut().result = Some(Ok(output));
+        let mut state = self.state.borrow_mut();
+        if state.detached {
+            drop(state);
+            drop(output);
+        } else {
+            state.result = Some(Ok(output));
+        }
     }
 }
 
@@ -140,15 +153,29 @@ impl<T> Future for JoinHandle<T> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
+        if coop::poll_proceed(cx).is_pending() {
+            return Poll::Pending;
+        }
         if let Some(result) = this.try_take() {
             return Poll::Ready(result);
         }
-        let waiter = context::current_task().map(|task| (task, cx.waker().clone()));
-        if let Some((task, waker)) = waiter {
-            this.slot.state.borrow_mut().waiter = Some((task, waker));
-            context::set_waiting_on(WaitingOn::Join { task: this.task });
-        }
+        coop::refund();
+        let waiter = context::current_task();
+        this.slot.state.borrow_mut().waiter = Some((waiter, cx.waker().clone()));
+        context::set_waiting_on(WaitingOn::Join { task: this.task });
         Poll::Pending
+    }
+}
+
+impl<T> Drop for JoinHandle<T> {
+    fn drop(&mut self) {
+        let mut state = self.slot.state.borrow_mut();
+        state.detached = true;
+        state.waiter = None;
+        // A finished task's output goes with the handle.
+        let result = state.result.take();
+        drop(state);
+        drop(result);
     }
 }
 

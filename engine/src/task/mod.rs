@@ -14,6 +14,7 @@
 //! one id per `poll` action. How a woken task gets back in the queue is in
 //! `waker`; how a finished task hands over its output is in `join`.
 
+pub(crate) mod coop;
 mod harness;
 pub(crate) mod join;
 mod waiting_on;
@@ -28,7 +29,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::task::Waker;
 
-use reactor_protocol::{Event, TaskId, TaskState, TaskView};
+use reactor_protocol::{Event, TaskId, TaskState, TaskView, WakeCause};
 use slab::Slab;
 
 pub(crate) use harness::poll_task;
@@ -66,9 +67,16 @@ pub(crate) struct Task {
 }
 
 /// All tasks and the run queue.
+///
+/// `main`, the future given to `block_on`, lives in the slab like a task
+/// (so the picture can show it) but never enters the run queue: its waker
+/// only sets `main_woken`, and the loop polls it at the top of a turn, as
+/// Tokio's `block_on` does with its `woken` flag.
 pub(crate) struct Executor {
     tasks: Slab<Task>,
     run_queue: VecDeque<TaskId>,
+    main: Option<TaskId>,
+    main_woken: bool,
     woken: WokenList,
     /// Reused buffer for draining `woken`.
     scratch: Vec<TaskId>,
@@ -82,6 +90,8 @@ impl Executor {
         Executor {
             tasks: Slab::new(),
             run_queue: VecDeque::new(),
+            main: None,
+            main_woken: false,
             woken: WokenList::default(),
             scratch: Vec::new(),
             keep_finished,
@@ -91,6 +101,41 @@ impl Executor {
     /// Create a task, queue it, and record `spawn` + `schedule`.
     #[track_caller]
     pub(crate) fn spawn(
+        &mut self,
+        name: &str,
+        future: TaskFuture,
+        join: Rc<dyn JoinNotify>,
+        recorder: &mut Recorder,
+    ) -> TaskId {
+        let id = self.create(name, future, join, recorder);
+        self.run_queue.push_back(id);
+        recorder.record(Event::Schedule { task: id });
+        id
+    }
+
+    /// Create the `block_on` future's task, woken but not queued: entering
+    /// `block_on`, Tokio sets its `woken` flag so the loop polls it first.
+    /// Records `spawn` + `wake` (cause `block_on`).
+    #[track_caller]
+    pub(crate) fn spawn_main(
+        &mut self,
+        future: TaskFuture,
+        join: Rc<dyn JoinNotify>,
+        recorder: &mut Recorder,
+    ) -> TaskId {
+        let id = self.create("main", future, join, recorder);
+        self.main = Some(id);
+        self.main_woken = true;
+        recorder.record(Event::Wake {
+            task: id,
+            cause: WakeCause::BlockOn,
+        });
+        id
+    }
+
+    /// Put a new task in the slab, `Scheduled`, and record `spawn`.
+    #[track_caller]
+    fn create(
         &mut self,
         name: &str,
         future: TaskFuture,
@@ -118,9 +163,7 @@ impl Executor {
             waker,
             waiting_on: None,
         });
-        self.run_queue.push_back(id);
         recorder.record(Event::Spawn { task: id, name });
-        recorder.record(Event::Schedule { task: id });
         id
     }
 
@@ -132,6 +175,16 @@ impl Executor {
     /// Whether a task waits in the run queue.
     pub(crate) fn has_scheduled(&self) -> bool {
         !self.run_queue.is_empty()
+    }
+
+    /// Whether `main`'s waker fired since its last poll.
+    pub(crate) fn main_woken(&self) -> bool {
+        self.main_woken
+    }
+
+    /// `main`'s id if it was woken, clearing the flag (Tokio's `reset_woken`).
+    pub(crate) fn take_main_woken(&mut self) -> Option<TaskId> {
+        std::mem::take(&mut self.main_woken).then_some(self.main).flatten()
     }
 
     /// Move every task whose waker fired from `Idle` to the run queue.
@@ -149,6 +202,11 @@ impl Executor {
             return;
         };
         match task.state {
+            TaskState::Idle if self.main == Some(id) => {
+                task.state = TaskState::Scheduled;
+                task.waiting_on = None;
+                self.main_woken = true;
+            }
             TaskState::Idle => {
                 task.state = TaskState::Scheduled;
                 task.waiting_on = None;
@@ -170,6 +228,7 @@ impl Executor {
     /// Take every live future out, marking the tasks complete: shutting down.
     pub(crate) fn take_all_futures(&mut self) -> Vec<TaskFuture> {
         self.run_queue.clear();
+        self.main_woken = false;
         let mut futures = Vec::new();
         for (_, task) in self.tasks.iter_mut() {
             if let Some(future) = task.future.take() {
@@ -243,6 +302,40 @@ where
     F: Future + 'static,
     F::Output: 'static,
 {
+    let (wrapped, slot) = with_join_slot(future, describe);
+    let mut recorder = core.recorder.borrow_mut();
+    let id = core
+        .executor
+        .borrow_mut()
+        .spawn(name, wrapped, slot.clone(), &mut recorder);
+    JoinHandle::new(id, slot)
+}
+
+/// Make `future` the runtime's `main`: the future `block_on` drives.
+#[track_caller]
+pub(crate) fn spawn_main<F>(core: &Core, future: F) -> JoinHandle<F::Output>
+where
+    F: Future + 'static,
+    F::Output: 'static,
+{
+    let (wrapped, slot) = with_join_slot(future, |_| None);
+    let mut recorder = core.recorder.borrow_mut();
+    let id = core
+        .executor
+        .borrow_mut()
+        .spawn_main(wrapped, slot.clone(), &mut recorder);
+    JoinHandle::new(id, slot)
+}
+
+/// The task's future: `future`, handing its output to a join slot.
+fn with_join_slot<F>(
+    future: F,
+    describe: fn(&F::Output) -> Option<String>,
+) -> (TaskFuture, Rc<JoinSlot<F::Output>>)
+where
+    F: Future + 'static,
+    F::Output: 'static,
+{
     let slot = Rc::new(JoinSlot::new());
     let task_slot = Rc::clone(&slot);
     let wrapped = async move {
@@ -251,10 +344,5 @@ where
         task_slot.complete(output);
         text
     };
-    let mut recorder = core.recorder.borrow_mut();
-    let id = core
-        .executor
-        .borrow_mut()
-        .spawn(name, Box::pin(wrapped), slot.clone(), &mut recorder);
-    JoinHandle::new(id, slot)
+    (Box::pin(wrapped), slot)
 }

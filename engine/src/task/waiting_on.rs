@@ -27,6 +27,10 @@ pub(crate) enum WaitingOn {
         /// The deadline, in runtime milliseconds.
         deadline_ms: u64,
     },
+    /// The end of a `yield_now`: its wake is deferred until the driver ran.
+    Yield,
+    /// A fresh cooperative budget: its poll spent the old one (a forced yield).
+    Budget,
     /// Readiness of a registered socket.
     Readiness {
         /// Read or write.
@@ -41,6 +45,8 @@ impl fmt::Display for WaitingOn {
         match *self {
             WaitingOn::Join { task } => write!(f, "join of task {task}"),
             WaitingOn::Timer { deadline_ms } => write!(f, "timer (deadline {deadline_ms} ms)"),
+            WaitingOn::Yield => write!(f, "its yield (woken after the driver runs)"),
+            WaitingOn::Budget => write!(f, "a new budget (forced to yield; woken after the driver runs)"),
             WaitingOn::Readiness { direction, token } => {
                 let what = match direction {
                     Direction::Read => "read",

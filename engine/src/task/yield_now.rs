@@ -1,16 +1,20 @@
-//! [`yield_now`]: give the other queued tasks a turn.
+//! [`yield_now`]: give the other queued tasks — and the OS — a turn.
 //!
-//! The first poll wakes the task's own waker and returns `Pending`. The task
-//! is still running at that moment, so the executor only notes the wake and
-//! puts the task at the back of the run queue when the poll returns.
+//! The first poll returns `Pending` without waking anyone: it hands the
+//! task's waker to the runtime's *deferred* list. The loop then parks with a
+//! zero timeout (there is work waiting, so it must not block), dispatches
+//! what the OS reported, processes the timers, and only then fires the
+//! deferred wakers (`wake` with cause `yield`). So a task that yields in a
+//! loop lets the driver run once per yield, exactly as Tokio's `yield_now`
+//! does through `context::defer` (`task/yield_now.rs`): one
+//! `epoll_wait(…, 0)` per yield under `strace`.
 
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use reactor_protocol::WakeCause;
-
 use crate::runtime::context;
+use crate::task::WaitingOn;
 
 /// Let every other scheduled task run once before this one continues.
 pub fn yield_now() -> YieldNow {
@@ -32,10 +36,11 @@ impl Future for YieldNow {
             return Poll::Ready(());
         }
         self.yielded = true;
-        match context::current_task() {
-            Some(task) => context::with(|core| core.wake(task, WakeCause::Other, cx.waker())),
-            None => cx.waker().wake_by_ref(),
+        // Outside a runtime there is no driver to wait for: wake at once.
+        if context::try_with(|core| core.defer(cx.waker())).is_none() {
+            cx.waker().wake_by_ref();
         }
+        context::set_waiting_on(WaitingOn::Yield);
         Poll::Pending
     }
 }

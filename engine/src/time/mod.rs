@@ -3,10 +3,16 @@
 //! ```text
 //!   sleep(1 s).await
 //!     first poll ──insert(deadline, waker)──▶ wheel   (timer_insert: level, slot)
-//!     loop parks with timeout = earliest deadline − now
+//!     loop parks until the wheel's next expiration (its slot's start)
 //!     timer phase ──poll_at(now)──▶ Cascade…, Fire ──▶ wake(timer) ──▶ run queue
 //!     next poll: the entry is gone from the wheel ⇒ Ready
 //! ```
+//!
+//! Two edge cases follow Tokio (`time/mod.rs`, `runtime/time/wheel/mod.rs`):
+//! a duration longer than [`MAX_SLEEP`] (30 years) is shortened to it, so
+//! `sleep(Duration::MAX)` is a 30-year sleep that cascades round the top
+//! level; and a deadline the wheel has already reached completes on the
+//! first poll, without ever entering the wheel.
 //!
 //! A `Sleep` remembers its timer's key *and* a stamp: keys are slab keys and
 //! get reused, so "my key holds an entry with my stamp" is how a `Sleep`
@@ -24,7 +30,7 @@ use reactor_protocol::{Event, TaskId, WakeCause, WheelView};
 
 use crate::runtime::context;
 use crate::runtime::core::Core;
-use crate::task::WaitingOn;
+use crate::task::{WaitingOn, coop};
 use wheel::{Position, TimerKey, Wheel, WheelEvent};
 
 /// What the wheel holds for one timer.
@@ -70,9 +76,28 @@ impl Timers {
         self.wheel.get_mut(key).filter(|entry| entry.stamp == stamp)
     }
 
-    /// The earliest deadline: what the park timeout is computed from.
-    pub(crate) fn earliest_deadline(&self) -> Option<u64> {
-        self.wheel.earliest_deadline()
+    /// The wheel's next expiration: the start of the next slot with work (a
+    /// fire or a cascade). The park timeout is computed from it, as Tokio's is.
+    pub(crate) fn next_expiration(&self) -> Option<u64> {
+        self.wheel.next_expiration()
+    }
+
+    /// Once nothing is due by `now`, move the wheel's time up to it, so a
+    /// timer filed from now on is filed relative to the present (Tokio's
+    /// `Wheel::poll` ends with `set_elapsed(now)` the same way). While an
+    /// instant is still due, the wheel waits for the timer phase.
+    pub(crate) fn catch_up(&mut self, now: u64) {
+        if !self.has_due(now) {
+            debug_assert!(self.events.is_empty());
+            self.wheel.poll_at_into(now, &mut self.events);
+        }
+    }
+
+    /// Whether a deadline has already been reached by the wheel: Tokio's
+    /// `Wheel::insert` refuses such a timer (`InsertError::Elapsed`) and
+    /// fires it on the spot.
+    fn has_elapsed(&self, deadline: u64) -> bool {
+        deadline <= self.wheel.elapsed()
     }
 
     /// Whether the wheel has work (a fire or a cascade) at or before `now`.
@@ -124,23 +149,36 @@ pub(crate) fn fire_next_instant(core: &Core) -> bool {
             }
         }
     }
-    core.timers.borrow_mut().events = events;
+    let mut timers = core.timers.borrow_mut();
+    timers.events = events;
+    timers.catch_up(now);
     fired_any
 }
+
+/// The longest sleep: 30 years. Tokio shortens longer durations to this
+/// (`time::safe_delay`, "1000 years overflows on macOS").
+pub const MAX_SLEEP: Duration = Duration::from_secs(86_400 * 365 * 30);
 
 /// Wait until `duration` has passed on the runtime's clock.
 ///
 /// The deadline is fixed now (rounded up to whole milliseconds, the wheel's
-/// resolution); the timer is filed on the first poll.
+/// resolution, as Tokio's `deadline_to_tick` does); the timer is filed on
+/// the first poll. A duration over [`MAX_SLEEP`] counts as `MAX_SLEEP`.
 ///
 /// # Panics
 /// Outside a runtime: call it from a task or from `block_on`.
 pub fn sleep(duration: Duration) -> Sleep {
-    let millis = duration.as_nanos().div_ceil(1_000_000);
+    let millis = duration.min(MAX_SLEEP).as_nanos().div_ceil(1_000_000);
     let millis = u64::try_from(millis).unwrap_or(u64::MAX);
     let now = context::with(|core| core.clock.borrow_mut().now());
+    sleep_until(now.saturating_add(millis))
+}
+
+/// Wait until the runtime's clock reads `deadline_ms`. A deadline the
+/// runtime has already reached completes on the first poll.
+pub fn sleep_until(deadline_ms: u64) -> Sleep {
     Sleep {
-        deadline_ms: now.saturating_add(millis),
+        deadline_ms,
         state: SleepState::Unregistered,
     }
 }
@@ -174,11 +212,28 @@ impl Future for Sleep {
     type Output = ();
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if coop::poll_proceed(cx).is_pending() {
+            return Poll::Pending;
+        }
+        let poll = self.as_mut().poll_elapsed(cx);
+        if poll.is_pending() {
+            coop::refund();
+        }
+        poll
+    }
+}
+
+impl Sleep {
+    /// The sleep's own logic, once the cooperative budget allowed a look.
+    fn poll_elapsed(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let deadline = self.deadline_ms;
         match self.state {
             SleepState::Elapsed => Poll::Ready(()),
             SleepState::Unregistered => {
                 let state = context::with(|core| {
+                    if core.timers.borrow().has_elapsed(deadline) {
+                        return SleepState::Elapsed;
+                    }
                     let task = core.current_task.get().unwrap_or_default();
                     let (key, stamp, position) =
                         core.timers
@@ -194,6 +249,9 @@ impl Future for Sleep {
                     SleepState::Registered { key, stamp }
                 });
                 self.state = state;
+                if matches!(state, SleepState::Elapsed) {
+                    return Poll::Ready(());
+                }
                 context::set_waiting_on(WaitingOn::Timer {
                     deadline_ms: deadline,
                 });

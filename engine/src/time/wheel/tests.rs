@@ -276,7 +276,10 @@ fn view_lists_levels_slots_and_timers() {
     let (second, _) = wheel.insert(1001, 8u64);
     let view = wheel.view(|task| *task);
     assert_eq!(view.elapsed_ms, 0);
-    assert_eq!(view.next_expiration_ms, Some(1000));
+    // Both timers wait in level 1, slot 15 (960..1024): the wheel's next
+    // expiration is that slot's start, the earliest deadline 1000.
+    assert_eq!(view.next_expiration_ms, Some(960));
+    assert_eq!(view.earliest_deadline_ms, Some(1000));
     assert_eq!(view.levels.len(), NUM_LEVELS);
     let level = &view.levels[1];
     assert_eq!((level.level, level.slot_ms), (1, 64));

@@ -10,11 +10,13 @@ impl<T> Wheel<T> {
     /// `task_of` names the task each timer's value belongs to. Timer ids are
     /// the [`TimerKey`](super::TimerKey)s; timers inside a slot are listed in
     /// fire order. `next_expiration_ms` is the
-    /// [earliest deadline](Self::earliest_deadline), as the protocol documents.
+    /// [next expiration](Self::next_expiration) (where the loop parks until)
+    /// and `earliest_deadline_ms` the [earliest deadline](Self::earliest_deadline).
     pub fn view(&self, task_of: impl Fn(&T) -> u64) -> WheelView {
         WheelView {
             elapsed_ms: self.elapsed,
-            next_expiration_ms: self.earliest_deadline(),
+            next_expiration_ms: self.next_expiration(),
+            earliest_deadline_ms: self.earliest_deadline(),
             levels: self
                 .levels
                 .iter()
