@@ -22,18 +22,21 @@
 //! - **I/O driver** ([`io`]): owns a real `mio::Poll`. Each socket has a token,
 //!   cached readiness bits with a tick, and the wakers of waiting tasks.
 //! - **Timers** ([`time`]): a hierarchical wheel, 6 levels × 64 slots, 1 ms.
-//! - **The loop** ([`runtime`]): poll every queued task, fire expired timers,
-//!   park in the OS with the timeout from the next deadline, dispatch the
-//!   events — and again.
+//! - **The loop** ([`runtime`]): poll `main` if it was woken, poll the
+//!   queued tasks, park in the OS until the wheel's next expiration,
+//!   dispatch the events, fire what is due — and again, in the order of
+//!   Tokio's current-thread scheduler.
 //!
 //! # The loop
 //!
 //! ```text
 //!   loop {
-//!       while let Some(task) = run_queue.pop() { poll(task) }   // poll, pending, ready
-//!       wheel.poll_at(now)         → fire → wake(timer)          // timer_fire
-//!       mio.poll(next deadline)    → events                      // park, unpark
+//!       if main_woken { poll(main) }                              // block_on's future
+//!       while let Some(task) = run_queue.pop() { poll(task) }   // ≤ 61 per turn
+//!       mio.poll(wheel.next_expiration() - now) → events          // park, unpark
 //!       for event in events        → readiness → wake(io)        // os_event
+//!       wheel.poll_at(now)         → cascade / fire → wake(timer) // timer_fire
+//!       wake the deferred yields                                  // wake(yield)
 //!   }
 //! ```
 //!

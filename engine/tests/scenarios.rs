@@ -108,10 +108,16 @@ fn tcp_read_shows_the_six_steps_of_the_article() {
             direction: Direction::Read,
         },
         Event::Pending { task: 1 },
-        // 3. nothing to run: the loop parks until the peer's write at 5 ms
-        Event::Park {
-            timeout_ms: Some(5),
+        // 3. nothing to run and no timer: the loop parks with no timeout.
+        //    The fresh stream reports "writable" at once, which wakes nobody.
+        Event::Park { timeout_ms: None },
+        Event::OsEvent {
+            token: 1,
+            readable: false,
+            writable: true,
         },
+        // ... and parks again until the peer's write at 5 ms.
+        Event::Park { timeout_ms: None },
         Event::ClockAdvance {
             from_ms: 0,
             to_ms: 5,
@@ -120,7 +126,7 @@ fn tcp_read_shows_the_six_steps_of_the_article() {
         Event::OsEvent {
             token: 1,
             readable: true,
-            writable: false,
+            writable: true,
         },
         Event::Wake {
             task: 1,
@@ -187,11 +193,28 @@ fn spawn_lifecycle_follows_the_article() {
         },
         Event::Poll { task: 1 },
         Event::Pending { task: 1 },
+        // The timer sits in level 1, slot 15 (960..1023 ms): the loop parks
+        // until that slot starts, cascades the timer to level 0, parks again.
         Event::Park {
-            timeout_ms: Some(1000),
+            timeout_ms: Some(960),
         },
         Event::ClockAdvance {
             from_ms: 0,
+            to_ms: 960,
+        },
+        Event::Unpark { events: 0 },
+        Event::TimerCascade {
+            timer,
+            from_level: 1,
+            from_slot: 15,
+            to_level: 0,
+            to_slot: 40,
+        },
+        Event::Park {
+            timeout_ms: Some(40),
+        },
+        Event::ClockAdvance {
+            from_ms: 960,
             to_ms: 1000,
         },
         Event::TimerFire {

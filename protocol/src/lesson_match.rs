@@ -337,5 +337,3 @@ fn direction_name(direction: Direction) -> &'static str {
         Direction::Write => "write",
     }
 }
-
-

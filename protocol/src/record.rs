@@ -165,12 +165,16 @@ pub enum Event {
         /// The timer.
         timer: u64,
     },
-    /// The run queue is empty: the driver blocks in the OS until an event or the timeout.
+    /// The loop waits in the OS until an event or the timeout (once per turn).
     Park {
-        /// The timeout in milliseconds derived from the next timer; `null` for none.
+        /// Milliseconds until the timer wheel's next expiration (the start of
+        /// the next slot with work); `0` when work is already waiting (tasks
+        /// left after the poll budget, a deferred yield, `main` woken);
+        /// `null` when no timer is filed: only an OS event ends the wait.
         timeout_ms: Option<u64>,
     },
-    /// The virtual clock jumped forward to the next deadline while parked.
+    /// The virtual clock jumped forward while parked: to the wheel's next
+    /// expiration, or to the scripted peer's next action when that is sooner.
     ClockAdvance {
         /// Time before the jump.
         from_ms: u64,

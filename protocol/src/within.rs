@@ -191,7 +191,6 @@ fn apply(state: &mut Snapshot, after: &Snapshot, event: &Event, event_token: &mu
         Event::Ready { .. }
         | Event::Syscall(_)
         | Event::ClockAdvance { .. }
-        | Event::Wake { .. }
         | Event::Error { .. } => {}
     }
 }

@@ -73,7 +73,11 @@ impl ScheduledIo {
     pub(crate) fn new(resource: String, assumed_ready: bool) -> Self {
         ScheduledIo {
             resource,
-            readiness: if assumed_ready { READABLE | WRITABLE } else { 0 },
+            readiness: if assumed_ready {
+                READABLE | WRITABLE
+            } else {
+                0
+            },
             tick: 0,
             read_waiter: None,
             write_waiter: None,

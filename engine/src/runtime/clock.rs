@@ -2,7 +2,9 @@
 //!
 //! - **Virtual** (the default, like Tokio's paused clock): time stands still
 //!   while tasks run and only moves when the loop parks with nothing else to
-//!   do; then it jumps straight to the next deadline. A 5-minute sleep takes
+//!   do; then it jumps straight to the instant the loop parks until (the
+//!   timer wheel's next expiration, or the scripted peer's next action, if
+//!   sooner). A 5-minute sleep takes
 //!   no real time, and every run gives the same trace.
 //! - **Real**: milliseconds of `Instant` since start; parking really waits.
 
@@ -11,7 +13,7 @@ use std::time::Instant;
 /// Which clock a runtime uses.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ClockMode {
-    /// Time jumps to the next deadline when the loop would wait.
+    /// Time jumps to the end of the wait when the loop would wait.
     #[default]
     Virtual,
     /// Wall-clock time; parking really blocks.

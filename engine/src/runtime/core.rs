@@ -99,7 +99,10 @@ impl Core {
     /// twice.
     pub(crate) fn defer(&self, waker: &Waker) {
         let mut deferred = self.deferred.borrow_mut();
-        if deferred.last().is_some_and(|(_, last)| last.will_wake(waker)) {
+        if deferred
+            .last()
+            .is_some_and(|(_, last)| last.will_wake(waker))
+        {
             return;
         }
         deferred.push((self.current_task.get(), waker.clone()));

@@ -18,12 +18,15 @@
 //! Workers whose naps end together file their timers in the same wheel
 //! slot, so at each deadline one clock advance fires the whole slot and the
 //! wakes fill the run queue in filing order, to be polled first in first out.
-//! With every worker asleep the loop parks until the next deadline: one park
-//! per distinct deadline, however many tasks sleep. With hundreds runnable,
-//! a turn still ends after [`POLL_BUDGET`] polls with a zero-timeout park, a
-//! quick look at the OS, so a crowd never starves I/O (Tokio checks every 61
-//! polls for the same reason). Last, main awaits each `JoinHandle` in spawn
-//! order and prints the total.
+//! With every worker asleep the loop parks until the wheel's next
+//! expiration: one park per distinct deadline, however many tasks sleep,
+//! plus one at the start of each level-1 slot whose timers must cascade (64
+//! and 128 ms). With hundreds runnable, a turn still ends after
+//! [`POLL_BUDGET`] polls with a zero-timeout park, a quick look at the OS, so
+//! a crowd never starves I/O (Tokio checks every 61 polls for the same
+//! reason). Last, main awaits each `JoinHandle` in spawn order and prints
+//! the total; collecting more than 128 finished handles in one poll spends
+//! its cooperative budget, so it yields once on the way.
 //!
 //! The trace is long on purpose (about 6,000 records): it is the one to
 //! scrub through, and the one the browser tests use to check that a long

@@ -50,5 +50,8 @@ pub(crate) fn poll_proceed(cx: &mut Context<'_>) -> Poll<()> {
 
 /// Give back the unit [`poll_proceed`] took: the resource was not ready.
 pub(crate) fn refund() {
-    context::try_with(|core| core.budget.set(core.budget.get().saturating_add(1).min(BUDGET)));
+    context::try_with(|core| {
+        core.budget
+            .set(core.budget.get().saturating_add(1).min(BUDGET))
+    });
 }

@@ -184,7 +184,9 @@ impl Executor {
 
     /// `main`'s id if it was woken, clearing the flag (Tokio's `reset_woken`).
     pub(crate) fn take_main_woken(&mut self) -> Option<TaskId> {
-        std::mem::take(&mut self.main_woken).then_some(self.main).flatten()
+        std::mem::take(&mut self.main_woken)
+            .then_some(self.main)
+            .flatten()
     }
 
     /// Move every task whose waker fired from `Idle` to the run queue.

@@ -46,7 +46,10 @@ impl fmt::Display for WaitingOn {
             WaitingOn::Join { task } => write!(f, "join of task {task}"),
             WaitingOn::Timer { deadline_ms } => write!(f, "timer (deadline {deadline_ms} ms)"),
             WaitingOn::Yield => write!(f, "its yield (woken after the driver runs)"),
-            WaitingOn::Budget => write!(f, "a new budget (forced to yield; woken after the driver runs)"),
+            WaitingOn::Budget => write!(
+                f,
+                "a new budget (forced to yield; woken after the driver runs)"
+            ),
             WaitingOn::Readiness { direction, token } => {
                 let what = match direction {
                     Direction::Read => "read",
