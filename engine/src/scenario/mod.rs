@@ -62,7 +62,7 @@ pub(crate) static SCENARIOS: [Scenario; 4] = [
         info: ScenarioInfo {
             id: "crowd",
             title: "Many tasks, one thread",
-            summary: "240 tasks nap to five rhythms: one run queue and one park per deadline serve them all, and the timers due together fire together. A long trace (about 6,000 records) to scrub through.",
+            summary: "240 tasks nap to five rhythms: one run queue and one park per timer-wheel expiration serve them all, and the timers due together fire together. A long trace (about 6,000 records) to scrub through.",
         },
         setup: crowd::setup,
     },

@@ -2,8 +2,9 @@
 //!
 //! ```text
 //!   main: spawn(sleeper) ─▶ await JoinHandle ─▶ Pending
-//!   sleeper: sleep(1 s) ─▶ timer_insert(deadline 1000) ─▶ Pending
-//!   park(timeout 1000) ─▶ clock 0 → 1000 ─▶ timer fires ─▶ wake(timer)
+//!   sleeper: sleep(1 s) ─▶ timer_insert(deadline 1000: level 1, slot 15) ─▶ Pending
+//!   park(timeout 960) ─▶ clock 0 → 960, the slot's start ─▶ cascade to level 0
+//!   park(timeout 40) ─▶ clock 960 → 1000 ─▶ timer fires ─▶ wake(timer)
 //!   sleeper: "done!" ─▶ 42 ─▶ complete ─▶ wake(join) main ─▶ main checks 42
 //! ```
 

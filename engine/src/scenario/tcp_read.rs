@@ -1,11 +1,15 @@
 //! `tcp_read`: the article's `handle_connection`, on a real loopback socket.
 //!
 //! ```text
-//!   t = 0 ms   main binds 127.0.0.1:0, accept → WouldBlock, waker stored
-//!              peer (script) connects → OS event → main accepts, spawns handler
-//!              handler: read → WouldBlock, readiness cleared, waker stored
-//!   t = 5 ms   peer writes "hello, reactor" → OS event → wake(io) → poll
-//!              read → 14 bytes, "Read 14 bytes", complete
+//!   t = 0 ms   main binds 127.0.0.1:0; the listener's readiness starts
+//!              empty, so accept stores main's waker without a syscall
+//!              park (no timer: no timeout); the peer (script) connects
+//!              → OS event → main woken → accept → spawn handler
+//!              handler: the accepted stream is assumed ready, so read is
+//!              tried → WouldBlock, readiness cleared, waker stored
+//!              park → the new stream reports "writable": nobody waits for it
+//!   t = 5 ms   park; the peer writes "hello, reactor" → OS event → wake(io)
+//!              read → 14 bytes, "Read 14 bytes", complete → main woken
 //! ```
 
 use std::cell::Cell;
