@@ -67,7 +67,8 @@ fn locate(env: &str, name: &str) -> Option<PathBuf> {
         .find(|candidate| candidate.is_file())
 }
 
-fn is_root() -> bool {
+/// Whether we run as root (and so may install packages).
+pub fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
         .output()

@@ -11,6 +11,7 @@
 //! JavaScript by `wasm-bindgen-cli-support` inside this process.
 
 mod browser;
+mod strace;
 mod summary;
 mod web;
 
@@ -83,6 +84,7 @@ fn run(cli: Cli) -> Result<()> {
 
 fn test(root: &Path) -> Result<()> {
     let browser = browser::ensure()?;
+    strace::ensure()?;
     step("cargo fmt --check");
     cargo(&["fmt", "--all", "--check"]).status_ok()?;
     step("cargo clippy (native crates)");
