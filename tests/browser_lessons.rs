@@ -167,6 +167,9 @@ async fn a_deep_link_opens_the_lesson_at_that_stage() -> Result<()> {
         // reload there stays there.
         page.open("/lesson/tcp-read?stage=1").await?;
         expect_stage(page, &lesson, 0).await?;
+        // A stage's "article vs Tokio" callout is Markdown rendered as a block quote.
+        page.wait_for_text("#lesson-text blockquote strong", "The article vs Tokio:")
+            .await?;
         page.client
             .find(Locator::Css("body"))
             .await?

@@ -147,3 +147,31 @@ fn a_broken_lesson_is_refused_naming_file_stage_and_matcher() {
         "says the record came earlier: {error}"
     );
 }
+
+/// The failure this check exists for: the engine changed, and a stage's
+/// sentence (here "parks for 1000 ms") is no longer true of any record.
+#[test]
+fn a_lesson_the_engine_no_longer_matches_is_refused() {
+    let dir = workspace().join("tests/fixtures/stale-lesson");
+    let error = match Lessons::load(&dir) {
+        Ok(_) => panic!("the stale fixture loaded"),
+        Err(error) => error,
+    };
+    assert!(error.contains("stale-park.toml"), "names the file: {error}");
+    assert!(
+        error.contains(r#"stage 3 of 3 "Park until the deadline""#),
+        "names the stage: {error}"
+    );
+    assert!(
+        error.contains(r#"{ kind = "park", timeout_ms = 1000 }"#),
+        "shows the matcher: {error}"
+    );
+    assert!(
+        error.contains("after record 7 (`timer_insert`, bound to stage 2)"),
+        "says where the search began: {error}"
+    );
+    assert!(
+        error.contains("it matches no record at all"),
+        "says no record matches, not a wrong order: {error}"
+    );
+}
