@@ -10,8 +10,8 @@ mod web_support;
 use anyhow::{Context, Result, bail, ensure};
 use reactor_e2e::{PATIENCE, TestServer, eventually, with_browser};
 use web_support::{
-    MAX_RECORDS, at_end, click_step, get_json, key, longest_task_ms, open, open_at_end,
-    panels_html, press, probe, settled_at, step_of, watch_long_tasks,
+    MAX_RECORDS, at_end, click_step, explanation_contradictions, get_json, key, longest_task_ms,
+    open, open_at_end, panels_html, press, probe, settled_at, step_of, watch_long_tasks,
 };
 
 #[tokio::test]
@@ -19,13 +19,17 @@ async fn tcp_read_stepped_to_the_end_shows_the_whole_story() -> Result<()> {
     let server = TestServer::start().await?;
     with_browser(&server, async |page| {
         open(page, "/scenario/tcp_read").await?;
-        let (mut saw_os_event, mut woken, mut queued, mut polled_after_wake) =
-            (false, None, false, false);
+        let (mut saw_os_event, mut saw_writable_only, mut woken, mut queued) =
+            (false, false, None, false);
+        let (mut polled_after_wake, mut main_polled_after_wake) = (false, false);
+        let mut wrong = Vec::new();
         let mut state = probe(page).await?;
         while !at_end(&state) {
             ensure!(step_of(&state) < MAX_RECORDS as u64, "tcp_read never ended");
             state = click_step(page).await?;
+            wrong.extend(explanation_contradictions(&state));
             let task = state["task"].as_u64();
+            let explanation = state["explanation"].as_str().unwrap_or_default();
             match state["kind"].as_str() {
                 Some("os_event") => {
                     ensure!(
@@ -36,19 +40,27 @@ async fn tcp_read_stepped_to_the_end_shows_the_whole_story() -> Result<()> {
                         state["arrows"] == serde_json::json!(["os-reactor"]),
                         "events arrow not lit: {state}"
                     );
-                    let readable = state["readable"].as_array().context("readable")?;
-                    ensure!(
-                        !readable.is_empty(),
-                        "no registration readable on os_event: {state}"
-                    );
                     if !saw_os_event {
                         page.screenshot("web-tcp_read-os_event").await?;
                     }
                     saw_os_event = true;
+                    // Right after the accept, the kernel reports the fresh
+                    // stream writable only: nobody waits to write.
+                    if explanation.contains("reports token 1 writable;") {
+                        ensure!(
+                            explanation
+                                .contains("No task waits to write, so this event wakes nobody")
+                                && explanation.contains("read waker of handler (#1) stays stored"),
+                            "the writable-only event: {state}"
+                        );
+                        page.screenshot("web-tcp_read-writable-only").await?;
+                        saw_writable_only = true;
+                    }
                 }
                 Some("wake") => {
                     // Each record shows the state it left: the schedule that
-                    // queues the task is the next record.
+                    // queues an ordinary task is the next record; `main`,
+                    // the block_on future, is never queued.
                     let in_queue = state["runQueue"].as_array().context("run queue")?;
                     ensure!(
                         !in_queue.contains(&task.into()),
@@ -57,6 +69,7 @@ async fn tcp_read_stepped_to_the_end_shows_the_whole_story() -> Result<()> {
                     (woken, queued) = (task, false);
                 }
                 Some("schedule") if woken.is_some() && task == woken => {
+                    ensure!(task != Some(0), "main was scheduled: {state}");
                     let in_queue = state["runQueue"].as_array().context("run queue")?;
                     ensure!(
                         in_queue.contains(&task.into()),
@@ -65,18 +78,34 @@ async fn tcp_read_stepped_to_the_end_shows_the_whole_story() -> Result<()> {
                     queued = true;
                 }
                 Some("poll") if woken.is_some() && task == woken => {
-                    ensure!(
-                        queued,
-                        "the woken task was polled before the run queue showed it"
-                    );
-                    polled_after_wake = true;
+                    if task == Some(0) {
+                        ensure!(!queued, "main went through the run queue");
+                        ensure!(
+                            explanation.contains("It was not on the run queue"),
+                            "main's poll: {state}"
+                        );
+                        main_polled_after_wake = true;
+                    } else {
+                        ensure!(
+                            queued,
+                            "the woken task was polled before the run queue showed it"
+                        );
+                        polled_after_wake = true;
+                    }
                     woken = None;
                 }
                 _ => {}
             }
         }
+        ensure!(
+            wrong.is_empty(),
+            "explanations contradict the panels:\n{}",
+            wrong.join("\n")
+        );
         ensure!(saw_os_event, "tcp_read has no os_event step");
+        ensure!(saw_writable_only, "tcp_read has no writable-only os_event");
         ensure!(polled_after_wake, "no poll followed a wake");
+        ensure!(main_polled_after_wake, "main was never polled after a wake");
         let console = state["console"].as_str().unwrap_or_default();
         let read = console
             .lines()
@@ -97,6 +126,38 @@ async fn tcp_read_stepped_to_the_end_shows_the_whole_story() -> Result<()> {
         })
         .await?;
         page.screenshot("web-tcp_read-final").await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Every step of `timers` and `spawn_lifecycle`, the explanation against the
+/// panels the server's snapshots draw (tcp_read is walked above).
+#[tokio::test]
+async fn every_explanation_agrees_with_the_panels_beside_it() -> Result<()> {
+    let server = TestServer::start().await?;
+    with_browser(&server, async |page| {
+        let mut wrong = Vec::new();
+        for id in ["spawn_lifecycle", "timers"] {
+            let end = open_at_end(page, id, PATIENCE).await?;
+            let last = step_of(&end);
+            press(page, key::HOME).await?;
+            settled_at(page, 0).await?;
+            for step in 1..=last {
+                press(page, key::RIGHT).await?;
+                let state = settled_at(page, step).await?;
+                wrong.extend(
+                    explanation_contradictions(&state)
+                        .into_iter()
+                        .map(|w| format!("{id} step {step}: {w}")),
+                );
+            }
+        }
+        ensure!(
+            wrong.is_empty(),
+            "explanations contradict the panels:\n{}",
+            wrong.join("\n")
+        );
         Ok(())
     })
     .await
@@ -249,7 +310,8 @@ async fn presenter_mode_enlarges_and_hides_secondary_panels() -> Result<()> {
 }
 
 #[tokio::test]
-async fn spawn_lifecycle_files_the_timer_where_the_record_says_and_parks_1000() -> Result<()> {
+async fn spawn_lifecycle_files_the_timer_where_the_record_says_and_parks_until_its_slot()
+-> Result<()> {
     let server = TestServer::start().await?;
     let trace = get_json(&server, "/api/trace/spawn_lifecycle").await?;
     let records = trace["records"].as_array().context("records")?;
@@ -263,10 +325,16 @@ async fn spawn_lifecycle_files_the_timer_where_the_record_says_and_parks_1000() 
         "the sleep is not 1000 ms: {}",
         records[insert]
     );
-    let park = records
+    let parks: Vec<usize> = records
         .iter()
-        .position(|r| r["kind"] == "park")
-        .context("no park")?;
+        .enumerate()
+        .filter(|(_, r)| r["kind"] == "park")
+        .map(|(i, _)| i)
+        .collect();
+    ensure!(
+        parks.len() >= 2,
+        "expected two parks before the fire: {parks:?}"
+    );
     let fire = records
         .iter()
         .position(|r| r["kind"] == "timer_fire")
@@ -286,6 +354,9 @@ async fn spawn_lifecycle_files_the_timer_where_the_record_says_and_parks_1000() 
             state["occupied"].as_array().map(Vec::len) == Some(1),
             "one timer, one lit slot: {state}"
         );
+        // The 1 s sleep sits in level 1 slot 15 (960..1023 ms): the loop
+        // parks until that slot starts, not until the deadline.
+        let park = parks[0];
         open(
             page,
             &format!("/scenario/spawn_lifecycle?step={}", park + 1),
@@ -293,12 +364,41 @@ async fn spawn_lifecycle_files_the_timer_where_the_record_says_and_parks_1000() 
         .await?;
         let state = settled_at(page, park as u64 + 1).await?;
         ensure!(
-            state["parked"] == true && state["timeout"] == "1000",
-            "park timeout is not 1000: {state}"
+            state["parked"] == true && state["timeout"] == "960",
+            "park timeout is not 960: {state}"
         );
         ensure!(
             state["active"] == serde_json::json!(["os"]),
             "park lights the OS: {state}"
+        );
+        ensure!(
+            state["wheelNext"] == 960 && state["wheelEarliest"] == 1000,
+            "the wheel header shows next expiration 960, earliest deadline 1000: {state}"
+        );
+        let explanation = state["explanation"].as_str().unwrap_or_default();
+        ensure!(
+            explanation.contains("until the next timer slot starts at 960 ms")
+                && explanation.contains("The earliest deadline is 1000 ms"),
+            "{state}"
+        );
+        let header = page.wait_for(".wheel-times").await?;
+        let tooltip = header.attr("title").await?.unwrap_or_default();
+        ensure!(
+            tooltip.contains("Next expiration") && tooltip.contains("Earliest deadline"),
+            "the wheel header's tooltip: {tooltip:?}"
+        );
+        page.screenshot("web-spawn_lifecycle-park-960").await?;
+        // After the cascade at 960 ms, the second park waits the last 40 ms.
+        let park = parks[1];
+        open(
+            page,
+            &format!("/scenario/spawn_lifecycle?step={}", park + 1),
+        )
+        .await?;
+        let state = settled_at(page, park as u64 + 1).await?;
+        ensure!(
+            state["timeout"] == "40" && state["wheelNext"] == 1000,
+            "the second park waits 40 ms, until 1000: {state}"
         );
         open(
             page,
@@ -309,6 +409,10 @@ async fn spawn_lifecycle_files_the_timer_where_the_record_says_and_parks_1000() 
         ensure!(
             state["occupied"].as_array().is_some_and(Vec::is_empty),
             "wheel not empty after the fire: {state}"
+        );
+        ensure!(
+            state["wheelNext"].is_null() && state["wheelEarliest"].is_null(),
+            "an empty wheel has no next expiration: {state}"
         );
         Ok(())
     })

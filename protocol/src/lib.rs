@@ -25,7 +25,14 @@ pub use api::{ApiError, ScenarioSummary, Trace};
 pub use frame::{Command, ServerFrame};
 pub use record::{Direction, Event, Outcome, Record, Source, Syscall, TaskId, WakeCause};
 pub use snapshot::{
-    LevelView, Park, RegistrationView, SlotView, Snapshot, TaskState, TaskView, TimerView,
-    WheelView,
+    DEFERRED_WAKE, LevelView, Park, RegistrationView, SlotView, Snapshot, TaskState, TaskView,
+    TimerView, WheelView,
 };
 pub use within::state_within;
+
+/// Task polls per turn before the loop parks anyway (with a zero timeout:
+/// a quick look at the OS), so a busy run queue cannot starve timers and
+/// I/O. Tokio's current-thread scheduler uses 61 for the same purpose: the
+/// default `event_interval` (`EVENT_INTERVAL` in `tokio/src/runtime/builder.rs`).
+/// The engine's loop enforces it; the browser's sentences quote it.
+pub const POLL_BUDGET: u32 = 61;

@@ -39,6 +39,11 @@ pub struct Park {
     pub timeout_ms: Option<u64>,
 }
 
+/// The words every [`TaskView::waiting_on`] of a task whose wake is
+/// deferred until the driver has run (`yield_now`, or a spent cooperative
+/// budget) contains; [`TaskView::wake_deferred`] looks for them.
+pub const DEFERRED_WAKE: &str = "woken after the driver runs";
+
 /// One task.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskView {
@@ -50,6 +55,16 @@ pub struct TaskView {
     pub state: TaskState,
     /// What an idle task waits on, such as `read readiness on token 1`.
     pub waiting_on: Option<String>,
+}
+
+impl TaskView {
+    /// Whether the task's wake is deferred until the driver has run: it
+    /// yielded, and wakes after the next park.
+    pub fn wake_deferred(&self) -> bool {
+        self.waiting_on
+            .as_deref()
+            .is_some_and(|what| what.contains(DEFERRED_WAKE))
+    }
 }
 
 /// A task's lifecycle state.

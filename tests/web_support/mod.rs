@@ -30,6 +30,9 @@ return {
   console: q('#console').innerText,
   parked: q('#park').dataset.parked === 'true', timeout: q('#park').dataset.timeout ?? null,
   occupied: all('#wheel [data-occupied="true"]').map((e) => [+e.dataset.level, +e.dataset.slot]),
+  wheelNext: q('#wheel-next')?.dataset.ms === undefined ? null : +q('#wheel-next').dataset.ms,
+  wheelEarliest: q('#wheel-earliest')?.dataset.ms === undefined ? null : +q('#wheel-earliest').dataset.ms,
+  tasks: all('#tasks li').map((e) => [+e.dataset.task, e.dataset.state]),
   url: location.pathname + location.search,
   presenter: q('#app').dataset.presenter === 'true',
 };
@@ -151,4 +154,74 @@ pub async fn longest_task_ms(page: &Page) -> Result<f64> {
         .await?
         .as_f64()
         .unwrap_or(0.0))
+}
+
+/// What the explanation on screen claims that the panels beside it
+/// contradict (the browser's twin of `web/src/explain_truth_tests.rs`, on
+/// the real server's snapshots): the run queue, the wheel's next expiration,
+/// `main` never queued, a timeout-0 park that does not block.
+pub fn explanation_contradictions(state: &Value) -> Vec<String> {
+    let text = state["explanation"].as_str().unwrap_or_default();
+    let queue = state["runQueue"].as_array().cloned().unwrap_or_default();
+    let occupied = state["occupied"].as_array().map_or(0, Vec::len);
+    let next = state["wheelNext"].as_u64();
+    let number_after = |marker: &str| -> Option<u64> {
+        let rest = &text[text.find(marker)? + marker.len()..];
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        digits.parse().ok()
+    };
+    let mut wrong = Vec::new();
+    let mut claim = |holds: bool, what: &str| {
+        if !holds {
+            wrong.push(format!("{what}: {text:?} beside {state}"));
+        }
+    };
+    if text.contains("run queue is empty") {
+        claim(queue.is_empty(), "says the run queue is empty");
+    }
+    if text.contains("no timer is filed") || text.contains("No timer is filed") {
+        claim(occupied == 0 && next.is_none(), "says no timer is filed");
+    }
+    for marker in ["slot starts at ", "slot starts only at "] {
+        if let Some(at) = number_after(marker) {
+            claim(
+                next == Some(at),
+                "names a timer slot the wheel panel does not show next",
+            );
+        }
+    }
+    if let Some(earliest) = number_after("earliest deadline is ") {
+        claim(
+            state["wheelEarliest"].as_u64() == Some(earliest),
+            "names an earliest deadline the wheel panel does not show",
+        );
+    }
+    match state["kind"].as_str() {
+        Some("park") if state["timeout"] == "0" => {
+            claim(
+                text.contains("quick look"),
+                "a zero timeout is a quick look",
+            );
+            claim(!text.contains("blocks"), "a zero timeout does not block");
+            if text.contains("still on the run queue") {
+                claim(!queue.is_empty(), "says tasks are still queued");
+            }
+        }
+        Some("clock_advance") if text.contains("where the next timer slot starts") => {
+            let to = number_after("ms to ");
+            claim(
+                to.is_some() && to == next,
+                "jumps to a slot start the wheel does not show",
+            );
+        }
+        Some("wake" | "poll") if state["task"] == 0 => {
+            claim(!queue.contains(&0.into()), "main is on the run queue");
+            claim(
+                !text.contains("off the front of the run queue") && !text.contains("onto the"),
+                "says main is queued",
+            );
+        }
+        _ => {}
+    }
+    wrong
 }

@@ -3,12 +3,17 @@
 //! ```text
 //!  I/O:    os_event ─▶ token 1 ─▶ registration ─▶ read waker ─▶ run queue ─▶ poll
 //!  timer:  timer_fire ─▶ wheel slot ─────────────▶ waker ─────▶ run queue ─▶ poll
+//!  yield:  park (the driver ran) ─▶ deferred wake ─────────────▶ run queue ─▶ poll
+//!  main:   … ─▶ waker of main ─▶ polled at the top of the next turn (never queued)
 //! ```
 //!
 //! Each link points at the record that shows it, so the view can light the
-//! links the learner has already stepped past.
+//! links the learner has already stepped past. `main`, the `block_on`
+//! future, has no run-queue link: its waker only marks it woken.
 
 use reactor_protocol::{Event, Record, TaskId, WakeCause};
+
+use crate::explain::main_task;
 
 /// How far around the current record a wake is looked for: one engine action
 /// (dispatch an event: `os_event`, `wake`, `schedule`) plus its neighbours.
@@ -53,12 +58,20 @@ pub fn wake_chain(records: &[Record], position: usize) -> Option<Vec<Link>> {
         label: format!("waker of task #{task}"),
         seq: seq(wake),
     });
+    let poll = after(&|e| matches!(e, Event::Poll { task: t } if *t == task));
+    if main_task(records) == Some(task) {
+        // The block_on future: its waker marks it woken, no run queue.
+        links.push(Link {
+            label: format!("poll task #{task} (main: top of the next turn, never queued)"),
+            seq: poll.and_then(seq),
+        });
+        return Some(links);
+    }
     let schedule = after(&|e| matches!(e, Event::Schedule { task: t } if *t == task));
     links.push(Link {
         label: "run queue".into(),
         seq: schedule.and_then(seq),
     });
-    let poll = after(&|e| matches!(e, Event::Poll { task: t } if *t == task));
     links.push(Link {
         label: format!("poll task #{task}"),
         seq: poll.and_then(seq),
@@ -120,6 +133,14 @@ fn cause_links(records: &[Record], wake: usize, task: TaskId, cause: WakeCause) 
             label: "joined task completes".into(),
             seq: None,
         }],
+        WakeCause::Yield => vec![Link {
+            label: "deferred until the driver ran".into(),
+            seq: find(&|e| matches!(e, Event::Unpark { .. })).map(|i| records[i].seq),
+        }],
+        WakeCause::BlockOn => vec![Link {
+            label: "entering block_on".into(),
+            seq: None,
+        }],
         WakeCause::Other => vec![Link {
             label: "direct wake".into(),
             seq: None,
@@ -130,7 +151,7 @@ fn cause_links(records: &[Record], wake: usize, task: TaskId, cause: WakeCause) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixture::tcp_read;
+    use crate::fixture::{golden_trace, tcp_read};
 
     fn labels(chain: &[Link]) -> Vec<&str> {
         chain.iter().map(|l| l.label.as_str()).collect()
@@ -171,6 +192,56 @@ mod tests {
             wake_chain(&records, 3).is_none(),
             "the first poll had no wake"
         );
+    }
+
+    #[test]
+    fn a_wake_of_main_has_no_run_queue_link() {
+        let records = golden_trace("tcp_read");
+        // seq 9 os_event token 0, seq 10 wake main (io), seq 11 poll main.
+        let chain = wake_chain(&records, 11).expect("wake at seq 10");
+        assert_eq!(
+            labels(&chain),
+            [
+                "OS event",
+                "token 0",
+                "registration 0",
+                "waker of task #0",
+                "poll task #0 (main: top of the next turn, never queued)"
+            ]
+        );
+        assert_eq!(chain.last().and_then(|l| l.seq), Some(11));
+        // The handler is an ordinary task: woken, queued, polled.
+        let chain = wake_chain(&records, 30).expect("wake at seq 29");
+        let seqs: Vec<_> = chain.iter().map(|l| l.seq).collect();
+        assert_eq!(labels(&chain)[4], "run queue");
+        assert_eq!(seqs[3..], [Some(29), Some(30), Some(31)]);
+    }
+
+    #[test]
+    fn a_writable_only_event_that_wakes_nobody_shows_no_chain() {
+        let records = golden_trace("tcp_read");
+        assert!(wake_chain(&records, 25).is_none(), "seq 24 wakes nobody");
+    }
+
+    #[test]
+    fn a_deferred_yield_links_to_the_park_it_waited_for() {
+        let records = golden_trace("crowd");
+        let wake = records
+            .iter()
+            .position(|r| {
+                matches!(
+                    r.event,
+                    Event::Wake {
+                        cause: WakeCause::Yield,
+                        ..
+                    }
+                )
+            })
+            .expect("crowd ends with a deferred yield");
+        let chain = wake_chain(&records, wake + 1).expect("the yield's chain");
+        assert_eq!(chain[0].label, "deferred until the driver ran");
+        let unpark = chain[0].seq.expect("the unpark before it") as usize;
+        assert!(matches!(records[unpark].event, Event::Unpark { .. }));
     }
 
     #[test]

@@ -20,6 +20,7 @@ fn every_kind() -> Vec<Event> {
             resource: "TcpListener 127.0.0.1:<port>".into(),
             readable: true,
             writable: true,
+            assumed_ready: true,
         },
         Event::Deregister { token: 2 },
         Event::syscall(None, "connect", None, Outcome::Ok { bytes: None }),

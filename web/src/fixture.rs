@@ -104,3 +104,38 @@ pub fn tcp_read() -> Vec<Record> {
         .map(|(seq, (turn, event))| record(seq as u64, turn, event))
         .collect()
 }
+
+/// Every golden trace of the engine (`engine/tests/golden/*.jsonl`, its
+/// current behaviour), by scenario name, decoded as the app decodes records.
+pub fn golden() -> Vec<(String, Vec<Record>)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../engine/tests/golden");
+    let mut traces: Vec<(String, Vec<Record>)> = std::fs::read_dir(&dir)
+        .expect("engine/tests/golden exists")
+        .map(|entry| entry.expect("a directory entry").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "jsonl"))
+        .map(|path| {
+            let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+            let text = std::fs::read_to_string(&path).expect("a readable trace");
+            let records = text
+                .lines()
+                .map(|line| {
+                    let value = serde_json::from_str(line).expect("JSON");
+                    crate::decode::record(&value).expect("a record")
+                })
+                .collect();
+            (name, records)
+        })
+        .collect();
+    traces.sort_by(|a, b| a.0.cmp(&b.0));
+    assert!(traces.len() >= 4, "golden traces missing in {dir:?}");
+    traces
+}
+
+/// The golden trace of scenario `name`.
+pub fn golden_trace(name: &str) -> Vec<Record> {
+    golden()
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .unwrap_or_else(|| panic!("no golden trace {name}"))
+        .1
+}

@@ -40,10 +40,7 @@ use crate::io::driver;
 use crate::task;
 use crate::time;
 
-/// Task polls per turn before the loop checks timers and the OS anyway.
-/// Tokio's current-thread scheduler uses 61 (`event_interval`, the default
-/// of `Builder::event_interval`) for the same purpose.
-pub const POLL_BUDGET: u32 = 61;
+pub use reactor_protocol::POLL_BUDGET;
 
 /// Where the loop is within its turn.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

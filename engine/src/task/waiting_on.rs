@@ -12,7 +12,7 @@
 
 use std::fmt;
 
-use reactor_protocol::{Direction, TaskId};
+use reactor_protocol::{DEFERRED_WAKE, Direction, TaskId};
 
 /// What an idle task waits for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,11 +45,8 @@ impl fmt::Display for WaitingOn {
         match *self {
             WaitingOn::Join { task } => write!(f, "join of task {task}"),
             WaitingOn::Timer { deadline_ms } => write!(f, "timer (deadline {deadline_ms} ms)"),
-            WaitingOn::Yield => write!(f, "its yield (woken after the driver runs)"),
-            WaitingOn::Budget => write!(
-                f,
-                "a new budget (forced to yield; woken after the driver runs)"
-            ),
+            WaitingOn::Yield => write!(f, "its yield ({DEFERRED_WAKE})"),
+            WaitingOn::Budget => write!(f, "a new budget (forced to yield; {DEFERRED_WAKE})"),
             WaitingOn::Readiness { direction, token } => {
                 let what = match direction {
                     Direction::Read => "read",

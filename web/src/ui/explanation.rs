@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::use_player;
 use crate::chain::wake_chain;
-use crate::explain::{explain, kind, task_of};
+use crate::explain::{Moment, explain, kind, main_task, task_of};
 
 /// One sentence about the current record.
 #[component]
@@ -12,9 +12,16 @@ pub fn Explanation() -> impl IntoView {
     let player = use_player();
     let text = move || {
         player.current.with(|record| match record {
-            Some(record) => player
-                .state
-                .with(|s| explain(record, s.as_ref().map_or(&[], |s| &s.tasks))),
+            Some(record) => player.state.with(|state| {
+                let main = player.history.with(|h| main_task(h.records()));
+                explain(
+                    record,
+                    Moment {
+                        state: state.as_deref(),
+                        main,
+                    },
+                )
+            }),
             None if player.replaying.get() => {
                 "Running the scenario up to the step asked for…".to_string()
             }

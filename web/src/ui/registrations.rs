@@ -34,8 +34,8 @@ pub fn Registrations() -> impl IntoView {
                     <tr>
                         <th scope="col">"Token"</th>
                         <th scope="col">"Resource"</th>
-                        <th scope="col" title="cached readable readiness: set at registration (the first read is simply tried), cleared by WouldBlock, set by an OS event">"R"</th>
-                        <th scope="col" title="cached writable readiness: set at registration (the first write is simply tried), cleared by WouldBlock, set by an OS event">"W"</th>
+                        <th scope="col" title="cached readable readiness: starts empty, so nothing is read until an OS event sets it (except an accepted stream, which Tokio assumes ready: its first read is simply tried); set by an OS event, cleared by WouldBlock">"R"</th>
+                        <th scope="col" title="cached writable readiness: starts empty, so nothing is written until an OS event sets it (except an accepted stream, which Tokio assumes ready: its first write is simply tried); set by an OS event, cleared by WouldBlock">"W"</th>
                         <th scope="col" title="bumped by each OS event">"Tick"</th>
                         <th scope="col">"Read waker"</th>
                         <th scope="col">"Write waker"</th>

@@ -19,6 +19,14 @@ const LEVELS: u32 = 6;
 /// Slots per level (64, so a level's occupancy fits one `u64` bitmap).
 const SLOTS: u32 = 64;
 
+/// The header's tooltip: why the two instants differ.
+const WHEEL_TIMES_TITLE: &str = "Next expiration: the start of the first slot holding a timer. \
+The loop parks until then (Tokio's time driver does), because that is when the wheel has work: \
+fire the slot's timers, or move them down to a finer level. \
+Earliest deadline: when the first timer is really due. \
+A timer on a coarse level (a 1 s sleep sits in a 64 ms slot starting at 960 ms) \
+makes the next expiration come first.";
+
 /// A slot the current record touches, and how.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Mark {
@@ -66,14 +74,15 @@ pub fn Wheel() -> impl IntoView {
             .current
             .with(|r| r.as_ref().map(|r| marks(&r.event)).unwrap_or_default())
     });
-    let next = move || {
-        player
-            .state
-            .with(|s| s.as_ref().and_then(|s| s.wheel.next_expiration_ms))
-            .map_or("no timer filed".to_string(), |ms| {
-                format!("next deadline {ms} ms")
+    let times = move || {
+        player.state.with(|s| {
+            s.as_ref().map_or((None, None), |s| {
+                (s.wheel.next_expiration_ms, s.wheel.earliest_deadline_ms)
             })
+        })
     };
+    let next = move || times().0;
+    let earliest = move || times().1;
     let detail = move || {
         let (level, slot) = hovered.get()?;
         player.state.with(|s| {
@@ -83,7 +92,14 @@ pub fn Wheel() -> impl IntoView {
     };
     view! {
         <div class="panel wheel-panel">
-            <h2>"Timer wheel " <small>{next}</small></h2>
+            <h2>"Timer wheel " <small class="wheel-times" title=WHEEL_TIMES_TITLE>
+                <span id="wheel-next" data-ms=move || next().map(|ms| ms.to_string())>
+                    {move || next().map_or("no timer filed".to_string(), |ms| format!("next expiration {ms} ms"))}
+                </span>
+                <span id="wheel-earliest" data-ms=move || earliest().map(|ms| ms.to_string())>
+                    {move || earliest().map(|ms| format!(" · earliest deadline {ms} ms")).unwrap_or_default()}
+                </span>
+            </small></h2>
             <div id="wheel" class="wheel" role="grid" aria-label="Timer wheel: 6 levels of 64 slots" on:mouseleave=move |_| hovered.set(None)>
                 {(0..LEVELS).map(|level| view! { <LevelRow level hovered marked /> }).collect_view()}
             </div>

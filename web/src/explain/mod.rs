@@ -8,10 +8,21 @@
 //!   Executor (run queue) ◀────wake────┘
 //! ```
 //!
-//! Every sentence only restates fields of the record (and task names from the
-//! snapshot): nothing here guesses about the engine.
+//! Every sentence restates fields of the record and of the state it left
+//! (task names, the run queue, a registration's wakers, the wheel's next
+//! expiration), or a fixed rule of the engine's loop (see
+//! `engine/src/runtime/event_loop.rs` and `park.rs`): nothing here guesses.
+//! `truth_tests.rs` replays every golden trace and checks each sentence's
+//! claims against the state at its record.
+//!
+//! - `moment`: the state a record left, as the sentences read it;
+//! - `the_loop`: the loop's own actions (park, clock advance);
+//! - `sentence`: one sentence per record kind, [`explain`].
 
-use reactor_protocol::{Direction, Event, Outcome, Record, TaskId, TaskView, WakeCause};
+use reactor_protocol::{
+    Direction, Event, Outcome, POLL_BUDGET, Record, RegistrationView, Snapshot, TaskId, TaskState,
+    TaskView, WakeCause,
+};
 
 /// The four parts of the diagram.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -147,99 +158,6 @@ fn outcome(outcome: &Outcome) -> String {
     }
 }
 
-fn cause(cause: WakeCause) -> &'static str {
-    match cause {
-        WakeCause::Io => "an I/O readiness event",
-        WakeCause::Timer => "its timer firing",
-        WakeCause::Join => "the task it was awaiting finishing",
-        WakeCause::Other => "a direct wake (such as yield_now)",
-    }
-}
-
-/// One sentence, for the `aria-live` explanation of the current step.
-pub fn explain(record: &Record, tasks: &[TaskView]) -> String {
-    let task = |id: TaskId| task_label(id, tasks);
-    match &record.event {
-        Event::Spawn { task: id, name } => {
-            format!("spawn creates task {name} (#{id}) and hands it to the executor.")
-        }
-        Event::Schedule { task: id } => {
-            format!("Task {} is pushed onto the back of the run queue, ready to be polled.", task(*id))
-        }
-        Event::Poll { task: id } => {
-            format!("The executor takes task {} off the run queue and polls its future.", task(*id))
-        }
-        Event::Pending { task: id } => format!(
-            "The future of task {} returned Pending: it sleeps until its waker is woken.",
-            task(*id)
-        ),
-        Event::Ready { task: id } => format!("The future of task {} returned Ready: its work is finished.", task(*id)),
-        Event::Complete { task: id, output } => match output {
-            Some(output) => format!("Task {} is complete; its JoinHandle receives {output}.", task(*id)),
-            None => format!("Task {} is complete.", task(*id)),
-        },
-        Event::Register { token, resource, readable, writable } => format!(
-            "{resource} is registered with epoll under token {token}, interested in {}.",
-            interest(*readable, *writable)
-        ),
-        Event::Deregister { token } => {
-            format!("Token {token} is deregistered: the OS will report nothing more for it.")
-        }
-        Event::Syscall(call) => {
-            let who = call.task.map_or_else(|| "Code outside any task".to_string(), |id| format!("Task {}", task(id)));
-            let on = call.token.map(|t| format!(" on token {t}")).unwrap_or_default();
-            format!("{who} calls {}(){on} without blocking; the kernel answers {}.", call.op, outcome(&call.outcome))
-        }
-        Event::WakerStored { token, task: id, direction: d } => format!(
-            "The waker of task {} is stored in the {} slot of token {token}, to be woken on readiness.",
-            task(*id),
-            direction(*d)
-        ),
-        Event::ReadinessCleared { token, direction: d, tick } => format!(
-            "The cached {} readiness of token {token} is cleared (tick {tick}) because the call hit WouldBlock.",
-            direction(*d)
-        ),
-        Event::TimerInsert { timer, task: id, deadline_ms, level, slot } => format!(
-            "Timer {timer} for task {} is filed in the wheel at level {level}, slot {slot}, to fire at {deadline_ms} ms.",
-            task(*id)
-        ),
-        Event::TimerCascade { timer, from_level, from_slot, to_level, to_slot } => format!(
-            "Timer {timer} cascades from level {from_level} slot {from_slot} down to level {to_level} slot {to_slot} as its deadline nears."
-        ),
-        Event::TimerFire { timer, task: id, deadline_ms } => format!(
-            "Timer {timer} reached its deadline of {deadline_ms} ms; its waker for task {} is about to be woken.",
-            task(*id)
-        ),
-        Event::TimerCancel { timer } => {
-            format!("Timer {timer} is removed from the wheel before firing: its Sleep was dropped.")
-        }
-        Event::Park { timeout_ms: Some(ms) } => {
-            format!("The run queue is empty, so the driver blocks in the OS for at most {ms} ms.")
-        }
-        Event::Park { timeout_ms: None } => {
-            "The run queue is empty and no timer is due, so the driver blocks in the OS until an I/O event arrives."
-                .into()
-        }
-        Event::ClockAdvance { from_ms, to_ms } => {
-            format!("While the driver is parked, the virtual clock jumps from {from_ms} ms to {to_ms} ms, the next deadline.")
-        }
-        Event::OsEvent { token, readable, writable } => format!(
-            "The OS reports token {token} {}; the reactor records that readiness in the registration.",
-            interest(*readable, *writable)
-        ),
-        Event::Unpark { events } => {
-            let plural = if *events == 1 { "" } else { "s" };
-            format!("The driver returns from the OS wait with {events} event{plural}.")
-        }
-        Event::Wake { task: id, cause: why } => {
-            format!("The waker of task {} is woken by {}.", task(*id), cause(*why))
-        }
-        Event::Output { task: id, text } => format!("Task {} prints \"{text}\".", task(*id)),
-        Event::Error { task: Some(id), message } => format!("Error in task {}: {message}", task(*id)),
-        Event::Error { task: None, message } => format!("Error: {message}"),
-    }
-}
-
 /// The task a record is about, if it names one.
 pub fn task_of(event: &Event) -> Option<TaskId> {
     match event {
@@ -299,8 +217,18 @@ pub fn summary(event: &Event) -> String {
         | Event::WakerStored { task, .. } => format!("#{task}"),
         Event::Complete { task, output } => format!("#{task} {}", output.as_deref().unwrap_or("")),
         Event::Register {
-            token, resource, ..
-        } => format!("token {token} {resource}"),
+            token,
+            resource,
+            assumed_ready,
+            ..
+        } => {
+            let assumed = if *assumed_ready {
+                " (assumed ready)"
+            } else {
+                ""
+            };
+            format!("token {token} {resource}{assumed}")
+        }
         Event::Deregister { token } => format!("token {token}"),
         Event::Syscall(call) => format!("{} → {}", call.op, outcome(&call.outcome)),
         Event::ReadinessCleared {
@@ -345,6 +273,15 @@ pub fn summary(event: &Event) -> String {
     format!("{} {details}", kind(event)).trim_end().to_string()
 }
 
+mod moment;
+mod sentence;
+mod the_loop;
+
+pub use moment::{Moment, main_task};
+pub use sentence::explain;
+
 #[cfg(test)]
-#[path = "explain_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+mod truth_tests;
