@@ -62,7 +62,7 @@ pub fn wake_chain(records: &[Record], position: usize) -> Option<Vec<Link>> {
     if main_task(records) == Some(task) {
         // The block_on future: its waker marks it woken, no run queue.
         links.push(Link {
-            label: format!("poll task #{task} (main: top of the next turn, never queued)"),
+            label: format!("poll task #{task} (main: at the top of a turn, never queued)"),
             seq: poll.and_then(seq),
         });
         return Some(links);
@@ -206,7 +206,7 @@ mod tests {
                 "token 0",
                 "registration 0",
                 "waker of task #0",
-                "poll task #0 (main: top of the next turn, never queued)"
+                "poll task #0 (main: at the top of a turn, never queued)"
             ]
         );
         assert_eq!(chain.last().and_then(|l| l.seq), Some(11));

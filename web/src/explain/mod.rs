@@ -107,9 +107,14 @@ pub fn acting(event: &Event) -> (Part, Option<Arrow>) {
         Event::Syscall(_) => (Part::Os, Some(Arrow::FuturesToOs)),
         Event::Park { .. } => (Part::Os, Some(Arrow::ReactorToOs)),
         Event::OsEvent { .. } | Event::Unpark { .. } => (Part::Reactor, Some(Arrow::OsToReactor)),
-        Event::Wake { .. } | Event::Schedule { .. } => {
-            (Part::Executor, Some(Arrow::ReactorToExecutor))
-        }
+        // The reactor wakes a task for an OS event or a timer; the other
+        // wakes (a join, a deferred yield, entering block_on) and pushing
+        // onto the run queue happen without it.
+        Event::Wake {
+            cause: WakeCause::Io | WakeCause::Timer,
+            ..
+        } => (Part::Executor, Some(Arrow::ReactorToExecutor)),
+        Event::Wake { .. } | Event::Schedule { .. } => (Part::Executor, None),
         Event::Poll { .. } => (Part::Futures, Some(Arrow::ExecutorToFutures)),
         Event::TimerInsert { .. }
         | Event::TimerCascade { .. }
@@ -265,6 +270,7 @@ pub fn summary(event: &Event) -> String {
             if *readable { "R" } else { "" },
             if *writable { "W" } else { "" }
         ),
+        Event::Unpark { events: 1 } => "1 event".into(),
         Event::Unpark { events } => format!("{events} events"),
         Event::Wake { task, cause } => format!("#{task} ({})", cause.name()),
         Event::Output { text, .. } => format!("\"{text}\""),

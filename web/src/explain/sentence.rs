@@ -162,9 +162,15 @@ pub fn explain(record: &Record, at: Moment) -> String {
             )
         }
         Event::Poll { task: id } if at.is_main(*id) => format!(
-            "The loop polls {}, the block_on future, at the top of turn {} because its waker fired. It was not on the run queue, and this poll does not count against the turn's budget of {POLL_BUDGET} task polls.",
+            "The loop polls {}, the block_on future, at the top of turn {} because {}. It was not on the run queue, and this poll does not count against the turn's budget of {POLL_BUDGET} task polls.",
             task(*id),
-            record.turn
+            record.turn,
+            // main is polled at most once per turn: in turn 0 it is the first poll.
+            if record.turn == 0 {
+                "entering block_on marked it woken"
+            } else {
+                "its waker fired"
+            }
         ),
         Event::Poll { task: id } => format!(
             "The executor takes task {} off the front of the run queue and polls its future.",

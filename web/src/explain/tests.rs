@@ -59,6 +59,24 @@ fn the_issue_mapping_of_parts_and_arrows() {
             Part::Executor,
             Some(Arrow::ReactorToExecutor),
         ),
+        // Only the reactor's wakes (I/O, timers) use its arrow.
+        (
+            Event::Wake {
+                task: 0,
+                cause: WakeCause::Join,
+            },
+            Part::Executor,
+            None,
+        ),
+        (
+            Event::Wake {
+                task: 0,
+                cause: WakeCause::BlockOn,
+            },
+            Part::Executor,
+            None,
+        ),
+        (Event::Schedule { task: 0 }, Part::Executor, None),
         (
             Event::Poll { task: 0 },
             Part::Futures,
