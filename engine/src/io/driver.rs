@@ -97,8 +97,10 @@ impl Driver {
         let _ = self.poll.registry().deregister(source);
         if self.registrations.try_remove(token).is_some() {
             // An event the OS already reported for it must not reach a
-            // future registration that gets the same token (Tokio tells
-            // them apart by a generation in the token; here the event goes).
+            // future registration that gets the same token. Tokio's token is
+            // the address of its `ScheduledIo`, kept until the next turn, so
+            // such an event wakes nobody there; slab keys are reused here,
+            // so the event goes.
             self.pending.retain(|event| event.token != token);
             recorder.record(Event::Deregister { token });
         }

@@ -91,14 +91,22 @@ impl<S: Source> Registration<S> {
 
     /// `Ready(tick)` if the cached readiness allows `direction`; otherwise
     /// store the task's waker (a `waker_stored` record) and return `Pending`.
+    /// Being ready spends a unit of the task's cooperative budget (`coop`).
     pub(crate) fn poll_ready(
         &mut self,
         cx: &mut Context<'_>,
         direction: Direction,
     ) -> Poll<io::Result<u64>> {
-        if coop::poll_proceed(cx).is_pending() {
-            return Poll::Pending;
-        }
+        coop::budgeted(cx, |cx| self.poll_readiness(cx, direction))
+    }
+
+    /// [`poll_ready`](Self::poll_ready)'s look at the cached readiness,
+    /// once the cooperative budget allowed it.
+    fn poll_readiness(
+        &mut self,
+        cx: &mut Context<'_>,
+        direction: Direction,
+    ) -> Poll<io::Result<u64>> {
         let token = self.token;
         let ready = context::with(|core| {
             let mut driver = core.driver.borrow_mut();
@@ -122,7 +130,6 @@ impl<S: Source> Registration<S> {
         match ready {
             Some(tick) => Poll::Ready(Ok(tick)),
             None => {
-                coop::refund();
                 context::set_waiting_on(WaitingOn::Readiness { direction, token });
                 Poll::Pending
             }

@@ -27,10 +27,27 @@ use crate::runtime::context;
 /// Units per poll: Tokio's `Budget::initial()`.
 pub const BUDGET: u8 = 128;
 
+/// Poll a runtime resource under the budget: take a unit first (or answer
+/// `Pending` with the wake deferred, when none is left), then let `poll`
+/// look, and give the unit back if the resource was not ready.
+pub(crate) fn budgeted<T>(
+    cx: &mut Context<'_>,
+    poll: impl FnOnce(&mut Context<'_>) -> Poll<T>,
+) -> Poll<T> {
+    if poll_proceed(cx).is_pending() {
+        return Poll::Pending;
+    }
+    let result = poll(cx);
+    if result.is_pending() {
+        refund();
+    }
+    result
+}
+
 /// Take one unit before a resource checks whether it is ready. `Pending`
 /// (with the wake deferred) when the running task's budget is spent.
 /// Outside a runtime there is no budget.
-pub(crate) fn poll_proceed(cx: &mut Context<'_>) -> Poll<()> {
+fn poll_proceed(cx: &mut Context<'_>) -> Poll<()> {
     let spent = context::try_with(|core| {
         let left = core.budget.get();
         if left == 0 {
@@ -49,7 +66,7 @@ pub(crate) fn poll_proceed(cx: &mut Context<'_>) -> Poll<()> {
 }
 
 /// Give back the unit [`poll_proceed`] took: the resource was not ready.
-pub(crate) fn refund() {
+fn refund() {
     context::try_with(|core| {
         core.budget
             .set(core.budget.get().saturating_add(1).min(BUDGET))

@@ -153,16 +153,19 @@ impl<T> Future for JoinHandle<T> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
-        if coop::poll_proceed(cx).is_pending() {
-            return Poll::Pending;
-        }
-        if let Some(result) = this.try_take() {
+        coop::budgeted(cx, |cx| this.poll_result(cx))
+    }
+}
+
+impl<T> JoinHandle<T> {
+    /// The result if the task has finished; otherwise store the waker.
+    fn poll_result(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, JoinError>> {
+        if let Some(result) = self.try_take() {
             return Poll::Ready(result);
         }
-        coop::refund();
         let waiter = context::current_task();
-        this.slot.state.borrow_mut().waiter = Some((waiter, cx.waker().clone()));
-        context::set_waiting_on(WaitingOn::Join { task: this.task });
+        self.slot.state.borrow_mut().waiter = Some((waiter, cx.waker().clone()));
+        context::set_waiting_on(WaitingOn::Join { task: self.task });
         Poll::Pending
     }
 }

@@ -212,14 +212,7 @@ impl Future for Sleep {
     type Output = ();
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if coop::poll_proceed(cx).is_pending() {
-            return Poll::Pending;
-        }
-        let poll = self.as_mut().poll_elapsed(cx);
-        if poll.is_pending() {
-            coop::refund();
-        }
-        poll
+        coop::budgeted(cx, |cx| self.as_mut().poll_elapsed(cx))
     }
 }
 
