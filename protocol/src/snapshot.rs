@@ -116,6 +116,16 @@ pub struct WheelView {
     pub levels: Vec<LevelView>,
 }
 
+impl WheelView {
+    /// Every filed timer, level by level, slot by slot.
+    pub fn timers(&self) -> impl Iterator<Item = &TimerView> {
+        self.levels
+            .iter()
+            .flat_map(|level| &level.slots)
+            .flat_map(|slot| &slot.timers)
+    }
+}
+
 /// One level of the wheel.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LevelView {

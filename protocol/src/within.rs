@@ -273,13 +273,7 @@ fn unfile_anywhere(state: &mut Snapshot, timer: u64) {
 
 fn refresh_next_expiration(state: &mut Snapshot) {
     let wheel = &mut state.wheel;
-    wheel.earliest_deadline_ms = wheel
-        .levels
-        .iter()
-        .flat_map(|level| &level.slots)
-        .flat_map(|slot| &slot.timers)
-        .map(|timer| timer.deadline_ms)
-        .min();
+    wheel.earliest_deadline_ms = wheel.timers().map(|timer| timer.deadline_ms).min();
     let elapsed = wheel.elapsed_ms;
     wheel.next_expiration_ms = wheel
         .levels

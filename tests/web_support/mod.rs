@@ -157,7 +157,7 @@ pub async fn longest_task_ms(page: &Page) -> Result<f64> {
 }
 
 /// What the explanation on screen claims that the panels beside it
-/// contradict (the browser's twin of `web/src/explain_truth_tests.rs`, on
+/// contradict (the browser's twin of `web/src/explain/truth_tests/`, on
 /// the real server's snapshots): the run queue, the wheel's next expiration,
 /// `main` never queued, a timeout-0 park that does not block.
 pub fn explanation_contradictions(state: &Value) -> Vec<String> {

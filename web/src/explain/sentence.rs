@@ -69,12 +69,12 @@ fn os_event(token: usize, readable: bool, writable: bool, at: &Moment) -> String
 
 fn wake(id: TaskId, why: WakeCause, at: &Moment) -> String {
     let who = task_label(id, at.tasks());
-    if why == WakeCause::BlockOn {
-        return format!(
-            "Entering block_on marks {who} woken so the loop polls it first. {who} is the block_on future: it is never on the run queue, so no schedule follows."
-        );
-    }
     let cause = match why {
+        WakeCause::BlockOn => {
+            return format!(
+                "Entering block_on marks {who} woken so the loop polls it first. {who} is the block_on future: it is never on the run queue, so no schedule follows."
+            );
+        }
         WakeCause::Io => format!("An OS readiness event wakes the waker of {who}."),
         WakeCause::Timer => format!("Its timer fired: the waker of {who} is woken."),
         WakeCause::Join => {
@@ -83,7 +83,7 @@ fn wake(id: TaskId, why: WakeCause, at: &Moment) -> String {
         WakeCause::Yield => format!(
             "The deferred wake of {who} fires now that the driver has run (park, OS events, timers): its yield_now, or its spent cooperative budget, put the wake off until now."
         ),
-        WakeCause::Other | WakeCause::BlockOn => {
+        WakeCause::Other => {
             format!(
                 "Code wakes the waker of {who} directly (not the driver, the wheel or a JoinHandle)."
             )
@@ -140,7 +140,7 @@ fn register(
 
 /// One sentence (or a few), for the `aria-live` explanation of the current
 /// step. Every claim is read from the record, the state it left (`at`) or
-/// the engine's fixed rules; `explain_truth_tests.rs` holds each template to
+/// the engine's fixed rules; `truth_tests` holds each template to
 /// the state of every record of every golden trace.
 pub fn explain(record: &Record, at: Moment) -> String {
     let task = |id: TaskId| task_label(id, at.tasks());

@@ -92,9 +92,7 @@ pub(super) fn clock_advance(from_ms: u64, to_ms: u64, at: &Moment) -> String {
     if expiration == Some(to_ms) {
         let due: Vec<String> = wheel
             .into_iter()
-            .flat_map(|w| &w.levels)
-            .flat_map(|l| &l.slots)
-            .flat_map(|s| &s.timers)
+            .flat_map(|w| w.timers())
             .filter(|t| t.deadline_ms == to_ms)
             .map(|t| t.id.to_string())
             .collect();

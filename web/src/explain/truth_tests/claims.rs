@@ -2,15 +2,6 @@
 
 use super::*;
 
-pub(super) fn timers(state: &Snapshot) -> impl Iterator<Item = &reactor_protocol::TimerView> {
-    state
-        .wheel
-        .levels
-        .iter()
-        .flat_map(|l| &l.slots)
-        .flat_map(|s| &s.timers)
-}
-
 /// The number just after `marker` in `text`, if `marker` is there.
 fn number_after(text: &str, marker: &str) -> Option<u64> {
     let rest = &text[text.find(marker)? + marker.len()..];
@@ -47,7 +38,7 @@ pub(super) fn contradictions(
         }
     };
     let lower = text.to_lowercase();
-    let filed = timers(state).count() > 0;
+    let filed = state.wheel.timers().count() > 0;
     let expiration = state.wheel.next_expiration_ms;
 
     if lower.contains("run queue is empty") {
@@ -95,7 +86,7 @@ pub(super) fn contradictions(
             if text.contains("A timer is due then") {
                 let until = record.time_ms + timeout_ms.unwrap_or(0);
                 claim(
-                    timers(state).any(|t| t.deadline_ms == until),
+                    state.wheel.timers().any(|t| t.deadline_ms == until),
                     "says a timer is due when none is",
                 );
             }
@@ -149,13 +140,13 @@ pub(super) fn contradictions(
             }
             if text.contains(", when timer") || text.contains(" timers are due") {
                 claim(
-                    timers(state).any(|t| t.deadline_ms == *to_ms),
+                    state.wheel.timers().any(|t| t.deadline_ms == *to_ms),
                     "says a timer is due at the target instant",
                 );
             }
             if text.contains("no timer is due yet") {
                 claim(
-                    !timers(state).any(|t| t.deadline_ms == *to_ms),
+                    !state.wheel.timers().any(|t| t.deadline_ms == *to_ms),
                     "says no timer is due when one is",
                 );
             }

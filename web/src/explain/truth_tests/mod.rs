@@ -129,7 +129,7 @@ impl Truth<'_> {
 
 mod claims;
 
-use claims::{contradictions, timers};
+use claims::contradictions;
 
 /// Park, dispatch and clock rules of the engine, checked on the replayed
 /// state: if these hold, the harness computes the state the engine had.
@@ -158,7 +158,7 @@ fn harness_agrees_with_the_engine(
                 record.seq
             ),
             Event::Park { timeout_ms: None } => assert_eq!(
-                timers(state).count(),
+                state.wheel.timers().count(),
                 0,
                 "{name} seq {}: an endless park with a timer filed",
                 record.seq
