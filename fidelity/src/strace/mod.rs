@@ -17,6 +17,7 @@
 
 mod args;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 pub use args::split_args;
@@ -122,24 +123,22 @@ pub fn parse(log: &str) -> Vec<Syscall> {
             continue;
         };
         let line = index + 1;
-        if let Some(head) = rest.strip_suffix("<unfinished ...>") {
+        // A whole call, or the resumed half of one: stamped where it began.
+        let (at_us, line, text) = if let Some(head) = rest.strip_suffix("<unfinished ...>") {
             unfinished.insert(tid, (at_us, line, head.trim_end().to_string()));
+            continue;
         } else if let Some(tail) = rest.strip_prefix("<... ") {
             let Some((_name, tail)) = tail.split_once(" resumed>") else {
                 continue;
             };
-            if let Some((at_us, line, head)) = unfinished.remove(&tid)
-                && let Some((call, ret)) = parse_call(&format!("{head}{tail}"))
-            {
-                calls.push(Syscall {
-                    tid,
-                    at_us,
-                    line,
-                    call,
-                    ret,
-                });
-            }
-        } else if let Some((call, ret)) = parse_call(rest) {
+            let Some((at_us, line, head)) = unfinished.remove(&tid) else {
+                continue;
+            };
+            (at_us, line, Cow::Owned(format!("{head}{tail}")))
+        } else {
+            (at_us, line, Cow::Borrowed(rest))
+        };
+        if let Some((call, ret)) = parse_call(&text) {
             calls.push(Syscall {
                 tid,
                 at_us,
