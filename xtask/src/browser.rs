@@ -1,11 +1,10 @@
 //! Find (or, as root, install) Chromium and ChromeDriver for the browser tests.
 
 use std::path::PathBuf;
-use std::process::Command;
 
 use anyhow::{Result, bail};
 
-use crate::{StatusOk, step};
+use crate::apt;
 
 /// Paths to the browser and its WebDriver server.
 pub struct Browser {
@@ -21,27 +20,11 @@ pub fn ensure() -> Result<Browser> {
     if let Some(browser) = find() {
         return Ok(browser);
     }
-    if !is_root() {
-        bail!(
-            "the browser tests need Chromium and ChromeDriver: \
-             run `sudo apt-get install chromium chromium-driver` (or set CHROMIUM and CHROMEDRIVER)"
-        );
-    }
-    step("apt-get install chromium chromium-driver (needed by the browser tests)");
-    Command::new("apt-get")
-        .args(["update", "-qq"])
-        .status_ok()?;
-    Command::new("apt-get")
-        .args([
-            "install",
-            "-y",
-            "-qq",
-            "--no-install-recommends",
-            "chromium",
-            "chromium-driver",
-        ])
-        .env("DEBIAN_FRONTEND", "noninteractive")
-        .status_ok()?;
+    apt::install(
+        &["chromium", "chromium-driver"],
+        "the browser tests",
+        " (or set CHROMIUM and CHROMEDRIVER)",
+    )?;
     match find() {
         Some(browser) => Ok(browser),
         None => bail!("chromium and chromedriver were installed but are not on PATH"),
@@ -60,17 +43,5 @@ fn locate(env: &str, name: &str) -> Option<PathBuf> {
     if let Some(path) = std::env::var_os(env) {
         return Some(PathBuf::from(path));
     }
-    std::env::var_os("PATH")?
-        .to_str()?
-        .split(':')
-        .map(|dir| PathBuf::from(dir).join(name))
-        .find(|candidate| candidate.is_file())
-}
-
-/// Whether we run as root (and so may install packages).
-pub fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0")
+    apt::on_path(name)
 }

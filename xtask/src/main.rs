@@ -10,6 +10,7 @@
 //! Nothing here downloads a binary: the wasm is built by cargo and bound to
 //! JavaScript by `wasm-bindgen-cli-support` inside this process.
 
+mod apt;
 mod browser;
 mod strace;
 mod summary;
