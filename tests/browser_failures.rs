@@ -1,6 +1,6 @@
-//! The web app when things go wrong, in real headless Chromium (issue 5,
-//! "Failure"): the server goes away and comes back, or answers with an
-//! `error` frame. Helpers and conventions as in `browser_web.rs`.
+//! The web app when things go wrong, in real headless Chromium: the server
+//! goes away and comes back, or answers with an `error` frame. Helpers and
+//! conventions as in `browser_web.rs`.
 
 #[allow(dead_code)] // each test binary uses a part of the helpers
 mod web_support;

@@ -1,5 +1,5 @@
-//! A long trace in real headless Chromium (issue 5: "stays responsive with
-//! a 5,000-record trace"). `crowd` records about 6,000 actions; the event log
+//! A long trace in real headless Chromium: the app must stay responsive with
+//! a 5,000-record trace. `crowd` records about 6,000 actions; the event log
 //! must keep only the rows in view in the DOM, follow the current record,
 //! and jump when a row is clicked, with back and forth over the recorded
 //! history served from the client.

@@ -1,4 +1,4 @@
-//! Classroom rooms in two real headless Chromium sessions (issue 7): a
+//! Classroom rooms in two real headless Chromium sessions: a
 //! presenter steps, a follower's page shows the same step and narration, the
 //! follower explores on its own and then follows again.
 

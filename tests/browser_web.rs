@@ -1,4 +1,4 @@
-//! The web app in real headless Chromium against the real server (issue 5).
+//! The web app in real headless Chromium against the real server.
 //!
 //! Every test reads the page through one JavaScript probe
 //! ([`web_support::probe`]) that collects the ids and data-attributes the app

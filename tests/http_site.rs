@@ -1,5 +1,6 @@
-//! The HTTP side: the built app (types, compression, cache headers, deep-link
-//! fallback), the JSON API's answers and 404s, and the engine-source endpoint.
+//! The HTTP side: the built app (types, the brotli and gzip copies the build
+//! wrote, cache headers, deep-link fallback), the JSON API's answers and 404s,
+//! and the engine-source endpoint.
 
 mod ws_support;
 
@@ -7,7 +8,7 @@ use std::io::Read as _;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, ensure};
-use reactor_e2e::{TestServer, eventually, server::site_dir};
+use reactor_e2e::{TestServer, server::site_dir};
 use reactor_protocol::{ApiError, Trace};
 use ws_support::{Response, get, request};
 
@@ -24,6 +25,18 @@ fn built_file(suffix: &str) -> Result<(String, Vec<u8>)> {
         .to_string_lossy()
         .into_owned();
     Ok((format!("/{name}"), std::fs::read(&path)?))
+}
+
+/// The copy the build wrote beside `url_path` in the site (`.br`, `.gz`).
+fn built_copy(url_path: &str, suffix: &str) -> Result<Vec<u8>> {
+    let copy = site_dir()?.join(format!("{}.{suffix}", url_path.trim_start_matches('/')));
+    std::fs::read(&copy).with_context(|| {
+        format!(
+            "no {} beside the built file: the site predates precompression, \
+             rebuild it with `cargo xtask build-web`",
+            copy.display()
+        )
+    })
 }
 
 fn gunzip(body: &[u8]) -> Result<Vec<u8>> {
@@ -48,21 +61,59 @@ fn api_error(response: &Response, status: u16) -> Result<String> {
     Ok(response.json::<ApiError>()?.error)
 }
 
+/// A folder under the system temp dir, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Result<Scratch> {
+        let dir = std::env::temp_dir().join(format!("reactor-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir)?;
+        Ok(Scratch(dir))
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 #[tokio::test]
-async fn the_wasm_is_typed_cached_forever_and_compressed_both_ways() -> Result<()> {
+async fn the_wasm_is_the_built_bytes_in_every_encoding_from_the_first_request() -> Result<()> {
     let server = TestServer::start().await?;
     let (path, raw) = built_file(".wasm")?;
+    let brotli_on_disk = built_copy(&path, "br")?;
 
-    let plain = get(server.addr(), &path, &[]).await?;
-    ensure!(plain.status == 200);
+    // The very first request this server answers.
+    let brotli = get(server.addr(), &path, &[("Accept-Encoding", "br")]).await?;
+    ensure!(brotli.status == 200, "status {}", brotli.status);
     ensure!(
-        plain.header("content-type") == "application/wasm",
-        "{:?}",
-        plain.headers
+        brotli.header("content-encoding") == "br",
+        "first request: {:?}",
+        brotli.headers
     );
-    ensure!(plain.header("cache-control") == "public, max-age=31536000, immutable");
-    ensure!(plain.header("content-encoding").is_empty() && plain.body == raw);
-    ensure!(plain.header("vary").contains("accept-encoding"));
+    ensure!(brotli.header("content-type") == "application/wasm");
+    ensure!(brotli.header("cache-control") == "public, max-age=31536000, immutable");
+    ensure!(
+        brotli
+            .header("vary")
+            .eq_ignore_ascii_case("accept-encoding")
+    );
+    ensure!(brotli.body == brotli_on_disk, "not the .br the build wrote");
+    ensure!(
+        unbrotli(&brotli.body)? == raw,
+        "brotli does not decode to the .wasm"
+    );
+
+    // What Chromium sends: brotli wins.
+    let chromium = get(
+        server.addr(),
+        &path,
+        &[("Accept-Encoding", "gzip, deflate, br, zstd")],
+    )
+    .await?;
+    ensure!(chromium.header("content-encoding") == "br");
 
     let gzip = get(server.addr(), &path, &[("Accept-Encoding", "gzip")]).await?;
     ensure!(
@@ -70,28 +121,26 @@ async fn the_wasm_is_typed_cached_forever_and_compressed_both_ways() -> Result<(
         "{:?}",
         gzip.headers
     );
-    ensure!(gzip.body.len() < raw.len() && gunzip(&gzip.body)? == raw);
+    ensure!(gzip.body == built_copy(&path, "gz")?);
     ensure!(
-        gzip.header("etag") != plain.header("etag"),
-        "one ETag for two representations"
+        gunzip(&gzip.body)? == raw,
+        "gzip does not decode to the .wasm"
     );
+    ensure!(gzip.header("vary").eq_ignore_ascii_case("accept-encoding"));
 
-    // Brotli is made in the background after the first request for it; until
-    // then the answer is gzip. Either way it decodes to the same bytes.
-    let brotli = eventually("the wasm served as brotli", || async {
-        let response = get(server.addr(), &path, &[("Accept-Encoding", "gzip, br")]).await?;
-        match response.header("content-encoding") {
-            "br" => Ok(Some(response)),
-            "gzip" => Ok(None),
-            other => anyhow::bail!("unexpected encoding {other:?}"),
-        }
-    })
-    .await?;
-    ensure!(
-        brotli.body.len() < gzip.body.len(),
-        "brotli is not smaller than gzip"
-    );
-    ensure!(unbrotli(&brotli.body)? == raw);
+    for accept in [None, Some("identity"), Some("br;q=0, gzip;q=0")] {
+        let headers: Vec<_> = accept.map(|a| ("Accept-Encoding", a)).into_iter().collect();
+        let plain = get(server.addr(), &path, &headers).await?;
+        ensure!(plain.status == 200, "{accept:?}: {}", plain.status);
+        ensure!(plain.header("content-encoding").is_empty() && plain.body == raw);
+        ensure!(plain.header("content-type") == "application/wasm");
+        ensure!(plain.header("vary").eq_ignore_ascii_case("accept-encoding"));
+        ensure!(
+            plain.header("etag") != brotli.header("etag")
+                && plain.header("etag") != gzip.header("etag"),
+            "one ETag for two representations"
+        );
+    }
 
     let head = request(server.addr(), "HEAD", &path, &[]).await?;
     ensure!(head.status == 200 && head.body.is_empty());
@@ -106,38 +155,82 @@ async fn index_is_revalidated_and_client_routes_fall_back_to_it() -> Result<()> 
 
     let root = get(server.addr(), "/", &[]).await?;
     ensure!(root.status == 200 && root.body == index);
-    ensure!(root.header("content-type") == "text/html; charset=utf-8");
+    ensure!(root.header("content-type").starts_with("text/html"));
     ensure!(root.header("cache-control") == "no-cache");
+    ensure!(root.header("x-content-type-options") == "nosniff");
     let etag = root.header("etag").to_owned();
+    let modified = root.header("last-modified").to_owned();
     ensure!(
-        !etag.is_empty(),
-        "index.html has no ETag to revalidate with"
+        !etag.is_empty() && !modified.is_empty(),
+        "{:?}",
+        root.headers
     );
-    let again = get(server.addr(), "/", &[("If-None-Match", &etag)]).await?;
-    ensure!(
-        again.status == 304 && again.body.is_empty(),
-        "revalidation gave {}",
-        again.status
-    );
+    for validator in [("If-None-Match", &*etag), ("If-Modified-Since", &*modified)] {
+        let again = get(server.addr(), "/", &[validator]).await?;
+        ensure!(
+            again.status == 304 && again.body.is_empty(),
+            "{validator:?} gave {}",
+            again.status
+        );
+        ensure!(again.header("cache-control") == "no-cache");
+    }
+    let named = get(server.addr(), "/index.html", &[]).await?;
+    ensure!(named.body == index && named.header("cache-control") == "no-cache");
 
     for deep_link in [
         "/scenario/tcp_read",
         "/scenario/tcp_read?step=12",
         "/lesson/tcp-read",
+        "/join/K7QX2MPD",
     ] {
         let response = get(server.addr(), deep_link, &[]).await?;
         ensure!(response.status == 200, "{deep_link}: {}", response.status);
         ensure!(response.body == index, "{deep_link} is not the app");
+        ensure!(response.header("content-type").starts_with("text/html"));
         ensure!(response.header("cache-control") == "no-cache");
+        let brotli = get(server.addr(), deep_link, &[("Accept-Encoding", "br")]).await?;
+        ensure!(brotli.header("content-encoding") == "br", "{deep_link}");
+        ensure!(unbrotli(&brotli.body)? == index, "{deep_link}: brotli");
     }
 
     let (js, _) = built_file(".js")?;
     let js = get(server.addr(), &js, &[("Accept-Encoding", "gzip")]).await?;
-    ensure!(js.header("content-type") == "text/javascript; charset=utf-8");
-    ensure!(js.header("cache-control").contains("immutable"));
+    ensure!(js.header("content-type") == "text/javascript");
+    ensure!(js.header("content-encoding") == "gzip");
+    ensure!(js.header("cache-control") == "public, max-age=31536000, immutable");
     let (css, _) = built_file(".css")?;
     let css = get(server.addr(), &css, &[]).await?;
-    ensure!(css.header("content-type") == "text/css; charset=utf-8");
+    ensure!(css.header("content-type") == "text/css");
+    ensure!(css.header("cache-control") == "public, max-age=31536000, immutable");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_site_without_compressed_copies_is_served_as_built() -> Result<()> {
+    // A site from a build that wrote no `.br`/`.gz`: the built files only.
+    let old = Scratch::new("site-uncompressed")?;
+    for entry in std::fs::read_dir(site_dir()?)? {
+        let path = entry?.path();
+        let copy = path.file_name().context("file name")?;
+        if path.is_file() && !matches!(path.extension(), Some(e) if e == "br" || e == "gz") {
+            std::fs::copy(&path, old.0.join(copy))?;
+        }
+    }
+    let server = TestServer::start_with(|config| config.site = old.0.clone()).await?;
+    let (path, raw) = built_file(".wasm")?;
+    let response = get(server.addr(), &path, &[("Accept-Encoding", "br, gzip")]).await?;
+    ensure!(response.status == 200, "status {}", response.status);
+    ensure!(response.header("content-encoding").is_empty() && response.body == raw);
+    ensure!(response.header("content-type") == "application/wasm");
+    let index = std::fs::read(old.0.join("index.html"))?;
+    let deep = get(
+        server.addr(),
+        "/scenario/timers",
+        &[("Accept-Encoding", "br")],
+    )
+    .await?;
+    ensure!(deep.status == 200 && deep.body == index);
+    ensure!(deep.header("content-encoding").is_empty());
     Ok(())
 }
 
@@ -148,9 +241,14 @@ async fn missing_files_and_api_routes_are_real_404s() -> Result<()> {
         "/reactor_web-0000000000000000.js",
         "/favicon.ico",
         "/scenario/x/app.css",
+        "/reactor_web_bg-0000000000000000.wasm",
     ] {
-        let response = get(server.addr(), missing, &[]).await?;
+        let response = get(server.addr(), missing, &[("Accept-Encoding", "br")]).await?;
         ensure!(response.status == 404, "{missing}: {}", response.status);
+        ensure!(
+            response.header("cache-control").is_empty(),
+            "{missing}: a 404 must not be cached as an asset"
+        );
     }
     for missing in [
         "/api/nothing",

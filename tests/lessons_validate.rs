@@ -68,7 +68,7 @@ fn every_lesson_file_validates_against_its_scenarios_real_trace() {
 }
 
 #[test]
-fn the_issue_lessons_exist_with_six_article_steps_where_the_article_has_six() {
+fn the_built_in_lessons_exist_with_six_article_steps_where_the_article_has_six() {
     let lessons =
         Lessons::load(&workspace().join("lessons")).unwrap_or_else(|error| panic!("{error}"));
     let ids: Vec<&str> = lessons.index().iter().map(|l| l.id.as_str()).collect();

@@ -1,4 +1,4 @@
-//! Classroom rooms over real WebSockets (issue 7): how rooms end, what they
+//! Classroom rooms over real WebSockets: how rooms end, what they
 //! refuse, and the limits that protect the server.
 
 use std::time::Duration;
@@ -156,6 +156,18 @@ async fn failed_joins_are_rate_limited_per_address() -> Result<()> {
     ensure!(
         status == 429 && body.contains("too many failed joins"),
         "{status} {body}"
+    );
+    // Another loopback address is another client: its joins still work.
+    let elsewhere = tokio::net::TcpSocket::new_v4()?;
+    elsewhere.bind("127.0.0.2:0".parse()?)?;
+    let stream = elsewhere.connect(server.addr()).await?;
+    let status = RoomSocket::open_on(stream, server.addr(), &room.code)
+        .await?
+        .next_status()
+        .await?;
+    ensure!(
+        status.code == room.code,
+        "another address joins: {status:?}"
     );
     Ok(())
 }

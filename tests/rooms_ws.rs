@@ -1,4 +1,4 @@
-//! Classroom rooms over real WebSockets (issue 7): one presenter drives a real
+//! Classroom rooms over real WebSockets: one presenter drives a real
 //! engine, followers receive what it receives, byte for byte and in order.
 
 use anyhow::{Result, bail, ensure};

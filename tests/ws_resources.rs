@@ -11,9 +11,11 @@ use reactor_e2e::{TestServer, eventually};
 use reactor_protocol::Trace;
 use ws_support::{Client, commands_for, fd_count, get, thread_count};
 
-/// Connect/disconnect cycles in the middle of a run (issue 4: 200).
+/// Connect/disconnect cycles in the middle of a run: enough to show a leak of
+/// one thread or socket per session.
 const CYCLES: usize = 200;
-/// Sessions stepping at the same time (issue 4: 100).
+/// Sessions stepping at the same time: a large class, each student with
+/// their own engine.
 const CONCURRENT: usize = 100;
 /// Built-in scenarios, used in turn.
 const SCENARIOS: [&str; 3] = ["tcp_read", "spawn_lifecycle", "timers"];

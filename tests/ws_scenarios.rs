@@ -8,7 +8,7 @@ use reactor_e2e::TestServer;
 use reactor_protocol::{ScenarioSummary, ServerFrame, Trace};
 use ws_support::{Client, commands_for, get};
 
-/// The scenario ids issue 4 promises.
+/// The scenario ids the README promises.
 const REQUIRED: [&str; 3] = ["tcp_read", "spawn_lifecycle", "timers"];
 
 async fn trace(server: &TestServer, id: &str) -> Result<Trace> {

@@ -138,8 +138,8 @@ fn build_and_drop_records(records: &mut Vec<Record>) -> usize {
             time_ms: 0,
             event: Event::Poll { task: seq % 10 },
             source: Source {
-                file: "engine/src/task/harness.rs".into(),
-                line: 42,
+                file: "engine/src/runtime/poll.rs".into(),
+                line: 34,
             },
         });
     }

@@ -27,6 +27,14 @@
 //!   dispatch the events, fire what is due — and again, in the order of
 //!   Tokio's current-thread scheduler.
 //!
+//! The loop sits above the other three and they do not know it: the
+//! executor reports how a poll went, the driver turns an OS event into
+//! readiness and hands back the waiters it satisfied, the wheel hands back
+//! the cascades and fires of one instant — and the loop records each and
+//! performs the wakes. Only the futures themselves (`spawn`, [`Sleep`],
+//! sockets, [`yield_now`], the cooperative budget) find the running runtime
+//! on their own, through a thread-local, as in Tokio.
+//!
 //! # The loop
 //!
 //! ```text
@@ -40,13 +48,15 @@
 //!   }
 //! ```
 //!
-//! [`Engine`] runs a built-in scenario one action per [`Engine::step`] and
-//! hands back the [`Record`](reactor_protocol::Record)s; [`Runtime`] is the
-//! same runtime for ordinary programs (`block_on`, [`spawn`], [`sleep`],
-//! [`net`]). Records are documented in `docs/trace-format.md`.
+//! [`LabRun`] is one built-in scenario on one runtime, advanced one action
+//! at a time by the caller ([`LabRun::step`]) — what the server runs per
+//! browser session; it hands back the [`Record`](reactor_protocol::Record)s.
+//! [`Runtime`] is the same runtime for ordinary programs (`block_on`,
+//! [`spawn`], [`sleep`], [`net`]). Records are documented in
+//! `docs/trace-format.md`.
 
-mod engine;
 pub mod io;
+mod lab;
 pub mod net;
 pub mod runtime;
 mod scenario;
@@ -54,17 +64,16 @@ pub mod task;
 pub mod time;
 mod trace;
 
-pub use engine::{Engine, EngineOptions, scenarios};
+pub use lab::{LabRun, LabRunOptions, scenarios};
 pub use runtime::context::output;
 pub use runtime::{ClockMode, POLL_BUDGET, RunError, Runtime, RuntimeOptions};
 pub use task::{JoinError, JoinHandle, spawn, spawn_named, yield_now};
 pub use time::{MAX_SLEEP, Sleep, sleep, sleep_until};
 
-/// Default record limit of an engine: enough for every built-in scenario
-/// many times over, small enough to keep a session's memory bounded.
-pub const DEFAULT_MAX_RECORDS: u64 = 100_000;
+/// Default record limit of a [`LabRun`] (and of a [`Runtime`]).
+pub use reactor_protocol::DEFAULT_MAX_RECORDS;
 
-/// A built-in scenario the engine can run.
+/// A built-in scenario a [`LabRun`] can run.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScenarioInfo {
     /// Stable id, such as `tcp_read`.
@@ -75,7 +84,7 @@ pub struct ScenarioInfo {
     pub summary: &'static str,
 }
 
-/// Why an engine could not be created.
+/// Why a [`LabRun`] could not be created.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     /// No scenario has that id.

@@ -2,13 +2,14 @@
 //!
 //! Every part of the engine reports its actions here, at the line where the
 //! action really happens. [`Recorder::record`] is `#[track_caller]`, so the
-//! record's `source` is that line (`engine/src/io/driver.rs:118`), not a line
+//! record's `source` is that line (`engine/src/runtime/dispatch.rs:41`), not a line
 //! in this file. The browser shows the code next to the picture.
 //!
 //! ```text
-//!   driver.rs ─┐
-//!   task/*.rs ─┼─ record(Event) ──▶ Recorder ──▶ Vec<Record> ──▶ Engine::step()
-//!   time/*.rs ─┘     (seq, turn, time_ms, file:line added here)
+//!   runtime/*.rs ─┐
+//!   task/*.rs ────┤
+//!   io/*.rs ──────┼─ record(Event) ──▶ Recorder ──▶ Vec<Record> ──▶ LabRun::step()
+//!   time/*.rs ────┘     (seq, turn, time_ms, file:line added here)
 //! ```
 //!
 //! Recording can be switched off (for benchmarks): `record` then returns at
@@ -18,7 +19,7 @@
 //! # Storage: one `Vec`, handed out whole
 //!
 //! Records go into one `Vec` that [`Recorder::take`] hands out as it is, so
-//! the lab's `Engine::step`, which takes a few records per step, only ever
+//! the lab's `LabRun::step`, which takes a few records per step, only ever
 //! moves a handful. A long run that takes everything at the end grows the
 //! `Vec` by doubling; past a few hundred KiB glibc's allocator serves it
 //! from mapped memory and grows it with `mremap`, which moves pages without

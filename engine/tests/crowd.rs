@@ -4,11 +4,11 @@
 
 use std::collections::BTreeSet;
 
-use reactor_engine::{Engine, EngineOptions, POLL_BUDGET};
+use reactor_engine::{LabRun, LabRunOptions, POLL_BUDGET};
 use reactor_protocol::{Event, Record, WakeCause};
 
 fn crowd() -> Vec<Record> {
-    let mut engine = Engine::load("crowd", EngineOptions::default()).expect("crowd loads");
+    let mut engine = LabRun::load("crowd", LabRunOptions::default()).expect("crowd loads");
     let records = engine.run();
     assert!(engine.is_done());
     records

@@ -12,7 +12,7 @@
 
 use std::path::PathBuf;
 
-use reactor_engine::{Engine, EngineOptions, scenarios};
+use reactor_engine::{LabRun, LabRunOptions, scenarios};
 use reactor_protocol::Record;
 
 fn golden_path(id: &str) -> PathBuf {
@@ -23,7 +23,7 @@ fn golden_path(id: &str) -> PathBuf {
 }
 
 fn trace(id: &str) -> Vec<Record> {
-    let mut engine = Engine::load(id, EngineOptions::default()).expect("scenario loads");
+    let mut engine = LabRun::load(id, LabRunOptions::default()).expect("scenario loads");
     engine.run()
 }
 

@@ -1,12 +1,12 @@
-//! Each built-in scenario, run through the public `Engine` API: the records
+//! Each built-in scenario, run through the public `LabRun` API: the records
 //! tell the article's story, every run is identical, and step, turn and run
 //! agree.
 
-use reactor_engine::{Engine, EngineOptions, scenarios};
+use reactor_engine::{LabRun, LabRunOptions, scenarios};
 use reactor_protocol::{Direction, Event, Outcome, Record, WakeCause};
 
-fn engine(id: &str) -> Engine {
-    Engine::load(id, EngineOptions::default()).expect("scenario loads")
+fn engine(id: &str) -> LabRun {
+    LabRun::load(id, LabRunOptions::default()).expect("scenario loads")
 }
 
 fn run(id: &str) -> Vec<Record> {
@@ -46,7 +46,7 @@ fn lists_the_four_scenarios() {
 
 #[test]
 fn unknown_scenario_is_a_load_error() {
-    let error = Engine::load("nope", EngineOptions::default())
+    let error = LabRun::load("nope", LabRunOptions::default())
         .err()
         .expect("unknown id fails");
     assert_eq!(error.to_string(), "unknown scenario `nope`");
@@ -382,11 +382,11 @@ fn every_scenario_gives_the_same_records_a_thousand_times() {
 
 #[test]
 fn reaching_max_records_ends_with_one_error() {
-    let options = EngineOptions {
+    let options = LabRunOptions {
         max_records: 10,
-        ..EngineOptions::default()
+        ..LabRunOptions::default()
     };
-    let mut engine = Engine::load("timers", options).expect("loads");
+    let mut engine = LabRun::load("timers", options).expect("loads");
     let records = engine.run();
     assert!(engine.is_done());
     assert_eq!(records.len(), 11);
@@ -406,11 +406,11 @@ fn an_engine_runs_on_a_plain_thread() {
 
 #[test]
 fn tcp_read_also_runs_on_the_real_clock() {
-    let options = EngineOptions {
+    let options = LabRunOptions {
         clock: reactor_engine::ClockMode::Real,
-        ..EngineOptions::default()
+        ..LabRunOptions::default()
     };
-    let mut engine = Engine::load("tcp_read", options).expect("loads");
+    let mut engine = LabRun::load("tcp_read", options).expect("loads");
     let started = std::time::Instant::now();
     let records = engine.run();
     assert!(engine.is_done());

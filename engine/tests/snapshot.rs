@@ -1,11 +1,11 @@
 //! Snapshots taken between steps: tasks, wakers, registrations, the wheel
 //! and the park, as the browser draws them.
 
-use reactor_engine::{Engine, EngineOptions};
+use reactor_engine::{LabRun, LabRunOptions};
 use reactor_protocol::{Event, Record, TaskState};
 
-fn engine(id: &str) -> Engine {
-    Engine::load(id, EngineOptions::default()).expect("scenario loads")
+fn engine(id: &str) -> LabRun {
+    LabRun::load(id, LabRunOptions::default()).expect("scenario loads")
 }
 
 fn events(records: &[Record]) -> Vec<Event> {

@@ -3,7 +3,7 @@
 //! snapshot after it, for every action of every scenario; and the states
 //! partway through an action must make sense record by record.
 
-use reactor_engine::{Engine, EngineOptions, scenarios};
+use reactor_engine::{LabRun, LabRunOptions, scenarios};
 use reactor_protocol::{Event, Record, Snapshot, TaskState, state_within};
 
 /// Steps a scenario may take before the test calls it stuck.
@@ -11,7 +11,7 @@ const MAX_STEPS: usize = 100_000;
 
 /// Every action of `id`: the snapshot before it, its records, the snapshot after.
 fn actions(id: &str) -> Vec<(Snapshot, Vec<Record>, Snapshot)> {
-    let mut engine = Engine::load(id, EngineOptions::default()).expect("scenario loads");
+    let mut engine = LabRun::load(id, LabRunOptions::default()).expect("scenario loads");
     let mut before = engine.snapshot();
     let mut actions = Vec::new();
     while !engine.is_done() {

@@ -1,6 +1,6 @@
 //! The engine side: run a program on the engine and read its records.
 //!
-//! Built-in scenarios run through [`Engine::load`] and `run`; the suite's
+//! Built-in scenarios run through [`LabRun::load`] and `run`; the suite's
 //! own cases through [`crate::engine_cases`]. Either way the records become
 //! an [`Observed`]: `park` records (asked instant = `time_ms` + timeout;
 //! the `unpark` after it says how many socket events it brought back),
@@ -9,7 +9,7 @@
 use std::sync::mpsc;
 use std::time::Duration;
 
-use reactor_engine::{Engine, EngineOptions};
+use reactor_engine::{LabRun, LabRunOptions};
 use reactor_protocol::{Event, Outcome, Record};
 
 use crate::engine_cases;
@@ -47,7 +47,7 @@ fn run(program: Program) -> Result<Vec<Record>, String> {
         .scenario()
         .ok_or_else(|| format!("{program} has no engine version"))?;
     let mut engine =
-        Engine::load(scenario, EngineOptions::default()).map_err(|error| error.to_string())?;
+        LabRun::load(scenario, LabRunOptions::default()).map_err(|error| error.to_string())?;
     let records = engine.run();
     if let Some(message) = records.iter().find_map(|record| match &record.event {
         Event::Error { message, .. } => Some(message.clone()),

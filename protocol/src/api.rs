@@ -6,6 +6,22 @@ use serde::{Deserialize, Serialize};
 use crate::record::Record;
 use crate::snapshot::Snapshot;
 
+/// Longest scenario or lesson id. Ids are short words that appear in URLs
+/// (`/scenario/tcp_read`, `/lesson/tcp-read`); anything longer is a typo or
+/// an attack, not a name. The server refuses to serve or present a lesson
+/// with a longer id, and the browser refuses such a URL.
+pub const MAX_ID_LEN: usize = 64;
+
+/// Whether `id` can name a scenario or a lesson: 1 to [`MAX_ID_LEN`] bytes
+/// of `a-z`, `0-9`, `-` and `_`, so it is safe in a URL path and a file name.
+pub fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= MAX_ID_LEN
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
 /// One entry of `GET /api/scenarios`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScenarioSummary {
@@ -34,4 +50,21 @@ pub struct Trace {
 pub struct ApiError {
     /// What went wrong, in words a person can act on.
     pub error: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_short_lowercase_url_words() {
+        assert!(valid_id("tcp-read"));
+        assert!(valid_id("tcp_read"));
+        assert!(valid_id(&"a".repeat(MAX_ID_LEN)));
+        assert!(!valid_id(&"a".repeat(MAX_ID_LEN + 1)));
+        assert!(!valid_id(""));
+        assert!(!valid_id("../etc"));
+        assert!(!valid_id("TCP-read"));
+        assert!(!valid_id("a b"));
+    }
 }

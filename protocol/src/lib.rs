@@ -16,13 +16,15 @@
 
 pub mod api;
 pub mod frame;
+pub mod kind;
 pub mod lesson;
 pub mod record;
 pub mod snapshot;
 pub mod within;
 
-pub use api::{ApiError, ScenarioSummary, Trace};
+pub use api::{ApiError, MAX_ID_LEN, ScenarioSummary, Trace, valid_id};
 pub use frame::{Command, ServerFrame};
+pub use kind::Kind;
 pub use record::{Direction, Event, Outcome, Record, Source, Syscall, TaskId, WakeCause};
 pub use snapshot::{
     DEFERRED_WAKE, LevelView, Park, RegistrationView, SlotView, Snapshot, TaskState, TaskView,
@@ -36,3 +38,9 @@ pub use within::state_within;
 /// default `event_interval` (`EVENT_INTERVAL` in `tokio/src/runtime/builder.rs`).
 /// The engine's loop enforces it; the browser's sentences quote it.
 pub const POLL_BUDGET: u32 = 61;
+
+/// Records one run may keep before it stops with an `error` record: enough
+/// for every built-in scenario many times over, small enough to bound a
+/// session's memory. The engine's default, the server's `--max-records`
+/// default, and the highest step a browser URL may ask for.
+pub const DEFAULT_MAX_RECORDS: u64 = 100_000;

@@ -23,7 +23,7 @@ use std::collections::{BTreeMap, HashMap};
 use glossary::{GlossaryEntry, glossary_closure, load_glossary};
 use std::path::{Path, PathBuf};
 
-use reactor_protocol::Record;
+use reactor_protocol::{MAX_ID_LEN, Record, valid_id};
 use reactor_protocol::lesson::{
     Lesson, LessonSummary, Matcher, POINT_AT_TARGETS, Stage, Unmatched, bind_all,
 };
@@ -35,9 +35,6 @@ pub const GLOSSARY_FILE: &str = "glossary.toml";
 /// Largest lesson or glossary file read. A lesson is a few KiB of prose; a
 /// file this big is a mistake, and refusing it keeps start-up memory bounded.
 pub const MAX_LESSON_FILE_BYTES: u64 = 256 * 1024;
-
-/// Longest lesson id (the file name without `.toml`): the web app's URL limit.
-pub const MAX_LESSON_ID_LEN: usize = 64;
 
 /// One lesson file as a teacher writes it.
 #[derive(Debug, Deserialize)]
@@ -154,7 +151,7 @@ impl Lessons {
 /// Run `scenario` to completion in the real engine and return its records.
 fn engine_trace(scenario: &str) -> Result<Vec<Record>, String> {
     let mut engine =
-        reactor_engine::Engine::load(scenario, reactor_engine::EngineOptions::default()).map_err(
+        reactor_engine::LabRun::load(scenario, reactor_engine::LabRunOptions::default()).map_err(
             |error| {
                 let known: Vec<_> = reactor_engine::scenarios().iter().map(|s| s.id).collect();
                 format!("{error} (known scenarios: {})", known.join(", "))
@@ -202,9 +199,9 @@ fn load_lesson(
         .and_then(|stem| stem.to_str())
         .unwrap_or_default()
         .to_string();
-    if !valid_lesson_id(&id) {
+    if !valid_id(&id) {
         return Err(format!(
-            "the file name is the lesson id: use up to {MAX_LESSON_ID_LEN} lowercase letters, digits, `-` and `_`"
+            "the file name is the lesson id: use up to {MAX_ID_LEN} lowercase letters, digits, `-` and `_`"
         ));
     }
     let parsed: LessonFile = toml::from_str(&read_small(file)?).map_err(|e| e.to_string())?;
@@ -297,7 +294,7 @@ fn unmatched(miss: &Unmatched, stages: &[Stage], records: &[Record], scenario: &
         stage.matcher
     );
     if let Some(after) = miss.after {
-        let previous = reactor_protocol::lesson::Kind::of(&records[after].event).name();
+        let previous = records[after].event.kind_name();
         message += &format!(
             " after record {after} (`{previous}`, bound to stage {})",
             miss.stage
@@ -314,15 +311,6 @@ fn unmatched(miss: &Unmatched, stages: &[Stage], records: &[Record], scenario: &
         );
     }
     message
-}
-
-/// Lesson ids are URL path segments: short, lowercase, `-` and `_`.
-fn valid_lesson_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= MAX_LESSON_ID_LEN
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
 
 #[cfg(test)]

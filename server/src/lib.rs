@@ -3,9 +3,9 @@
 //!
 //! ```text
 //!                       ┌──────────────────────── reactor-lab ───────────────────────┐
-//!  browser ──HTTP──▶    │ /            site: the built app, compressed, cached       │
+//!  browser ──HTTP──▶    │ /            site: the built app, precompressed, cached    │
 //!                       │ /api/...     scenarios, traces, engine source, lessons     │
-//!          ══WS════▶    │ /ws          session ──channels──▶ engine thread ─▶ Engine │
+//!          ══WS════▶    │ /ws          session ──channels──▶ engine thread ─▶ LabRun │
 //!                       │ /healthz     "ok"                                          │
 //!                       └────────────────────────────────────────────────────────────┘
 //! ```
@@ -144,7 +144,7 @@ impl Drop for Server {
 /// A message for a person: no built app at `config.site`, a broken lesson,
 /// or an address that cannot be bound.
 pub async fn start(config: Config) -> Result<Server, String> {
-    let site = site::Site::load(&config.site)?;
+    let site = site::service(&config.site)?;
     let lessons = Lessons::load(&config.lessons)?;
     let (stop, stopped) = watch::channel(false);
     let sessions = Sessions::new(config.limits.clone(), stopped.clone());
@@ -159,7 +159,7 @@ pub async fn start(config: Config) -> Result<Server, String> {
             api::TraceCache::new(config.limits.max_records),
             lessons,
         ))
-        .fallback_service(site.into_service())
+        .fallback_service(site)
         .layer(TraceLayer::new_for_http());
 
     let listener = tokio::net::TcpListener::bind(config.addr)

@@ -6,6 +6,11 @@
 
 use std::time::Duration;
 
+/// Default for [`Limits::max_records`]: the engine's own default cap
+/// (re-exported, so the server and the engine never disagree), far above the
+/// few hundred records a built-in scenario produces.
+pub use reactor_engine::DEFAULT_MAX_RECORDS;
+
 /// The limits, with their defaults in [`Limits::default`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Limits {
@@ -28,9 +33,6 @@ pub struct Limits {
 /// Default for [`Limits::max_sessions`]: a 2-core machine runs 256 engine
 /// threads that mostly sleep in `recv` without strain.
 pub const DEFAULT_MAX_SESSIONS: usize = 256;
-/// Default for [`Limits::max_records`]: the engine's own default cap, far above
-/// the few hundred records a built-in scenario produces.
-pub const DEFAULT_MAX_RECORDS: u64 = 100_000;
 /// Default for [`Limits::idle_timeout`]: ten minutes, longer than a teacher
 /// talks over one step.
 pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(10 * 60);

@@ -1,4 +1,4 @@
-//! A client for classroom rooms (issue 7), shared by the room tests and the
+//! A client for classroom rooms, shared by the room tests and the
 //! `room_load` tool: create a room over HTTP, then open presenter and
 //! follower sockets and read their frames, raw and parsed.
 

@@ -12,6 +12,7 @@
 
 mod apt;
 mod browser;
+mod precompress;
 mod strace;
 mod summary;
 mod web;

@@ -3,12 +3,18 @@
 //! ```text
 //!   register(socket) ──▶ token = slab key ──▶ epoll knows the fd under it
 //!   park:  poll(timeout) ──▶ events queued here (one `unpark`)
-//!   dispatch (one event per step):
-//!          os_event(token) ─▶ tick += 1, set bits ─▶ wake the stored waker(s)
+//!   dispatch_next (one event per step, called by the loop):
+//!          event(token) ─▶ tick += 1, set bits ─▶ take out the stored waker(s)
+//!                                                  │ handed back: Dispatched
+//!   the loop (runtime/dispatch.rs) ◀───────────────┘ records `os_event`, wakes
 //! ```
 //!
 //! Events are copied out of `mio::Events` into a queue at park time and
 //! dispatched one per step, so the browser can show each one arriving.
+//!
+//! The driver turns an event into readiness and returns, as Tokio's
+//! `runtime/io/driver.rs` does; it wakes nobody itself. Who records the
+//! event and wakes the tasks is the loop's business, not the driver's.
 
 use std::collections::VecDeque;
 use std::io;
@@ -16,11 +22,10 @@ use std::time::Duration;
 
 use mio::event::Source;
 use mio::{Events, Interest, Poll, Token};
-use reactor_protocol::{Event, RegistrationView, WakeCause};
+use reactor_protocol::{Event, RegistrationView};
 use slab::Slab;
 
-use super::scheduled_io::ScheduledIo;
-use crate::runtime::core::Core;
+use super::scheduled_io::{ScheduledIo, Waiter};
 use crate::trace::Recorder;
 
 /// Default number of OS events one park can bring back. Tokio's I/O driver
@@ -40,6 +45,15 @@ pub(crate) struct OsEvent {
     pub(crate) token: usize,
     pub(crate) readable: bool,
     pub(crate) writable: bool,
+}
+
+/// One OS event, dispatched: the event, and the waiters its readiness
+/// satisfied (a reader, a writer, or none), taken out of the registration
+/// for the caller to wake.
+#[derive(Debug)]
+pub(crate) struct Dispatched {
+    pub(crate) event: OsEvent,
+    pub(crate) woken: [Option<Waiter>; 2],
 }
 
 /// The driver; see the module docs.
@@ -130,6 +144,20 @@ impl Driver {
         !self.pending.is_empty()
     }
 
+    /// Dispatch the oldest queued OS event: bump its registration's tick,
+    /// set the readiness bits, and take out the waiters they satisfy.
+    /// `None` when no event is queued. Nothing is recorded and nobody is
+    /// woken here: the loop does both with what comes back.
+    pub(crate) fn dispatch_next(&mut self) -> Option<Dispatched> {
+        let event = self.pending.pop_front()?;
+        let woken = match self.registrations.get_mut(event.token) {
+            Some(io) => io.set_readiness(event.readable, event.writable),
+            // The socket was deregistered after the OS queued the event.
+            None => [None, None],
+        };
+        Some(Dispatched { event, woken })
+    }
+
     /// Whether some task waits for readiness (so an OS event could wake it).
     pub(crate) fn has_waiters(&self) -> bool {
         self.registrations
@@ -154,29 +182,4 @@ impl Driver {
             })
             .collect()
     }
-}
-
-/// Dispatch one queued OS event: record it, update the readiness, wake the
-/// waiting tasks. Returns `false` when no event was queued.
-pub(crate) fn dispatch_one(core: &Core) -> bool {
-    let woken = {
-        let mut driver = core.driver.borrow_mut();
-        let Some(event) = driver.pending.pop_front() else {
-            return false;
-        };
-        core.recorder.borrow_mut().record(Event::OsEvent {
-            token: event.token,
-            readable: event.readable,
-            writable: event.writable,
-        });
-        match driver.registrations.get_mut(event.token) {
-            Some(io) => io.set_readiness(event.readable, event.writable),
-            // The socket was deregistered after the OS queued the event.
-            None => [None, None],
-        }
-    };
-    for (task, waker) in woken.into_iter().flatten() {
-        core.wake(task, WakeCause::Io, &waker);
-    }
-    true
 }

@@ -14,6 +14,7 @@
 //! poll or a future's drop (either may need any part again).
 
 use std::cell::{Cell, RefCell};
+use std::future::Future;
 use std::io;
 use std::task::Waker;
 use std::time::Duration;
@@ -24,7 +25,7 @@ use super::clock::{Clock, ClockMode};
 use super::event_loop::LoopState;
 use super::script::Script;
 use crate::io::driver::Driver;
-use crate::task::Executor;
+use crate::task::{Executor, JoinHandle};
 use crate::time::Timers;
 use crate::trace::Recorder;
 
@@ -34,7 +35,7 @@ use crate::trace::Recorder;
 /// broken scenario ends with an `error` instead of a hang.
 pub const DEFAULT_IO_WAIT_CAP: Duration = Duration::from_secs(2);
 
-/// Settings shared by the runtime and the lab engine.
+/// Settings shared by [`Runtime`](super::Runtime) and the lab run.
 #[derive(Clone, Debug)]
 pub(crate) struct CoreOptions {
     pub(crate) clock: ClockMode,
@@ -80,6 +81,18 @@ impl Core {
             console: RefCell::new(Vec::new()),
             io_wait_cap: options.io_wait_cap,
         })
+    }
+
+    /// Make `future` the runtime's `main`, the future `block_on` drives:
+    /// `spawn` and `wake` (cause `block_on`) are recorded at the caller's line.
+    #[track_caller]
+    pub(crate) fn spawn_main<F>(&self, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        let mut recorder = self.recorder.borrow_mut();
+        self.executor.borrow_mut().spawn_main(future, &mut recorder)
     }
 
     /// Record a `wake` at the caller's line, fire the waker, and move the

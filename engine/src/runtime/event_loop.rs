@@ -35,10 +35,7 @@
 //! same records.
 
 use super::core::Core;
-use super::park;
-use crate::io::driver;
-use crate::task;
-use crate::time;
+use super::{dispatch, park, poll};
 
 pub use reactor_protocol::POLL_BUDGET;
 
@@ -93,22 +90,22 @@ pub(crate) fn step(core: &Core) -> bool {
         Phase::PollMain => {
             let main = core.executor.borrow_mut().take_main_woken();
             if let Some(id) = main {
-                task::poll_task(core, id);
+                poll::poll_task(core, id);
             }
         }
         Phase::PollTasks => {
             let next = core.executor.borrow_mut().pop_scheduled();
             if let Some(id) = next {
                 core.state.borrow_mut().polls += 1;
-                task::poll_task(core, id);
+                poll::poll_task(core, id);
             }
         }
         Phase::Park => park::park(core),
         Phase::Dispatch => {
-            driver::dispatch_one(core);
+            dispatch::dispatch_one(core);
         }
         Phase::FireTimers => {
-            time::fire_next_instant(core);
+            dispatch::fire_next_instant(core);
         }
         Phase::WakeDeferred => core.wake_deferred(),
     }

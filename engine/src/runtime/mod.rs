@@ -3,14 +3,22 @@
 //! - [`Runtime`]: the general API — `block_on` a main future, with `spawn`,
 //!   `sleep`, `yield_now` and the `net` types usable inside it.
 //! - `core`: the four parts side by side; `event_loop`: one action per step;
-//!   `park`: waiting in the OS; `clock`: virtual or real time; `context`: the
-//!   thread-local that lets futures find their runtime.
+//!   `poll`: polling one task; `park`: waiting in the OS; `dispatch`: the OS
+//!   events and due timers becoming wakes; `clock`: virtual or real time;
+//!   `context`: the thread-local that lets futures find their runtime.
+//!
+//! The parts below the loop — the executor (`task`), the I/O driver (`io`)
+//! and the timers (`time`) — never see `Core`: they report what happened (a
+//! poll's outcome, a dispatched event and its waiters, an instant's
+//! cascades and fires), and the loop records it and wakes the tasks.
 
 pub(crate) mod clock;
 pub(crate) mod context;
 pub(crate) mod core;
+mod dispatch;
 pub(crate) mod event_loop;
 mod park;
+mod poll;
 pub(crate) mod script;
 mod snapshot;
 
@@ -27,7 +35,7 @@ pub use self::core::DEFAULT_IO_WAIT_CAP;
 use self::core::{Core, CoreOptions};
 pub use self::event_loop::POLL_BUDGET;
 use crate::io::driver::DEFAULT_EVENT_CAPACITY;
-use crate::task::{self, JoinHandle};
+use crate::task::JoinHandle;
 
 pub(crate) use self::snapshot::snapshot;
 
@@ -134,7 +142,7 @@ impl Runtime {
         F::Output: 'static,
     {
         let _enter = context::enter(&self.core);
-        let mut main = task::spawn_main(&self.core, future);
+        let mut main = self.core.spawn_main(future);
         self.drive(&mut main)
     }
 

@@ -1,114 +1,122 @@
-//! Polling one task: the executor's single most important action.
+//! Polling one task: the executor's half of the single most important action.
+//!
+//! The loop drives a poll (`runtime/poll.rs`: it records, sets the task's
+//! context, wakes whoever awaits the task); the executor, here, only moves
+//! the task between its states and reports what the future did.
 //!
 //! ```text
-//!   pop id ─▶ state = Running, take the future out of the slab
-//!          ─▶ poll it (inside catch_unwind, with the task's own waker)
-//!          ─▶ Pending: put the future back, Idle (or straight back in the
-//!                      queue if its waker fired during the poll)
-//!             Ready:   drop the future, Complete, wake the JoinHandle's waiter
-//!             panic:   an `error` record, Complete, the JoinHandle gets Err
+//!   the loop                                 the executor (here)
+//!   ────────                                 ───────────────────
+//!   start_poll(id) ─────────────────────────▶ Running; take the future out
+//!   set the current task, record `poll`
+//!   polling.poll() ─────────────────────────▶ poll it inside catch_unwind,
+//!                                             with the task's own waker
+//!   Pending: record `pending`
+//!     pending(polling) ─────────────────────▶ put the future back, Idle (or
+//!                                             straight back in the queue if
+//!                                             its waker fired during the poll)
+//!   Ready / panic: record `ready` / `error`
+//!     polling.drop_future()                   drop it, a panic contained
+//!     complete(id) ─────────────────────────▶ Complete; hand back its join
+//!   record `complete`, the join gets the panic, wake its waiter (join)
 //! ```
 //!
-//! The future is taken out of the slab while it runs, so the code inside it
-//! may freely spawn tasks or touch the executor without a double borrow.
+//! The future is out of the slab while it runs, so the code inside it may
+//! freely spawn tasks or touch the executor without a double borrow.
 
 use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::task::{Context, Poll};
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
 
-use reactor_protocol::{Event, TaskId, TaskState, WakeCause};
+use reactor_protocol::{TaskId, TaskState};
 
-use super::JoinError;
-use crate::runtime::core::Core;
+use super::join::JoinNotify;
+use super::{Executor, TaskFuture};
+use crate::trace::Recorder;
 
-/// Poll task `id` once, recording everything it does.
-pub(crate) fn poll_task(core: &Core, id: TaskId) {
-    let taken = {
-        let mut executor = core.executor.borrow_mut();
-        executor.tasks.get_mut(id as usize).and_then(|task| {
-            let future = task.future.take()?;
-            task.state = TaskState::Running;
-            task.notified = false;
-            task.waiting_on = None;
-            Some((future, task.waker.clone()))
+/// A task taken out of the slab for one poll: its future and its waker.
+pub(crate) struct Polling {
+    id: TaskId,
+    future: TaskFuture,
+    waker: Waker,
+}
+
+/// What one poll of a task's future gave.
+#[derive(Debug)]
+pub(crate) enum Polled {
+    /// Not finished yet: the future waits for a waker to fire.
+    Pending,
+    /// Finished, with the `Debug` text of its output if worth showing.
+    Ready(Option<String>),
+    /// The future panicked, with this message.
+    Panicked(String),
+}
+
+impl Polling {
+    /// Poll the future once with the task's own waker. A panic is caught
+    /// and reported as [`Polled::Panicked`].
+    pub(crate) fn poll(&mut self) -> Polled {
+        let mut cx = Context::from_waker(&self.waker);
+        match catch_unwind(AssertUnwindSafe(|| self.future.as_mut().poll(&mut cx))) {
+            Ok(Poll::Pending) => Polled::Pending,
+            Ok(Poll::Ready(output)) => Polled::Ready(output),
+            Err(payload) => Polled::Panicked(panic_message(payload.as_ref())),
+        }
+    }
+
+    /// Drop a finished future; a panic in its destructor is contained too.
+    pub(crate) fn drop_future(self) {
+        let future = self.future;
+        let _ = catch_unwind(AssertUnwindSafe(move || drop(future)));
+    }
+}
+
+impl Executor {
+    /// Take task `id`'s future out to poll it: `Running`, no longer
+    /// notified, waiting on nothing. `None` if the task has no future to
+    /// poll (complete, or unknown).
+    pub(crate) fn start_poll(&mut self, id: TaskId) -> Option<Polling> {
+        let task = self.tasks.get_mut(id as usize)?;
+        let future = task.future.take()?;
+        task.state = TaskState::Running;
+        task.notified = false;
+        task.waiting_on = None;
+        Some(Polling {
+            id,
+            future,
+            waker: task.waker.clone(),
         })
-    };
-    let Some((mut future, waker)) = taken else {
-        return;
-    };
-    core.recorder.borrow_mut().record(Event::Poll { task: id });
+    }
 
-    core.current_task.set(Some(id));
-    core.budget.set(super::coop::BUDGET);
-    let mut cx = Context::from_waker(&waker);
-    let result = catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(&mut cx)));
-    core.current_task.set(None);
-
-    match result {
-        Ok(Poll::Pending) => {
-            core.recorder
-                .borrow_mut()
-                .record(Event::Pending { task: id });
-            let mut executor = core.executor.borrow_mut();
-            if let Some(task) = executor.tasks.get_mut(id as usize) {
-                task.future = Some(future);
-                task.state = TaskState::Idle;
-                if std::mem::take(&mut task.notified) {
-                    executor.schedule(id, &mut core.recorder.borrow_mut());
-                }
+    /// The poll returned `Pending`: store the future again and make the task
+    /// `Idle` — or queue it at once (a `schedule` record) if its waker fired
+    /// while it ran.
+    pub(crate) fn pending(&mut self, polling: Polling, recorder: &mut Recorder) {
+        let id = polling.id;
+        // A running task is always in the slab: only `complete` removes one.
+        if let Some(task) = self.tasks.get_mut(id as usize) {
+            task.future = Some(polling.future);
+            task.state = TaskState::Idle;
+            if std::mem::take(&mut task.notified) {
+                self.schedule(id, recorder);
             }
         }
-        Ok(Poll::Ready(output)) => {
-            core.recorder.borrow_mut().record(Event::Ready { task: id });
-            drop_quietly(future);
-            finish(core, id, output, None);
-        }
-        Err(payload) => {
-            let message = panic_message(payload.as_ref());
-            core.recorder.borrow_mut().record(Event::Error {
-                task: Some(id),
-                message: format!("task {id} panicked: {message}"),
-            });
-            drop_quietly(future);
-            finish(core, id, None, Some(JoinError { task: id, message }));
-        }
     }
-    // Wakers fired directly by the task's code (not through the driver, the
-    // wheel or a JoinHandle) are picked up here.
-    core.schedule_woken();
-}
 
-/// Mark the task complete, hand over a failure, and wake whoever awaits it.
-fn finish(core: &Core, id: TaskId, output: Option<String>, failure: Option<JoinError>) {
-    let join = {
-        let mut executor = core.executor.borrow_mut();
-        let keep = executor.keep_finished;
-        let Some(task) = executor.tasks.get_mut(id as usize) else {
-            return;
-        };
+    /// The task finished (its future is gone): mark it `Complete`, forget it
+    /// unless finished tasks are kept, and hand back its join side, through
+    /// which the caller delivers a panic and wakes whoever awaits the task.
+    pub(crate) fn complete(&mut self, id: TaskId) -> Option<Rc<dyn JoinNotify>> {
+        let keep = self.keep_finished;
+        let task = self.tasks.get_mut(id as usize)?;
         task.state = TaskState::Complete;
-        let join = task.join.clone();
+        let join = Rc::clone(&task.join);
         if !keep {
-            executor.tasks.remove(id as usize);
+            self.tasks.remove(id as usize);
         }
-        join
-    };
-    core.recorder
-        .borrow_mut()
-        .record(Event::Complete { task: id, output });
-    if let Some(failure) = failure {
-        join.fail(failure);
+        Some(join)
     }
-    match join.take_waiter() {
-        Some((Some(waiter), waker)) => core.wake(waiter, WakeCause::Join, &waker),
-        Some((None, waker)) => waker.wake(),
-        None => {}
-    }
-}
-
-/// Drop a finished future; a panic in its destructor is contained too.
-fn drop_quietly(future: super::TaskFuture) {
-    let _ = catch_unwind(AssertUnwindSafe(move || drop(future)));
 }
 
 /// The text of a panic payload (`panic!("...")` gives `&str` or `String`).

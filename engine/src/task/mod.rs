@@ -11,8 +11,10 @@
 //!
 //! A task is a boxed future plus a little bookkeeping (`Task`). Its id is its
 //! key in the slab. The run queue holds ids, oldest first; the event loop pops
-//! one id per `poll` action. How a woken task gets back in the queue is in
-//! `waker`; how a finished task hands over its output is in `join`.
+//! one id per `poll` action. The executor's half of a poll is in `harness`
+//! (the loop's half, with the records, in `runtime/poll.rs`); how a woken
+//! task gets back in the queue is in `waker`; how a finished task hands
+//! over its output is in `join`.
 
 pub(crate) mod coop;
 mod harness;
@@ -32,13 +34,12 @@ use std::task::Waker;
 use reactor_protocol::{Event, TaskId, TaskState, TaskView, WakeCause};
 use slab::Slab;
 
-pub(crate) use harness::poll_task;
+pub(crate) use harness::Polled;
 pub use join::{JoinError, JoinHandle};
 pub(crate) use waiting_on::WaitingOn;
 pub use yield_now::{YieldNow, yield_now};
 
 use crate::runtime::context;
-use crate::runtime::core::Core;
 use crate::trace::Recorder;
 use join::{JoinNotify, JoinSlot};
 use waker::{TaskWaker, WokenList};
@@ -98,39 +99,51 @@ impl Executor {
         }
     }
 
-    /// Create a task, queue it, and record `spawn` + `schedule`.
+    /// Spawn `future` as a task named `name`: queue it, record `spawn` +
+    /// `schedule`, and return the handle to its output. `describe` turns
+    /// the output into the `complete` record's text.
     #[track_caller]
-    pub(crate) fn spawn(
+    pub(crate) fn spawn<F>(
         &mut self,
         name: &str,
-        future: TaskFuture,
-        join: Rc<dyn JoinNotify>,
+        future: F,
+        describe: fn(&F::Output) -> Option<String>,
         recorder: &mut Recorder,
-    ) -> TaskId {
-        let id = self.create(name, future, join, recorder);
+    ) -> JoinHandle<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        let (wrapped, slot) = with_join_slot(future, describe);
+        let id = self.create(name, wrapped, slot.clone(), recorder);
         self.run_queue.push_back(id);
         recorder.record(Event::Schedule { task: id });
-        id
+        JoinHandle::new(id, slot)
     }
 
-    /// Create the `block_on` future's task, woken but not queued: entering
-    /// `block_on`, Tokio sets its `woken` flag so the loop polls it first.
-    /// Records `spawn` + `wake` (cause `block_on`).
+    /// Make `future` the runtime's `main`, the future `block_on` drives:
+    /// woken but not queued — entering `block_on`, Tokio sets its `woken`
+    /// flag so the loop polls it first. Records `spawn` + `wake` (cause
+    /// `block_on`).
     #[track_caller]
-    pub(crate) fn spawn_main(
+    pub(crate) fn spawn_main<F>(
         &mut self,
-        future: TaskFuture,
-        join: Rc<dyn JoinNotify>,
+        future: F,
         recorder: &mut Recorder,
-    ) -> TaskId {
-        let id = self.create("main", future, join, recorder);
+    ) -> JoinHandle<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        let (wrapped, slot) = with_join_slot(future, |_| None);
+        let id = self.create("main", wrapped, slot.clone(), recorder);
         self.main = Some(id);
         self.main_woken = true;
         recorder.record(Event::Wake {
             task: id,
             cause: WakeCause::BlockOn,
         });
-        id
+        JoinHandle::new(id, slot)
     }
 
     /// Put a new task in the slab, `Scheduled`, and record `spawn`.
@@ -283,50 +296,17 @@ where
     F: Future + 'static,
     F::Output: Debug + 'static,
 {
-    context::with(|core| spawn_on(core, name, future, describe_debug::<F::Output>))
+    context::with(|core| {
+        let mut recorder = core.recorder.borrow_mut();
+        let mut executor = core.executor.borrow_mut();
+        executor.spawn(name, future, describe_debug::<F::Output>, &mut recorder)
+    })
 }
 
 /// Shows an output in the `complete` record; `()` is not worth showing.
 fn describe_debug<T: Debug>(output: &T) -> Option<String> {
     let text = format!("{output:?}");
     (text != "()").then_some(text)
-}
-
-/// Spawn on a given core, describing the output with `describe`.
-#[track_caller]
-pub(crate) fn spawn_on<F>(
-    core: &Core,
-    name: &str,
-    future: F,
-    describe: fn(&F::Output) -> Option<String>,
-) -> JoinHandle<F::Output>
-where
-    F: Future + 'static,
-    F::Output: 'static,
-{
-    let (wrapped, slot) = with_join_slot(future, describe);
-    let mut recorder = core.recorder.borrow_mut();
-    let id = core
-        .executor
-        .borrow_mut()
-        .spawn(name, wrapped, slot.clone(), &mut recorder);
-    JoinHandle::new(id, slot)
-}
-
-/// Make `future` the runtime's `main`: the future `block_on` drives.
-#[track_caller]
-pub(crate) fn spawn_main<F>(core: &Core, future: F) -> JoinHandle<F::Output>
-where
-    F: Future + 'static,
-    F::Output: 'static,
-{
-    let (wrapped, slot) = with_join_slot(future, |_| None);
-    let mut recorder = core.recorder.borrow_mut();
-    let id = core
-        .executor
-        .borrow_mut()
-        .spawn_main(wrapped, slot.clone(), &mut recorder);
-    JoinHandle::new(id, slot)
 }
 
 /// The task's future: `future`, handing its output to a join slot.

@@ -4,9 +4,14 @@
 //!   sleep(1 s).await
 //!     first poll ──insert(deadline, waker)──▶ wheel   (timer_insert: level, slot)
 //!     loop parks until the wheel's next expiration (its slot's start)
-//!     timer phase ──poll_at(now)──▶ Cascade…, Fire ──▶ wake(timer) ──▶ run queue
+//!     timer phase: the loop asks poll_instant(now) ──▶ [Cascade…, Fire]
+//!                  and records them, waking each fired entry's waker (timer)
 //!     next poll: the entry is gone from the wheel ⇒ Ready
 //! ```
+//!
+//! `Timers` files timers and hands back what is due; it never records a
+//! cascade or a fire and never wakes anyone. The loop (`runtime/dispatch.rs`)
+//! does both, so the wheel does not need to know who is driving it.
 //!
 //! Two edge cases follow Tokio (`time/mod.rs`, `runtime/time/wheel/mod.rs`):
 //! a duration longer than [`MAX_SLEEP`] (30 years) is shortened to it, so
@@ -26,10 +31,9 @@ use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
-use reactor_protocol::{Event, TaskId, WakeCause, WheelView};
+use reactor_protocol::{Event, TaskId, WheelView};
 
 use crate::runtime::context;
-use crate::runtime::core::Core;
 use crate::task::{WaitingOn, coop};
 use wheel::{Position, TimerKey, Wheel, WheelEvent};
 
@@ -37,8 +41,9 @@ use wheel::{Position, TimerKey, Wheel, WheelEvent};
 #[derive(Debug)]
 pub(crate) struct TimerEntry {
     /// The task whose waker this is (for records and the picture).
-    task: TaskId,
-    waker: Waker,
+    pub(crate) task: TaskId,
+    /// Woken when the timer fires.
+    pub(crate) waker: Waker,
     /// Unique per timer; tells a reused key apart.
     stamp: u64,
 }
@@ -82,6 +87,24 @@ impl Timers {
         self.wheel.next_expiration()
     }
 
+    /// The timer phase, one instant per call: what the wheel cascades and
+    /// fires at its next instant `<= now`, in its order (empty when nothing
+    /// is due). Fired entries have left the wheel. Give the list back,
+    /// drained, with [`Timers::end_instant`].
+    pub(crate) fn poll_instant(&mut self, now: u64) -> Vec<WheelEvent<TimerEntry>> {
+        let mut events = std::mem::take(&mut self.events);
+        self.wheel.poll_at_into(now, &mut events);
+        events
+    }
+
+    /// Take back the drained list [`Timers::poll_instant`] handed out (to
+    /// reuse its memory), and catch up with `now` if nothing more is due.
+    pub(crate) fn end_instant(&mut self, events: Vec<WheelEvent<TimerEntry>>, now: u64) {
+        debug_assert!(events.is_empty());
+        self.events = events;
+        self.catch_up(now);
+    }
+
     /// Once nothing is due by `now`, move the wheel's time up to it, so a
     /// timer filed from now on is filed relative to the present (Tokio's
     /// `Wheel::poll` ends with `set_elapsed(now)` the same way). While an
@@ -111,48 +134,6 @@ impl Timers {
     pub(crate) fn view(&self) -> WheelView {
         self.wheel.view(|entry| entry.task)
     }
-}
-
-/// The timer phase, one instant per call: cascade or fire what the wheel has
-/// at its next instant `<= now`. Returns `false` when nothing was due.
-pub(crate) fn fire_next_instant(core: &Core) -> bool {
-    let now = core.clock.borrow_mut().now();
-    let mut events = {
-        let mut timers = core.timers.borrow_mut();
-        let mut events = std::mem::take(&mut timers.events);
-        timers.wheel.poll_at_into(now, &mut events);
-        events
-    };
-    let fired_any = !events.is_empty();
-    for event in events.drain(..) {
-        match event {
-            WheelEvent::Cascade { key, from, to } => {
-                core.recorder.borrow_mut().record(Event::TimerCascade {
-                    timer: key as u64,
-                    from_level: from.level,
-                    from_slot: from.slot,
-                    to_level: to.level,
-                    to_slot: to.slot,
-                });
-            }
-            WheelEvent::Fire {
-                key,
-                deadline,
-                value,
-            } => {
-                core.recorder.borrow_mut().record(Event::TimerFire {
-                    timer: key as u64,
-                    task: value.task,
-                    deadline_ms: deadline,
-                });
-                core.wake(value.task, WakeCause::Timer, &value.waker);
-            }
-        }
-    }
-    let mut timers = core.timers.borrow_mut();
-    timers.events = events;
-    timers.catch_up(now);
-    fired_any
 }
 
 /// The longest sleep: 30 years. Tokio shortens longer durations to this

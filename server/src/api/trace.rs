@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use axum::body::Bytes;
-use reactor_engine::{Engine, EngineOptions};
+use reactor_engine::{LabRun, LabRunOptions};
 use reactor_protocol::Trace;
 use tokio::sync::OnceCell;
 
@@ -46,11 +46,11 @@ impl TraceCache {
 
 /// Run scenario `id` from start to end, on the calling (blocking) thread.
 fn run_to_completion(id: &str, max_records: u64) -> Result<Bytes, String> {
-    let options = EngineOptions {
+    let options = LabRunOptions {
         max_records,
-        ..EngineOptions::default()
+        ..LabRunOptions::default()
     };
-    let mut engine = Engine::load(id, options).map_err(|error| error.to_string())?;
+    let mut engine = LabRun::load(id, options).map_err(|error| error.to_string())?;
     let records = engine.run();
     let trace = Trace {
         scenario: id.to_owned(),

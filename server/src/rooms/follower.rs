@@ -190,8 +190,7 @@ pub(crate) fn refusal(code: &str, text: &str) -> Utf8Bytes {
         "{what}: you are following room {code}, and only its presenter drives it. \
          Choose \"Explore on my own\" for a private session from this step."
     );
-    let frame = ServerFrame::Error { message };
-    Utf8Bytes::from(serde_json::to_string(&frame).unwrap_or_default())
+    session::encode(&ServerFrame::Error { message })
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::Json;
 use axum::extract::ws::{WebSocketUpgrade, close_code};
@@ -47,12 +47,8 @@ pub(crate) async fn create(
     State(rooms): State<Rooms>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
 ) -> Response {
-    if let Some(wait) = rooms.failed.blocked(peer.ip(), Instant::now()) {
-        let message = format!(
-            "too many failed joins from your address: try again in {} s",
-            wait.as_secs() + 1
-        );
-        return api::error(StatusCode::TOO_MANY_REQUESTS, message);
+    if let Some(wait) = rooms.failed.blocked(peer.ip()) {
+        return api::error(StatusCode::TOO_MANY_REQUESTS, rate_limited(wait));
     }
     match rooms.registry.create(Instant::now(), peer.ip()) {
         Ok((room, key)) => {
@@ -92,19 +88,14 @@ pub(crate) async fn join(
     upgrade: WebSocketUpgrade,
 ) -> Response {
     let upgrade = rooms.sessions.configure(upgrade);
-    let now = Instant::now();
     let ip = peer.ip();
-    if let Some(wait) = rooms.failed.blocked(ip, now) {
-        let reason = format!(
-            "too many failed joins from your address: try again in {} s",
-            wait.as_secs() + 1
-        );
-        return refuse(upgrade, CLOSE_RATE_LIMITED, reason);
+    if let Some(wait) = rooms.failed.blocked(ip) {
+        return refuse(upgrade, CLOSE_RATE_LIMITED, rate_limited(wait));
     }
     let code = match RoomCode::parse(&code) {
         Ok(code) => code,
         Err(problem) => {
-            rooms.failed.strike(ip, now);
+            rooms.failed.strike(ip);
             return refuse(
                 upgrade,
                 CLOSE_UNKNOWN_ROOM,
@@ -122,7 +113,7 @@ pub(crate) async fn join(
             );
         }
         Lookup::Unknown => {
-            rooms.failed.strike(ip, now);
+            rooms.failed.strike(ip);
             let reason = format!("no room {code} is open: check the code with your presenter");
             return refuse(upgrade, CLOSE_UNKNOWN_ROOM, reason);
         }
@@ -135,7 +126,7 @@ pub(crate) async fn join(
             })
         }
         Some(_) => {
-            rooms.failed.strike(ip, now);
+            rooms.failed.strike(ip);
             let reason =
                 format!("wrong presenter key for room {code}: join without a key to follow");
             refuse(upgrade, CLOSE_WRONG_KEY, reason)
@@ -167,6 +158,13 @@ pub(crate) async fn join(
             }
         },
     }
+}
+
+/// The refusal an address with no failed join left reads; `wait` is how long
+/// until it earns one back (rounded up to whole seconds).
+fn rate_limited(wait: Duration) -> String {
+    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    format!("too many failed joins from your address: try again in {seconds} s")
 }
 
 /// Upgrade only to close at once with `code` and `reason`.

@@ -26,10 +26,13 @@ pub struct RoomLimits {
     pub history_bytes: usize,
     /// A room whose presenter sends nothing for this long ends.
     pub idle_timeout: Duration,
-    /// Failed joins (unknown code, wrong key) one address may make per
-    /// [`RoomLimits::failed_join_window`] before all its joins are refused.
+    /// Failed joins (unknown code, wrong key) one address may make in a row
+    /// before all its joins are refused. It earns one back every
+    /// [`RoomLimits::failed_join_window`] / `failed_joins` (GCRA), so over any
+    /// long stretch it gets this many per window. A successful join costs nothing.
     pub failed_joins: u32,
-    /// The window [`RoomLimits::failed_joins`] is counted over.
+    /// The window [`RoomLimits::failed_joins`] is counted over: an address
+    /// that stops failing has them all back one window after its last failure.
     pub failed_join_window: Duration,
 }
 
@@ -39,8 +42,8 @@ pub const DEFAULT_MAX_ROOMS: usize = 32;
 /// Default for [`RoomLimits::rooms_per_address`]: a few teachers sharing a
 /// school's one public address, yet a quarter of [`DEFAULT_MAX_ROOMS`].
 pub const DEFAULT_ROOMS_PER_ADDRESS: usize = 8;
-/// Default for [`RoomLimits::max_followers`]: the largest lecture hall the
-/// issue plans for (1,000 students), which the load tool measures.
+/// Default for [`RoomLimits::max_followers`]: the largest lecture hall Reactor
+/// Lab plans for (1,000 students), which the load tool measures.
 pub const DEFAULT_MAX_FOLLOWERS: usize = 1000;
 /// Default for [`RoomLimits::follower_queue`]: more than the frames of a
 /// `run` of any built-in scenario (a few hundred), so only a follower that
@@ -56,8 +59,8 @@ pub const DEFAULT_HISTORY_BYTES: usize = 8 * 1024 * 1024;
 /// in a lecture.
 pub const DEFAULT_ROOM_IDLE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 /// Default for [`RoomLimits::failed_joins`]: a class behind one NAT address
-/// mistyping codes stays under it; a guesser gets 60 tries a minute against
-/// 2^40 codes.
+/// mistyping codes stays under it; a guesser gets 60 tries, then one a second,
+/// against 2^40 codes.
 pub const DEFAULT_FAILED_JOINS: u32 = 60;
 /// Default for [`RoomLimits::failed_join_window`]: one minute.
 pub const DEFAULT_FAILED_JOIN_WINDOW: Duration = Duration::from_secs(60);
@@ -102,7 +105,8 @@ pub struct RoomFlags {
     /// Seconds a room may go without a presenter command before it ends.
     #[arg(long, default_value_t = DEFAULT_ROOM_IDLE_TIMEOUT.as_secs())]
     pub room_idle_timeout_secs: u64,
-    /// Failed room joins one address may make per window.
+    /// Failed room joins one address may make in a row; it earns one back
+    /// every window / this many.
     #[arg(long, default_value_t = DEFAULT_FAILED_JOINS)]
     pub failed_joins: u32,
     /// The window for --failed-joins, in seconds.

@@ -4,22 +4,24 @@
 //! ```text
 //!  presenter ══ws══▶ session pump ──▶ engine thread
 //!     │                  │  ▲
-//!     │    {"cmd":"view"}│  │frames (encoded once)
+//!     │    {"cmd":"view"}│  │frames (encoded once, typed)
 //!     │   {"cmd":"end"}  ▼  │
 //!     └─────────────── PresenterRelay ──publish──▶ Room ──▶ every follower
 //!                         ▲
 //!              room notices (counts, the end)
 //! ```
 //!
-//! `loaded`, `record`, `snapshot` and `done` go to the followers; `error`
-//! frames answer the presenter's own mistakes and stay private. `view` and
-//! `end` never reach the engine: the relay handles them on the socket task.
+//! Each text frame is read as JSON once: its `cmd` name says whether it is a
+//! presenter command (`view`, `end`), decoded here and never sent to the
+//! engine, or a session command, decoded for the engine thread. Frames the
+//! session sends arrive typed ([`Outgoing`]): `loaded`, `record`, `snapshot`
+//! and `done` go to the followers; `error` frames answer the presenter's own
+//! mistakes and stay private.
 
 use std::sync::Arc;
 use std::time::Instant;
 
-use axum::extract::ws::Utf8Bytes;
-use reactor_protocol::ServerFrame;
+use reactor_protocol::{MAX_ID_LEN, ServerFrame, valid_id};
 use reactor_protocol::frame::{PresenterCommand, ViewPosition};
 use tokio::sync::watch;
 
@@ -27,10 +29,8 @@ use super::follower::ending;
 use super::registry::Registry;
 use super::room::{Ended, Kind, PresenterSeat};
 use super::{CLOSE_ENDED, CLOSE_REPLACED};
-use crate::session::{Relay, RelayEvent, Request, request};
-
-/// Longest lesson id a `view` may name; lesson ids are short file names.
-const MAX_LESSON_ID: usize = 64;
+use crate::session::request::Envelope;
+use crate::session::{FrameType, Outgoing, Relay, RelayEvent, Request, encode};
 
 /// Shares a presenter's session with its room.
 pub(crate) struct PresenterRelay {
@@ -54,15 +54,15 @@ impl PresenterRelay {
 
     fn view(&self, position: ViewPosition) -> Option<Request> {
         if let Some(lesson) = &position.lesson
-            && !valid_lesson_id(lesson)
+            && !valid_id(lesson)
         {
             return Some(Request::Invalid(format!(
                 "bad \"view\" command: \"lesson\" must be a lesson id such as \"tcp-read\" \
-                 (at most {MAX_LESSON_ID} of a-z, 0-9, - and _)"
+                 (at most {MAX_ID_LEN} of a-z, 0-9, - and _)"
             )));
         }
-        let text = serde_json::to_string(&ServerFrame::View(position)).unwrap_or_default();
-        self.seat.room.publish(&Utf8Bytes::from(text), Kind::View);
+        let frame = encode(&ServerFrame::View(position));
+        self.seat.room.publish(&frame, Kind::View);
         None
     }
 }
@@ -70,21 +70,20 @@ impl PresenterRelay {
 impl Relay for PresenterRelay {
     fn incoming(&mut self, text: &str) -> Option<Request> {
         self.seat.room.touch(Instant::now());
-        match presenter_command(text) {
-            None => Some(request::parse(text)),
-            Some(Ok(PresenterCommand::View(position))) => self.view(position),
-            Some(Ok(PresenterCommand::End)) => {
+        match route(text) {
+            Route::Engine(request) => Some(request),
+            Route::Relay(PresenterCommand::View(position)) => self.view(position),
+            Route::Relay(PresenterCommand::End) => {
                 self.registry
                     .end(self.seat.room.code(), "the presenter ended the room");
                 None
             }
-            Some(Err(message)) => Some(Request::Invalid(message)),
         }
     }
 
-    fn outgoing(&mut self, frame: &Utf8Bytes) {
-        if let Some(kind) = kind_of(frame.as_str()) {
-            self.seat.room.publish(frame, kind);
+    fn outgoing(&mut self, frame: &Outgoing) {
+        if let Some(kind) = room_kind(frame.frame_type) {
+            self.seat.room.publish(&frame.text, kind);
         }
     }
 
@@ -128,99 +127,94 @@ impl PresenterRelay {
     }
 }
 
-/// `None` when `text` is not a presenter command (the session parses it);
-/// otherwise the command, or what is wrong with it.
-fn presenter_command(text: &str) -> Option<Result<PresenterCommand, String>> {
-    let value: serde_json::Value = serde_json::from_str(text).ok()?;
-    let name = value.get("cmd")?.as_str()?;
-    if !PresenterCommand::NAMES.contains(&name) {
-        return None;
-    }
-    let name = name.to_owned();
-    Some(serde_json::from_value(value).map_err(|error| format!("bad \"{name}\" command: {error}")))
+/// Where a presenter's text frame goes.
+#[derive(Debug, PartialEq, Eq)]
+enum Route {
+    /// A presenter command, for the relay.
+    Relay(PresenterCommand),
+    /// A session command, or what is wrong with the frame, for the engine
+    /// thread (which answers in order with the session's other frames).
+    Engine(Request),
 }
 
-/// How the room keeps a frame the session sends, by its `type`; `None` for
-/// frames that stay with the presenter (`error`).
-///
-/// serde writes the tag of [`ServerFrame`] first, so the prefix is enough and
-/// no frame is parsed again; a unit test holds serde to that.
-fn kind_of(frame: &str) -> Option<Kind> {
-    const LOADED: &str = r#"{"type":"loaded""#;
-    const STREAM: [&str; 3] = [
-        r#"{"type":"record""#,
-        r#"{"type":"snapshot""#,
-        r#"{"type":"done""#,
-    ];
-    if frame.starts_with(LOADED) {
-        Some(Kind::Loaded)
-    } else if STREAM.iter().any(|prefix| frame.starts_with(prefix)) {
-        Some(Kind::Stream)
-    } else {
-        None
+/// Read `text` once and route it by its `cmd` name.
+fn route(text: &str) -> Route {
+    let envelope = match Envelope::read(text) {
+        Ok(envelope) => envelope,
+        Err(message) => return Route::Engine(Request::Invalid(message)),
+    };
+    if !PresenterCommand::NAMES.contains(&envelope.name()) {
+        return Route::Engine(envelope.into_request());
+    }
+    match envelope.decode::<PresenterCommand>() {
+        Ok(command) => Route::Relay(command),
+        Err(message) => Route::Engine(Request::Invalid(message)),
     }
 }
 
-fn valid_lesson_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= MAX_LESSON_ID
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+/// How the room keeps a frame the session sends; `None` for frames that stay
+/// with the presenter.
+fn room_kind(frame_type: FrameType) -> Option<Kind> {
+    match frame_type {
+        FrameType::Loaded => Some(Kind::Loaded),
+        FrameType::Record | FrameType::Snapshot | FrameType::Done => Some(Kind::Stream),
+        // Errors answer the presenter's own mistakes. Room and view frames
+        // reach the room by their own ways, never from the engine thread.
+        FrameType::Error | FrameType::Room | FrameType::View => None,
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use reactor_protocol::Snapshot;
+    use reactor_protocol::{Command, Snapshot};
 
     use super::*;
 
-    fn encoded(frame: &ServerFrame) -> String {
-        serde_json::to_string(frame).expect("encodes")
+    fn kept_as(frame: &ServerFrame) -> Option<Kind> {
+        room_kind(Outgoing::encode(frame).frame_type)
     }
 
     #[test]
-    fn frames_are_sorted_by_their_type_prefix() {
+    fn frames_are_kept_by_their_type() {
         let loaded = ServerFrame::Loaded {
             scenario: "tcp_read".into(),
         };
-        assert_eq!(kind_of(&encoded(&loaded)), Some(Kind::Loaded));
+        assert_eq!(kept_as(&loaded), Some(Kind::Loaded));
         let snapshot = ServerFrame::Snapshot {
             state: Snapshot::default(),
         };
-        assert_eq!(kind_of(&encoded(&snapshot)), Some(Kind::Stream));
-        assert_eq!(kind_of(&encoded(&ServerFrame::Done)), Some(Kind::Stream));
+        assert_eq!(kept_as(&snapshot), Some(Kind::Stream));
+        assert_eq!(kept_as(&ServerFrame::Done), Some(Kind::Stream));
         let error = ServerFrame::Error {
             message: "no".into(),
         };
-        assert_eq!(kind_of(&encoded(&error)), None, "errors stay private");
-        assert_eq!(kind_of(r#"{"type":"recorder"}"#), None);
+        assert_eq!(kept_as(&error), None, "errors stay private");
     }
 
     #[test]
     fn presenter_commands_are_picked_out_and_the_rest_passed_on() {
-        assert_eq!(presenter_command(r#"{"cmd":"step"}"#), None);
-        assert_eq!(presenter_command("not json"), None);
         assert_eq!(
-            presenter_command(r#"{"cmd":"end"}"#),
-            Some(Ok(PresenterCommand::End))
+            route(r#"{"cmd":"step"}"#),
+            Route::Engine(Request::Command(Command::Step))
         );
-        let view = presenter_command(r#"{"cmd":"view","step":3,"lesson":"tcp-read","stage":2}"#);
+        assert!(matches!(
+            route("not json"),
+            Route::Engine(Request::Invalid(message)) if message.starts_with("not JSON")
+        ));
+        assert_eq!(
+            route(r#"{"cmd":"end"}"#),
+            Route::Relay(PresenterCommand::End)
+        );
+        let view = route(r#"{"cmd":"view","step":3,"lesson":"tcp-read","stage":2}"#);
         let at = ViewPosition {
             step: 3,
             lesson: Some("tcp-read".into()),
             stage: Some(2),
         };
-        assert_eq!(view, Some(Ok(PresenterCommand::View(at))));
-        let bad = presenter_command(r#"{"cmd":"view","step":"three"}"#).expect("ours");
-        assert!(bad.unwrap_err().starts_with("bad \"view\" command"));
-    }
-
-    #[test]
-    fn lesson_ids_are_checked() {
-        assert!(valid_lesson_id("tcp-read"));
-        assert!(!valid_lesson_id(""));
-        assert!(!valid_lesson_id("../etc"));
-        assert!(!valid_lesson_id(&"a".repeat(65)));
+        assert_eq!(view, Route::Relay(PresenterCommand::View(at)));
+        assert!(matches!(
+            route(r#"{"cmd":"view","step":"three"}"#),
+            Route::Engine(Request::Invalid(message)) if message.starts_with("bad \"view\" command")
+        ));
     }
 }

@@ -1,179 +1,209 @@
-//! Rate-limiting failed joins, per client address.
+//! Rate-limiting failed joins, per client address, with `governor`'s keyed
+//! GCRA limiter.
 //!
 //! A failed join (a code that names no room, a wrong presenter key) is a
-//! *strike*. An address with [`RoomLimits::failed_joins`] strikes inside one
-//! window is refused every join until its window ends, without the server even
-//! looking the code up, so a guesser learns nothing more:
+//! *strike*; a successful join costs nothing. An address may strike
+//! N = [`RoomLimits::failed_joins`] times in a row; after that it earns one
+//! strike back every W / N (W = [`RoomLimits::failed_join_window`]), so over
+//! any long stretch it gets N strikes per W. While it has none left, every join
+//! and room creation from it is refused before the code is even looked up, so
+//! a guesser learns nothing more:
 //!
 //! ```text
-//!  strikes ▏▏▏ … ▏(limit)  → blocked ──────────────▶ window over → counts from 0
-//!          ├──────── failed_join_window ──────────┤
+//!  N = 3, W = 60 s: one strike earned back every 20 s
+//!
+//!  strikes left  3   2   1   0 ░░░ refused ░░░ 1   0 ░░░ refused ░░░ 1 …
+//!                ✗   ✗   ✗                     ✗                     ✗
+//!  time          0 s ───────────────────────── 20 s ──────────────── 40 s
 //! ```
 //!
-//! Invariants: an entry exists only for an address with at least one strike in
-//! its current window; the table never holds more than [`MAX_TRACKED`]
-//! addresses (expired windows are purged first; if still full, the entry whose
-//! window is oldest gives way), so an attacker with many addresses costs a
-//! bounded amount of memory.
+//! An address that stops striking earns every strike back within W of its
+//! last one, and is then indistinguishable from a new one: governor's
+//! `retain_recent` forgets it.
+//!
+//! Memory: the table holds one entry per address that has not earned all its
+//! strikes back (an address and a 64-bit GCRA state: 32 bytes), never more
+//! than [`MAX_TRACKED`], so it never takes more than about 1 MiB.
+//! When a strike from a new address finds the table full, the forgettable
+//! addresses are swept out and the table shrunk; if it is still full, the
+//! address closest to being forgotten gives way.
+//!
+//! Asking whether an address is refused must not spend one of its strikes,
+//! but governor's check spends a cell whenever it allows one. So the key says
+//! which it is: a [`Join::Look`] is decided by governor on the stored state
+//! like any check, and [`StrikeTable`] never stores the outcome.
 //!
 //! [`RoomLimits::failed_joins`]: super::RoomLimits::failed_joins
+//! [`RoomLimits::failed_join_window`]: super::RoomLimits::failed_join_window
 
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::num::NonZeroU32;
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
 
-/// Addresses tracked at once: 16,384 entries of ~40 bytes, under 1 MiB.
+use governor::clock::{Clock, DefaultClock};
+use governor::middleware::NoOpMiddleware;
+use governor::nanos::Nanos;
+use governor::state::keyed::ShrinkableKeyedStateStore;
+use governor::state::{InMemoryState, NotKeyed, StateStore};
+use governor::{Quota, RateLimiter};
+
+/// Addresses tracked at once. 16,384 entries of 32 bytes fill a hash table
+/// of 32,768 slots (33 bytes each with its control byte): about 1 MiB.
 pub(crate) const MAX_TRACKED: usize = 16 * 1024;
 
-/// Strikes of one address in its current window.
-#[derive(Clone, Copy, Debug)]
-struct Strikes {
-    since: Instant,
-    count: u32,
+/// Longest window honoured. governor counts time in 64-bit nanoseconds; a
+/// longer window would only lock out a class behind one address for longer.
+const LONGEST_WINDOW: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// What the limiter is asked about an address: the limiter's key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Join {
+    /// A failed join: spends one of the address's strikes.
+    Strike(IpAddr),
+    /// Whether the address has a strike left; spends nothing.
+    Look(IpAddr),
 }
 
-/// The strike table.
-#[derive(Debug)]
-pub(crate) struct FailedJoins {
-    limit: u32,
-    window: Duration,
+/// The failed-join limiter.
+pub(crate) struct FailedJoins<C: Clock = DefaultClock> {
+    limiter: RateLimiter<Join, StrikeTable, C, NoOpMiddleware<C::Instant>>,
+    /// Addresses the table holds at most ([`MAX_TRACKED`] but in tests).
     capacity: usize,
-    table: Mutex<HashMap<IpAddr, Strikes>>,
 }
 
 impl FailedJoins {
-    /// At most `limit` failed joins per address per `window`.
+    /// `limit` failed joins per address per `window`, as GCRA reads that (see
+    /// the module docs). A `limit` of 0 acts as 1; a zero `window` earns a
+    /// strike back every nanosecond, which is no limit in practice; windows
+    /// past [`LONGEST_WINDOW`] count as that.
     pub(crate) fn new(limit: u32, window: Duration) -> FailedJoins {
-        FailedJoins::with_capacity(limit, window, MAX_TRACKED)
+        FailedJoins::with_clock(limit, window, MAX_TRACKED, DefaultClock::default())
     }
+}
 
-    fn with_capacity(limit: u32, window: Duration, capacity: usize) -> FailedJoins {
+impl<C: Clock> FailedJoins<C> {
+    fn with_clock(limit: u32, window: Duration, capacity: usize, clock: C) -> FailedJoins<C> {
+        let capacity = capacity.max(1);
+        let table = StrikeTable {
+            states: Mutex::default(),
+            capacity,
+        };
         FailedJoins {
-            limit,
-            window,
-            capacity: capacity.max(1),
-            table: Mutex::new(HashMap::new()),
+            limiter: RateLimiter::new(quota(limit, window), table, clock),
+            capacity,
         }
     }
 
-    /// Whether `addr` has used up its strikes; if so, for how much longer.
-    pub(crate) fn blocked(&self, addr: IpAddr, now: Instant) -> Option<Duration> {
-        let table = self
-            .table
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let strikes = table.get(&addr)?;
-        let ends = strikes.since + self.window;
-        (strikes.count >= self.limit && now < ends).then(|| ends - now)
+    /// Whether `addr` has no strike left; if so, how long until it earns one back.
+    pub(crate) fn blocked(&self, addr: IpAddr) -> Option<Duration> {
+        let refused = self.limiter.check_key(&Join::Look(addr)).err()?;
+        Some(refused.wait_time_from(self.limiter.clock().now()))
     }
 
     /// Count one failed join from `addr`.
-    pub(crate) fn strike(&self, addr: IpAddr, now: Instant) {
-        let mut table = self
-            .table
+    pub(crate) fn strike(&self, addr: IpAddr) {
+        if self.limiter.len() >= self.capacity {
+            self.limiter.retain_recent();
+            self.limiter.shrink_to_fit();
+        }
+        // A refused strike means the address has none left already: nothing
+        // more to count (joins from it are refused before they can fail).
+        let _ = self.limiter.check_key(&Join::Strike(addr));
+    }
+}
+
+/// GCRA's reading of "`limit` per `window`": a burst of `limit`, then one
+/// more every `window / limit`.
+fn quota(limit: u32, window: Duration) -> Quota {
+    let burst = NonZeroU32::new(limit).unwrap_or(NonZeroU32::MIN);
+    let period = (window.min(LONGEST_WINDOW) / burst.get()).max(Duration::from_nanos(1));
+    Quota::with_period(period)
+        .expect("the period is at least a nanosecond")
+        .allow_burst(burst)
+}
+
+/// governor's GCRA state for each address with strikes to earn back, at most
+/// `capacity` of them.
+#[derive(Debug)]
+struct StrikeTable {
+    states: Mutex<HashMap<IpAddr, InMemoryState>>,
+    capacity: usize,
+}
+
+impl StrikeTable {
+    fn lock(&self) -> MutexGuard<'_, HashMap<IpAddr, InMemoryState>> {
+        self.states
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let window = self.window;
-        if !table.contains_key(&addr) && table.len() >= self.capacity {
-            table.retain(|_, strikes| now < strikes.since + window);
-            if table.len() >= self.capacity {
-                let oldest = table
-                    .iter()
-                    .min_by_key(|(_, strikes)| strikes.since)
-                    .map(|(addr, _)| *addr);
-                if let Some(oldest) = oldest {
-                    table.remove(&oldest);
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl StateStore for StrikeTable {
+    type Key = Join;
+
+    fn measure_and_replace<T, F, E>(&self, key: &Join, decide: F) -> Result<T, E>
+    where
+        F: Fn(Option<Nanos>) -> Result<(T, Nanos), E>,
+    {
+        let mut states = self.lock();
+        match *key {
+            Join::Look(addr) => {
+                let stored = states.get(&addr).and_then(arrival);
+                decide(stored).map(|(allowed, _unstored)| allowed)
+            }
+            Join::Strike(addr) => {
+                if !states.contains_key(&addr) && states.len() >= self.capacity {
+                    give_way(&mut states);
                 }
+                let state = states.entry(addr).or_default();
+                state.measure_and_replace(&NotKeyed::NonKey, decide)
             }
         }
-        let strikes = table.entry(addr).or_insert(Strikes {
-            since: now,
-            count: 0,
-        });
-        if now >= strikes.since + window {
-            *strikes = Strikes {
-                since: now,
-                count: 0,
-            };
-        }
-        strikes.count = strikes.count.saturating_add(1);
+    }
+}
+
+impl ShrinkableKeyedStateStore<Join> for StrikeTable {
+    fn retain_recent(&self, drop_below: Nanos) {
+        self.lock()
+            .retain(|_, state| arrival(state).is_some_and(|at| at > drop_below));
     }
 
-    #[cfg(test)]
-    fn tracked(&self) -> usize {
-        self.table.lock().map(|table| table.len()).unwrap_or(0)
+    fn shrink_to_fit(&self) {
+        self.lock().shrink_to_fit();
+    }
+
+    fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.lock().is_empty()
+    }
+}
+
+/// The GCRA state governor stored for an address: its theoretical arrival
+/// time, read without changing it (a decision that refuses, carrying the
+/// stored value out, replaces nothing).
+fn arrival(state: &InMemoryState) -> Option<Nanos> {
+    state
+        .measure_and_replace(&NotKeyed::NonKey, Err::<((), Nanos), _>)
+        .err()
+        .flatten()
+}
+
+/// Drop the address closest to being forgotten (the earliest arrival time).
+fn give_way(states: &mut HashMap<IpAddr, InMemoryState>) {
+    let first = states
+        .iter()
+        .min_by_key(|(_, state)| arrival(state))
+        .map(|(addr, _)| *addr);
+    if let Some(addr) = first {
+        states.remove(&addr);
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const WINDOW: Duration = Duration::from_secs(60);
-
-    fn addr(last: u8) -> IpAddr {
-        IpAddr::from([10, 0, 0, last])
-    }
-
-    #[test]
-    fn blocks_after_the_limit_until_the_window_ends() {
-        let joins = FailedJoins::new(3, WINDOW);
-        let start = Instant::now();
-        for _ in 0..2 {
-            joins.strike(addr(1), start);
-        }
-        assert_eq!(joins.blocked(addr(1), start), None, "two strikes of three");
-        joins.strike(addr(1), start);
-        assert_eq!(joins.blocked(addr(1), start), Some(WINDOW));
-        let later = start + Duration::from_secs(45);
-        assert_eq!(joins.blocked(addr(1), later), Some(Duration::from_secs(15)));
-        assert_eq!(
-            joins.blocked(addr(2), later),
-            None,
-            "other addresses are not affected"
-        );
-        assert_eq!(
-            joins.blocked(addr(1), start + WINDOW),
-            None,
-            "the window ended"
-        );
-    }
-
-    #[test]
-    fn a_new_window_counts_from_zero() {
-        let joins = FailedJoins::new(2, WINDOW);
-        let start = Instant::now();
-        joins.strike(addr(1), start);
-        joins.strike(addr(1), start + WINDOW);
-        assert_eq!(joins.blocked(addr(1), start + WINDOW), None);
-        joins.strike(addr(1), start + WINDOW);
-        assert!(joins.blocked(addr(1), start + WINDOW).is_some());
-    }
-
-    #[test]
-    fn the_table_stays_bounded_and_forgets_the_oldest_first() {
-        let joins = FailedJoins::with_capacity(1, WINDOW, 4);
-        let start = Instant::now();
-        for last in 0..4u8 {
-            joins.strike(addr(last), start + Duration::from_secs(u64::from(last)));
-        }
-        joins.strike(addr(9), start + Duration::from_secs(10));
-        assert_eq!(joins.tracked(), 4);
-        let now = start + Duration::from_secs(10);
-        assert_eq!(
-            joins.blocked(addr(0), now),
-            None,
-            "the oldest entry gave way"
-        );
-        assert!(joins.blocked(addr(1), now).is_some());
-        assert!(joins.blocked(addr(9), now).is_some());
-        let much_later = start + WINDOW * 2;
-        joins.strike(addr(20), much_later);
-        assert_eq!(
-            joins.tracked(),
-            1,
-            "expired windows are purged before evicting"
-        );
-    }
-}
+#[path = "rate_tests.rs"]
+mod tests;

@@ -376,10 +376,7 @@ fn fan_out(state: &mut State, frame: &Utf8Bytes) {
 
 /// Encode a room frame once.
 pub(crate) fn encode(status: &RoomStatus) -> Utf8Bytes {
-    let text = serde_json::to_string(&ServerFrame::Room(status.clone())).unwrap_or_else(|_| {
-        r#"{"type":"error","message":"cannot encode a room frame"}"#.to_owned()
-    });
-    Utf8Bytes::from(text)
+    crate::session::encode(&ServerFrame::Room(status.clone()))
 }
 
 #[cfg(test)]

@@ -4,8 +4,9 @@
 //!   socket task (async)                         engine thread (blocking)
 //!   ───────────────────                         ────────────────────────
 //!   text frame ─parse─▶ Request ══requests══▶  blocking_recv
-//!                                               Engine::step / turn / run
-//!   socket.send ◀── JSON text ◀═══frames═══    blocking_send, one per frame
+//!                                               LabRun::step / turn / run
+//!   socket.send ◀── Outgoing ◀════frames═══    blocking_send, one per frame
+//!                (JSON text + its FrameType)    (each encoded once, here)
 //! ```
 //!
 //! Both channels are bounded. The engine thread may block (in epoll, or on a
@@ -23,10 +24,11 @@ use std::io;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::thread;
 
-use reactor_engine::{Engine, EngineOptions};
+use reactor_engine::{LabRun, LabRunOptions};
 use reactor_protocol::{Command, Record, ServerFrame, Snapshot};
 use tokio::sync::{OwnedSemaphorePermit, mpsc};
 
+use super::outgoing::Outgoing;
 use super::request::Request;
 
 /// What a client must do before stepping.
@@ -34,23 +36,23 @@ const NOTHING_LOADED: &str =
     "no scenario is loaded: send {\"cmd\":\"load\",\"scenario\":\"tcp_read\"} first";
 
 /// Everything the thread is handed when it starts.
-pub(crate) struct EngineThread {
+pub(crate) struct EngineThreadStart {
     /// Used to name the thread, `session-<id>`, as seen in `top -H` and in logs.
     pub(crate) session: u64,
     /// Passed to every engine the session loads.
     pub(crate) max_records: u64,
     /// Commands from the socket task.
     pub(crate) requests: mpsc::Receiver<Request>,
-    /// Serialised [`ServerFrame`]s back to the socket task.
-    pub(crate) frames: mpsc::Sender<String>,
+    /// Encoded [`ServerFrame`]s back to the socket task.
+    pub(crate) frames: mpsc::Sender<Outgoing>,
     /// The session's place under the session cap, given back when the thread ends.
     pub(crate) permit: OwnedSemaphorePermit,
 }
 
-impl EngineThread {
+impl EngineThreadStart {
     /// Start the thread. Fails only if the OS refuses a new thread.
     pub(crate) fn spawn(self) -> io::Result<()> {
-        let EngineThread {
+        let EngineThreadStart {
             session,
             max_records,
             mut requests,
@@ -61,17 +63,17 @@ impl EngineThread {
             .name(format!("session-{session}"))
             .spawn(move || {
                 let _permit = permit;
-                let options = EngineOptions {
+                let options = LabRunOptions {
                     max_records,
-                    ..EngineOptions::default()
+                    ..LabRunOptions::default()
                 };
-                let mut driver = Driver {
+                let mut engine_thread = EngineThread {
                     loaded: None,
                     options,
                     frames,
                 };
                 while let Some(request) = requests.blocking_recv() {
-                    if driver.answer(request).is_err() {
+                    if engine_thread.answer(request).is_err() {
                         break;
                     }
                 }
@@ -87,17 +89,17 @@ struct Disconnected;
 /// The engine a session has loaded, and which scenario it runs (for `reset`).
 struct Loaded {
     scenario: String,
-    engine: Engine,
+    engine: LabRun,
 }
 
-/// Carries out requests against the loaded engine.
-struct Driver {
+/// The engine thread's state: carries out requests against the loaded engine.
+struct EngineThread {
     loaded: Option<Loaded>,
-    options: EngineOptions,
-    frames: mpsc::Sender<String>,
+    options: LabRunOptions,
+    frames: mpsc::Sender<Outgoing>,
 }
 
-impl Driver {
+impl EngineThread {
     fn answer(&mut self, request: Request) -> Result<(), Disconnected> {
         match request {
             Request::Invalid(message) => self.send(&ServerFrame::Error { message }),
@@ -106,9 +108,9 @@ impl Driver {
                 Some(loaded) => self.load(loaded.scenario.clone()),
                 None => self.error(NOTHING_LOADED.to_owned()),
             },
-            Request::Command(Command::Step) => self.advance(Engine::step),
-            Request::Command(Command::Turn) => self.advance(Engine::turn),
-            Request::Command(Command::Run) => self.advance(Engine::run),
+            Request::Command(Command::Step) => self.advance(LabRun::step),
+            Request::Command(Command::Turn) => self.advance(LabRun::turn),
+            Request::Command(Command::Run) => self.advance(LabRun::run),
         }
     }
 
@@ -116,7 +118,7 @@ impl Driver {
     /// so a failed `load` leaves the session where it was.
     fn load(&mut self, scenario: String) -> Result<(), Disconnected> {
         let options = self.options.clone();
-        let engine = match catch_unwind(AssertUnwindSafe(|| Engine::load(&scenario, options))) {
+        let engine = match catch_unwind(AssertUnwindSafe(|| LabRun::load(&scenario, options))) {
             Ok(Ok(engine)) => engine,
             Ok(Err(error)) => return self.error(format!("{error}: {}", known_scenarios())),
             Err(panic) => return self.error(format!("the engine failed: {}", describe(&*panic))),
@@ -131,7 +133,7 @@ impl Driver {
     }
 
     /// Run one of the engine's advancing methods and stream what it recorded.
-    fn advance(&mut self, how: fn(&mut Engine) -> Vec<Record>) -> Result<(), Disconnected> {
+    fn advance(&mut self, how: fn(&mut LabRun) -> Vec<Record>) -> Result<(), Disconnected> {
         let Some(loaded) = &mut self.loaded else {
             return self.error(NOTHING_LOADED.to_owned());
         };
@@ -161,17 +163,16 @@ impl Driver {
     }
 
     fn send(&self, frame: &ServerFrame) -> Result<(), Disconnected> {
-        let text = serde_json::to_string(frame).unwrap_or_else(|error| {
-            format!(r#"{{"type":"error","message":"cannot encode a frame: {error}"}}"#)
-        });
-        self.frames.blocking_send(text).map_err(|_| Disconnected)
+        self.frames
+            .blocking_send(Outgoing::encode(frame))
+            .map_err(|_| Disconnected)
     }
 }
 
 /// The records one advance produced, the state after it, and whether the scenario is over.
 fn advance(
-    engine: &mut Engine,
-    how: fn(&mut Engine) -> Vec<Record>,
+    engine: &mut LabRun,
+    how: fn(&mut LabRun) -> Vec<Record>,
 ) -> (Vec<Record>, Snapshot, bool) {
     let records = how(engine);
     (records, engine.snapshot(), engine.is_done())

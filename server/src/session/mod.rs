@@ -1,7 +1,7 @@
 //! WebSocket sessions: one client, one engine, one thread.
 //!
 //! ```text
-//!  browser ══ws══▶ socket task ──requests (bounded)──▶ engine thread ─▶ Engine
+//!  browser ══ws══▶ socket task ──requests (bounded)──▶ engine thread ─▶ LabRun
 //!          ◀═════              ◀──frames (bounded)───
 //! ```
 //!
@@ -23,6 +23,7 @@
 //! | engine thread could not start/died  | 1011 | spawn / `frames`   |
 
 mod engine_thread;
+mod outgoing;
 pub(crate) mod request;
 
 use std::sync::Arc;
@@ -37,7 +38,8 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, watch};
 use tokio::time::Instant;
 
 use crate::Limits;
-use engine_thread::EngineThread;
+use engine_thread::EngineThreadStart;
+pub(crate) use outgoing::{FrameType, Outgoing, encode};
 pub(crate) use request::Request;
 
 /// Requests queued for the engine thread before the socket task stops reading.
@@ -103,9 +105,10 @@ pub(crate) trait Relay: Send + 'static {
         Some(request::parse(text))
     }
 
-    /// A frame about to be written to the client, encoded once (clone the
-    /// bytes to share them: a reference count, not a copy).
-    fn outgoing(&mut self, _frame: &Utf8Bytes) {}
+    /// A frame from the engine thread about to be written to the client,
+    /// encoded once and typed (clone its text to share it: a reference count,
+    /// not a copy).
+    fn outgoing(&mut self, _frame: &Outgoing) {}
 
     /// The next frame the relay wants written, or the end of the session.
     /// Never resolves for a plain session.
@@ -183,14 +186,14 @@ async fn run(
     let id = sessions.next_id.fetch_add(1, Ordering::Relaxed);
     let (request_tx, requests) = mpsc::channel(REQUEST_QUEUE);
     let (frames_tx, frames) = mpsc::channel(FRAME_QUEUE);
-    let engine = EngineThread {
+    let engine_thread = EngineThreadStart {
         session: id,
         max_records: sessions.limits.max_records,
         requests,
         frames: frames_tx,
         permit,
     };
-    if let Err(error) = engine.spawn() {
+    if let Err(error) = engine_thread.spawn() {
         tracing::error!(session = id, "cannot start an engine thread: {error}");
         let reason = "the server cannot start an engine right now; try again later";
         return close(socket, INTERNAL_ERROR, reason.to_owned()).await;
@@ -247,7 +250,7 @@ async fn pump(
     socket: &mut WebSocket,
     sessions: &Sessions,
     requests: mpsc::Sender<Request>,
-    mut frames: mpsc::Receiver<String>,
+    mut frames: mpsc::Receiver<Outgoing>,
     relay: &mut impl Relay,
 ) -> Ending {
     let idle_timeout = sessions.limits.idle_timeout;
@@ -318,18 +321,17 @@ async fn stopping(mut shutdown: watch::Receiver<bool>) {
 /// [`FRAMES_PER_FLUSH`]), then flush once.
 async fn write_batch(
     socket: &mut WebSocket,
-    first: String,
-    frames: &mut mpsc::Receiver<String>,
+    first: Outgoing,
+    frames: &mut mpsc::Receiver<Outgoing>,
     relay: &mut impl Relay,
 ) -> Result<(), axum::Error> {
     let mut next = Some(first);
     for _ in 0..FRAMES_PER_FLUSH {
-        let Some(text) = next.take().or_else(|| frames.try_recv().ok()) else {
+        let Some(frame) = next.take().or_else(|| frames.try_recv().ok()) else {
             break;
         };
-        let frame = Utf8Bytes::from(text);
         relay.outgoing(&frame);
-        socket.feed(Message::Text(frame)).await?;
+        socket.feed(Message::Text(frame.text)).await?;
     }
     socket.flush().await
 }

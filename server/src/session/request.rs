@@ -7,6 +7,7 @@
 //! poking at the protocol by hand as often as it is the web app.
 
 use reactor_protocol::Command;
+use serde::de::DeserializeOwned;
 
 /// What the engine thread is asked to do.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,37 +23,73 @@ const KNOWN_COMMANDS: &str = "load, step, turn, run, reset";
 
 /// Parse one text frame.
 pub(crate) fn parse(text: &str) -> Request {
-    let value: serde_json::Value = match serde_json::from_str(text) {
-        Ok(value) => value,
-        Err(error) => {
-            return Request::Invalid(format!(
-                "not JSON ({error}): send a command such as {{\"cmd\":\"step\"}}"
+    match Envelope::read(text) {
+        Ok(envelope) => envelope.into_request(),
+        Err(message) => Request::Invalid(message),
+    }
+}
+
+/// A text frame read as JSON once: an object with a `cmd` name, not yet a
+/// typed command. A classroom presenter's relay reads the name to pick out
+/// its own commands, then decodes the same object; the text is never parsed
+/// twice.
+#[derive(Debug)]
+pub(crate) struct Envelope {
+    name: String,
+    value: serde_json::Value,
+}
+
+impl Envelope {
+    /// Read `text`, or say why it is not a command.
+    pub(crate) fn read(text: &str) -> Result<Envelope, String> {
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|error| {
+            format!("not JSON ({error}): send a command such as {{\"cmd\":\"step\"}}")
+        })?;
+        let Some(cmd) = value.get("cmd") else {
+            return Err(format!(
+                "a command is a JSON object with a \"cmd\" field ({KNOWN_COMMANDS}), \
+                 such as {{\"cmd\":\"step\"}}"
             ));
+        };
+        let Some(name) = cmd.as_str() else {
+            return Err(format!(
+                "\"cmd\" must be a string, one of {KNOWN_COMMANDS}; got {cmd}"
+            ));
+        };
+        Ok(Envelope {
+            name: name.to_owned(),
+            value,
+        })
+    }
+
+    /// The `cmd` name.
+    pub(crate) fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The session [`Command`] this is, or an [`Request::Invalid`] saying why not.
+    pub(crate) fn into_request(self) -> Request {
+        let Envelope { name, value } = self;
+        match serde_json::from_value::<Command>(value.clone()) {
+            Ok(command) => match unknown_field(&value, &command) {
+                Some(field) => {
+                    Request::Invalid(format!("bad \"{name}\" command: unknown field `{field}`"))
+                }
+                None => Request::Command(command),
+            },
+            Err(_) if !KNOWN_COMMANDS.split(", ").any(|known| known == name) => Request::Invalid(
+                format!("unknown command \"{name}\": the commands are {KNOWN_COMMANDS}"),
+            ),
+            Err(error) => Request::Invalid(format!("bad \"{name}\" command: {error}")),
         }
-    };
-    let Some(cmd) = value.get("cmd") else {
-        return Request::Invalid(format!(
-            "a command is a JSON object with a \"cmd\" field ({KNOWN_COMMANDS}), \
-             such as {{\"cmd\":\"step\"}}"
-        ));
-    };
-    let Some(name) = cmd.as_str() else {
-        return Request::Invalid(format!(
-            "\"cmd\" must be a string, one of {KNOWN_COMMANDS}; got {cmd}"
-        ));
-    };
-    let name = name.to_owned();
-    match serde_json::from_value::<Command>(value.clone()) {
-        Ok(command) => match unknown_field(&value, &command) {
-            Some(field) => {
-                Request::Invalid(format!("bad \"{name}\" command: unknown field `{field}`"))
-            }
-            None => Request::Command(command),
-        },
-        Err(_) if !KNOWN_COMMANDS.split(", ").any(|known| known == name) => Request::Invalid(
-            format!("unknown command \"{name}\": the commands are {KNOWN_COMMANDS}"),
-        ),
-        Err(error) => Request::Invalid(format!("bad \"{name}\" command: {error}")),
+    }
+
+    /// Decode it as a `T` (such as a presenter's command), or say why it is
+    /// a bad one.
+    pub(crate) fn decode<T: DeserializeOwned>(self) -> Result<T, String> {
+        let name = self.name;
+        serde_json::from_value(self.value)
+            .map_err(|error| format!("bad \"{name}\" command: {error}"))
     }
 }
 

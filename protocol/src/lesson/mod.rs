@@ -22,11 +22,10 @@
 //! The lesson *files* (TOML) are parsed by the server, which renders each
 //! stage's Markdown to [`Stage::html`].
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
-use crate::record::{Direction, Event, Outcome, Record, TaskId, WakeCause};
+use crate::kind::Kind;
+use crate::record::{Direction, Outcome, WakeCause};
 
 /// One entry of `GET /api/lessons`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -108,86 +107,6 @@ pub const POINT_AT_TARGETS: &[&str] = &[
     "source",
 ];
 
-/// A record kind, spelled as the record's `kind` in JSON.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    /// A `spawn` record.
-    Spawn,
-    /// A `schedule` record.
-    Schedule,
-    /// A `poll` record.
-    Poll,
-    /// A `pending` record.
-    Pending,
-    /// A `ready` record.
-    Ready,
-    /// A `complete` record.
-    Complete,
-    /// A `register` record.
-    Register,
-    /// A `deregister` record.
-    Deregister,
-    /// A `syscall` record.
-    Syscall,
-    /// A `waker_stored` record.
-    WakerStored,
-    /// A `readiness_cleared` record.
-    ReadinessCleared,
-    /// A `timer_insert` record.
-    TimerInsert,
-    /// A `timer_cascade` record.
-    TimerCascade,
-    /// A `timer_fire` record.
-    TimerFire,
-    /// A `timer_cancel` record.
-    TimerCancel,
-    /// A `park` record.
-    Park,
-    /// A `clock_advance` record.
-    ClockAdvance,
-    /// An `os_event` record.
-    OsEvent,
-    /// An `unpark` record.
-    Unpark,
-    /// A `wake` record.
-    Wake,
-    /// An `output` record.
-    Output,
-    /// An `error` record.
-    Error,
-}
-
-impl Kind {
-    /// The kind of an event.
-    pub fn of(event: &Event) -> Kind {
-        match event {
-            Event::Spawn { .. } => Kind::Spawn,
-            Event::Schedule { .. } => Kind::Schedule,
-            Event::Poll { .. } => Kind::Poll,
-            Event::Pending { .. } => Kind::Pending,
-            Event::Ready { .. } => Kind::Ready,
-            Event::Complete { .. } => Kind::Complete,
-            Event::Register { .. } => Kind::Register,
-            Event::Deregister { .. } => Kind::Deregister,
-            Event::Syscall(_) => Kind::Syscall,
-            Event::WakerStored { .. } => Kind::WakerStored,
-            Event::ReadinessCleared { .. } => Kind::ReadinessCleared,
-            Event::TimerInsert { .. } => Kind::TimerInsert,
-            Event::TimerCascade { .. } => Kind::TimerCascade,
-            Event::TimerFire { .. } => Kind::TimerFire,
-            Event::TimerCancel { .. } => Kind::TimerCancel,
-            Event::Park { .. } => Kind::Park,
-            Event::ClockAdvance { .. } => Kind::ClockAdvance,
-            Event::OsEvent { .. } => Kind::OsEvent,
-            Event::Unpark { .. } => Kind::Unpark,
-            Event::Wake { .. } => Kind::Wake,
-            Event::Output { .. } => Kind::Output,
-            Event::Error { .. } => Kind::Error,
-        }
-    }
-}
-
 /// The three answers a syscall can get, without their details.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -250,107 +169,6 @@ pub struct Matcher {
     pub text: Option<String>,
 }
 
-#[path = "lesson_match.rs"]
-mod lesson_match;
-
-/// Task ids to the names they were spawned with, learnt from `spawn` records.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct TaskNames(BTreeMap<TaskId, String>);
-
-impl TaskNames {
-    /// The names spawned in `records`.
-    pub fn from_records(records: &[Record]) -> TaskNames {
-        let mut names = TaskNames::default();
-        records.iter().for_each(|record| names.learn(record));
-        names
-    }
-
-    /// Remember the name if `record` is a `spawn`.
-    pub fn learn(&mut self, record: &Record) {
-        if let Event::Spawn { task, name } = &record.event {
-            self.0.insert(*task, name.clone());
-        }
-    }
-
-    /// The name of task `id`, if it was spawned.
-    pub fn name(&self, id: TaskId) -> Option<&str> {
-        self.0.get(&id).map(String::as_str)
-    }
-}
-
-/// A stage that matched no record where it should have.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Unmatched {
-    /// Index of the stage, from 0.
-    pub stage: usize,
-    /// Index of the record the previous stage was bound to (`None` for the first stage).
-    pub after: Option<usize>,
-    /// Indexes of records the matcher does accept, all at or before `after`.
-    pub earlier: Vec<usize>,
-}
-
-/// Bind stages to records: stage `k` gets the first record after stage `k-1`'s
-/// that its matcher accepts. Returns the record index of each stage bound so
-/// far — every stage for a complete trace, a prefix for a partial one.
-pub fn bind<'a>(matchers: impl IntoIterator<Item = &'a Matcher>, records: &[Record]) -> Vec<usize> {
-    let mut names = TaskNames::default();
-    let mut bound = Vec::new();
-    let mut next = 0;
-    let mut matchers = matchers.into_iter();
-    let mut wanted = matchers.next();
-    for (index, record) in records.iter().enumerate() {
-        names.learn(record);
-        let Some(matcher) = wanted else { break };
-        if index >= next && matcher.matches(record, &names) {
-            bound.push(index);
-            next = index + 1;
-            wanted = matchers.next();
-        }
-    }
-    bound
-}
-
-/// [`bind`] over a complete trace, failing on the first stage left unbound.
-///
-/// # Errors
-/// [`Unmatched`] names the stage and where the search began.
-pub fn bind_all(matchers: &[Matcher], records: &[Record]) -> Result<Vec<usize>, Unmatched> {
-    let bound = bind(matchers, records);
-    if bound.len() == matchers.len() {
-        return Ok(bound);
-    }
-    let stage = bound.len();
-    let after = bound.last().copied();
-    let names = TaskNames::from_records(records);
-    let earlier = records
-        .iter()
-        .enumerate()
-        .take(after.map_or(0, |a| a + 1))
-        .filter(|(_, record)| matchers[stage].matches(record, &names))
-        .map(|(index, _)| index)
-        .collect();
-    Err(Unmatched {
-        stage,
-        after,
-        earlier,
-    })
-}
-
-/// The stage shown when `position` records are shown (the current record is
-/// `position - 1`): the last stage whose record is already on screen, or
-/// `None` before the first stage's record.
-pub fn active_stage(bound: &[usize], position: usize) -> Option<usize> {
-    bound
-        .partition_point(|&index| index < position)
-        .checked_sub(1)
-}
-
-/// The position (records shown) at which stage `stage` becomes active: just
-/// after its record.
-pub fn stage_position(bound: &[usize], stage: usize) -> Option<usize> {
-    bound.get(stage).map(|index| index + 1)
-}
-
 /// What an [`Outcome`] is, without its details.
 pub fn outcome_kind(outcome: &Outcome) -> OutcomeKind {
     match outcome {
@@ -360,6 +178,10 @@ pub fn outcome_kind(outcome: &Outcome) -> OutcomeKind {
     }
 }
 
+mod binding;
+mod matcher;
+
+pub use binding::{TaskNames, Unmatched, active_stage, bind, bind_all, stage_position};
+
 #[cfg(test)]
-#[path = "lesson_tests.rs"]
 mod tests;

@@ -1,7 +1,8 @@
 //! Unit tests of matching and binding, on hand-made records.
 
 use super::*;
-use crate::record::Source;
+use crate::kind::Kind;
+use crate::record::{Event, Record, Source};
 
 fn record(seq: u64, event: Event) -> Record {
     Record {
@@ -240,7 +241,7 @@ fn matchers_print_as_lesson_files_write_them() {
 fn every_kind_round_trips_through_its_name() {
     let records = trace();
     for record in &records {
-        let kind = Kind::of(&record.event);
+        let kind = record.event.kind();
         assert!(
             Matcher::kind(kind).matches(record, &TaskNames::default()),
             "{}",

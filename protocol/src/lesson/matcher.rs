@@ -183,7 +183,7 @@ impl Matcher {
     /// Whether `record` is one this matcher describes. `names` must know the
     /// tasks spawned up to and including `record`.
     pub fn matches(&self, record: &Record, names: &TaskNames) -> bool {
-        if Kind::of(&record.event) != self.kind {
+        if record.event.kind() != self.kind {
             return false;
         }
         let facts = Facts::of(&record.event);
@@ -290,36 +290,6 @@ fn fields_of(kind: Kind) -> &'static [&'static str] {
         Kind::Park => &["timeout_ms"],
         Kind::Wake => &["task", "cause"],
         Kind::TimerCancel | Kind::ClockAdvance | Kind::Unpark => &[],
-    }
-}
-
-impl Kind {
-    /// The kind as records spell it, such as `waker_stored`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Spawn => "spawn",
-            Kind::Schedule => "schedule",
-            Kind::Poll => "poll",
-            Kind::Pending => "pending",
-            Kind::Ready => "ready",
-            Kind::Complete => "complete",
-            Kind::Register => "register",
-            Kind::Deregister => "deregister",
-            Kind::Syscall => "syscall",
-            Kind::WakerStored => "waker_stored",
-            Kind::ReadinessCleared => "readiness_cleared",
-            Kind::TimerInsert => "timer_insert",
-            Kind::TimerCascade => "timer_cascade",
-            Kind::TimerFire => "timer_fire",
-            Kind::TimerCancel => "timer_cancel",
-            Kind::Park => "park",
-            Kind::ClockAdvance => "clock_advance",
-            Kind::OsEvent => "os_event",
-            Kind::Unpark => "unpark",
-            Kind::Wake => "wake",
-            Kind::Output => "output",
-            Kind::Error => "error",
-        }
     }
 }
 

@@ -8,14 +8,14 @@ use std::rc::Rc;
 
 use reactor_protocol::{Event, Outcome, Record};
 
-use super::{Engine, EngineOptions};
+use super::{LabRun, LabRunOptions};
 use crate::net::TcpListener;
 use crate::scenario::Setup;
 use crate::scenario::peer::{Peer, PeerAction};
 use crate::{sleep, spawn_named};
 
-fn run(setup: fn() -> Setup) -> (Engine, Vec<Record>) {
-    let mut engine = Engine::with_setup(setup, EngineOptions::default()).expect("engine starts");
+fn run(setup: fn() -> Setup) -> (LabRun, Vec<Record>) {
+    let mut engine = LabRun::with_setup(setup, LabRunOptions::default()).expect("engine starts");
     let records = engine.run();
     assert!(engine.is_done());
     (engine, records)

@@ -1,11 +1,18 @@
-//! [`Engine`]: one scenario on one runtime, advanced by the caller.
+//! [`LabRun`]: one built-in scenario on one runtime, advanced one action at
+//! a time by the caller — what the server runs per browser session.
 //!
-//! This is what the server drives for each browser session: `load` builds
-//! the runtime and spawns the scenario's `main` (no action yet), then every
-//! `step` performs exactly one action of the event loop and returns its
-//! records. The run ends when `main` completes, or with one `error` record
-//! (a panic in `main`, an OS error, a script error, a deadlock, or the
-//! record limit); then every task is dropped, so sockets close.
+//! ```text
+//!   LabRun   one scenario, stepped by the caller; knows when the run is over
+//!     └── Runtime   the general API: block_on runs a future to its end
+//!           └── Core   the parts: executor, driver, timers, clock, recorder
+//! ```
+//!
+//! `load` builds the runtime and spawns the scenario's `main` (no action
+//! yet), then every `step` performs exactly one action of the event loop
+//! and returns its records. The run ends when `main` completes, or with one
+//! `error` record (a panic in `main`, an OS error, a script error, a
+//! deadlock, or the record limit); then every task is dropped, so sockets
+//! close.
 
 use std::rc::Rc;
 use std::time::Duration;
@@ -15,7 +22,7 @@ use reactor_protocol::{Event, Record, Snapshot};
 use crate::runtime::core::{Core, CoreOptions};
 use crate::runtime::{self, ClockMode, DEFAULT_IO_WAIT_CAP, Runtime, context, event_loop};
 use crate::scenario::{self, MainResult, Setup};
-use crate::task::{self, JoinHandle};
+use crate::task::JoinHandle;
 use crate::{DEFAULT_MAX_RECORDS, LoadError, ScenarioInfo};
 
 /// The built-in scenarios.
@@ -29,9 +36,9 @@ pub fn scenarios() -> &'static [ScenarioInfo] {
     })
 }
 
-/// Settings for one engine.
+/// Settings for one [`LabRun`].
 #[derive(Clone, Debug)]
-pub struct EngineOptions {
+pub struct LabRunOptions {
     /// Stop with one `error` record once this many records exist.
     pub max_records: u64,
     /// Virtual (default: deterministic) or real clock.
@@ -40,9 +47,9 @@ pub struct EngineOptions {
     pub io_wait_cap: Duration,
 }
 
-impl Default for EngineOptions {
+impl Default for LabRunOptions {
     fn default() -> Self {
-        EngineOptions {
+        LabRunOptions {
             max_records: DEFAULT_MAX_RECORDS,
             clock: ClockMode::Virtual,
             io_wait_cap: DEFAULT_IO_WAIT_CAP,
@@ -50,27 +57,28 @@ impl Default for EngineOptions {
     }
 }
 
-/// One runtime running one scenario, advanced by the caller.
-pub struct Engine {
+/// One built-in scenario on one runtime, advanced one action at a time by
+/// the caller — what the server runs per browser session.
+pub struct LabRun {
     runtime: Runtime,
     main: JoinHandle<MainResult>,
     max_records: u64,
     done: bool,
 }
 
-impl Engine {
+impl LabRun {
     /// Build the runtime for a scenario, before its first action.
-    pub fn load(scenario: &str, options: EngineOptions) -> Result<Engine, LoadError> {
+    pub fn load(scenario: &str, options: LabRunOptions) -> Result<LabRun, LoadError> {
         let entry = scenario::find(scenario)
             .ok_or_else(|| LoadError::UnknownScenario(scenario.to_string()))?;
-        Engine::with_setup(entry.setup, options)
+        LabRun::with_setup(entry.setup, options)
     }
 
-    /// Build an engine for any scenario setup (the built-ins, or tests' own).
+    /// Build a lab run for any scenario setup (the built-ins, or tests' own).
     pub(crate) fn with_setup(
         setup: fn() -> Setup,
-        options: EngineOptions,
-    ) -> Result<Engine, LoadError> {
+        options: LabRunOptions,
+    ) -> Result<LabRun, LoadError> {
         let core_options = CoreOptions {
             clock: options.clock,
             recording: true,
@@ -84,8 +92,8 @@ impl Engine {
         let _enter = context::enter(&core);
         let setup = setup();
         *core.script.borrow_mut() = setup.script;
-        let main = task::spawn_main(&core, setup.main);
-        Ok(Engine {
+        let main = core.spawn_main(setup.main);
+        Ok(LabRun {
             runtime,
             main,
             max_records: options.max_records,
@@ -151,7 +159,7 @@ impl Engine {
                 None => return,
                 Some(Ok(Ok(()))) => {}
                 Some(Ok(Err(message))) => core.fail(message),
-                // The panic already has its `error` record, from the task harness.
+                // The panic already has its `error` record, from the loop's poll.
                 Some(Err(_)) => {}
             }
         }

@@ -1,0 +1,119 @@
+//! Frames on their way to a client: encoded to JSON text once, and told apart
+//! by their typed [`ServerFrame`] variant, read before encoding.
+//!
+//! ```text
+//!  engine thread: ServerFrame ──encode──▶ Outgoing { frame_type, text } ══frames══▶ socket task
+//!                      └── FrameType::of ──┘                                           │
+//!                                              relay.outgoing(&outgoing) ◀────────────┤
+//!                                              (a presenter's room sorts by frame_type) ▼
+//!                                                                               socket.send(text)
+//! ```
+//!
+//! Nobody downstream reads the text back to learn what a frame is: the type
+//! travels beside it.
+
+use axum::extract::ws::Utf8Bytes;
+use reactor_protocol::ServerFrame;
+
+/// Which [`ServerFrame`] variant a frame is: its `"type"` tag, as a type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum FrameType {
+    /// [`ServerFrame::Loaded`].
+    Loaded,
+    /// [`ServerFrame::Record`].
+    Record,
+    /// [`ServerFrame::Snapshot`].
+    Snapshot,
+    /// [`ServerFrame::Done`].
+    Done,
+    /// [`ServerFrame::Error`].
+    Error,
+    /// [`ServerFrame::Room`].
+    Room,
+    /// [`ServerFrame::View`].
+    View,
+}
+
+impl FrameType {
+    /// The variant of `frame`.
+    pub(crate) fn of(frame: &ServerFrame) -> FrameType {
+        match frame {
+            ServerFrame::Loaded { .. } => FrameType::Loaded,
+            ServerFrame::Record { .. } => FrameType::Record,
+            ServerFrame::Snapshot { .. } => FrameType::Snapshot,
+            ServerFrame::Done => FrameType::Done,
+            ServerFrame::Error { .. } => FrameType::Error,
+            ServerFrame::Room(_) => FrameType::Room,
+            ServerFrame::View(_) => FrameType::View,
+        }
+    }
+}
+
+/// A frame for the client, encoded once, with what it is.
+#[derive(Clone, Debug)]
+pub(crate) struct Outgoing {
+    /// The variant the text encodes.
+    pub(crate) frame_type: FrameType,
+    /// The JSON text; clone it to share it (a reference count, not a copy).
+    pub(crate) text: Utf8Bytes,
+}
+
+impl Outgoing {
+    /// Encode `frame`. A frame that cannot be encoded becomes an `error`
+    /// frame saying so, and is typed as one.
+    pub(crate) fn encode(frame: &ServerFrame) -> Outgoing {
+        match serde_json::to_string(frame) {
+            Ok(text) => Outgoing {
+                frame_type: FrameType::of(frame),
+                text: Utf8Bytes::from(text),
+            },
+            Err(error) => Outgoing {
+                frame_type: FrameType::Error,
+                text: Utf8Bytes::from(format!(
+                    r#"{{"type":"error","message":"cannot encode a frame: {error}"}}"#
+                )),
+            },
+        }
+    }
+}
+
+/// `frame` as JSON text, for a frame whose type nobody needs to read.
+pub(crate) fn encode(frame: &ServerFrame) -> Utf8Bytes {
+    Outgoing::encode(frame).text
+}
+
+#[cfg(test)]
+mod tests {
+    use reactor_protocol::Snapshot;
+
+    use super::*;
+
+    #[test]
+    fn the_type_beside_the_text_is_the_tag_in_it() {
+        let frames = [
+            ServerFrame::Loaded {
+                scenario: "tcp_read".into(),
+            },
+            ServerFrame::Snapshot {
+                state: Snapshot::default(),
+            },
+            ServerFrame::Done,
+            ServerFrame::Error {
+                message: "no".into(),
+            },
+        ];
+        let expected = [
+            ("loaded", FrameType::Loaded),
+            ("snapshot", FrameType::Snapshot),
+            ("done", FrameType::Done),
+            ("error", FrameType::Error),
+        ];
+        for (frame, (tag, frame_type)) in frames.iter().zip(expected) {
+            let outgoing = Outgoing::encode(frame);
+            let json: serde_json::Value =
+                serde_json::from_str(outgoing.text.as_str()).expect("JSON");
+            assert_eq!(json["type"], tag, "{frame:?}");
+            assert_eq!(outgoing.frame_type, frame_type, "{frame:?}");
+        }
+    }
+}
