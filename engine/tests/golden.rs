@@ -9,6 +9,9 @@
 //! BLESS=1 cargo test -p reactor-engine --test golden
 //! git diff engine/tests/golden
 //! ```
+//!
+//! The record examples in `docs/` quote engine lines too; a second test
+//! names every example whose line no golden record has any more.
 
 use std::path::PathBuf;
 
@@ -73,45 +76,60 @@ fn every_scenario_matches_its_golden_trace() {
     );
 }
 
-/// Every record kind, as spelled in JSON.
-const KINDS: [&str; 22] = [
-    "spawn",
-    "schedule",
-    "poll",
-    "pending",
-    "ready",
-    "complete",
-    "register",
-    "deregister",
-    "syscall",
-    "waker_stored",
-    "readiness_cleared",
-    "timer_insert",
-    "timer_cascade",
-    "timer_fire",
-    "timer_cancel",
-    "park",
-    "clock_advance",
-    "unpark",
-    "os_event",
-    "wake",
-    "output",
-    "error",
-];
-
+/// The record examples in `docs/trace-format.md` and `docs/protocol.md`
+/// quote engine lines. Each example of a kind the golden traces hold must
+/// quote a line some golden record of that kind has, so moving a recording
+/// line without updating the docs fails here.
 #[test]
-fn the_trace_format_doc_has_a_valid_example_of_every_kind() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/trace-format.md");
-    let doc = std::fs::read_to_string(&path).expect("docs/trace-format.md exists");
-    let mut documented = std::collections::BTreeSet::new();
-    for block in doc.split("```json\n").skip(1) {
-        let json = block.split("\n```").next().unwrap_or_default();
-        let record: Record = serde_json::from_str(json)
-            .unwrap_or_else(|error| panic!("example {json} is not a record: {error}"));
-        let value = serde_json::to_value(&record).expect("serialises");
-        documented.insert(value["kind"].as_str().unwrap_or_default().to_string());
+fn documented_records_quote_the_engines_current_lines() {
+    use std::collections::BTreeSet;
+    let docs = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs");
+    let mut golden = BTreeSet::new();
+    let mut golden_kinds = BTreeSet::new();
+    for info in scenarios() {
+        let text = std::fs::read_to_string(golden_path(info.id)).expect("golden file");
+        for line in text.lines() {
+            let record: Record = serde_json::from_str(line).expect("golden record");
+            let kind = record.event.kind_name();
+            golden_kinds.insert(kind);
+            golden.insert((kind, record.source.file, record.source.line));
+        }
     }
-    let expected: std::collections::BTreeSet<String> =
-        KINDS.iter().map(|kind| kind.to_string()).collect();
-    assert_eq!(documented, expected);
+    let mut examples = Vec::new();
+    let trace_format = std::fs::read_to_string(docs.join("trace-format.md")).expect("doc");
+    for block in trace_format.split("```json\n").skip(1) {
+        let json = block.split("\n```").next().unwrap_or_default();
+        examples.push(serde_json::from_str::<Record>(json).expect("a record"));
+    }
+    let protocol = std::fs::read_to_string(docs.join("protocol.md")).expect("doc");
+    for line in protocol.lines() {
+        if let Some(frame) = line.strip_prefix("<< ")
+            && let Ok(value) = serde_json::from_str::<serde_json::Value>(frame)
+            && value["type"] == "record"
+        {
+            examples.push(serde_json::from_value(value["record"].clone()).expect("a record"));
+        }
+    }
+    assert!(examples.len() > 20, "found {} examples", examples.len());
+    let stale: Vec<String> = examples
+        .iter()
+        .filter(|record| golden_kinds.contains(record.event.kind_name()))
+        .filter(|record| {
+            let key = (
+                record.event.kind_name(),
+                record.source.file.clone(),
+                record.source.line,
+            );
+            !golden.contains(&key)
+        })
+        .map(|record| {
+            let source = &record.source;
+            let kind = record.event.kind_name();
+            format!("{kind} at {}:{}", source.file, source.line)
+        })
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "docs quote lines no golden record has: {stale:?}"
+    );
 }
