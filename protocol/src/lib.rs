@@ -8,10 +8,13 @@
 //!                               └──────── Command (JSON) ──── web
 //! ```
 //!
-//! This crate holds plain data with `serde` derives (and one pure function
-//! over it, [`state_within`]), so the engine (native,
-//! with mio) and the web app (wasm32) agree on every field without either one
-//! depending on the other. The JSON shapes are documented, with an example of
+//! This crate holds plain data with `serde` derives, the names the JSON
+//! spells (each enum's `name()` and `ALL`, tested against serde), and the
+//! few pure rules both sides must apply alike: [`state_within`] and
+//! [`Park::after`] (what the screen shows partway through an action),
+//! lesson binding ([`lesson::bind`]) and id checks ([`valid_id`]). So the
+//! engine (native, with mio) and the web app (wasm32) agree on every field
+//! and every rule without either one depending on the other. The JSON shapes are documented, with an example of
 //! each record kind, in `docs/trace-format.md` and `docs/protocol.md`.
 
 pub mod api;
@@ -20,6 +23,8 @@ pub mod kind;
 pub mod lesson;
 pub mod record;
 pub mod snapshot;
+#[cfg(test)]
+mod wire_names;
 pub mod within;
 
 pub use api::{ApiError, MAX_ID_LEN, ScenarioSummary, Trace, valid_id};

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::record::TaskId;
+use crate::record::{Event, Record, TaskId};
 
 /// The runtime's state between two steps.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,11 +32,60 @@ pub struct Snapshot {
     pub done: bool,
 }
 
-/// The driver is parked in the OS.
+/// The loop's park: its wait in the OS, and the dispatch of the events the
+/// wait brought back. [`Park::after`] is the one rule for when it is in force.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Park {
     /// Timeout of the wait in milliseconds; `None` waits for I/O only.
     pub timeout_ms: Option<u64>,
+}
+
+impl Park {
+    /// The park in force after `action`, the records so far of one engine
+    /// action (a step), when `before` was in force as the action began.
+    ///
+    /// This is the one rule for "parked"; the engine's snapshots, the
+    /// replay within an action ([`crate::state_within`]) and every view in
+    /// the browser follow it:
+    ///
+    /// - a `park` record starts a park, in force from that record to the
+    ///   end of its action (the clock jump and the `unpark` included), so
+    ///   the picture after the park's step shows it;
+    /// - an action that dispatches an event the wait brought back (its
+    ///   first record is an `os_event`) keeps the park in force;
+    /// - any other action ends it as it begins: the loop is running again.
+    ///
+    /// ```
+    /// use reactor_protocol::{Event, Park, Record, Source};
+    ///
+    /// let record = |seq, event| Record {
+    ///     seq, turn: 1, worker: 0, time_ms: 0, event,
+    ///     source: Source { file: "engine/src/runtime/park.rs".into(), line: 1 },
+    /// };
+    /// let park = record(7, Event::Park { timeout_ms: Some(960) });
+    /// let unpark = record(8, Event::Unpark { events: 1 });
+    /// let parked = Park::after(None, &[park, unpark]);
+    /// assert_eq!(parked, Some(Park { timeout_ms: Some(960) }));
+    ///
+    /// let event = record(9, Event::OsEvent { token: 1, readable: true, writable: false });
+    /// assert_eq!(Park::after(parked.as_ref(), &[event]), parked, "its events' dispatch");
+    /// let poll = record(10, Event::Poll { task: 1 });
+    /// assert_eq!(Park::after(parked.as_ref(), &[poll]), None, "running again");
+    /// ```
+    pub fn after(before: Option<&Park>, action: &[Record]) -> Option<Park> {
+        let started = action.iter().rev().find_map(|record| match record.event {
+            Event::Park { timeout_ms } => Some(Park { timeout_ms }),
+            _ => None,
+        });
+        let dispatch = action
+            .first()
+            .is_some_and(|record| matches!(record.event, Event::OsEvent { .. }));
+        match started {
+            Some(park) => Some(park),
+            None if dispatch => before.cloned(),
+            None => None,
+        }
+    }
 }
 
 /// The words every [`TaskView::waiting_on`] of a task whose wake is
@@ -79,6 +128,26 @@ pub enum TaskState {
     Running,
     /// Finished.
     Complete,
+}
+
+impl TaskState {
+    /// Every state, in lifecycle order.
+    pub const ALL: [TaskState; 4] = [
+        TaskState::Idle,
+        TaskState::Scheduled,
+        TaskState::Running,
+        TaskState::Complete,
+    ];
+
+    /// The name on the wire (`"idle"`, `"scheduled"`, `"running"`, `"complete"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            TaskState::Idle => "idle",
+            TaskState::Scheduled => "scheduled",
+            TaskState::Running => "running",
+            TaskState::Complete => "complete",
+        }
+    }
 }
 
 /// One registration in the I/O driver.

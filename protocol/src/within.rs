@@ -32,15 +32,12 @@ use crate::{
 pub fn state_within(before: &Snapshot, after: &Snapshot, shown: &[Record]) -> Snapshot {
     let mut state = before.clone();
     let mut last_event_token = None;
-    let dispatch = shown
+    let new = shown
         .iter()
-        .find(|r| r.seq >= before.records)
-        .is_some_and(|r| matches!(r.event, Event::OsEvent { .. }));
-    if !dispatch {
-        // The park shows until the next action that is not one of its events.
-        state.park = None;
-    }
-    for record in shown.iter().filter(|r| r.seq >= before.records) {
+        .position(|r| r.seq >= before.records)
+        .map_or(&[][..], |first| &shown[first..]);
+    state.park = Park::after(before.park.as_ref(), new);
+    for record in new {
         state.records = record.seq + 1;
         state.time_ms = record.time_ms;
         state.turn = record.turn;
@@ -179,16 +176,13 @@ fn apply(state: &mut Snapshot, after: &Snapshot, event: &Event, event_token: &mu
             unfile_anywhere(state, *timer);
         }
         Event::TimerCancel { timer } => unfile_anywhere(state, *timer),
-        Event::Park { timeout_ms } => {
-            state.park = Some(Park {
-                timeout_ms: *timeout_ms,
-            })
-        }
         // Back from the OS wait, the wheel's time catches up with the clock
         // when nothing is due (the park action changes nothing else in it).
         Event::Unpark { .. } => move_wheel_to(state, after),
         Event::Output { text, .. } => state.console.push(text.clone()),
-        Event::Ready { .. }
+        // The park in force is [`Park::after`]'s, set before the records.
+        Event::Park { .. }
+        | Event::Ready { .. }
         | Event::Syscall(_)
         | Event::ClockAdvance { .. }
         | Event::Error { .. } => {}

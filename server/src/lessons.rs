@@ -23,10 +23,10 @@ use std::collections::{BTreeMap, HashMap};
 use glossary::{GlossaryEntry, glossary_closure, load_glossary};
 use std::path::{Path, PathBuf};
 
-use reactor_protocol::{MAX_ID_LEN, Record, valid_id};
 use reactor_protocol::lesson::{
     Lesson, LessonSummary, Matcher, POINT_AT_TARGETS, Stage, Unmatched, bind_all,
 };
+use reactor_protocol::{MAX_ID_LEN, Record, valid_id};
 use serde::Deserialize;
 
 /// The glossary's file name inside the lessons folder; every other `*.toml` is a lesson.

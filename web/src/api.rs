@@ -1,6 +1,8 @@
-//! The server's REST API: `GET /api/scenarios` and `GET /api/source/{path}`.
+//! The server's REST API: `GET /api/scenarios`, `GET /api/source/{path}`
+//! and `POST /api/rooms` (the lessons are fetched by `crate::lesson`).
 
 use reactor_protocol::ScenarioSummary;
+use reactor_protocol::frame::RoomCreated;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::Response;
@@ -23,11 +25,36 @@ pub async fn get_text(url: &str) -> Result<String, String> {
             response.status_text()
         ));
     }
+    body(url, &response).await
+}
+
+/// The text of `response`, from `url`.
+async fn body(url: &str, response: &Response) -> Result<String, String> {
     let text = JsFuture::from(response.text().map_err(describe)?)
         .await
         .map_err(describe)?;
     text.as_string()
         .ok_or_else(|| format!("{url} sent no text"))
+}
+
+/// `POST /api/rooms`: a new room's code and presenter key, or why not.
+pub async fn create_room() -> Result<RoomCreated, String> {
+    const URL: &str = "/api/rooms";
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    let window = leptos::prelude::window();
+    let response = JsFuture::from(window.fetch_with_str_and_init(URL, &init))
+        .await
+        .map_err(describe)?;
+    let response: Response = response.dyn_into().map_err(describe)?;
+    let text = body(URL, &response).await?;
+    if response.ok() {
+        crate::decode_api::room_created(&text)
+    } else {
+        let error = crate::decode_api::api_error(&text)
+            .map_or_else(|_| "the server refused".to_string(), |e| e.error);
+        Err(error)
+    }
 }
 
 /// The built-in scenarios.

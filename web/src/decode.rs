@@ -3,14 +3,16 @@
 //! Why not `serde_json::from_str::<ServerFrame>`? The protocol's tagged enums
 //! and its flattened `Record` make serde's derive generate a large decoder
 //! (about a quarter of the whole bundle); walking a `Value` costs a fraction
-//! of that. The shapes are the protocol crate's, field for field, and the
-//! tests below check this decoder against serde's on every record kind and on
-//! the engine's golden traces, so the two cannot drift apart unnoticed.
+//! of that (docs/benchmarks.md, "Web"). The shapes are the protocol
+//! crate's, field for field, and the tests check this decoder against
+//! serde's on a full sample of every record kind, snapshot and frame and on
+//! the engine's golden traces, and that it reads every key serde writes: a
+//! field added to the protocol and not read here fails them.
 
 use reactor_protocol::frame::{RoomStatus, ViewPosition};
 use reactor_protocol::{
-    Direction, Event, LevelView, Outcome, Park, Record, RegistrationView, ServerFrame, SlotView,
-    Snapshot, Source, TaskState, TaskView, TimerView, WakeCause, WheelView,
+    Direction, Event, Kind, LevelView, Outcome, Park, Record, RegistrationView, ServerFrame,
+    SlotView, Snapshot, Source, TaskState, TaskView, TimerView, WakeCause, WheelView,
 };
 use serde_json::{Map, Value};
 
@@ -19,6 +21,8 @@ pub type Error = String;
 pub(crate) type Object = Map<String, Value>;
 
 pub(crate) fn field<'a>(object: &'a Object, name: &str) -> Result<&'a Value, Error> {
+    #[cfg(test)]
+    reads::note(object, name);
     object
         .get(name)
         .ok_or_else(|| format!("missing field `{name}`"))
@@ -63,6 +67,8 @@ pub(crate) fn maybe<T>(
     name: &str,
     read: fn(&Object, &str) -> Result<T, Error>,
 ) -> Result<Option<T>, Error> {
+    #[cfg(test)]
+    reads::note(object, name);
     match object.get(name) {
         None | Some(Value::Null) => Ok(None),
         Some(_) => read(object, name).map(Some),
@@ -83,7 +89,12 @@ pub(crate) fn list<T>(
 /// One frame's text.
 pub fn frame(text_: &str) -> Result<ServerFrame, Error> {
     let value: Value = serde_json::from_str(text_).map_err(|e| format!("not JSON: {e}"))?;
-    let o = object(&value, "frame")?;
+    frame_value(&value)
+}
+
+/// One frame.
+fn frame_value(value: &Value) -> Result<ServerFrame, Error> {
+    let o = object(value, "frame")?;
     Ok(match text(o, "type")?.as_str() {
         "loaded" => ServerFrame::Loaded {
             scenario: text(o, "scenario")?,
@@ -132,24 +143,26 @@ pub fn record(value: &Value) -> Result<Record, Error> {
     })
 }
 
+/// The value of `all` whose protocol name (`spell`) is field `name` of `o`.
+fn named<T: Copy>(
+    o: &Object,
+    name: &str,
+    all: &[T],
+    spell: fn(T) -> &'static str,
+) -> Result<T, Error> {
+    let spelled = text(o, name)?;
+    all.iter()
+        .copied()
+        .find(|&value| spell(value) == spelled)
+        .ok_or_else(|| format!("unknown {name} `{spelled}`"))
+}
+
 pub(crate) fn direction(o: &Object) -> Result<Direction, Error> {
-    match text(o, "direction")?.as_str() {
-        "read" => Ok(Direction::Read),
-        "write" => Ok(Direction::Write),
-        other => Err(format!("unknown direction `{other}`")),
-    }
+    named(o, "direction", &Direction::ALL, Direction::name)
 }
 
 pub(crate) fn cause(o: &Object) -> Result<WakeCause, Error> {
-    Ok(match text(o, "cause")?.as_str() {
-        "io" => WakeCause::Io,
-        "timer" => WakeCause::Timer,
-        "join" => WakeCause::Join,
-        "yield" => WakeCause::Yield,
-        "block_on" => WakeCause::BlockOn,
-        "other" => WakeCause::Other,
-        other => return Err(format!("unknown wake cause `{other}`")),
-    })
+    named(o, "cause", &WakeCause::ALL, WakeCause::name)
 }
 
 fn outcome(o: &Object) -> Result<Outcome, Error> {
@@ -170,91 +183,92 @@ fn event(o: &Object) -> Result<Event, Error> {
     let task = || uint(o, "task");
     let token = || index(o, "token");
     let timer = || uint(o, "timer");
-    Ok(match text(o, "kind")?.as_str() {
-        "spawn" => Event::Spawn {
+    let name = text(o, "kind")?;
+    let kind = Kind::from_name(&name).ok_or_else(|| format!("unknown record kind `{name}`"))?;
+    Ok(match kind {
+        Kind::Spawn => Event::Spawn {
             task: task()?,
             name: text(o, "name")?,
         },
-        "schedule" => Event::Schedule { task: task()? },
-        "poll" => Event::Poll { task: task()? },
-        "pending" => Event::Pending { task: task()? },
-        "ready" => Event::Ready { task: task()? },
-        "complete" => Event::Complete {
+        Kind::Schedule => Event::Schedule { task: task()? },
+        Kind::Poll => Event::Poll { task: task()? },
+        Kind::Pending => Event::Pending { task: task()? },
+        Kind::Ready => Event::Ready { task: task()? },
+        Kind::Complete => Event::Complete {
             task: task()?,
             output: maybe(o, "output", text)?,
         },
-        "register" => Event::Register {
+        Kind::Register => Event::Register {
             token: token()?,
             resource: text(o, "resource")?,
             readable: flag(o, "readable")?,
             writable: flag(o, "writable")?,
             assumed_ready: flag(o, "assumed_ready")?,
         },
-        "deregister" => Event::Deregister { token: token()? },
-        "syscall" => Event::syscall(
+        Kind::Deregister => Event::Deregister { token: token()? },
+        Kind::Syscall => Event::syscall(
             maybe(o, "task", uint)?,
             text(o, "op")?,
             maybe(o, "token", index)?,
             outcome(o)?,
         ),
-        "waker_stored" => Event::WakerStored {
+        Kind::WakerStored => Event::WakerStored {
             token: token()?,
             task: task()?,
             direction: direction(o)?,
         },
-        "readiness_cleared" => Event::ReadinessCleared {
+        Kind::ReadinessCleared => Event::ReadinessCleared {
             token: token()?,
             direction: direction(o)?,
             tick: uint(o, "tick")?,
         },
-        "timer_insert" => Event::TimerInsert {
+        Kind::TimerInsert => Event::TimerInsert {
             timer: timer()?,
             task: task()?,
             deadline_ms: uint(o, "deadline_ms")?,
             level: small(o, "level")?,
             slot: small(o, "slot")?,
         },
-        "timer_cascade" => Event::TimerCascade {
+        Kind::TimerCascade => Event::TimerCascade {
             timer: timer()?,
             from_level: small(o, "from_level")?,
             from_slot: small(o, "from_slot")?,
             to_level: small(o, "to_level")?,
             to_slot: small(o, "to_slot")?,
         },
-        "timer_fire" => Event::TimerFire {
+        Kind::TimerFire => Event::TimerFire {
             timer: timer()?,
             task: task()?,
             deadline_ms: uint(o, "deadline_ms")?,
         },
-        "timer_cancel" => Event::TimerCancel { timer: timer()? },
-        "park" => Event::Park {
+        Kind::TimerCancel => Event::TimerCancel { timer: timer()? },
+        Kind::Park => Event::Park {
             timeout_ms: maybe(o, "timeout_ms", uint)?,
         },
-        "clock_advance" => Event::ClockAdvance {
+        Kind::ClockAdvance => Event::ClockAdvance {
             from_ms: uint(o, "from_ms")?,
             to_ms: uint(o, "to_ms")?,
         },
-        "os_event" => Event::OsEvent {
+        Kind::OsEvent => Event::OsEvent {
             token: token()?,
             readable: flag(o, "readable")?,
             writable: flag(o, "writable")?,
         },
-        "unpark" => Event::Unpark {
+        Kind::Unpark => Event::Unpark {
             events: index(o, "events")?,
         },
-        "wake" => Event::Wake {
+        Kind::Wake => Event::Wake {
             task: task()?,
             cause: cause(o)?,
         },
-        "output" => Event::Output {
+        Kind::Output => Event::Output {
             task: task()?,
             text: text(o, "text")?,
         },
-        "error" => Event::Error {
+        Kind::Error => Event::Error {
             task: maybe(o, "task", uint)?,
             message: text(o, "message")?,
         },
-        other => return Err(format!("unknown record kind `{other}`")),
     })
 }
 
@@ -290,17 +304,10 @@ pub fn snapshot(value: &Value) -> Result<Snapshot, Error> {
 
 fn task_view(value: &Value) -> Result<TaskView, Error> {
     let o = object(value, "task")?;
-    let state = match text(o, "state")?.as_str() {
-        "idle" => TaskState::Idle,
-        "scheduled" => TaskState::Scheduled,
-        "running" => TaskState::Running,
-        "complete" => TaskState::Complete,
-        other => return Err(format!("unknown task state `{other}`")),
-    };
     Ok(TaskView {
         id: uint(o, "id")?,
         name: text(o, "name")?,
-        state,
+        state: named(o, "state", &TaskState::ALL, TaskState::name)?,
         waiting_on: maybe(o, "waiting_on", text)?,
     })
 }
@@ -355,6 +362,10 @@ fn timer(value: &Value) -> Result<TimerView, Error> {
         deadline_ms: uint(o, "deadline_ms")?,
     })
 }
+
+#[cfg(test)]
+#[path = "decode_reads.rs"]
+pub(crate) mod reads;
 
 #[cfg(test)]
 #[path = "decode_tests.rs"]

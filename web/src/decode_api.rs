@@ -1,5 +1,5 @@
-//! The REST answers (`/api/scenarios`, `/api/lessons`, `/api/lessons/{id}`)
-//! read by hand from a `serde_json::Value`, like the frames in [`crate::decode`].
+//! The REST answers (`/api/scenarios`, `/api/lessons`, `/api/lessons/{id}`,
+//! `POST /api/rooms` and any error's body) read by hand from a `serde_json::Value`, like the frames in [`crate::decode`].
 //!
 //! Why by hand: every `serde_json::from_str::<T>` instantiates serde_json's
 //! deserializer again for `T`, and the lesson types (a matcher with fourteen
@@ -8,39 +8,14 @@
 //! (docs/benchmarks.md, "Web"). The tests check the result against serde's
 //! derived decoder, and that the kind list holds every kind serde knows.
 
-use reactor_protocol::ScenarioSummary;
-use reactor_protocol::lesson::{Kind, Lesson, LessonSummary, Matcher, OutcomeKind, Stage, Term};
+use reactor_protocol::frame::RoomCreated;
+use reactor_protocol::lesson::{Lesson, LessonSummary, Matcher, OutcomeKind, Stage, Term};
+use reactor_protocol::{ApiError, Kind, ScenarioSummary};
 use serde_json::Value;
 
 use crate::decode::{
     Error, Object, cause, direction, field, flag, index, list, maybe, object, small, text, uint,
 };
-
-/// Every matcher kind; `Kind::name` spells each one as the JSON does.
-pub(crate) const KINDS: [Kind; 22] = [
-    Kind::Spawn,
-    Kind::Schedule,
-    Kind::Poll,
-    Kind::Pending,
-    Kind::Ready,
-    Kind::Complete,
-    Kind::Register,
-    Kind::Deregister,
-    Kind::Syscall,
-    Kind::WakerStored,
-    Kind::ReadinessCleared,
-    Kind::TimerInsert,
-    Kind::TimerCascade,
-    Kind::TimerFire,
-    Kind::TimerCancel,
-    Kind::Park,
-    Kind::ClockAdvance,
-    Kind::OsEvent,
-    Kind::Unpark,
-    Kind::Wake,
-    Kind::Output,
-    Kind::Error,
-];
 
 /// The fields a [`Matcher`] may carry (the protocol denies any other).
 const MATCHER_FIELDS: [&str; 14] = [
@@ -89,6 +64,31 @@ pub fn lessons(text_: &str) -> Result<Vec<LessonSummary>, Error> {
 /// `GET /api/lessons/{id}`, fetched from `url`.
 pub fn lesson(text_: &str, url: &str) -> Result<Lesson, Error> {
     parse(text_, url, lesson_value)
+}
+
+/// `POST /api/rooms`.
+pub fn room_created(text_: &str) -> Result<RoomCreated, Error> {
+    parse(text_, "/api/rooms", room)
+}
+
+/// The body of a refusal from `/api/...`.
+pub fn api_error(text_: &str) -> Result<ApiError, Error> {
+    parse(text_, "the server", refusal)
+}
+
+fn room(value: &Value) -> Result<RoomCreated, Error> {
+    let o = object(value, "room")?;
+    Ok(RoomCreated {
+        code: text(o, "code")?,
+        presenter_key: text(o, "presenter_key")?,
+        join: text(o, "join")?,
+    })
+}
+
+fn refusal(value: &Value) -> Result<ApiError, Error> {
+    Ok(ApiError {
+        error: text(object(value, "error")?, "error")?,
+    })
 }
 
 fn scenario(value: &Value) -> Result<ScenarioSummary, Error> {
@@ -173,10 +173,7 @@ fn matcher(value: &Value) -> Result<Matcher, Error> {
 
 fn kind(o: &Object) -> Result<Kind, Error> {
     let name = text(o, "kind")?;
-    KINDS
-        .into_iter()
-        .find(|kind| kind.name() == name)
-        .ok_or_else(|| format!("unknown record kind `{name}`"))
+    Kind::from_name(&name).ok_or_else(|| format!("unknown record kind `{name}`"))
 }
 
 fn outcome_kind(o: &Object, name: &str) -> Result<OutcomeKind, Error> {

@@ -1,7 +1,10 @@
 //! The hand decoder must agree with serde's derived one on everything the
-//! server sends, and refuse what serde refuses.
+//! server sends, read every key serde writes, and refuse what serde refuses.
+//! The samples are built field by field, so a field added to the protocol
+//! does not compile here until it is set, and then fails until it is read.
 
 use super::*;
+use crate::decode::reads::{check, serde_names};
 use reactor_protocol::record::{Direction, WakeCause};
 
 fn full_matcher() -> Matcher {
@@ -50,20 +53,8 @@ fn sample() -> Lesson {
 }
 
 #[test]
-fn kinds_are_every_kind_serde_knows_in_order() {
-    // serde's refusal lists every variant it accepts, so a kind added to the
-    // protocol but not to `KINDS` fails here.
-    let refusal = serde_json::from_str::<Kind>(r#""nope""#)
-        .unwrap_err()
-        .to_string();
-    let known: Vec<&str> = refusal.split('`').skip(3).step_by(2).collect();
-    let listed: Vec<&str> = KINDS.iter().map(|kind| kind.name()).collect();
-    assert_eq!(listed, known, "{refusal}");
-}
-
-#[test]
 fn every_kind_reads_as_serde_writes_it() {
-    for kind in KINDS {
+    for kind in Kind::ALL {
         let json = serde_json::to_string(&Matcher::kind(kind)).unwrap();
         let value: Value = serde_json::from_str(&json).unwrap();
         assert_eq!(matcher(&value), Ok(Matcher::kind(kind)), "{json}");
@@ -71,11 +62,65 @@ fn every_kind_reads_as_serde_writes_it() {
 }
 
 #[test]
-fn a_lesson_reads_back_equal() {
+fn a_lesson_reads_back_equal_with_every_key_read() {
+    check(&sample(), lesson_value);
     let json = serde_json::to_string(&sample()).unwrap();
     assert_eq!(lesson(&json, "/api/lessons/tcp-read"), Ok(sample()));
     let serde: Lesson = serde_json::from_str(&json).unwrap();
     assert_eq!(serde, sample());
+}
+
+#[test]
+fn the_matcher_fields_are_the_ones_serde_knows() {
+    let known: std::collections::BTreeSet<String> =
+        MATCHER_FIELDS.iter().map(|f| f.to_string()).collect();
+    assert_eq!(known, serde_names::<Matcher>(r#"{"kind":"park","?":1}"#));
+    check(&full_matcher(), matcher);
+    let outcomes = [
+        OutcomeKind::Ok,
+        OutcomeKind::WouldBlock,
+        OutcomeKind::Failed,
+    ];
+    let spelled = outcomes.map(|o| {
+        serde_json::to_value(o)
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .to_string()
+    });
+    assert_eq!(
+        spelled
+            .into_iter()
+            .collect::<std::collections::BTreeSet<_>>(),
+        serde_names::<OutcomeKind>(r#""?""#)
+    );
+    for outcome in outcomes {
+        let matcher_ = Matcher {
+            outcome: Some(outcome),
+            ..Matcher::kind(Kind::Syscall)
+        };
+        check(&matcher_, matcher);
+    }
+}
+
+#[test]
+fn rooms_and_refusals_read_back_equal_with_every_key_read() {
+    let created = RoomCreated {
+        code: "K7QX2MPD".into(),
+        presenter_key: "secret".into(),
+        join: "/join/K7QX2MPD".into(),
+    };
+    check(&created, room);
+    assert_eq!(
+        room_created(&serde_json::to_string(&created).unwrap()),
+        Ok(created)
+    );
+    let error = ApiError {
+        error: "too many rooms".into(),
+    };
+    check(&error, refusal);
+    assert_eq!(api_error(r#"{"error":"too many rooms"}"#), Ok(error));
+    assert!(room_created("{}").is_err());
 }
 
 #[test]
@@ -89,7 +134,14 @@ fn lesson_summaries_read_back_equal() {
         stages: 6,
     }];
     let json = serde_json::to_string(&summaries).unwrap();
-    assert_eq!(lessons(&json), Ok(summaries));
+    assert_eq!(lessons(&json), Ok(summaries.clone()));
+    check(&summaries, |value| items(value, lesson_summary));
+    let scenario_ = ScenarioSummary {
+        id: "tcp_read".into(),
+        title: "TCP read".into(),
+        summary: "One read".into(),
+    };
+    check(&scenario_, scenario);
 }
 
 #[test]

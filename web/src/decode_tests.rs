@@ -1,144 +1,160 @@
+//! The hand decoder against the protocol's serde. A record, snapshot or
+//! frame field added to the protocol fails here until the decoder reads it:
+//!
+//! - every sample below is built field by field (no `..Default::default()`),
+//!   so a new field does not compile until the sample sets it;
+//! - each sample is encoded by serde and decoded by hand: equal, and with
+//!   every key serde wrote looked up ([`super::reads::unread`]);
+//! - the variants serde knows (frame types, wake causes, task states, ...)
+//!   are read from serde's own refusal, and each must have a sample.
+
+use std::collections::BTreeSet;
+
+use super::reads::{check, serde_names};
 use super::*;
-use crate::fixture::{record as make, tcp_read};
 use reactor_protocol::frame::{RoomStatus, ViewPosition};
 
-/// Encode with the protocol's serde, decode by hand: they must agree.
-fn round_trip(frame_: ServerFrame) {
-    let json = serde_json::to_string(&frame_).expect("serde encodes");
-    assert_eq!(frame(&json), Ok(frame_), "{json}");
-}
-
-fn every_kind() -> Vec<Event> {
-    let mut events: Vec<Event> = tcp_read().into_iter().map(|r| r.event).collect();
-    events.extend([
-        Event::Complete {
+/// A record of every kind, every optional field filled in (and left out).
+fn samples(kind: Kind) -> Vec<Event> {
+    match kind {
+        Kind::Spawn => vec![Event::Spawn {
             task: 1,
-            output: Some("42".into()),
-        },
-        Event::Register {
+            name: "handler".into(),
+        }],
+        Kind::Schedule => vec![Event::Schedule { task: 1 }],
+        Kind::Poll => vec![Event::Poll { task: 1 }],
+        Kind::Pending => vec![Event::Pending { task: 1 }],
+        Kind::Ready => vec![Event::Ready { task: 1 }],
+        Kind::Complete => vec![
+            Event::Complete {
+                task: 1,
+                output: Some("42".into()),
+            },
+            Event::Complete {
+                task: 1,
+                output: None,
+            },
+        ],
+        Kind::Register => vec![Event::Register {
             token: 2,
             resource: "TcpListener 127.0.0.1:<port>".into(),
             readable: true,
-            writable: true,
+            writable: false,
             assumed_ready: true,
-        },
-        Event::Deregister { token: 2 },
-        Event::syscall(None, "connect", None, Outcome::Ok { bytes: None }),
-        Event::syscall(
-            Some(1),
-            "write",
-            Some(3),
-            Outcome::Failed {
-                error: "reset".into(),
-            },
-        ),
-        Event::WakerStored {
+        }],
+        Kind::Deregister => vec![Event::Deregister { token: 2 }],
+        Kind::Syscall => vec![
+            Event::syscall(Some(1), "read", Some(3), Outcome::Ok { bytes: Some(14) }),
+            Event::syscall(None, "connect", None, Outcome::Ok { bytes: None }),
+            Event::syscall(Some(1), "read", Some(3), Outcome::WouldBlock),
+            Event::syscall(
+                Some(1),
+                "write",
+                Some(3),
+                Outcome::Failed {
+                    error: "reset".into(),
+                },
+            ),
+        ],
+        Kind::WakerStored => vec![Event::WakerStored {
             token: 1,
             task: 0,
             direction: Direction::Write,
-        },
-        Event::TimerInsert {
+        }],
+        Kind::ReadinessCleared => vec![Event::ReadinessCleared {
+            token: 1,
+            direction: Direction::Read,
+            tick: 2,
+        }],
+        Kind::TimerInsert => vec![Event::TimerInsert {
             timer: 4,
             task: 1,
             deadline_ms: 1000,
             level: 1,
             slot: 15,
-        },
-        Event::TimerCascade {
+        }],
+        Kind::TimerCascade => vec![Event::TimerCascade {
             timer: 4,
             from_level: 1,
             from_slot: 15,
             to_level: 0,
             to_slot: 40,
-        },
-        Event::TimerFire {
+        }],
+        Kind::TimerFire => vec![Event::TimerFire {
             timer: 4,
             task: 1,
             deadline_ms: 1000,
-        },
-        Event::TimerCancel { timer: 5 },
-        Event::Park {
-            timeout_ms: Some(1000),
-        },
-        Event::ClockAdvance {
+        }],
+        Kind::TimerCancel => vec![Event::TimerCancel { timer: 5 }],
+        Kind::Park => vec![
+            Event::Park {
+                timeout_ms: Some(960),
+            },
+            Event::Park { timeout_ms: None },
+        ],
+        Kind::ClockAdvance => vec![Event::ClockAdvance {
             from_ms: 0,
-            to_ms: 1000,
-        },
-        Event::Wake {
-            task: 0,
-            cause: WakeCause::Timer,
-        },
-        Event::Wake {
-            task: 0,
-            cause: WakeCause::Join,
-        },
-        Event::Wake {
-            task: 0,
-            cause: WakeCause::Other,
-        },
-        Event::Error {
-            task: Some(2),
-            message: "boom".into(),
-        },
-        Event::Error {
-            task: None,
-            message: "script".into(),
-        },
-    ]);
-    events
-}
-
-#[test]
-fn every_record_kind_decodes_as_serde_does() {
-    let events = every_kind();
-    let kinds: std::collections::BTreeSet<_> = events.iter().map(crate::explain::kind).collect();
-    assert_eq!(
-        kinds.len(),
-        22,
-        "a record kind is missing from the test: {kinds:?}"
-    );
-    for (seq, event) in events.into_iter().enumerate() {
-        round_trip(ServerFrame::Record {
-            record: make(seq as u64, 3, event),
-        });
+            to_ms: 960,
+        }],
+        Kind::OsEvent => vec![Event::OsEvent {
+            token: 1,
+            readable: true,
+            writable: true,
+        }],
+        Kind::Unpark => vec![Event::Unpark { events: 2 }],
+        Kind::Wake => WakeCause::ALL
+            .map(|cause| Event::Wake { task: 0, cause })
+            .to_vec(),
+        Kind::Output => vec![Event::Output {
+            task: 1,
+            text: "Read 14 bytes".into(),
+        }],
+        Kind::Error => vec![
+            Event::Error {
+                task: Some(2),
+                message: "boom".into(),
+            },
+            Event::Error {
+                task: None,
+                message: "script".into(),
+            },
+        ],
     }
 }
 
-#[test]
-fn a_full_snapshot_decodes_as_serde_does() {
-    let state = Snapshot {
+fn sample_record(seq: u64, event: Event) -> Record {
+    Record {
+        seq,
+        turn: 3,
+        worker: 0,
+        time_ms: 960,
+        event,
+        source: Source {
+            file: "engine/src/runtime/park.rs".into(),
+            line: 42,
+        },
+    }
+}
+
+fn full_snapshot() -> Snapshot {
+    let task = |id, state, waiting_on: Option<&str>| TaskView {
+        id,
+        name: format!("task{id}"),
+        state,
+        waiting_on: waiting_on.map(str::to_string),
+    };
+    Snapshot {
         time_ms: 1000,
         turn: 2,
         records: 17,
         park: Some(Park {
             timeout_ms: Some(1000),
         }),
-        tasks: vec![
-            TaskView {
-                id: 0,
-                name: "main".into(),
-                state: TaskState::Idle,
-                waiting_on: Some("join of task 1".into()),
-            },
-            TaskView {
-                id: 1,
-                name: "sleeper".into(),
-                state: TaskState::Running,
-                waiting_on: None,
-            },
-            TaskView {
-                id: 2,
-                name: "a".into(),
-                state: TaskState::Scheduled,
-                waiting_on: None,
-            },
-            TaskView {
-                id: 3,
-                name: "b".into(),
-                state: TaskState::Complete,
-                waiting_on: None,
-            },
-        ],
+        tasks: TaskState::ALL
+            .iter()
+            .enumerate()
+            .map(|(id, state)| task(id as u64, *state, Some("join of task 1")))
+            .collect(),
         run_queue: vec![2, 1],
         registrations: vec![RegistrationView {
             token: 1,
@@ -147,7 +163,7 @@ fn a_full_snapshot_decodes_as_serde_does() {
             writable: false,
             tick: 3,
             read_waker: Some(1),
-            write_waker: None,
+            write_waker: Some(2),
         }],
         wheel: WheelView {
             elapsed_ms: 999,
@@ -169,47 +185,90 @@ fn a_full_snapshot_decodes_as_serde_does() {
             }],
         },
         console: vec!["done!".into()],
-        done: false,
-    };
-    round_trip(ServerFrame::Snapshot { state });
-    round_trip(ServerFrame::Snapshot {
-        state: Snapshot {
-            park: Some(Park { timeout_ms: None }),
-            ..Snapshot::default()
+        done: true,
+    }
+}
+
+/// One frame of every type, every optional field filled in.
+fn frames() -> Vec<ServerFrame> {
+    let records = Kind::ALL.into_iter().flat_map(samples).enumerate();
+    let mut frames: Vec<ServerFrame> = records
+        .map(|(seq, event)| ServerFrame::Record {
+            record: sample_record(seq as u64, event),
+        })
+        .collect();
+    frames.extend([
+        ServerFrame::Loaded {
+            scenario: "tcp_read".into(),
         },
-    });
-    round_trip(ServerFrame::Snapshot {
-        state: Snapshot::default(),
-    });
+        ServerFrame::Snapshot {
+            state: full_snapshot(),
+        },
+        ServerFrame::Snapshot {
+            state: Snapshot::default(),
+        },
+        ServerFrame::Done,
+        ServerFrame::Error {
+            message: "unknown scenario `x`".into(),
+        },
+        ServerFrame::Room(RoomStatus {
+            code: "K7QX2MPD".into(),
+            followers: 3,
+            presenter: true,
+            ended: true,
+            reason: Some("the presenter ended it".into()),
+            resync: true,
+        }),
+        ServerFrame::View(ViewPosition {
+            step: 12,
+            lesson: Some("tcp-read".into()),
+            stage: Some(4),
+        }),
+        ServerFrame::View(ViewPosition::default()),
+    ]);
+    frames
 }
 
 #[test]
-fn the_other_frames_decode_as_serde_does() {
-    round_trip(ServerFrame::Loaded {
-        scenario: "tcp_read".into(),
-    });
-    round_trip(ServerFrame::Done);
-    round_trip(ServerFrame::Error {
-        message: "unknown scenario `x`".into(),
-    });
-    round_trip(ServerFrame::Room(RoomStatus {
-        code: "K7QX2MPD".into(),
-        followers: 3,
-        presenter: true,
-        ended: true,
-        reason: Some("the presenter ended it".into()),
-        resync: true,
-    }));
-    round_trip(ServerFrame::View(ViewPosition {
-        step: 12,
-        lesson: Some("tcp-read".into()),
-        stage: Some(4),
-    }));
-    round_trip(ServerFrame::View(ViewPosition::default()));
+fn every_frame_reads_back_equal_with_every_key_read() {
+    for frame in frames() {
+        check(&frame, frame_value);
+        let json = serde_json::to_string(&frame).expect("serde encodes");
+        assert_eq!(super::frame(&json), Ok(frame), "{json}");
+    }
 }
 
 #[test]
-fn the_engine_golden_traces_decode_as_serde_does() {
+fn the_samples_cover_every_variant_serde_knows() {
+    let frames = frames();
+    let values: Vec<Value> = frames
+        .iter()
+        .map(|f| serde_json::to_value(f).unwrap())
+        .collect();
+    let spelled = |key: &str, inner: Option<&str>| -> BTreeSet<String> {
+        values
+            .iter()
+            .filter_map(|v| inner.map_or(Some(v), |inner| v.get("record")?.get(inner)))
+            .filter_map(|v| v.get(key)?.as_str().map(str::to_string))
+            .collect()
+    };
+    assert_eq!(
+        spelled("type", None),
+        serde_names::<ServerFrame>(r#"{"type":"?"}"#)
+    );
+    let outcomes: BTreeSet<String> = values
+        .iter()
+        .filter_map(|v| {
+            v["record"]["outcome"]["result"]
+                .as_str()
+                .map(str::to_string)
+        })
+        .collect();
+    assert_eq!(outcomes, serde_names::<Outcome>(r#"{"result":"?"}"#));
+}
+
+#[test]
+fn the_engine_golden_traces_read_as_serde_reads_them() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../engine/tests/golden");
     let mut traces = 0;
     for entry in std::fs::read_dir(&dir).expect("engine/tests/golden exists") {
@@ -217,15 +276,29 @@ fn the_engine_golden_traces_decode_as_serde_does() {
         for line in text.lines() {
             let value: Value = serde_json::from_str(line).expect("one JSON record per line");
             let by_serde: Record = serde_json::from_value(value.clone()).expect("serde decodes");
-            assert_eq!(record(&value), Ok(by_serde));
+            let mut decoded = None;
+            let unread = reads::unread(&value, |value| decoded = Some(record(value)));
+            assert_eq!(decoded, Some(Ok(by_serde)), "{line}");
+            assert!(unread.is_empty(), "the decoder skips {unread:?} of {line}");
         }
         traces += 1;
     }
     assert!(
         traces >= 4,
-        "expected the four scenario traces in {}",
+        "expected the scenario traces in {}",
         dir.display()
     );
+}
+
+#[test]
+fn a_key_the_decoder_does_not_read_is_reported() {
+    let mut value = serde_json::to_value(sample_record(0, Event::Poll { task: 1 })).unwrap();
+    value["source"]["column"] = 7.into();
+    value["new_field"] = true.into();
+    let unread = reads::unread(&value, |value| {
+        let _ = record(value);
+    });
+    assert_eq!(unread, ["new_field", "source.column"]);
 }
 
 #[test]

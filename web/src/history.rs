@@ -23,7 +23,7 @@
 
 use std::sync::Arc;
 
-use reactor_protocol::{Event, Record, Snapshot, state_within};
+use reactor_protocol::{Record, Snapshot, state_within};
 
 /// Records and snapshots of one run, in order.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -208,21 +208,6 @@ impl History {
             None if self.done => Some(self.records.len()),
             None => None,
         }
-    }
-
-    /// The park in force at `position`, from the records: `Some(timeout)` while
-    /// the current record is a `park` (or the clock jump made during it).
-    /// The snapshot is taken after the driver woke up, so it cannot show this.
-    pub fn parked_at(&self, position: usize) -> Option<Option<u64>> {
-        let shown = &self.records[..position.min(self.records.len())];
-        for record in shown.iter().rev() {
-            match record.event {
-                Event::Park { timeout_ms } => return Some(timeout_ms),
-                Event::ClockAdvance { .. } => continue,
-                _ => return None,
-            }
-        }
-        None
     }
 
     fn truncate(&mut self, records: usize) {

@@ -1,6 +1,6 @@
 use super::*;
 use crate::fixture::{record, snapshot, tcp_read};
-use reactor_protocol::{Event, TaskState, TaskView};
+use reactor_protocol::{Event, Park, Snapshot, TaskState, TaskView, WakeCause};
 
 fn filled(groups: &[usize]) -> History {
     let mut history = History::new();
@@ -162,25 +162,64 @@ fn a_done_snapshot_marks_the_history_done() {
     assert!(history.is_done());
 }
 
+/// The park shown at each position is the protocol's one rule
+/// ([`reactor_protocol::Park::after`]): from the `park` record through its
+/// action and the dispatch of its events, over until the next action.
 #[test]
-fn parked_only_on_the_park_and_its_clock_jump() {
+fn the_park_shows_from_its_record_until_its_events_are_dispatched() {
+    let parked = Some(Park {
+        timeout_ms: Some(1000),
+    });
     let mut history = History::new();
-    let events = [
-        Event::Park {
-            timeout_ms: Some(1000),
-        },
-        Event::ClockAdvance {
-            from_ms: 0,
-            to_ms: 1000,
-        },
-        Event::Unpark { events: 0 },
+    let closing = |records, park: &Option<Park>| Snapshot {
+        park: park.clone(),
+        ..snapshot(records)
+    };
+    history.push_snapshot(snapshot(0));
+    let actions = [
+        (
+            vec![
+                Event::Park {
+                    timeout_ms: Some(1000),
+                },
+                Event::ClockAdvance {
+                    from_ms: 0,
+                    to_ms: 1000,
+                },
+                Event::Unpark { events: 1 },
+            ],
+            &parked,
+        ),
+        (
+            vec![
+                Event::OsEvent {
+                    token: 1,
+                    readable: true,
+                    writable: false,
+                },
+                Event::Wake {
+                    task: 0,
+                    cause: WakeCause::Io,
+                },
+            ],
+            &parked,
+        ),
+        (
+            vec![Event::Poll { task: 0 }, Event::Pending { task: 0 }],
+            &None,
+        ),
     ];
-    for (seq, event) in events.into_iter().enumerate() {
-        history.push_record(record(seq as u64, 0, event)).unwrap();
+    for (events, park) in actions {
+        for event in events {
+            let seq = history.len() as u64;
+            history.push_record(record(seq, 0, event)).unwrap();
+        }
+        history.push_snapshot(closing(history.len() as u64, park));
     }
-    assert_eq!(history.parked_at(0), None);
-    assert_eq!(history.parked_at(1), Some(Some(1000)));
-    assert_eq!(history.parked_at(2), Some(Some(1000)));
-    assert_eq!(history.parked_at(3), None);
-    assert_eq!(history.parked_at(99), None);
+    let shown: Vec<bool> = (0..=history.len())
+        .map(|position| history.state_at(position).unwrap().park.is_some())
+        .collect();
+    // start, park, clock jump, unpark, os_event, wake, poll, pending
+    let expected = [false, true, true, true, true, true, false, false];
+    assert_eq!(shown, expected);
 }

@@ -117,7 +117,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_issue_shortcuts() {
+    fn the_documented_shortcuts() {
         assert_eq!(action_for("ArrowRight", false, false), Some(Action::Step));
         assert_eq!(action_for(" ", false, false), Some(Action::Step));
         assert_eq!(

@@ -32,5 +32,7 @@ pub mod ui;
 
 #[cfg(test)]
 mod fixture;
+#[cfg(test)]
+mod import_graph;
 
 pub use ui::App;

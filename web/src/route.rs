@@ -3,18 +3,16 @@
 //! ```text
 //!  /                               home: pick a scenario or a lesson
 //!  /scenario/tcp_read?step=12      scenario tcp_read with 12 records shown
-//!  /lesson/tcp-read?stage=4        lesson tcp-read at stage 4 (issue 6)
+//!  /lesson/tcp-read?stage=4        lesson tcp-read at stage 4
 //! ```
 //!
 //! `step=N` means "N records shown": step 0 is the start, and the current
 //! record at step N is the one with `seq` N-1.
 
-/// Longest id accepted from a URL. Scenario and lesson ids are short words;
-/// anything longer is a typo or an attack, not a name.
-pub const MAX_ID_LEN: usize = 64;
+use reactor_protocol::{DEFAULT_MAX_RECORDS, valid_id};
 
-/// Highest step a URL may ask for: the server's default record cap (100,000).
-pub const MAX_STEP: usize = 100_000;
+/// Highest step a URL may ask for: the engine's default record cap.
+pub const MAX_STEP: usize = DEFAULT_MAX_RECORDS as usize;
 
 /// Where the app is.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -44,6 +42,7 @@ impl Route {
     pub fn parse(path: &str, search: &str) -> Route {
         let mut parts = path.trim_matches('/').split('/');
         let (kind, id) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+        // The protocol's rule for ids, as the server applies it.
         if parts.next().is_some() || !valid_id(id) {
             return Route::Home;
         }
@@ -69,15 +68,6 @@ impl Route {
             Route::Lesson { id, stage } => format!("/lesson/{id}?stage={stage}"),
         }
     }
-}
-
-/// Ids are short and made of lowercase letters, digits, `_` and `-`.
-pub fn valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= MAX_ID_LEN
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
 }
 
 /// The value of `name=` in a query string, as a number no larger than [`MAX_STEP`].

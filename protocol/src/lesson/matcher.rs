@@ -246,10 +246,13 @@ impl Matcher {
         push("task", self.task.as_deref().map(quoted));
         push("token", self.token.map(|v| v.to_string()));
         push("op", self.op.as_deref().map(quoted));
-        push("outcome", self.outcome.map(|o| quoted(outcome_name(o))));
+        push(
+            "outcome",
+            self.outcome.map(|o| quoted(OutcomeKind::name(o))),
+        );
         push(
             "direction",
-            self.direction.map(|d| quoted(direction_name(d))),
+            self.direction.map(|d| quoted(Direction::name(d))),
         );
         push("cause", self.cause.map(|c| quoted(c.name())));
         push("level", self.level.map(|v| v.to_string()));
@@ -290,20 +293,5 @@ fn fields_of(kind: Kind) -> &'static [&'static str] {
         Kind::Park => &["timeout_ms"],
         Kind::Wake => &["task", "cause"],
         Kind::TimerCancel | Kind::ClockAdvance | Kind::Unpark => &[],
-    }
-}
-
-fn outcome_name(outcome: OutcomeKind) -> &'static str {
-    match outcome {
-        OutcomeKind::Ok => "ok",
-        OutcomeKind::WouldBlock => "would_block",
-        OutcomeKind::Failed => "failed",
-    }
-}
-
-fn direction_name(direction: Direction) -> &'static str {
-    match direction {
-        Direction::Read => "read",
-        Direction::Write => "write",
     }
 }

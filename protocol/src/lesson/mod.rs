@@ -119,6 +119,24 @@ pub enum OutcomeKind {
     Failed,
 }
 
+impl OutcomeKind {
+    /// Every answer.
+    pub const ALL: [OutcomeKind; 3] = [
+        OutcomeKind::Ok,
+        OutcomeKind::WouldBlock,
+        OutcomeKind::Failed,
+    ];
+
+    /// The name on the wire (`"ok"`, `"would_block"`, `"failed"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            OutcomeKind::Ok => "ok",
+            OutcomeKind::WouldBlock => "would_block",
+            OutcomeKind::Failed => "failed",
+        }
+    }
+}
+
 /// Which records a stage explains: a kind, and optional fields that must all agree.
 ///
 /// In a lesson file: `match = { kind = "syscall", task = "handler", op = "read", outcome = "would_block" }`.

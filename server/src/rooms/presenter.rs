@@ -21,8 +21,8 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use reactor_protocol::{MAX_ID_LEN, ServerFrame, valid_id};
 use reactor_protocol::frame::{PresenterCommand, ViewPosition};
+use reactor_protocol::{MAX_ID_LEN, ServerFrame, valid_id};
 use tokio::sync::watch;
 
 use super::follower::ending;

@@ -1,6 +1,6 @@
 //! [`Moment`]: the state a record left, as the sentences read it.
 
-use super::*;
+use reactor_protocol::{Event, Record, RegistrationView, Snapshot, TaskId, TaskView, WakeCause};
 
 /// What an explanation may read besides its record.
 #[derive(Clone, Copy, Debug, Default)]
@@ -41,22 +41,4 @@ pub fn main_task(records: &[Record]) -> Option<TaskId> {
         } => Some(task),
         _ => None,
     })
-}
-
-/// `1 task`, `3 tasks`.
-pub(super) fn count(n: usize, what: &str) -> String {
-    if n == 1 {
-        format!("{n} {what}")
-    } else {
-        format!("{n} {what}s")
-    }
-}
-
-/// `a`, `a and b`, `a, b and c`.
-pub(super) fn and_list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
 }

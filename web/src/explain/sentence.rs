@@ -1,8 +1,10 @@
 //! One plain sentence per record: [`explain`].
 
-use super::moment::{and_list, count};
 use super::the_loop::{clock_advance, park};
-use super::*;
+use reactor_protocol::{Event, POLL_BUDGET, Record, TaskId, TaskState, WakeCause};
+
+use super::moment::Moment;
+use super::words::{and_list, count, direction, interest, outcome, task_label};
 
 fn os_event(token: usize, readable: bool, writable: bool, at: &Moment) -> String {
     let task = |id| task_label(id, at.tasks());

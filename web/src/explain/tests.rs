@@ -1,6 +1,6 @@
 use super::*;
 use crate::fixture::{record, tcp_read};
-use reactor_protocol::{Snapshot, TaskState};
+use reactor_protocol::{Direction, Event, Snapshot, TaskState, TaskView, WakeCause};
 
 use super::truth_tests::states;
 use crate::fixture::golden_trace;
@@ -15,7 +15,7 @@ fn handler() -> Vec<TaskView> {
 }
 
 #[test]
-fn the_issue_mapping_of_parts_and_arrows() {
+fn each_record_lights_its_part_and_arrow() {
     let cases = [
         (
             Event::Register {
@@ -315,6 +315,6 @@ fn summaries_are_short_and_start_with_the_kind() {
         "timer_insert timer 0 L1/15 @1000ms"
     );
     for record in tcp_read() {
-        assert!(summary(&record.event).starts_with(kind(&record.event)));
+        assert!(summary(&record.event).starts_with(record.event.kind_name()));
     }
 }

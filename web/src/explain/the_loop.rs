@@ -1,8 +1,10 @@
 //! The loop's own actions: why it parks for as long as it does, and where
 //! the virtual clock jumps to.
 
-use super::moment::{and_list, count};
-use super::*;
+use reactor_protocol::{POLL_BUDGET, TaskState};
+
+use super::moment::Moment;
+use super::words::{and_list, count, task_label};
 
 /// Why a park has timeout 0: the work that is already waiting.
 pub(super) fn waiting_work(at: &Moment) -> Vec<String> {

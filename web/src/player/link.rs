@@ -1,5 +1,6 @@
-//! What the [`Player`](crate::player::Player) knows about the room its socket
-//! is in. A plain `/ws` session leaves it at its defaults.
+//! What the player knows about the classroom room its socket is in. A plain
+//! `/ws` session leaves it at its defaults; `crate::room` moves the socket
+//! between `/ws` and a room by setting `endpoint` and reconnecting.
 
 use leptos::prelude::*;
 use reactor_protocol::frame::{RoomStatus, ViewPosition};
@@ -47,33 +48,32 @@ impl Default for RoomLink {
 }
 
 /// Whether a close code means "this room will not take you back" (the
-/// 4000–4999 codes of `docs/protocol.md`): no automatic reconnect then.
+/// 4000–4999 codes of `docs/protocol.md`, such as
+/// [`CLOSE_ROOM_ENDED`](reactor_protocol::frame::CLOSE_ROOM_ENDED)): no
+/// automatic reconnect then.
 pub fn is_refusal(close_code: u16) -> bool {
     (4000..5000).contains(&close_code)
-}
-
-/// The room code in a `/join/CODE` path, as typed (not yet checked).
-pub fn join_code(path: &str) -> Option<&str> {
-    let code = path.strip_prefix("/join/")?.trim_end_matches('/');
-    (!code.is_empty() && !code.contains('/')).then_some(code)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use reactor_protocol::frame::{
+        CLOSE_ROOM_ENDED, CLOSE_ROOM_RATE_LIMITED, CLOSE_ROOM_REPLACED, CLOSE_ROOM_UNKNOWN,
+        CLOSE_ROOM_WRONG_KEY,
+    };
 
     #[test]
     fn room_refusals_are_the_4000_codes() {
-        assert!(is_refusal(4404) && is_refusal(4410));
+        for code in [
+            CLOSE_ROOM_UNKNOWN,
+            CLOSE_ROOM_WRONG_KEY,
+            CLOSE_ROOM_ENDED,
+            CLOSE_ROOM_REPLACED,
+            CLOSE_ROOM_RATE_LIMITED,
+        ] {
+            assert!(is_refusal(code), "{code}");
+        }
         assert!(!is_refusal(1000) && !is_refusal(1006) && !is_refusal(1013));
-    }
-
-    #[test]
-    fn join_links_carry_the_code() {
-        assert_eq!(join_code("/join/K7QX2MPD"), Some("K7QX2MPD"));
-        assert_eq!(join_code("/join/k7qx-2mpd/"), Some("k7qx-2mpd"));
-        assert_eq!(join_code("/join/"), None);
-        assert_eq!(join_code("/join/a/b"), None);
-        assert_eq!(join_code("/scenario/tcp_read"), None);
     }
 }

@@ -1,9 +1,10 @@
-//! The one store of app state: the [`Player`].
+//! The one store of app state: the [`Player`], and its connection to the
+//! server.
 //!
 //! Every panel reads these signals; every button, key and server frame goes
-//! through the player's methods. A lesson panel (issue 6) or a classroom
-//! follower (issue 7) plugs in by reading `history`/`position` and calling
-//! [`Player::goto`], nothing else.
+//! through the player's methods. A lesson panel or a classroom follower
+//! plugs in by reading `history`/`position` and calling [`Player::goto`],
+//! nothing else.
 //!
 //! ```text
 //!  buttons/keys ─▶ Player::step/back/goto ─▶ goal ─▶ pump ─┬─▶ position (client-side, no server)
@@ -16,20 +17,28 @@
 //! replayed onto the snapshot before it, so every record shows the state it
 //! left (see [`crate::history`]). Near the goal one step is in flight at a
 //! time; when the goal is far ahead (a deep link, a late lesson stage, a
-//! replay after reconnecting) up to eight are, so the round trips overlap
-//! (`server.rs`).
+//! replay after reconnecting) up to eight are, so the round trips overlap.
+//!
+//! - `connection`: the socket to the server, reconnecting, frames decoded;
+//! - `server`: what each frame does to the history, and the commands sent;
+//! - `sync`: what the server's engine holds, and how many steps to ask for;
+//! - `link`: the classroom room the socket is in.
 
 use leptos::prelude::*;
 use std::sync::Arc;
 
-use reactor_protocol::{Park, Record, Snapshot};
+use reactor_protocol::{Record, Snapshot};
 
+mod connection;
+mod link;
 mod server;
+mod sync;
 
-use self::server::ServerSync;
+pub use link::{PRIVATE_ENDPOINT, RoomLink};
+
 use crate::history::{Goal, History};
-use crate::room::RoomLink;
 use crate::socket::Socket;
+use sync::ServerSync;
 
 /// The socket's state, shown in `#connection[data-state]`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,13 +90,10 @@ pub struct Player {
     pub replaying: RwSignal<bool>,
     /// The current record (the last one shown).
     pub current: Memo<Option<Record>>,
-    /// The state to show: the state the current record left.
+    /// The state to show: the state the current record left (its `park`
+    /// follows [`reactor_protocol::Park::after`]).
     pub state: Memo<Option<Arc<Snapshot>>>,
-    /// Whether the driver is parked in the OS at this step, and its timeout.
-    /// Read from the records (a `park` not yet followed by its wake-up), as the
-    /// snapshot is only taken once the driver is back.
-    pub park: Memo<Option<Park>>,
-    /// The classroom room this socket is in, if any (issue 7).
+    /// The classroom room this socket is in, if any.
     pub link: RoomLink,
     goal: StoredValue<Goal>,
     sync: StoredValue<ServerSync>,
@@ -104,7 +110,7 @@ pub const SPEEDS: [u32; 5] = [1, 2, 4, 8, 16];
 pub const DEFAULT_SPEED: u32 = 2;
 
 impl Player {
-    /// A player with nothing loaded. Call [`crate::socket::connect`] to go online.
+    /// A player with nothing loaded. Call [`Player::connect`] to go online.
     pub fn new() -> Player {
         let history = RwSignal::new(History::new());
         let position = RwSignal::new(0);
@@ -114,12 +120,6 @@ impl Player {
             position,
             current: Memo::new(move |_| history.with(|h| h.current(position.get()).cloned())),
             state: Memo::new(move |_| history.with(|h| h.state_at(position.get()))),
-            park: Memo::new(move |_| {
-                history.with(|h| match position.get() {
-                    0 => h.snapshot_at(0).and_then(|s| s.park.clone()),
-                    shown => h.parked_at(shown).map(|timeout_ms| Park { timeout_ms }),
-                })
-            }),
             connection: RwSignal::new(Connection::Connecting),
             error: RwSignal::new(None),
             playing: RwSignal::new(false),

@@ -1,6 +1,6 @@
-//! The player's side of the `/ws` conversation: which commands are
-//! unanswered, how many steps to ask for, and what each server frame does to
-//! the history.
+//! The player's side of the `/ws` conversation: what each server frame does
+//! to the history, and the commands the player sends (how many steps at
+//! once is `sync`'s to say).
 //!
 //! Frames go into the history *untracked*; [`Player::pump`] then tells the
 //! views once per answered command (a step's records are only shown with
@@ -12,21 +12,9 @@
 use leptos::prelude::*;
 use reactor_protocol::{Command, ServerFrame};
 
+use super::sync::ServerSync;
 use super::{Connection, Player};
 use crate::history::{Goal, History, Plan, plan};
-use crate::socket::Socket;
-
-/// Most `step` commands in flight at once, when the goal is far ahead.
-const PIPELINE: usize = 8;
-
-/// Missing records per extra step in flight. An action records anything from
-/// one record to hundreds, so the number of steps a goal needs is unknown:
-/// the player keeps one step in flight until the goal is twice this far
-/// ahead, then one more per this many missing records, up to [`PIPELINE`].
-/// A learner stepping, or a goal a few actions away, is never overshot; a
-/// far goal (a deep link, a late lesson stage, a replay after reconnecting)
-/// may be passed by a few actions, whose records wait ahead in the history.
-const RECORDS_PER_STEP_IN_FLIGHT: usize = 16;
 
 /// Frames, at least, between two updates of the views while replaying
 /// towards a far goal. Telling the views of every frame made a replay of
@@ -35,26 +23,9 @@ const RECORDS_PER_STEP_IN_FLIGHT: usize = 16;
 /// (docs/benchmarks.md).
 const PROGRESS_EVERY: usize = 256;
 
-/// What the server's engine holds, as far as this client knows.
-///
-/// Invariants: `loaded` is true only between a `loaded` frame and the socket
-/// closing; `in_flight` counts the `load` and `step` commands sent and not yet
-/// answered — each is answered by exactly one `snapshot` or one `error` —
-/// and is at most [`PIPELINE`]; `records` counts the records the server's
-/// engine has made since it loaded, as its last frame said (a `snapshot` may
-/// count some that come with the next step); it is below `history.len()`
-/// only while replaying after a reconnect.
-#[derive(Clone, Copy, Debug, Default)]
-pub(super) struct ServerSync {
-    loaded: bool,
-    in_flight: usize,
-    done: bool,
-    records: usize,
-}
-
 impl Player {
     /// Move towards the goal: arrive if the history allows, else ask the
-    /// server for more steps (see [`PIPELINE`]).
+    /// server for more steps (see [`ServerSync::depth`]).
     pub(super) fn pump(self) {
         let goal = self.goal.get_value();
         let position = self.position.get_untracked();
@@ -69,23 +40,7 @@ impl Player {
             self.wait(false, false);
         }
         let sync = self.sync.get_value();
-        // How many records the server still owes: up to the goal, or up to
-        // what we had before a reconnect (one step when the goal's distance
-        // is unknown, as for "next turn").
-        let target = match (planned, goal) {
-            (Plan::NeedMore, Goal::Position(wanted)) => wanted.max(recorded),
-            (Plan::NeedMore, _) => sync.records.max(recorded) + 1,
-            (Plan::Arrive(_), _) => recorded,
-        };
-        // `sync.records` counts what the engine recorded, which can run ahead
-        // of the frames: `load` records main's spawn but sends it with the
-        // first step. So a goal not yet reached always asks for one step.
-        let missing = target.saturating_sub(sync.records);
-        let depth = if planned == Plan::NeedMore || missing > 0 {
-            (missing / RECORDS_PER_STEP_IN_FLIGHT).clamp(1, PIPELINE)
-        } else {
-            0
-        };
+        let depth = sync.depth(planned, goal, recorded);
         if planned == Plan::NeedMore {
             self.wait(true, depth > 1);
         }
@@ -102,7 +57,7 @@ impl Player {
     }
 
     /// Handle one frame from the server.
-    pub fn on_frame(self, frame: ServerFrame) {
+    pub(super) fn on_frame(self, frame: ServerFrame) {
         let answers_old_load = matches!(
             frame,
             ServerFrame::Record { .. } | ServerFrame::Snapshot { .. } | ServerFrame::Done
@@ -171,7 +126,7 @@ impl Player {
                 self.pause();
                 self.goal.set_value(Goal::Idle);
             }
-            // Classroom frames (issue 7): `crate::room` acts on them.
+            // Classroom frames: `crate::room` acts on them.
             ServerFrame::Room(status) => self.link.status.set(Some(status)),
             ServerFrame::View(at) => self.link.view.set(Some(at)),
         }
@@ -189,32 +144,12 @@ impl Player {
     /// or, while `replaying` towards a far goal (several steps in flight), once
     /// [`PROGRESS_EVERY`] frames have come; then only the log's length and the
     /// slider show progress.
-    fn show_history(self, replaying: bool) {
+    pub(super) fn show_history(self, replaying: bool) {
         let unshown = self.unshown.get_value();
         if unshown > 0 && (!replaying || unshown >= PROGRESS_EVERY) {
             self.unshown.set_value(0);
             self.history.notify();
         }
-    }
-
-    /// Hold the socket of a new connection attempt (dropping the old one).
-    pub fn attach(self, socket: Socket) {
-        self.socket.set_value(Some(socket));
-        self.connection.set(Connection::Connecting);
-    }
-
-    /// The socket opened: load the scenario again and replay to where we were.
-    pub fn on_open(self) {
-        self.connection.set(Connection::Connected);
-        self.send_load();
-    }
-
-    /// The socket closed: the history stays, the server's engine is gone.
-    pub fn on_close(self) {
-        self.connection.set(Connection::Disconnected);
-        self.sync.set_value(ServerSync::default());
-        // Nothing more is coming for now: show what came.
-        self.show_history(false);
     }
 
     pub(super) fn send_load(self) {

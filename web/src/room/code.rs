@@ -1,10 +1,11 @@
-//! Room codes as people type and read them, and the join link.
+//! Room codes as people type and read them, the join link, and the
+//! presenter's commands.
 //!
 //! The server's codes are 8 symbols of `23456789ABCDEFGHJKLMNPQRSTUVWXYZ`.
 //! On a projector they read better in two halves, `K7QX-2MPD`; students may
 //! type them in any case, with or without the dash.
 
-use reactor_protocol::frame::{ROOM_CODE_ALPHABET, ROOM_CODE_LEN};
+use reactor_protocol::frame::{PresenterCommand, ROOM_CODE_ALPHABET, ROOM_CODE_LEN, ViewPosition};
 
 /// A typed code in its canonical form (`K7QX2MPD`), or what is wrong with it.
 pub fn normalise(typed: &str) -> Result<String, String> {
@@ -50,20 +51,30 @@ pub fn socket_path(code: &str, key: Option<&str>) -> String {
     }
 }
 
-/// The `view` command the presenter's app sends after every move.
+/// The room code in a `/join/CODE` path, as typed (not yet checked).
+pub fn join_code(path: &str) -> Option<&str> {
+    let code = path.strip_prefix("/join/")?.trim_end_matches('/');
+    (!code.is_empty() && !code.contains('/')).then_some(code)
+}
+
+/// A presenter command as the server reads it.
+pub fn command(command: &PresenterCommand) -> String {
+    serde_json::to_string(command).unwrap_or_default()
+}
+
+/// The `view` command the presenter's app sends after every move: `step`
+/// records shown, and the lesson open with its stage (from 1), if any.
 pub fn view_command(step: usize, lesson: Option<(&str, usize)>) -> String {
-    match lesson {
-        Some((id, stage)) => {
-            format!(r#"{{"cmd":"view","step":{step},"lesson":"{id}","stage":{stage}}}"#)
-        }
-        None => format!(r#"{{"cmd":"view","step":{step}}}"#),
-    }
+    command(&PresenterCommand::View(ViewPosition {
+        step: step as u64,
+        lesson: lesson.map(|(id, _)| id.to_string()),
+        stage: lesson.map(|(_, stage)| stage as u64),
+    }))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use reactor_protocol::frame::{PresenterCommand, ViewPosition};
 
     #[test]
     fn typed_codes_are_forgiving() {
@@ -87,6 +98,15 @@ mod tests {
             socket_path("K7QX2MPD", Some("ab")),
             "/rooms/K7QX2MPD/ws?key=ab"
         );
+    }
+
+    #[test]
+    fn join_links_carry_the_code() {
+        assert_eq!(join_code("/join/K7QX2MPD"), Some("K7QX2MPD"));
+        assert_eq!(join_code("/join/k7qx-2mpd/"), Some("k7qx-2mpd"));
+        assert_eq!(join_code("/join/"), None);
+        assert_eq!(join_code("/join/a/b"), None);
+        assert_eq!(join_code("/scenario/tcp_read"), None);
     }
 
     #[test]

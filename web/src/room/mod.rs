@@ -24,21 +24,16 @@
 //! room's; `Exploring` keeps the room's code so "Follow again" can go back.
 
 mod code;
-mod link;
-mod ui;
 
-pub use code::{display, join_path, normalise, socket_path, view_command};
-pub use link::{PRIVATE_ENDPOINT, RoomLink, is_refusal, join_code};
-pub use ui::{JoinForm, PresentButton, RoomBar};
+pub use code::{display, join_code, join_path, normalise, socket_path, view_command};
 
 use leptos::prelude::*;
-use reactor_protocol::frame::ViewPosition;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
+use reactor_protocol::frame::{CLOSE_ROOM_ENDED, PresenterCommand, ViewPosition};
+use wasm_bindgen::JsValue;
 
+use crate::api::create_room;
 use crate::lesson::LessonState;
-use crate::player::{Connection, Player};
-use crate::socket;
+use crate::player::{Connection, PRIVATE_ENDPOINT, Player};
 
 /// This tab's part in a room.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -116,7 +111,8 @@ impl Classroom {
         self.problem.set(None);
         leptos::task::spawn_local(async move {
             match create_room().await {
-                Ok((code, key)) => {
+                Ok(created) => {
+                    let (code, key) = (created.code, created.presenter_key);
                     save_seat(Some((&code, &key)));
                     self.role.set(Role::Presenting {
                         code: code.clone(),
@@ -125,7 +121,9 @@ impl Classroom {
                     self.ended.set(None);
                     self.move_socket(socket_path(&code, Some(&key)), true);
                 }
-                Err(problem) => self.problem.set(Some(problem)),
+                Err(problem) => self
+                    .problem
+                    .set(Some(format!("Cannot create a room: {problem}"))),
             }
         });
     }
@@ -162,7 +160,8 @@ impl Classroom {
     /// End the room for everyone (presenter only).
     pub fn end(self) {
         if matches!(self.role.get_untracked(), Role::Presenting { .. }) {
-            self.player.send_text(r#"{"cmd":"end"}"#);
+            self.player
+                .send_text(&code::command(&PresenterCommand::End));
         }
     }
 
@@ -177,7 +176,7 @@ impl Classroom {
     fn move_socket(self, path: String, driving: bool) {
         self.player.link.driving.set(driving);
         self.player.link.endpoint.set(path);
-        socket::reconnect(self.player);
+        self.player.connect();
     }
 
     /// Presenting: tell the room every position the app shows.
@@ -245,7 +244,7 @@ impl Classroom {
             if self.role.get_untracked() == Role::Alone {
                 return;
             }
-            if code == reactor_protocol::frame::CLOSE_ROOM_ENDED {
+            if code == CLOSE_ROOM_ENDED {
                 self.leave(reason);
             } else {
                 save_seat(None);
@@ -298,30 +297,5 @@ fn follow_lesson(player: Player, state: LessonState, at: &ViewPosition) {
         }
         (None, Some(_)) => state.close(),
         _ => {}
-    }
-}
-
-/// `POST /api/rooms`: the code and the presenter key.
-async fn create_room() -> Result<(String, String), String> {
-    let describe = |error: JsValue| error.as_string().unwrap_or_else(|| format!("{error:?}"));
-    let init = web_sys::RequestInit::new();
-    init.set_method("POST");
-    let window = window();
-    let response = JsFuture::from(window.fetch_with_str_and_init("/api/rooms", &init))
-        .await
-        .map_err(describe)?;
-    let response: web_sys::Response = response.dyn_into().map_err(describe)?;
-    let text = JsFuture::from(response.text().map_err(describe)?)
-        .await
-        .map_err(describe)?;
-    let body: serde_json::Value =
-        serde_json::from_str(&text.as_string().unwrap_or_default()).map_err(|e| e.to_string())?;
-    if !response.ok() {
-        let error = body["error"].as_str().unwrap_or("the server refused");
-        return Err(format!("Cannot create a room: {error}"));
-    }
-    match (body["code"].as_str(), body["presenter_key"].as_str()) {
-        (Some(code), Some(key)) => Ok((code.to_string(), key.to_string())),
-        _ => Err(format!("Cannot create a room: unexpected answer {text:?}")),
     }
 }

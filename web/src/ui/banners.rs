@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::use_player;
+use super::context::use_player;
 use crate::player::Connection;
 
 /// Both banners; each shows only when it has something to say.

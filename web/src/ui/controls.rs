@@ -2,8 +2,8 @@
 
 use leptos::prelude::*;
 
+use super::context::{Scenarios, drivable, use_player};
 use super::keyboard::{perform, take_over};
-use super::{Scenarios, drivable, use_player};
 use crate::history::History;
 use crate::keys::Action;
 use crate::player::SPEEDS;

@@ -10,9 +10,9 @@
 //! ```
 
 use leptos::prelude::*;
-use reactor_protocol::{Park, Snapshot};
+use reactor_protocol::Snapshot;
 
-use super::use_player;
+use super::context::use_player;
 use crate::explain::{Arrow, Part, acting};
 
 /// Where each part sits: x, y, width, height in the 720×290 view box.
@@ -35,7 +35,7 @@ fn title(part: Part) -> &'static str {
 }
 
 /// A one-line count under each part's title, from the snapshot.
-fn detail(part: Part, state: Option<&Snapshot>, park: Option<Park>) -> String {
+fn detail(part: Part, state: Option<&Snapshot>) -> String {
     let Some(state) = state else {
         return String::new();
     };
@@ -50,7 +50,7 @@ fn detail(part: Part, state: Option<&Snapshot>, park: Option<Park>) -> String {
                 .sum();
             format!("{} I/O · {timers} timer slots", state.registrations.len())
         }
-        Part::Os => match park {
+        Part::Os => match &state.park {
             Some(park) => park.timeout_ms.map_or("parked, no timeout".into(), |ms| {
                 format!("parked ≤ {ms} ms")
             }),
@@ -122,7 +122,7 @@ fn PartBox(part: Part, acts: Memo<Option<(Part, Option<Arrow>)>>) -> impl IntoVi
             <rect x=x y=y width=width height=height rx="10"></rect>
             <text x=x + 12 y=y + 26 class="part-title">{title(part)}</text>
             <text x=x + 12 y=y + 50 class="part-detail">
-                {move || player.state.with(|s| detail(part, s.as_deref(), player.park.get()))}
+                {move || player.state.with(|s| detail(part, s.as_deref()))}
             </text>
         </g>
     }

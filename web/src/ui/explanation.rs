@@ -2,9 +2,10 @@
 
 use leptos::prelude::*;
 
-use super::use_player;
+use super::context::use_player;
+use super::keyed::{Item, keyed};
 use crate::chain::wake_chain;
-use crate::explain::{Moment, explain, kind, main_task, task_of};
+use crate::explain::{Moment, explain, main_task, task_of};
 
 /// One sentence about the current record.
 #[component]
@@ -28,7 +29,11 @@ pub fn Explanation() -> impl IntoView {
             None => "Press Step (→) to run the scenario's first action.".to_string(),
         })
     };
-    let data_kind = move || player.current.with(|r| r.as_ref().map(|r| kind(&r.event)));
+    let data_kind = move || {
+        player
+            .current
+            .with(|r| r.as_ref().map(|r| r.event.kind_name()))
+    };
     let task = move || {
         player.current.with(|r| {
             r.as_ref()
@@ -58,16 +63,23 @@ pub fn WakeChain() -> impl IntoView {
             .with(|h| wake_chain(h.records(), player.position.get()))
     });
     let current_seq = move || player.current.with(|r| r.as_ref().map(|r| r.seq));
+    // Keyed by link: stepping along one chain only lights the next link.
+    let links = move || {
+        let links = chain.get().unwrap_or_default().into_iter();
+        links
+            .map(|link| Item::text(link.seq.unwrap_or(u64::MAX), link.label))
+            .collect()
+    };
+    let link = move |link: Item| {
+        let seq = (link.id != u64::MAX).then_some(link.id);
+        let reached = move || seq.is_some_and(|seq| Some(seq) <= current_seq());
+        view! { <li data-reached=move || reached().to_string() class:reached=reached>{link.text}</li> }
+            .into_any()
+    };
     view! {
         <Show when=move || chain.with(Option::is_some)>
             <ol id="wake-chain" class="chain" aria-label="Why this task was woken">
-                {move || {
-                    let now = current_seq();
-                    chain.get().unwrap_or_default().into_iter().map(|link| {
-                        let reached = link.seq.is_some_and(|seq| Some(seq) <= now);
-                        view! { <li data-reached=reached.to_string() class:reached=reached>{link.label}</li> }
-                    }).collect_view()
-                }}
+                {keyed(links, link)}
             </ol>
         </Show>
     }

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{Scenarios, use_player};
+use super::context::{Scenarios, use_player};
 
 /// The top bar.
 #[component]

@@ -1,8 +1,8 @@
-//! The home page: the scenarios to open (the lessons helper adds lessons here).
+//! The home page: the scenarios to open, and the lessons.
 
 use leptos::prelude::*;
 
-use super::{Scenarios, use_player};
+use super::context::{Scenarios, use_player};
 
 /// Scenario cards from `GET /api/scenarios`.
 #[component]
@@ -36,7 +36,7 @@ pub fn Home() -> impl IntoView {
                 "Pick one and step through what the runtime does."
             </p>
             <ul id="scenarios" class="cards">{cards}</ul>
-            <crate::lesson::LessonList />
+            <super::lessons::LessonList />
         </main>
     }
 }

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 
-use super::{Scenarios, drivable};
+use super::context::{Scenarios, drivable};
 use crate::keys::{Action, Screen, shortcut};
 use crate::player::Player;
 use crate::room::Classroom;
@@ -71,7 +71,7 @@ pub fn install(player: Player) {
 
 /// The key press went to a form field (a text input, the slider, a select):
 /// it is typing there, not a shortcut.
-pub(crate) fn typing_in_field(event: &web_sys::KeyboardEvent) -> bool {
+pub fn typing_in_field(event: &web_sys::KeyboardEvent) -> bool {
     event
         .target()
         .and_then(|t| t.dyn_into::<HtmlElement>().ok())

@@ -4,9 +4,12 @@
 use leptos::html::Div;
 use leptos::prelude::*;
 
+use super::context::use_player;
+use reactor_protocol::Record;
+
 use super::keyboard::take_over;
-use super::use_player;
-use crate::explain::{kind, summary};
+use super::keyed::{Item, keyed};
+use crate::explain::summary;
 use crate::format::{scroll_to_show, visible_rows};
 use crate::history::History;
 use crate::room::Classroom;
@@ -55,49 +58,43 @@ pub fn EventLog() -> impl IntoView {
         }
     });
 
-    // The records in view. A memo, so the rows are rebuilt only when these
-    // change: while a long replay streams in below the fold, they don't.
-    let in_view = Memo::new(move |_| {
+    // The rows in view, keyed by record: moving through the history only
+    // changes which row is current; scrolling adds and drops rows at the
+    // edges; a row is redrawn only if its record was replaced (a replay
+    // after reconnecting that came out differently).
+    let in_view = move || {
         let range = visible_rows(total(), ROW_PX, scroll.get(), viewport());
-        player.history.with(|h| h.records()[range].to_vec())
-    });
-    let rows = move || {
-        let position = player.position.get();
-        in_view.with(|records| {
-            records
-                .iter()
-                .map(|record| {
-                    let seq = record.seq;
-                    let index = seq as usize;
-                    let current = index + 1 == position;
-                    let ahead = index >= position;
-                    let text = format!(
-                        "#{seq:<4} t{:<3} {:>6} ms  {}",
-                        record.turn,
-                        record.time_ms,
-                        summary(&record.event)
-                    );
-                    view! {
-                        <button
-                            class="log-row"
-                            class:current=current
-                            class:ahead=ahead
-                            data-seq=seq.to_string()
-                            data-kind=kind(&record.event)
-                            aria-current=current.then_some("step")
-                            title=text
-                            style=format!("top: {}px", index * ROW_HEIGHT)
-                            on:click=move |_| {
-                                take_over(player, classroom);
-                                player.goto(index + 1);
-                            }
-                        >
-                            {text.clone()}
-                        </button>
-                    }
-                })
-                .collect_view()
-        })
+        player
+            .history
+            .with(|h| h.records()[range].iter().map(row_of).collect())
+    };
+    let row = move |row: Item| {
+        let index = row.id as usize;
+        let current = move || player.position.get() == index + 1;
+        let ahead = move || player.position.get() <= index;
+        let kind = player
+            .history
+            .with_untracked(|h| h.records().get(index).map(|r| r.event.kind_name()));
+        let title = row.text.clone();
+        view! {
+            <button
+                class="log-row"
+                class:current=current
+                class:ahead=ahead
+                data-seq=index.to_string()
+                data-kind=kind
+                aria-current=move || current().then_some("step")
+                title=title
+                style=format!("top: {}px", index * ROW_HEIGHT)
+                on:click=move |_| {
+                    take_over(player, classroom);
+                    player.goto(index + 1);
+                }
+            >
+                {row.text}
+            </button>
+        }
+        .into_any()
     };
     view! {
         <section class="panel log-panel secondary" aria-label="Event log">
@@ -114,9 +111,21 @@ pub fn EventLog() -> impl IntoView {
                 }
             >
                 <div class="log-spacer" style=move || format!("height: {}px", total() * ROW_HEIGHT)>
-                    {rows}
+                    {keyed(in_view, row)}
                 </div>
             </div>
         </section>
     }
+}
+
+/// A log row: the record's `seq`, and its line (what the row shows).
+fn row_of(record: &Record) -> Item {
+    let text = format!(
+        "#{:<4} t{:<3} {:>6} ms  {}",
+        record.seq,
+        record.turn,
+        record.time_ms,
+        summary(&record.event)
+    );
+    Item::text(record.seq, text)
 }

@@ -1,15 +1,22 @@
 //! The views: tiny components that read the [`Player`] and call its methods.
+//!
+//! `App` mounts them; each reads what it needs from context (`context`).
 
 mod banners;
+mod context;
 mod controls;
 mod diagram;
 mod explanation;
 mod header;
 mod home;
 mod keyboard;
-pub(crate) use keyboard::typing_in_field;
+mod keyed;
+mod lesson_panel;
+mod lessons;
 mod log;
+mod pointer;
 mod registrations;
+mod room;
 mod routing;
 mod shortcuts;
 mod source;
@@ -19,48 +26,10 @@ mod wheel;
 
 use leptos::prelude::*;
 
-use reactor_protocol::ScenarioSummary;
-
-use crate::api;
+use crate::lesson::LessonState;
 use crate::player::Player;
-use crate::socket;
-
-/// The scenario list from `GET /api/scenarios` (`None` while loading), shared
-/// by the header and the home page.
-#[derive(Clone, Copy)]
-pub struct Scenarios(pub RwSignal<Option<Result<Vec<ScenarioSummary>, String>>>);
-
-impl Scenarios {
-    /// Start fetching the list.
-    fn fetch() -> Scenarios {
-        let list = RwSignal::new(None);
-        leptos::task::spawn_local(async move { list.set(Some(api::scenarios().await)) });
-        Scenarios(list)
-    }
-
-    /// Whether the server offers scenario `id`; `None` until the list has
-    /// arrived, or when it could not be fetched.
-    pub fn offers(self, id: &str) -> Option<bool> {
-        self.0.with(|list| offers(list.as_ref(), id))
-    }
-}
-
-/// [`Scenarios::offers`] over the list itself.
-fn offers(list: Option<&Result<Vec<ScenarioSummary>, String>>, id: &str) -> Option<bool> {
-    match list {
-        Some(Ok(list)) => Some(list.iter().any(|s| s.id == id)),
-        _ => None,
-    }
-}
-
-/// A scenario is shown that the player can drive: not one the server does
-/// not know (`/scenario/nope`), which has no engine behind it to step.
-fn drivable(player: Player, scenarios: Scenarios) -> bool {
-    player.scenario.with(|id| {
-        id.as_deref()
-            .is_some_and(|id| scenarios.offers(id) != Some(false))
-    })
-}
+use crate::room::Classroom;
+use context::Scenarios;
 
 /// The whole app: one [`Player`], connected, routed and keyboard-driven.
 #[component]
@@ -68,9 +37,9 @@ pub fn App() -> impl IntoView {
     let player = Player::new();
     provide_context(player);
     provide_context(Scenarios::fetch());
-    socket::connect(player);
-    crate::lesson::LessonState::provide();
-    crate::room::Classroom::provide(player);
+    player.connect();
+    LessonState::provide();
+    Classroom::provide(player);
     routing::install(player);
     keyboard::install(player);
     view! {
@@ -81,7 +50,7 @@ pub fn App() -> impl IntoView {
         >
             <header::Header />
             <banners::Banners />
-            <crate::room::RoomBar />
+            <room::RoomBar />
             {move || match player.scenario.get() {
                 None => view! { <home::Home /> }.into_any(),
                 Some(_) => view! { <Workbench /> }.into_any(),
@@ -97,7 +66,7 @@ fn Workbench() -> impl IntoView {
     view! {
         <controls::Controls />
         <main class="workbench">
-            <crate::lesson::LessonPanel />
+            <lesson_panel::LessonPanel />
             <section class="stage" aria-label="The event loop">
                 <diagram::Diagram />
                 <explanation::WakeChain />
@@ -114,29 +83,5 @@ fn Workbench() -> impl IntoView {
             </section>
             <log::EventLog />
         </main>
-    }
-}
-
-/// The player from context (every view below [`App`] has one).
-fn use_player() -> Player {
-    expect_context::<Player>()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_a_listed_scenario_is_offered() {
-        let summary = |id: &str| ScenarioSummary {
-            id: id.into(),
-            title: String::new(),
-            summary: String::new(),
-        };
-        let list = Ok(vec![summary("tcp_read"), summary("timers")]);
-        assert_eq!(offers(Some(&list), "timers"), Some(true));
-        assert_eq!(offers(Some(&list), "nope"), Some(false));
-        assert_eq!(offers(None, "nope"), None, "still loading: nobody knows");
-        assert_eq!(offers(Some(&Err("offline".into())), "nope"), None);
     }
 }

@@ -2,28 +2,20 @@
 
 use leptos::prelude::*;
 
-use super::use_player;
+use reactor_protocol::RegistrationView;
 
-/// `#registrations`: one row per registered resource.
+use super::context::use_player;
+use super::keyed::{Item, keyed};
+
+/// `#registrations`: one row per registered resource, keyed by token.
 #[component]
 pub fn Registrations() -> impl IntoView {
     let player = use_player();
-    let waker = |task: Option<u64>| task.map_or("—".to_string(), |t| format!("task #{t}"));
-    let rows = move || {
+    let tokens = move || {
         player.state.with(|s| {
-            s.as_ref().map(|s| s.registrations.clone()).unwrap_or_default().into_iter().map(|r| {
-                view! {
-                    <tr data-token=r.token.to_string() data-readable=r.readable.to_string() data-writable=r.writable.to_string()>
-                        <td>{r.token}</td>
-                        <td class="resource">{r.resource}</td>
-                        <td class="bit" class:on=r.readable>{if r.readable { "R" } else { "·" }}</td>
-                        <td class="bit" class:on=r.writable>{if r.writable { "W" } else { "·" }}</td>
-                        <td>{r.tick}</td>
-                        <td>{waker(r.read_waker)}</td>
-                        <td>{waker(r.write_waker)}</td>
-                    </tr>
-                }
-            }).collect_view()
+            s.as_ref()
+                .map(|s| s.registrations.iter().map(|r| Item::id(r.token)).collect())
+                .unwrap_or_default()
         })
     };
     view! {
@@ -41,11 +33,47 @@ pub fn Registrations() -> impl IntoView {
                         <th scope="col">"Write waker"</th>
                     </tr>
                 </thead>
-                <tbody>{rows}</tbody>
+                <tbody>
+                    {keyed(tokens, |item| view! { <Row token=item.id as usize /> }.into_any())}
+                </tbody>
             </table>
             <Show when=move || player.state.with(|s| s.as_ref().is_none_or(|s| s.registrations.is_empty()))>
                 <p class="empty">"no resource registered"</p>
             </Show>
         </div>
     }
+}
+
+/// One registration's row. A token is reused once freed, so every cell
+/// follows the registration that holds the token now.
+#[component]
+fn Row(token: usize) -> impl IntoView {
+    let player = use_player();
+    let io = Memo::new(move |_| {
+        player.state.with(|s| {
+            s.as_ref()
+                .and_then(|s| s.registrations.iter().find(|r| r.token == token).cloned())
+        })
+    });
+    let read = move |show: fn(&RegistrationView) -> String| {
+        io.with(|r| r.as_ref().map(show).unwrap_or_default())
+    };
+    let readable = move || io.with(|r| r.as_ref().is_some_and(|r| r.readable));
+    let writable = move || io.with(|r| r.as_ref().is_some_and(|r| r.writable));
+    view! {
+        <tr data-token=token.to_string() data-readable=move || readable().to_string() data-writable=move || writable().to_string()>
+            <td>{token}</td>
+            <td class="resource">{move || read(|r| r.resource.clone())}</td>
+            <td class="bit" class:on=readable>{move || if readable() { "R" } else { "·" }}</td>
+            <td class="bit" class:on=writable>{move || if writable() { "W" } else { "·" }}</td>
+            <td>{move || read(|r| r.tick.to_string())}</td>
+            <td>{move || read(|r| waker(r.read_waker))}</td>
+            <td>{move || read(|r| waker(r.write_waker))}</td>
+        </tr>
+    }
+}
+
+/// A waker cell: the task it wakes, or a dash.
+fn waker(task: Option<u64>) -> String {
+    task.map_or("—".to_string(), |t| format!("task #{t}"))
 }

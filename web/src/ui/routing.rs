@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use crate::lesson::LessonState;
 use crate::player::Player;
+use crate::room::{Classroom, join_code};
 use crate::route::Route;
 
 fn current_route() -> Route {
@@ -37,11 +38,11 @@ fn apply(player: Player, lessons: LessonState, route: Route) {
 /// Read the URL now, follow back/forward, and keep the URL in step.
 pub fn install(player: Player) {
     let lessons = expect_context::<LessonState>();
-    let classroom = expect_context::<crate::room::Classroom>();
-    // `/join/CODE` follows a classroom room (issue 7); every other URL is a route.
+    let classroom = expect_context::<Classroom>();
+    // `/join/CODE` follows a classroom room; every other URL is a route.
     let open = move || {
         let path = window().location().pathname().unwrap_or_default();
-        match crate::room::join_code(&path) {
+        match join_code(&path) {
             Some(code) => classroom.follow(code),
             None => apply(player, lessons, current_route()),
         }
@@ -56,7 +57,7 @@ pub fn install(player: Player) {
     Effect::new(move |previous: Option<Option<String>>| {
         let scenario = player.scenario.get();
         let step = player.position.get();
-        // A follower's address stays `/join/CODE` (issue 7).
+        // A follower's address stays `/join/CODE`.
         if player.busy.get() || !player.link.driving.get() {
             return scenario;
         }

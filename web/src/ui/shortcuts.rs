@@ -9,7 +9,7 @@ use leptos::html::Button;
 use leptos::prelude::*;
 use web_sys::HtmlElement;
 
-use super::use_player;
+use super::context::use_player;
 use crate::keys::SHORTCUTS;
 
 /// Where focus was when the list opened.

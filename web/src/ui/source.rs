@@ -6,7 +6,8 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::use_player;
+use super::context::use_player;
+use super::keyed::{Item, keyed};
 use crate::api;
 use crate::format::{SOURCE_CONTEXT, excerpt};
 
@@ -60,8 +61,13 @@ pub fn SourcePane() -> impl IntoView {
         });
     });
 
+    // Redrawn when the file (or its loading) changes, not the line: the
+    // excerpt's lines are keyed by number, so a step a few lines on keeps
+    // the lines both excerpts show and only moves the highlight.
+    let file = Memo::new(move |_| location.with(|l| l.as_ref().map(|(file, _)| file.clone())));
+    let line = Memo::new(move |_| location.with(|l| l.as_ref().map_or(0, |(_, line)| *line)));
     let body = move || {
-        let Some((file, line)) = location.get() else {
+        let Some(file) = file.get() else {
             return view! { <p class="empty">"The source of each step appears here."</p> }
                 .into_any();
         };
@@ -71,21 +77,7 @@ pub fn SourcePane() -> impl IntoView {
                 .map(|(_, e)| e.clone())
         });
         match entry {
-            Some(Loaded::Text(text)) => {
-                let lines = excerpt(&text, line, SOURCE_CONTEXT)
-                    .into_iter()
-                    .map(|(number, text)| {
-                        let here = number == line;
-                        view! {
-                            <div class="src-line" class:here=here data-line=number.to_string()>
-                                <span class="num">{number}</span>
-                                <span class="code">{text.to_string()}</span>
-                            </div>
-                        }
-                    })
-                    .collect_view();
-                view! { <pre class="code-block">{lines}</pre> }.into_any()
-            }
+            Some(Loaded::Text(text)) => view! { <Excerpt text line /> }.into_any(),
             Some(Loaded::Failed(error)) => {
                 view! { <p class="empty">"Source unavailable: " {error}</p> }.into_any()
             }
@@ -103,5 +95,32 @@ pub fn SourcePane() -> impl IntoView {
             <h2>"Source " <code class="where">{move || location.get().map(|(f, l)| format!("{f}:{l}"))}</code></h2>
             {body}
         </section>
+    }
+}
+
+/// The lines of `text` around `line`, that line highlighted.
+#[component]
+fn Excerpt(text: Arc<str>, line: Memo<u32>) -> impl IntoView {
+    let lines = move || {
+        excerpt(&text, line.get(), SOURCE_CONTEXT)
+            .into_iter()
+            .map(|(number, code)| Item::text(number, code))
+            .collect()
+    };
+    let row = move |Item { id, text }: Item| {
+        let number = id as u32;
+        let here = move || line.get() == number;
+        view! {
+            <div class="src-line" class:here=here data-line=number.to_string()>
+                <span class="num">{number}</span>
+                <span class="code">{text}</span>
+            </div>
+        }
+        .into_any()
+    };
+    view! {
+        <pre class="code-block">
+            {keyed(lines, row)}
+        </pre>
     }
 }

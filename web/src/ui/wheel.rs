@@ -11,7 +11,7 @@
 use leptos::prelude::*;
 use reactor_protocol::{Event, LevelView};
 
-use super::use_player;
+use super::context::use_player;
 use crate::format::{human_ms, occupied, slot_title};
 
 /// Levels in the engine's wheel (Tokio's layout: 6 levels).

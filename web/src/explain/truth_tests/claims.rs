@@ -1,6 +1,8 @@
 //! The claims an explanation makes, each checked against its moment.
 
-use super::*;
+use reactor_protocol::{Event, Snapshot, WakeCause};
+
+use super::truth::{Truth, start};
 
 /// The number just after `marker` in `text`, if `marker` is there.
 fn number_after(text: &str, marker: &str) -> Option<u64> {

@@ -23,30 +23,10 @@
 //! tests check `state_within` against them for every action), so a template
 //! that contradicts its state here contradicts the panels in the browser.
 
-use reactor_protocol::{LevelView, Snapshot, WheelView, state_within};
+use reactor_protocol::{Event, Record, Snapshot, TaskId, state_within};
 
 use super::*;
 use crate::fixture::golden;
-
-/// The runtime before its first record: six empty wheel levels.
-fn start() -> Snapshot {
-    let levels = (0..6)
-        .map(|level| LevelView {
-            level,
-            slot_ms: 64u64.pow(level),
-            current_slot: 0,
-            occupied: 0,
-            slots: Vec::new(),
-        })
-        .collect();
-    Snapshot {
-        wheel: WheelView {
-            levels,
-            ..WheelView::default()
-        },
-        ..Snapshot::default()
-    }
-}
 
 /// `state` with the wheel moved to `now`, as a timer action or the end of
 /// a park leaves it: what `state_within` reads from the snapshot after.
@@ -83,53 +63,11 @@ pub(super) fn states(records: &[Record]) -> Vec<Snapshot> {
     states
 }
 
-/// What the records say, independently of any state: the ground truth.
-struct Truth<'a> {
-    records: &'a [Record],
-    main: Option<TaskId>,
-}
-
-impl Truth<'_> {
-    /// A yield's wake is deferred past the park at `i`: a `wake` with cause
-    /// `yield` follows in the same turn.
-    fn deferred_after(&self, i: usize) -> bool {
-        let turn = self.records[i].turn;
-        self.records[i + 1..]
-            .iter()
-            .take_while(|r| r.turn == turn)
-            .any(|r| {
-                matches!(
-                    r.event,
-                    Event::Wake {
-                        cause: WakeCause::Yield,
-                        ..
-                    }
-                )
-            })
-    }
-
-    /// `main`'s waker fired since its last poll, at record `i`.
-    fn main_woken(&self, i: usize) -> bool {
-        let Some(main) = self.main else { return false };
-        self.records[..=i]
-            .iter()
-            .rev()
-            .find_map(|r| match r.event {
-                Event::Wake { task, .. } if task == main => Some(true),
-                Event::Poll { task } if task == main => Some(false),
-                _ => None,
-            })
-            .unwrap_or(false)
-    }
-
-    fn next(&self, i: usize) -> Option<&Event> {
-        self.records.get(i + 1).map(|r| &r.event)
-    }
-}
-
 mod claims;
+mod truth;
 
 use claims::contradictions;
+use truth::{Truth, start};
 
 /// Park, dispatch and clock rules of the engine, checked on the replayed
 /// state: if these hold, the harness computes the state the engine had.
@@ -189,7 +127,7 @@ fn every_contradiction(explain: impl Fn(&Record, Moment) -> String) -> Vec<Strin
                 wrong.push(format!(
                     "{name} seq {} ({}): {what}\n    {text}",
                     record.seq,
-                    kind(&record.event)
+                    record.event.kind_name()
                 ));
             }
         }
@@ -274,7 +212,7 @@ fn print_sentences() {
         println!(
             "{} {:<18} {}",
             record.seq,
-            kind(&record.event),
+            record.event.kind_name(),
             explain(record, at)
         );
     }

@@ -1,5 +1,6 @@
-//! Lessons in the browser: the list on the home page and the narration panel
-//! beside the diagram.
+//! Lessons in the browser: the lesson open in this tab, and which of its
+//! stages the player shows (the views are `ui::lessons` and
+//! `ui::lesson_panel`).
 //!
 //! ```text
 //!  /lesson/tcp-read?stage=4
@@ -7,7 +8,7 @@
 //!      ▼
 //!  GET /api/lessons/tcp-read ──▶ LessonState.lesson ──▶ Player::load(scenario), goto(stage 4)
 //!                                        │
-//!  Player.history + position ──bind()──▶ active stage ──▶ LessonPanel: "stage 4 of 6", its text
+//!  Player.history + position ──bind()──▶ active stage ──▶ ui::lesson_panel: "stage 4 of 6", its text
 //! ```
 //!
 //! What is shown is decided by [`reactor_protocol::lesson::bind`] over the
@@ -15,13 +16,6 @@
 //! validate the lesson — so a stage's text appears exactly when its record
 //! does. The server's `seq` hint is only used to know how far to step when
 //! the record has not arrived yet.
-
-mod list;
-mod panel;
-mod style;
-
-pub use list::LessonList;
-pub use panel::LessonPanel;
 
 use std::sync::Arc;
 
@@ -224,7 +218,8 @@ async fn fetch_lesson(id: &str) -> Result<Lesson, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use reactor_protocol::lesson::{Kind, Matcher, Stage};
+    use reactor_protocol::Kind;
+    use reactor_protocol::lesson::{Matcher, Stage};
 
     fn lesson(seqs: &[Option<u64>]) -> Lesson {
         let stage = |seq: &Option<u64>| Stage {

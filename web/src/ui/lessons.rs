@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use reactor_protocol::lesson::LessonSummary;
 
-use super::LessonState;
+use crate::lesson::{LessonState, fetch_lessons};
 use crate::player::Player;
 use crate::route::Route;
 
@@ -15,7 +15,7 @@ pub fn LessonList() -> impl IntoView {
     let lessons = RwSignal::new(None);
     // `try_set`: the home page may be gone (a lesson opened) before the answer comes.
     leptos::task::spawn_local(async move {
-        let _ = lessons.try_set(Some(super::fetch_lessons().await));
+        let _ = lessons.try_set(Some(fetch_lessons().await));
     });
     let cards = move || match lessons.get() {
         None => view! { <p>"Loading lessons…"</p> }.into_any(),

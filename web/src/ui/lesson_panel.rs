@@ -7,10 +7,11 @@ use leptos::prelude::*;
 use reactor_protocol::lesson::{Lesson, Term, active_stage};
 use wasm_bindgen::JsCast;
 
-use super::{LessonState, StageKey, bind_lesson, go_to_stage, progress_label, stage_key, style};
+use super::keyboard::typing_in_field;
+use super::pointer::pointer_css;
+use crate::lesson::{LessonState, StageKey, bind_lesson, go_to_stage, progress_label, stage_key};
 use crate::player::Player;
 use crate::room::Classroom;
-use crate::ui::typing_in_field;
 
 /// The panel for the open lesson; nothing when no lesson is open for the
 /// scenario on screen.
@@ -109,7 +110,7 @@ fn Narration(lesson: Arc<Lesson>, player: Player) -> impl IntoView {
         >
             <style id="lesson-pointer">{{
                 let stage = stage.clone();
-                move || stage().map(|s| style::pointer_css(&s.point_at)).unwrap_or_default()
+                move || stage().map(|s| pointer_css(&s.point_at)).unwrap_or_default()
             }}</style>
             <p class="lesson-crumb"><a href="/">"Lessons"</a> " › " {title}</p>
             <p id="lesson-progress" class="lesson-progress">{move || progress_label(active.get(), count)}</p>

@@ -1,21 +1,22 @@
 //! The stage pointer: CSS, made per stage, that marks what the stage's text
 //! points at. The lesson views' fixed styles are in `web/style.css`.
 
-/// The diagram parts (SVG groups with `data-part`); every other target is a panel id.
-const DIAGRAM_PARTS: [&str; 4] = ["futures", "reactor", "os", "executor"];
+use reactor_protocol::lesson::POINT_AT_TARGETS;
+
+use crate::explain::Part;
 
 /// CSS that marks what a stage points at: the box of a diagram part
 /// (`[data-part=..] rect`, SVG has no outline), or the state panel holding
-/// the element with that id.
-/// Targets are checked by the server against a fixed list, and only `[a-z-]`
-/// ids are emitted here.
+/// the element with that id. Only the protocol's
+/// [`POINT_AT_TARGETS`] are emitted (the server checks lessons against them
+/// too).
 pub fn pointer_css(targets: &[String]) -> String {
     let (mut parts, mut panels) = (Vec::new(), Vec::new());
     for target in targets {
-        if target.is_empty() || !target.bytes().all(|b| b.is_ascii_lowercase() || b == b'-') {
+        if !POINT_AT_TARGETS.contains(&target.as_str()) {
             continue;
         }
-        if DIAGRAM_PARTS.contains(&target.as_str()) {
+        if Part::ALL.iter().any(|part| part.id() == target) {
             parts.push(format!("[data-part=\"{target}\"] rect"));
         } else {
             // The panel holding it (a list can be empty, and flat), else itself.
@@ -54,5 +55,13 @@ mod tests {
              { outline: 3px dashed var(--accent); outline-offset: 3px; }\n"
         );
         assert_eq!(pointer_css(&[]), "");
+        assert_eq!(pointer_css(&["unknown-panel".into()]), "");
+    }
+
+    #[test]
+    fn every_diagram_part_can_be_pointed_at() {
+        for part in Part::ALL {
+            assert!(POINT_AT_TARGETS.contains(&part.id()), "{}", part.id());
+        }
     }
 }

@@ -3,7 +3,8 @@
 
 use leptos::prelude::*;
 
-use super::{Classroom, Role, display, join_path};
+use super::context::use_player;
+use crate::room::{Classroom, Role, display, join_path, normalise};
 
 /// "Present to a class": creates a room for the scenario on screen.
 #[component]
@@ -20,9 +21,10 @@ pub fn PresentButton() -> impl IntoView {
 #[component]
 pub fn RoomBar() -> impl IntoView {
     let classroom = expect_context::<Classroom>();
+    let player = use_player();
     view! {
         {move || match classroom.role.get() {
-            Role::Alone if classroom.player.scenario.with(Option::is_some) => {
+            Role::Alone if player.scenario.with(Option::is_some) => {
                 view! { <div class="room-bar" data-role="none"><PresentButton /></div> }.into_any()
             }
             Role::Alone => view! { <div class="room-bar" data-role="none"><JoinForm /></div> }.into_any(),
@@ -50,7 +52,7 @@ pub fn RoomBar() -> impl IntoView {
 #[component]
 fn Presenting(code: String) -> impl IntoView {
     let classroom = expect_context::<Classroom>();
-    let player = classroom.player;
+    let player = use_player();
     let origin = window().location().origin().unwrap_or_default();
     let link = format!("{origin}{}", join_path(&code));
     let followers = move || {
@@ -80,7 +82,7 @@ fn Presenting(code: String) -> impl IntoView {
 #[component]
 fn Following(code: String) -> impl IntoView {
     let classroom = expect_context::<Classroom>();
-    let player = classroom.player;
+    let player = use_player();
     let presenter_here = move || {
         player
             .link
@@ -119,7 +121,7 @@ pub fn JoinForm() -> impl IntoView {
     let typed = RwSignal::new(String::new());
     let join = move || {
         let code = typed.get_untracked();
-        if let Ok(canonical) = super::normalise(&code) {
+        if let Ok(canonical) = normalise(&code) {
             let path = join_path(&canonical);
             if let Ok(history) = window().history() {
                 let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
