@@ -2,7 +2,7 @@
 //! back, and open a stage from a deep link.
 //!
 //! The expected record of each stage comes from the server's own check of the
-//! lesson against the engine's full trace ([`reactor_lab::Lessons`]); the
+//! lesson against the engine's full trace ([`reactor_server::Lessons`]); the
 //! browser decides what to show from the records it received over its
 //! session. The two must agree: stage `k` shows exactly when the record the
 //! server bound it to is the current record.
@@ -12,8 +12,8 @@ use std::path::Path;
 use anyhow::{Context, Result, ensure};
 use fantoccini::Locator;
 use reactor_e2e::{Page, TestServer, eventually, with_browser};
-use reactor_lab::Lessons;
 use reactor_protocol::lesson::Lesson;
+use reactor_server::Lessons;
 
 fn lesson(id: &str) -> Result<Lesson> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../lessons");

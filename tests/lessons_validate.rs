@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use reactor_lab::Lessons;
+use reactor_server::Lessons;
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")

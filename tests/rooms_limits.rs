@@ -5,11 +5,11 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail, ensure};
 use reactor_e2e::rooms::{RoomSocket, create_room, post_room, room_server};
-use reactor_lab::{
+use reactor_protocol::ServerFrame;
+use reactor_server::{
     CLOSE_ENDED, CLOSE_RATE_LIMITED, CLOSE_REPLACED, CLOSE_UNKNOWN_ROOM, CLOSE_WRONG_KEY,
     RoomLimits,
 };
-use reactor_protocol::ServerFrame;
 
 #[tokio::test]
 async fn an_idle_room_ends_and_says_so() -> Result<()> {
@@ -255,7 +255,7 @@ async fn a_follower_message_over_the_size_limit_closes_with_1009() -> Result<()>
     let server = room_server(RoomLimits::default()).await?;
     let room = create_room(server.addr()).await?;
     let mut follower = RoomSocket::joined(server.addr(), &room.code).await?;
-    let limit = reactor_lab::DEFAULT_MAX_MESSAGE_BYTES;
+    let limit = reactor_server::DEFAULT_MAX_MESSAGE_BYTES;
     follower.send(&"x".repeat(limit + 1)).await?;
     let (code, reason) = follower.closed().await?;
     ensure!(code == 1009, "closed with {code} {reason}");

@@ -3,9 +3,9 @@
 
 use anyhow::{Result, bail, ensure};
 use reactor_e2e::rooms::{Incoming, RoomSocket, create_room, room_server};
-use reactor_lab::RoomLimits;
 use reactor_protocol::ServerFrame;
 use reactor_protocol::frame::ViewPosition;
+use reactor_server::RoomLimits;
 
 /// Steps the presenter takes at most before `tcp_read` must be done.
 const MAX_STEPS: usize = 500;

@@ -106,7 +106,7 @@ async fn every_bad_frame_gets_a_named_error_and_the_session_goes_on() -> Result<
 #[tokio::test]
 async fn a_message_over_the_limit_closes_with_1009() -> Result<()> {
     let server = TestServer::start().await?;
-    let limit = reactor_lab::DEFAULT_MAX_MESSAGE_BYTES;
+    let limit = reactor_server::DEFAULT_MAX_MESSAGE_BYTES;
 
     // Just under the limit is an ordinary bad command, not a disconnect.
     let mut client = Client::connect(&server.ws_url()).await?;

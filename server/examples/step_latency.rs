@@ -2,7 +2,7 @@
 //! step round trip" section of `docs/benchmarks.md`.
 //!
 //! ```text
-//! cargo run --release -p reactor-lab --example step_latency -- --sessions 1,100
+//! cargo run --release -p reactor-server --example step_latency -- --sessions 1,100
 //! ```
 //!
 //! For each session count it opens that many `/ws` sessions, loads `tcp_read`
@@ -76,16 +76,18 @@ async fn main() -> Result<()> {
 }
 
 /// A server on an ephemeral loopback port, serving a one-page site.
-async fn start_in_process(sessions: usize) -> Result<reactor_lab::Server> {
+async fn start_in_process(sessions: usize) -> Result<reactor_server::Server> {
     let site = std::env::temp_dir().join("reactor-lab-step-latency-site");
     std::fs::create_dir_all(&site)?;
     std::fs::write(
         site.join("index.html"),
         "<!doctype html><title>bench</title>",
     )?;
-    let mut config = reactor_lab::Config::new(SocketAddr::from(([127, 0, 0, 1], 0)), site);
+    let mut config = reactor_server::Config::new(SocketAddr::from(([127, 0, 0, 1], 0)), site);
     config.limits.max_sessions = config.limits.max_sessions.max(sessions);
-    reactor_lab::start(config).await.map_err(anyhow::Error::msg)
+    reactor_server::start(config)
+        .await
+        .map_err(anyhow::Error::msg)
 }
 
 /// Every timed round trip of `sessions` sessions stepping at once, and the

@@ -1,14 +1,14 @@
-//! `reactor-lab`: serve the app. See the crate docs of `reactor_lab`.
+//! `reactor-lab`: serve the app. See the crate docs of `reactor_server`.
 //!
 //! Logs go to stderr through `tracing`; set `RUST_LOG` (for example
-//! `RUST_LOG=reactor_lab=debug,tower_http=debug`) to see more.
+//! `RUST_LOG=reactor_server=debug,tower_http=debug`) to see more.
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Parser;
-use reactor_lab::{
+use reactor_server::{
     DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_RECORDS, DEFAULT_MAX_SESSIONS, DEFAULT_WS_BUFFER_BYTES,
     Limits,
 };
@@ -37,7 +37,7 @@ struct Args {
     #[arg(long, default_value_t = DEFAULT_MAX_RECORDS)]
     max_records: u64,
     /// Seconds a session may stay silent before it is closed.
-    #[arg(long, default_value_t = reactor_lab::DEFAULT_IDLE_TIMEOUT.as_secs())]
+    #[arg(long, default_value_t = reactor_server::DEFAULT_IDLE_TIMEOUT.as_secs())]
     idle_timeout_secs: u64,
     /// Largest WebSocket message a client may send, in bytes.
     #[arg(long, default_value_t = DEFAULT_MAX_MESSAGE_BYTES)]
@@ -47,7 +47,7 @@ struct Args {
     ws_buffer_bytes: usize,
     /// Classroom room limits.
     #[command(flatten)]
-    rooms: reactor_lab::RoomFlags,
+    rooms: reactor_server::RoomFlags,
 }
 
 #[tokio::main]
@@ -67,13 +67,13 @@ async fn main() {
         max_message_bytes: args.max_message_bytes,
         ws_buffer_bytes: args.ws_buffer_bytes,
     };
-    let config = reactor_lab::Config {
+    let config = reactor_server::Config {
         limits,
         lessons: args.lessons,
         rooms: args.rooms.limits(),
-        ..reactor_lab::Config::new(SocketAddr::new(args.bind, args.port), args.site)
+        ..reactor_server::Config::new(SocketAddr::new(args.bind, args.port), args.site)
     };
-    let server = match reactor_lab::start(config).await {
+    let server = match reactor_server::start(config).await {
         Ok(server) => server,
         Err(message) => {
             eprintln!("reactor-lab: {message}");

@@ -16,7 +16,7 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use crate::PATIENCE;
 
 /// A test server whose rooms are bounded by `limits`.
-pub async fn room_server(limits: reactor_lab::RoomLimits) -> Result<crate::TestServer> {
+pub async fn room_server(limits: reactor_server::RoomLimits) -> Result<crate::TestServer> {
     crate::TestServer::start_with(move |config| config.rooms = limits).await
 }
 

@@ -7,7 +7,7 @@ use anyhow::{Context, Result, bail};
 
 /// A server listening on an ephemeral loopback port.
 pub struct TestServer {
-    server: reactor_lab::Server,
+    server: reactor_server::Server,
 }
 
 impl TestServer {
@@ -17,12 +17,14 @@ impl TestServer {
     }
 
     /// Start after letting `adjust` change the configuration (limits, say).
-    pub async fn start_with(adjust: impl FnOnce(&mut reactor_lab::Config)) -> Result<TestServer> {
+    pub async fn start_with(
+        adjust: impl FnOnce(&mut reactor_server::Config),
+    ) -> Result<TestServer> {
         let mut config =
-            reactor_lab::Config::new(SocketAddr::from(([127, 0, 0, 1], 0)), site_dir()?);
+            reactor_server::Config::new(SocketAddr::from(([127, 0, 0, 1], 0)), site_dir()?);
         config.lessons = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../lessons");
         adjust(&mut config);
-        let server = reactor_lab::start(config)
+        let server = reactor_server::start(config)
             .await
             .map_err(anyhow::Error::msg)?;
         Ok(TestServer { server })
@@ -44,7 +46,7 @@ impl TestServer {
     }
 
     /// The running server, to read its state (such as its open sessions).
-    pub fn server(&self) -> &reactor_lab::Server {
+    pub fn server(&self) -> &reactor_server::Server {
         &self.server
     }
 

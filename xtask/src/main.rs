@@ -1,4 +1,4 @@
-//! `cargo xtask`: the project's two commands and the steps they share.
+//! `cargo xtask`: the project's commands and the steps they share.
 //!
 //! ```text
 //! cargo xtask serve   build the web app, then run the server on http://127.0.0.1:3000
@@ -11,6 +11,8 @@
 //! JavaScript by `wasm-bindgen-cli-support` inside this process.
 
 mod apt;
+#[cfg(test)]
+mod architecture_doc;
 mod browser;
 mod precompress;
 mod strace;
@@ -70,7 +72,7 @@ fn run(cli: Cli) -> Result<()> {
                 "--release",
                 "--quiet",
                 "--package",
-                "reactor-lab",
+                "reactor-server",
                 "--",
             ])
             .args(["--port", &port.to_string(), "--bind", &bind])

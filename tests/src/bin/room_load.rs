@@ -12,7 +12,7 @@
 //! Run it against a release server:
 //!
 //! ```text
-//! cargo build --release -p reactor-lab
+//! cargo build --release -p reactor-server
 //! cargo run --release -p reactor-e2e --bin room_load -- --followers 1000 --steps 200
 //! cargo run --release -p reactor-e2e --bin room_load -- --followers 1000 --steps 200 --pace-ms 62
 //! ```
@@ -258,7 +258,7 @@ impl Server {
             .spawn()
             .with_context(|| {
                 format!(
-                    "starting {} (build it: cargo build --release -p reactor-lab)",
+                    "starting {} (build it: cargo build --release -p reactor-server)",
                     binary.display()
                 )
             })?;

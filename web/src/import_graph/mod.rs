@@ -11,23 +11,28 @@
 //! ```
 //!
 //! `mod x;` declarations are the tree, not dependencies; a parent's
-//! `pub use x::Item` is one. The scanner is deliberately small: comments
-//! and string literals are skipped, and a path is resolved the way rustc
-//! resolves `crate::`, `super::`, `self::` and a child module's name. It
-//! sees names, not method calls: `impl Player` blocks in `player/`'s files
-//! calling each other's methods are one type's parts, not imports.
+//! `pub use x::Item` is one. The scanner is deliberately small: the files
+//! are tokenized by `proc-macro2` (comments dropped, doc comments and
+//! strings single literal tokens, so no text inside them reads as a path),
+//! and a path is resolved the way rustc resolves `crate::`, `super::`,
+//! `self::` and a child module's name. It sees names, not method calls:
+//! `impl Player` blocks in `player/`'s files calling each other's methods
+//! are one type's parts, not imports.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use proc_macro2::Delimiter;
+
 mod tokens;
 
-use tokens::{Token, tokens};
+use tokens::{Tok, Token, tokens};
 
 /// A module path below the crate root: `["player", "server"]`.
 type Module = Vec<String>;
 
 /// One file's module, the files it declares, and the paths it names.
+#[derive(Default)]
 struct Scan {
     /// Child modules kept in their own files: (module, file).
     files: Vec<(Module, PathBuf)>,
@@ -37,15 +42,26 @@ struct Scan {
     paths: Vec<(Module, Module, usize)>,
 }
 
-fn ident(token: Option<&(Token, usize)>) -> Option<&str> {
+/// What one module's tokens declare and name, before the names resolve.
+#[derive(Default)]
+struct Found {
+    /// The names of its child modules.
+    children: BTreeSet<String>,
+    /// The paths it names, as written, with their lines.
+    paths: Vec<(Module, usize)>,
+}
+
+/// The word `token` is, if it is one.
+fn ident(token: Option<&Tok>) -> Option<&str> {
     match token {
         Some((Token::Ident(name), _)) => Some(name),
         _ => None,
     }
 }
 
-fn punct(token: Option<&(Token, usize)>, c: char) -> bool {
-    matches!(token, Some((Token::Punct(p), _)) if *p == c)
+/// Whether `token` is `expected`.
+fn is(token: Option<&Tok>, expected: &Token) -> bool {
+    token.is_some_and(|(t, _)| t == expected)
 }
 
 /// The file of child module `name`, declared in `file` (with its
@@ -72,168 +88,129 @@ fn child_file(file: &Path, name: &str, path_attr: Option<&str>) -> PathBuf {
     }
 }
 
+/// The `x` of an attribute `#[path = "x"]`, given the bracket's tokens.
+fn path_attr(attr: &[Tok]) -> Option<&str> {
+    match attr {
+        [
+            (Token::Ident(path), _),
+            (Token::Punct('='), _),
+            (Token::Str(x), _),
+        ] if path == "path" => Some(x),
+        _ => None,
+    }
+}
+
+/// Reads the file of `module`, inline child modules included.
 fn scan(file: &Path, module: &Module) -> Scan {
     let text = std::fs::read_to_string(file).expect("a readable source file");
-    let tokens = tokens(&text);
-    let mut scan = Scan {
-        files: Vec::new(),
-        modules: vec![module.clone()],
-        paths: Vec::new(),
-    };
-    // Children are declared anywhere in a module; collect them first.
-    let mut children: BTreeMap<Module, BTreeSet<String>> = BTreeMap::new();
-    let mut stack: Vec<(Module, usize)> = vec![(module.clone(), 0)];
-    let mut depth = 0;
-    let mut path_attr = None;
-    let mut inline: Vec<(usize, Module)> = Vec::new();
-    for (i, (token, _)) in tokens.iter().enumerate() {
-        match token {
-            Token::Punct('{') => depth += 1,
-            Token::Punct('}') => {
-                depth -= 1;
-                while stack.len() > 1 && stack.last().is_some_and(|(_, d)| *d > depth) {
-                    stack.pop();
-                }
-            }
-            Token::Ident(word)
-                if word == "path"
-                    && punct(tokens.get(i.wrapping_sub(1)), '[')
-                    && punct(tokens.get(i + 1), '=') =>
-            {
-                if let Some((Token::Str(path), _)) = tokens.get(i + 2) {
-                    path_attr = Some(path.clone());
-                }
-            }
-            Token::Ident(word) if word == "mod" => {
-                let Some(name) = ident(tokens.get(i + 1)) else {
-                    continue;
-                };
-                let current = stack.last().expect("the file's module").0.clone();
-                let mut child = current.clone();
-                child.push(name.to_string());
-                children
-                    .entry(current)
-                    .or_default()
-                    .insert(name.to_string());
-                scan.modules.push(child.clone());
-                if punct(tokens.get(i + 2), '{') {
-                    stack.push((child.clone(), depth + 1));
-                    inline.push((i + 2, child));
-                } else {
-                    let path = child_file(file, name, path_attr.take().as_deref());
-                    scan.files.push((child, path));
-                }
-            }
-            _ => {}
-        }
-    }
-    // Now every path, in the module (file or inline) it appears in.
-    let mut stack: Vec<(Module, usize)> = vec![(module.clone(), 0)];
-    let mut depth = 0;
-    let mut i = 0;
-    while i < tokens.len() {
-        let (token, line) = &tokens[i];
-        match token {
-            Token::Punct('{') => {
-                depth += 1;
-                if let Some((_, child)) = inline.iter().find(|(at, _)| *at == i) {
-                    stack.push((child.clone(), depth));
-                }
-            }
-            Token::Punct('}') => {
-                depth -= 1;
-                while stack.len() > 1 && stack.last().is_some_and(|(_, d)| *d > depth) {
-                    stack.pop();
-                }
-            }
-            Token::Ident(word) if word == "use" => {
-                let current = stack.last().expect("a module").0.clone();
-                let (trees, end) = use_tree(&tokens, i + 1, Vec::new());
-                for tree in trees {
-                    if let Some(path) = resolve(&current, &tree, children.get(&current)) {
-                        scan.paths.push((current.clone(), path, *line));
-                    }
-                }
-                i = end;
-                continue;
-            }
-            Token::Ident(first)
-                if !matches!(tokens.get(i.wrapping_sub(1)), Some((Token::PathSep, _)))
-                    && matches!(tokens.get(i + 1), Some((Token::PathSep, _))) =>
-            {
-                let current = stack.last().expect("a module").0.clone();
-                let mut path = vec![first.clone()];
-                let mut j = i + 1;
-                while matches!(tokens.get(j), Some((Token::PathSep, _)))
-                    && let Some(next) = ident(tokens.get(j + 1))
-                {
-                    path.push(next.to_string());
-                    j += 2;
-                }
-                if let Some(path) = resolve(&current, &path, children.get(&current)) {
-                    scan.paths.push((current, path, *line));
-                }
-                i = j;
-                continue;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
+    let mut scan = Scan::default();
+    scan.module(file, module, &tokens(&text, &file.display().to_string()));
     scan
 }
 
-/// The paths of the use tree starting at `i` under `prefix`, and the index
-/// just past it (its `;`, `,` or `}` is left to the caller, except `;`).
-fn use_tree(tokens: &[(Token, usize)], mut i: usize, mut prefix: Module) -> (Vec<Module>, usize) {
-    let mut paths = Vec::new();
-    loop {
-        match tokens.get(i).map(|(t, _)| t) {
-            Some(Token::Ident(word)) if word == "as" => i += 2,
-            Some(Token::Ident(word)) => {
-                prefix.push(word.clone());
-                i += 1;
-            }
-            Some(Token::PathSep) => i += 1,
-            Some(Token::Punct('*')) => i += 1,
-            Some(Token::Punct('{')) => {
-                i += 1;
-                while !punct(tokens.get(i), '}') && i < tokens.len() {
-                    let (inner, end) = use_tree(tokens, i, prefix.clone());
-                    paths.extend(inner);
-                    i = end + usize::from(punct(tokens.get(end), ','));
-                }
-                i += 1;
-            }
-            Some(Token::Punct(';')) => {
-                if paths.is_empty() && !prefix.is_empty() {
-                    paths.push(prefix);
-                }
-                return (paths, i + 1);
-            }
-            _ => {
-                if paths.is_empty() && !prefix.is_empty() {
-                    paths.push(prefix);
-                }
-                return (paths, i);
+impl Scan {
+    /// Reads `module`'s tokens (a file's, or an inline `mod x { .. }`'s),
+    /// then resolves the paths it names against its children.
+    fn module(&mut self, file: &Path, module: &Module, tokens: &[Tok]) {
+        self.modules.push(module.clone());
+        let mut found = Found::default();
+        self.walk(file, module, tokens, &mut found);
+        for (path, line) in found.paths {
+            if let Some(path) = resolve(module, &path, &found.children) {
+                self.paths.push((module.clone(), path, line));
             }
         }
+    }
+
+    /// Walks `tokens` of `module` into `found`, its blocks included; an
+    /// inline child module is read as a module of its own.
+    fn walk(&mut self, file: &Path, module: &Module, tokens: &[Tok], found: &mut Found) {
+        let mut pending_path = None;
+        let mut i = 0;
+        while let Some((token, line)) = tokens.get(i) {
+            i += 1;
+            match token {
+                Token::Group(_, inner) => match path_attr(inner) {
+                    Some(path) => pending_path = Some(path),
+                    None => self.walk(file, module, inner, found),
+                },
+                Token::Ident(word) if word == "mod" => {
+                    let Some(name) = ident(tokens.get(i)) else {
+                        continue;
+                    };
+                    found.children.insert(name.to_string());
+                    let mut child = module.clone();
+                    child.push(name.to_string());
+                    if let Some((Token::Group(Delimiter::Brace, body), _)) = tokens.get(i + 1) {
+                        self.module(file, &child, body);
+                        i += 2;
+                    } else {
+                        let path = child_file(file, name, pending_path.take());
+                        self.files.push((child, path));
+                        i += 1;
+                    }
+                }
+                Token::Ident(word) if word == "use" => {
+                    let end = tokens[i..]
+                        .iter()
+                        .position(|(t, _)| *t == Token::Punct(';'))
+                        .map_or(tokens.len(), |n| i + n);
+                    let mut trees = Vec::new();
+                    use_tree(&tokens[i..end], Vec::new(), &mut trees);
+                    found
+                        .paths
+                        .extend(trees.into_iter().map(|tree| (tree, *line)));
+                    i = end;
+                }
+                Token::Ident(first)
+                    if !is(tokens.get(i.wrapping_sub(2)), &Token::PathSep)
+                        && is(tokens.get(i), &Token::PathSep) =>
+                {
+                    let mut path = vec![first.clone()];
+                    while is(tokens.get(i), &Token::PathSep)
+                        && let Some(next) = ident(tokens.get(i + 1))
+                    {
+                        path.push(next.to_string());
+                        i += 2;
+                    }
+                    found.paths.push((path, *line));
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// The paths of the use tree `tokens` (no `;`) under `prefix`, into `out`.
+fn use_tree(tokens: &[Tok], mut prefix: Module, out: &mut Vec<Module>) {
+    for (token, _) in tokens {
+        match token {
+            Token::Ident(word) if word == "as" => break,
+            Token::Ident(word) => prefix.push(word.clone()),
+            Token::Group(Delimiter::Brace, inner) => {
+                let trees = inner.split(|(t, _)| *t == Token::Punct(','));
+                for tree in trees.filter(|tree| !tree.is_empty()) {
+                    use_tree(tree, prefix.clone(), out);
+                }
+                return;
+            }
+            _ => {}
+        }
+    }
+    if !prefix.is_empty() {
+        out.push(prefix);
     }
 }
 
 /// `path`, named in `module`, from the crate root; `None` when it names
 /// another crate or an item in scope.
-fn resolve(
-    module: &Module,
-    path: &[String],
-    children: Option<&BTreeSet<String>>,
-) -> Option<Module> {
+fn resolve(module: &Module, path: &[String], children: &BTreeSet<String>) -> Option<Module> {
     let (first, rest) = path.split_first()?;
     let mut base = match first.as_str() {
         "crate" => return Some(rest.to_vec()),
         "self" => module.clone(),
         "super" => module[..module.len().checked_sub(1)?].to_vec(),
-        name if children.is_some_and(|c| c.contains(name)) => {
+        name if children.contains(name) => {
             let mut base = module.clone();
             base.push(name.to_string());
             base

@@ -1,106 +1,110 @@
-//! Rust source as tokens, as far as the import graph needs: comments left
-//! out, string and char literals kept whole so nothing inside them looks
-//! like a path.
+//! Rust source as tokens, as far as the import graph needs, read by
+//! `proc-macro2`'s tokenizer: comments are gone (doc comments become
+//! `#[doc = ".."]` attributes), and every literal is one token, so nothing
+//! inside a string or a doc looks like a path.
+
+use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
+
+/// A token and the line it starts on.
+pub(super) type Tok = (Token, usize);
 
 /// A token of Rust source, as far as paths need.
 #[derive(Clone, Debug, PartialEq)]
 pub(super) enum Token {
     /// A word: a name or a keyword.
     Ident(String),
-    /// A string literal's text (a `#[path = ".."]` needs it).
+    /// A string literal's text between its quotes (a `#[path = ".."]`
+    /// needs it); other literals are left out.
     Str(String),
     /// `::`.
     PathSep,
-    /// Any other symbol; numbers and white space are left out.
+    /// Any other symbol.
     Punct(char),
+    /// `( .. )`, `[ .. ]` or `{ .. }`, with the tokens inside.
+    Group(Delimiter, Vec<Tok>),
 }
 
-/// The tokens of `text` with their line numbers, comments left out.
-pub(super) fn tokens(text: &str) -> Vec<(Token, usize)> {
-    let chars: Vec<char> = text.chars().collect();
-    let (mut out, mut i, mut line) = (Vec::new(), 0, 1);
-    let at = |i: usize| chars.get(i).copied().unwrap_or('\0');
-    while i < chars.len() {
-        let c = chars[i];
-        match c {
-            '\n' => line += 1,
-            '/' if at(i + 1) == '/' => {
-                while i < chars.len() && chars[i] != '\n' {
-                    i += 1;
+/// The tokens of `text` (the file `name`), groups kept as groups.
+pub(super) fn tokens(text: &str, name: &str) -> Vec<Tok> {
+    let stream: TokenStream = text
+        .parse()
+        .unwrap_or_else(|e| panic!("{name} does not tokenize: {e}"));
+    read(stream)
+}
+
+/// `stream`'s trees as tokens, `::` joined.
+fn read(stream: TokenStream) -> Vec<Tok> {
+    let mut out = Vec::new();
+    let mut joint_colon = false;
+    for tree in stream {
+        let line = tree.span().start().line;
+        let token = match tree {
+            TokenTree::Ident(ident) => Token::Ident(ident.to_string()),
+            TokenTree::Literal(literal) => match string(&literal.to_string()) {
+                Some(text) => Token::Str(text.to_string()),
+                None => continue,
+            },
+            TokenTree::Punct(punct) if punct.as_char() == ':' && joint_colon => {
+                joint_colon = false;
+                if let Some(last) = out.last_mut() {
+                    *last = (Token::PathSep, line);
                 }
                 continue;
             }
-            '/' if at(i + 1) == '*' => {
-                let mut depth = 0;
-                loop {
-                    match (at(i), at(i + 1)) {
-                        ('/', '*') => (depth, i) = (depth + 1, i + 2),
-                        ('*', '/') => (depth, i) = (depth - 1, i + 2),
-                        ('\0', _) => break,
-                        (ch, _) => (line, i) = (line + usize::from(ch == '\n'), i + 1),
-                    }
-                    if depth == 0 {
-                        break;
-                    }
-                }
+            TokenTree::Punct(punct) => {
+                joint_colon = punct.as_char() == ':' && punct.spacing() == Spacing::Joint;
+                out.push((Token::Punct(punct.as_char()), line));
                 continue;
             }
-            'r' if at(i + 1) == '#' || at(i + 1) == '"' => {
-                let hashes = chars[i + 1..].iter().take_while(|&&h| h == '#').count();
-                if at(i + 1 + hashes) == '"' {
-                    let start = i + 2 + hashes;
-                    let close: String = std::iter::once('"')
-                        .chain("#".repeat(hashes).chars())
-                        .collect();
-                    let mut end = start;
-                    while end < chars.len()
-                        && !chars[end..].starts_with(&close.chars().collect::<Vec<_>>())
-                    {
-                        end += 1;
-                    }
-                    let body: String = chars[start..end].iter().collect();
-                    line += body.matches('\n').count();
-                    out.push((Token::Str(body), line));
-                    i = end + close.len();
-                    continue;
-                }
-                out.push((Token::Ident("r".into()), line));
-            }
-            '"' => {
-                let mut end = i + 1;
-                while end < chars.len() && chars[end] != '"' {
-                    end += if chars[end] == '\\' { 2 } else { 1 };
-                }
-                let body: String = chars[i + 1..end.min(chars.len())].iter().collect();
-                out.push((Token::Str(body.clone()), line));
-                line += body.matches('\n').count();
-                i = end + 1;
-                continue;
-            }
-            // A char literal ('x', '\n', '\''); otherwise a lifetime's quote.
-            '\'' if at(i + 1) == '\\' || at(i + 2) == '\'' => {
-                i += if at(i + 1) == '\\' { 3 } else { 1 };
-                while i < chars.len() && chars[i] != '\'' {
-                    i += 1;
-                }
-            }
-            ':' if at(i + 1) == ':' => {
-                out.push((Token::PathSep, line));
-                i += 2;
-                continue;
-            }
-            c if c.is_alphabetic() || c == '_' => {
-                let start = i;
-                while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_') {
-                    i += 1;
-                }
-                out.push((Token::Ident(chars[start..i].iter().collect()), line));
-                continue;
-            }
-            c if c.is_whitespace() || c.is_numeric() => {}
-            c => out.push((Token::Punct(c), line)),
-        }
-        i += 1;
+            TokenTree::Group(group) => Token::Group(group.delimiter(), read(group.stream())),
+        };
+        joint_colon = false;
+        out.push((token, line));
     }
     out
+}
+
+/// The text of a string literal's source (`"a"`, `r#"a"#`): `a`.
+fn string(source: &str) -> Option<&str> {
+    let raw = source.strip_prefix('r').unwrap_or(source);
+    let hashes = raw.len() - raw.trim_start_matches('#').len();
+    raw.get(hashes..raw.len().checked_sub(hashes)?)?
+        .strip_prefix('"')?
+        .strip_suffix('"')
+}
+
+/// A doc, a comment and a raw string hide their paths; `::` is one token.
+#[test]
+fn docs_and_strings_are_single_tokens_and_colons_join() {
+    let text = "/// crate::ui::App\nuse a::b; // crate::c\nconst P: &str = r#\"crate::d\"#;";
+    let found = tokens(text, "test.rs");
+    let doc = vec![
+        (Token::Ident("doc".into()), 1),
+        (Token::Punct('='), 1),
+        (Token::Str(" crate::ui::App".into()), 1),
+    ];
+    assert_eq!(
+        found[..2],
+        [
+            (Token::Punct('#'), 1),
+            (Token::Group(Delimiter::Bracket, doc), 1)
+        ]
+    );
+    let ident = |w: &str, line| (Token::Ident(w.into()), line);
+    let expected = [
+        ident("use", 2),
+        ident("a", 2),
+        (Token::PathSep, 2),
+        ident("b", 2),
+        (Token::Punct(';'), 2),
+        ident("const", 3),
+        ident("P", 3),
+        (Token::Punct(':'), 3),
+        (Token::Punct('&'), 3),
+        ident("str", 3),
+        (Token::Punct('='), 3),
+        (Token::Str("crate::d".into()), 3),
+        (Token::Punct(';'), 3),
+    ];
+    assert_eq!(found[2..], expected);
 }
