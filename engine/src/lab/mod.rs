@@ -17,7 +17,7 @@
 use std::rc::Rc;
 use std::time::Duration;
 
-use reactor_protocol::{Event, Record, Snapshot};
+use reactor_protocol::{Event, Park, Record, Snapshot};
 
 use crate::runtime::core::{Core, CoreOptions};
 use crate::runtime::{self, ClockMode, DEFAULT_IO_WAIT_CAP, Runtime, context, event_loop};
@@ -63,6 +63,8 @@ pub struct LabRun {
     runtime: Runtime,
     main: JoinHandle<MainResult>,
     max_records: u64,
+    /// The park in force after the last step, by the records' rule.
+    park: Option<Park>,
     done: bool,
 }
 
@@ -97,6 +99,7 @@ impl LabRun {
             runtime,
             main,
             max_records: options.max_records,
+            park: None,
             done: false,
         })
     }
@@ -111,7 +114,9 @@ impl LabRun {
         let _enter = context::enter(&core);
         let acted = event_loop::step(&core);
         self.check_end(&core, acted);
-        core.recorder.borrow_mut().take()
+        let records = core.recorder.borrow_mut().take();
+        self.park = Park::after(self.park.as_ref(), &records);
+        records
     }
 
     /// Advance to the end of the current event-loop turn.
@@ -135,7 +140,7 @@ impl LabRun {
 
     /// The whole visible state.
     pub fn snapshot(&self) -> Snapshot {
-        runtime::snapshot(self.runtime.core(), self.done)
+        runtime::snapshot(self.runtime.core(), self.park.clone(), self.done)
     }
 
     /// Whether the scenario has completed (or ended in an error).

@@ -60,16 +60,14 @@ pub(crate) enum Phase {
 /// The loop's position and flags.
 ///
 /// Invariants: `polls` counts the task polls of this turn and is reset with
-/// each new turn; `parked` is `Some(timeout)` from a park until the next
-/// action that is not the dispatch of an event it brought back, else `None`
-/// (so the picture shows the park after its step); `failure` once set stops
-/// the loop for good.
+/// each new turn; `failure` once set stops the loop for good. Whether the
+/// loop counts as parked is not kept here: it follows from the records
+/// (`reactor_protocol::Park::after`).
 #[derive(Debug, Default)]
 pub(crate) struct LoopState {
     pub(crate) phase: Phase,
     pub(crate) turn: u64,
     pub(crate) polls: u32,
-    pub(crate) parked: Option<Option<u64>>,
     pub(crate) failure: Option<String>,
 }
 
@@ -83,9 +81,6 @@ pub(crate) fn step(core: &Core) -> bool {
     core.schedule_woken();
     settle(core);
     let phase = core.state.borrow().phase;
-    if phase != Phase::Dispatch {
-        core.state.borrow_mut().parked = None;
-    }
     match phase {
         Phase::PollMain => {
             let main = core.executor.borrow_mut().take_main_woken();

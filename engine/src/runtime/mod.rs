@@ -163,9 +163,10 @@ impl Runtime {
         self.core.recorder.borrow_mut().take()
     }
 
-    /// The runtime's whole visible state.
+    /// The runtime's whole visible state. Between `block_on` calls the
+    /// loop is not parked.
     pub fn snapshot(&self) -> Snapshot {
-        snapshot(&self.core, false)
+        snapshot(&self.core, None, false)
     }
 }
 

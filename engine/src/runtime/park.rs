@@ -52,7 +52,6 @@ pub(crate) fn park(core: &Core) {
         .record(Event::Park { timeout_ms });
     {
         let mut state = core.state.borrow_mut();
-        state.parked = Some(timeout_ms);
         state.phase = Phase::Dispatch;
     }
     let mode = core.clock.borrow().mode();

@@ -1,18 +1,22 @@
 //! Building a [`Snapshot`]: every part of the core describes itself.
+//!
+//! Except the park: whether the loop counts as parked is decided from the
+//! records by the protocol's one rule ([`Park::after`]), which the caller
+//! that sees each action's records applies.
 
 use reactor_protocol::{Park, Snapshot};
 
 use super::core::Core;
 
-/// The whole visible state of `core` now.
-pub(crate) fn snapshot(core: &Core, done: bool) -> Snapshot {
+/// The whole visible state of `core` now, with `park` in force.
+pub(crate) fn snapshot(core: &Core, park: Option<Park>, done: bool) -> Snapshot {
     let state = core.state.borrow();
     let executor = core.executor.borrow();
     Snapshot {
         time_ms: core.clock.borrow_mut().now(),
         turn: state.turn,
         records: core.recorder.borrow().count(),
-        park: state.parked.map(|timeout_ms| Park { timeout_ms }),
+        park,
         tasks: executor.views(),
         run_queue: executor.queue_view(),
         registrations: core.driver.borrow().views(),
