@@ -20,7 +20,7 @@ use std::rc::Rc;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
-/// Sleeps per iteration (issue 3: "100k sleeps with random deadlines").
+/// Sleeps per iteration (a speed goal in docs/benchmarks.md: "100k sleeps with random deadlines").
 const SLEEPS: usize = 100_000;
 
 fn sleeps_100k(c: &mut Criterion) {

@@ -16,7 +16,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
-/// Tasks per iteration (issue 3: "spawn+run 100k tasks").
+/// Tasks per iteration (a speed goal in docs/benchmarks.md: "spawn+run 100k tasks").
 const TASKS: u64 = 100_000;
 
 /// What the tasks' numbers add up to: checked, so the work cannot be skipped.

@@ -26,7 +26,7 @@ use std::net::SocketAddr;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-/// Round trips per iteration (issue 3: "10k TCP echo round trips").
+/// Round trips per iteration (a speed goal in docs/benchmarks.md: "10k TCP echo round trips").
 const ROUND_TRIPS: usize = 10_000;
 
 /// Bytes per message: a small request, as in a chatty protocol.

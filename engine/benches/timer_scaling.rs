@@ -1,6 +1,6 @@
 //! Cost per timer from 1,000 to 1,000,000 timers.
 //!
-//! Issue 3 asks that the cost of one timer stays flat (≤ 1.3× growth) from
+//! The speed goals (docs/benchmarks.md) ask that the cost of one timer stays flat (≤ 1.3× growth) from
 //! 1k to 1M live timers. Three views, all with deadlines uniform in
 //! 1..=10 000 ms from a fixed seed (so more timers means fuller slots, not
 //! more levels):

@@ -18,7 +18,7 @@ mod common;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
-/// Yields per iteration in all (issue 3: "1M yields").
+/// Yields per iteration in all (a speed goal in docs/benchmarks.md: "1M yields").
 const TOTAL_YIELDS: u64 = 1_000_000;
 
 /// The shapes: a name and the number of tasks sharing the yields.
