@@ -1,10 +1,13 @@
 //! Classroom rooms in two real headless Chromium sessions: a
 //! presenter steps, a follower's page shows the same step and narration, the
-//! follower explores on its own and then follows again.
+//! follower explores on its own and then follows again; and a late follower
+//! of a long, compacted history.
 
 use anyhow::{Result, ensure};
 use fantoccini::Locator;
+use reactor_e2e::rooms::{RoomSocket, create_room, room_server};
 use reactor_e2e::{Page, TestServer, eventually, with_browser};
+use reactor_server::RoomLimits;
 
 /// The step shown, the records held and the narration of a page.
 const PROBE: &str = r#"
@@ -223,6 +226,57 @@ async fn a_follower_sees_the_presenters_step_explores_and_follows_again() -> Res
         })
         .await?;
         ensure!(link.contains(&code), "{link}");
+        Ok(())
+    })
+    .await
+}
+
+/// A history far over its cap (so most of its snapshots were dropped)
+/// still shows a late follower the presenter's step, and a move back into
+/// the thinned stretch.
+#[tokio::test]
+async fn a_late_follower_of_a_thinned_history_shows_the_presenters_step() -> Result<()> {
+    let limits = RoomLimits {
+        history_bytes: 512 * 1024,
+        ..RoomLimits::default()
+    };
+    let server = room_server(limits).await?;
+    let room = create_room(server.addr()).await?;
+    let mut presenter = RoomSocket::presenter(server.addr(), &room).await?;
+    presenter
+        .command(r#"{"cmd":"load","scenario":"crowd"}"#)
+        .await?;
+    // 300 actions: 300 snapshots of ~24 KB, several times the cap.
+    let mut records = 0;
+    for _ in 0..300 {
+        let answer = presenter.command(r#"{"cmd":"step"}"#).await?;
+        records += answer
+            .iter()
+            .filter(|raw| raw.starts_with(r#"{"type":"record""#))
+            .count();
+    }
+    presenter
+        .send(&format!(r#"{{"cmd":"view","step":{records}}}"#))
+        .await?;
+    with_browser(&server, async |follower| {
+        follower.open(&format!("/join/{}", room.code)).await?;
+        until(follower, "the presenter's step, every record held", |s| {
+            s["role"] == "follower" && s["step"] == records && s["recorded"] == records
+        })
+        .await?;
+        let back = records / 3;
+        presenter
+            .send(&format!(r#"{{"cmd":"view","step":{back}}}"#))
+            .await?;
+        let seen = until(follower, "the step back", |s| s["step"] == back).await?;
+        ensure!(
+            seen["narration"].as_str().is_some_and(|n| !n.is_empty()),
+            "a narration: {seen}"
+        );
+        let error = follower
+            .eval("return document.querySelector('#error-text')?.innerText ?? null")
+            .await?;
+        ensure!(error.is_null(), "the follower shows an error: {error}");
         Ok(())
     })
     .await

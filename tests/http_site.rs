@@ -266,6 +266,27 @@ async fn missing_files_and_api_routes_are_real_404s() -> Result<()> {
 }
 
 #[tokio::test]
+async fn every_api_failure_is_json_with_a_message() -> Result<()> {
+    let server = TestServer::start().await?;
+    // A method the route does not take: 405, with its Allow header kept.
+    let response = request(server.addr(), "POST", "/api/scenarios", &[]).await?;
+    let error = api_error(&response, 405)?;
+    ensure!(error.contains("POST") && error.contains("GET"), "{error}");
+    ensure!(response.header("allow").contains("GET"), "{response:?}");
+    let error = api_error(&get(server.addr(), "/api/rooms", &[]).await?, 405)?;
+    ensure!(error.contains("POST"), "{error}");
+    // A path that does not decode: 400.
+    let error = api_error(&get(server.addr(), "/api/trace/%FF", &[]).await?, 400)?;
+    ensure!(!error.is_empty());
+    let error = api_error(&get(server.addr(), "/api/lessons/%FF%FE", &[]).await?, 400)?;
+    ensure!(!error.is_empty());
+    // Outside /api, failures stay as they were.
+    let page = request(server.addr(), "POST", "/healthz", &[]).await?;
+    ensure!(page.status == 405, "{page:?}");
+    Ok(())
+}
+
+#[tokio::test]
 async fn api_lists_scenarios_lessons_and_health() -> Result<()> {
     let server = TestServer::start().await?;
     let health = get(server.addr(), "/healthz", &[]).await?;

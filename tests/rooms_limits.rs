@@ -1,14 +1,15 @@
 //! Classroom rooms over real WebSockets: how rooms end, what they
 //! refuse, and the limits that protect the server.
 
-use std::time::Duration;
+use std::net::Ipv4Addr;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
-use reactor_e2e::rooms::{RoomSocket, create_room, post_room, room_server};
+use reactor_e2e::PATIENCE;
+use reactor_e2e::rooms::{Incoming, RoomSocket, create_room, post_room, room_server};
 use reactor_protocol::ServerFrame;
 use reactor_server::{
-    CLOSE_ENDED, CLOSE_RATE_LIMITED, CLOSE_REPLACED, CLOSE_UNKNOWN_ROOM, CLOSE_WRONG_KEY,
-    RoomLimits,
+    CLOSE_ENDED, CLOSE_REPLACED, CLOSE_UNKNOWN_ROOM, CLOSE_WRONG_KEY, RoomLimits,
 };
 
 #[tokio::test]
@@ -130,45 +131,122 @@ async fn unknown_rooms_bad_codes_and_wrong_keys_are_refused() -> Result<()> {
 }
 
 #[tokio::test]
-async fn failed_joins_are_rate_limited_per_address() -> Result<()> {
+async fn one_address_gets_its_share_of_a_room_and_others_still_join() -> Result<()> {
     let limits = RoomLimits {
-        failed_joins: 3,
+        followers_per_address: 2,
         ..RoomLimits::default()
     };
     let server = room_server(limits).await?;
     let room = create_room(server.addr()).await?;
-    for _ in 0..3 {
-        let (code, _) = RoomSocket::follower(server.addr(), "22222222")
-            .await?
-            .closed()
-            .await?;
-        ensure!(code == CLOSE_UNKNOWN_ROOM, "closed with {code}");
-    }
-    let (code, reason) = RoomSocket::follower(server.addr(), &room.code)
+    let school = Ipv4Addr::new(127, 0, 0, 1);
+    let _a = RoomSocket::open_from(school, server.addr(), &room.code, "")
         .await?
-        .closed()
+        .next_status()
         .await?;
+    let mut kept = Vec::new();
+    for _ in 0..2 {
+        let mut follower = RoomSocket::open_from(school, server.addr(), &room.code, "").await?;
+        match follower.next().await? {
+            Incoming::Frame(_, ServerFrame::Room(_)) => kept.push(follower),
+            Incoming::Frame(raw, _) => bail!("a first frame that is not a room frame: {raw}"),
+            Incoming::Closed(code, reason) => {
+                ensure!(
+                    code == 1013 && reason.contains("2 followers from your address"),
+                    "{code} {reason}"
+                );
+            }
+        }
+    }
     ensure!(
-        code == CLOSE_RATE_LIMITED && reason.contains("too many failed joins"),
+        kept.len() == 2,
+        "one address holds its share: {}",
+        kept.len()
+    );
+    let mut third = RoomSocket::open_from(school, server.addr(), &room.code, "").await?;
+    let (code, reason) = third.closed().await?;
+    ensure!(
+        code == 1013 && reason.contains("2 followers from your address"),
         "{code} {reason}"
     );
-    let (status, body) = post_room(server.addr()).await?;
-    ensure!(
-        status == 429 && body.contains("too many failed joins"),
-        "{status} {body}"
-    );
-    // Another loopback address is another client: its joins still work.
-    let elsewhere = tokio::net::TcpSocket::new_v4()?;
-    elsewhere.bind("127.0.0.2:0".parse()?)?;
-    let stream = elsewhere.connect(server.addr()).await?;
-    let status = RoomSocket::open_on(stream, server.addr(), &room.code)
+    let elsewhere = Ipv4Addr::new(127, 0, 0, 2);
+    let status = RoomSocket::open_from(elsewhere, server.addr(), &room.code, "")
+        .await?
+        .next_status()
+        .await?;
+    ensure!(status.followers == 3, "another address joins: {status:?}");
+    kept.pop().context("a follower")?.close().await?;
+    let status = RoomSocket::open_from(school, server.addr(), &room.code, "")
         .await?
         .next_status()
         .await?;
     ensure!(
-        status.code == room.code,
-        "another address joins: {status:?}"
+        !status.ended,
+        "a place given back is taken again: {status:?}"
     );
+    Ok(())
+}
+
+#[tokio::test]
+async fn repeating_a_view_keeps_no_room_open_but_stepping_does_until_its_lifetime() -> Result<()> {
+    let idle = Duration::from_millis(800);
+    let limits = RoomLimits {
+        idle_timeout: idle,
+        max_lifetime: idle * 4,
+        ..RoomLimits::default()
+    };
+    let server = room_server(limits).await?;
+    let (repeated, stepped) = (
+        create_room(server.addr()).await?,
+        create_room(server.addr()).await?,
+    );
+    let mut repeater = RoomSocket::presenter(server.addr(), &repeated).await?;
+    let mut stepper = RoomSocket::presenter(server.addr(), &stepped).await?;
+    stepper
+        .command(r#"{"cmd":"load","scenario":"tcp_read"}"#)
+        .await?;
+    repeater.send(r#"{"cmd":"view","step":1}"#).await?;
+    let start = Instant::now();
+    let mut pace = tokio::time::interval(idle / 8);
+    let mut repeater_ended = None;
+    let stepper_reason = loop {
+        tokio::select! {
+            _ = pace.tick() => {
+                if repeater_ended.is_none() {
+                    repeater.send(r#"{"cmd":"view","step":1}"#).await?;
+                }
+                // Step to the end, then start again: every frame is new to the class.
+                match stepper.command(r#"{"cmd":"step"}"#).await {
+                    Ok(answer) if answer.last().is_some_and(|raw| raw == r#"{"type":"done"}"#) => {
+                        stepper.command(r#"{"cmd":"reset"}"#).await?;
+                    }
+                    Ok(_) => {}
+                    Err(error) => match stepper.last_status() {
+                        Some(status) if status.ended => {
+                            break status.reason.clone().unwrap_or_default();
+                        }
+                        _ => return Err(error),
+                    },
+                }
+            }
+            status = repeater.next_status(), if repeater_ended.is_none() => {
+                let status = status?;
+                if status.ended {
+                    repeater_ended = Some((start.elapsed(), status.reason.unwrap_or_default()));
+                }
+            }
+        }
+        ensure!(start.elapsed() < PATIENCE, "no room ended");
+    };
+    let (repeater_took, repeater_reason) =
+        repeater_ended.context("the repeated room ended first")?;
+    ensure!(repeater_reason.contains("idle"), "{repeater_reason}");
+    ensure!(repeater_took < idle * 3, "ended after {repeater_took:?}");
+    ensure!(
+        start.elapsed() >= idle * 3,
+        "the stepped room outlived idle: {:?}",
+        start.elapsed()
+    );
+    ensure!(stepper_reason.contains("at most"), "{stepper_reason}");
     Ok(())
 }
 

@@ -3,20 +3,30 @@
 //!
 //! ```text
 //!                       ┌──────────────────────── reactor-lab ───────────────────────┐
-//!  browser ──HTTP──▶    │ /            site: the built app, precompressed, cached    │
+//!  browser ──HTTP──▶    │ accept loop  caps, header-read timeout, write deadline     │
+//!                       │ /            site: the built app, precompressed, cached    │
 //!                       │ /api/...     scenarios, traces, engine source, lessons     │
 //!          ══WS════▶    │ /ws          session ──channels──▶ engine thread ─▶ LabRun │
+//!                       │ /rooms/…/ws  classroom rooms: a presenter and followers    │
 //!                       │ /healthz     "ok"                                          │
 //!                       └────────────────────────────────────────────────────────────┘
 //! ```
+//!
+//! Every request passes, outermost first: tracing; the origin check on
+//! WebSocket upgrades ([`origin`](crate::origin)); JSON errors under `/api`;
+//! then its route. The accept loop below the router (`http`) bounds
+//! connections before a request is read.
 //!
 //! Start it with [`start`], which binds and serves in the background; stop it
 //! with [`Server::shutdown`] (dropping a [`Server`] also asks it to stop). The
 //! WebSocket contract is in `docs/protocol.md`; the limits in [`Limits`].
 
 mod api;
+mod http;
 mod lessons;
 mod limits;
+mod origin;
+mod peer;
 mod rooms;
 mod session;
 mod site;
@@ -24,31 +34,38 @@ mod site;
 use std::io;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::middleware;
 use axum::routing::get;
-use axum::serve::ListenerExt;
 use tokio::sync::watch;
 use tower_http::trace::TraceLayer;
 
 pub use lessons::Lessons;
 pub use limits::{
-    DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_RECORDS, DEFAULT_MAX_SESSIONS,
-    DEFAULT_WS_BUFFER_BYTES, Limits,
+    DEFAULT_CONNECTIONS_PER_ADDRESS, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
+    DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_RECORDS, DEFAULT_MAX_SESSIONS,
+    DEFAULT_SESSIONS_PER_ADDRESS, DEFAULT_WRITE_TIMEOUT, DEFAULT_WS_BUFFER_BYTES, Limits,
 };
 
+use http::Connections;
+use origin::Origins;
 use rooms::Rooms;
 pub use rooms::{
     CLOSE_ENDED, CLOSE_RATE_LIMITED, CLOSE_REPLACED, CLOSE_UNKNOWN_ROOM, CLOSE_WRONG_KEY,
-    DEFAULT_FAILED_JOIN_WINDOW, DEFAULT_FAILED_JOINS, DEFAULT_FOLLOWER_QUEUE,
-    DEFAULT_FOLLOWER_WRITE_TIMEOUT, DEFAULT_HISTORY_BYTES, DEFAULT_MAX_FOLLOWERS,
-    DEFAULT_MAX_ROOMS, DEFAULT_ROOM_IDLE_TIMEOUT, DEFAULT_ROOMS_PER_ADDRESS, RoomFlags, RoomLimits,
+    DEFAULT_CODE_GUESS_WINDOW, DEFAULT_CODE_GUESSES, DEFAULT_FOLLOWER_BYTES,
+    DEFAULT_FOLLOWER_QUEUE, DEFAULT_FOLLOWER_WRITE_TIMEOUT, DEFAULT_FOLLOWERS_PER_ADDRESS,
+    DEFAULT_HISTORY_BYTES, DEFAULT_KEY_GUESS_WINDOW, DEFAULT_KEY_GUESSES, DEFAULT_MAX_FOLLOWERS,
+    DEFAULT_MAX_ROOMS, DEFAULT_ROOM_EMPTY_TIMEOUT, DEFAULT_ROOM_IDLE_TIMEOUT,
+    DEFAULT_ROOM_LIFETIME, DEFAULT_ROOMS_PER_ADDRESS, RoomFlags, RoomLimits,
 };
 use session::Sessions;
 
-/// How long [`Server::shutdown`] waits for open sessions to close before it
-/// stops waiting. Sessions are told at once; this only bounds the wait.
+/// How long [`Server::shutdown`] waits for open HTTP connections to finish
+/// their requests, and then for open sessions to close, before it stops
+/// waiting. Both are told at once; this only bounds the wait.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 /// Everything the server needs to start.
@@ -64,6 +81,9 @@ pub struct Config {
     pub limits: Limits,
     /// What classroom rooms may cost.
     pub rooms: RoomLimits,
+    /// Origins besides the server's own whose pages may open WebSockets
+    /// (`--allow-origin`): `https://host[:port]`, `null`, or `*` for any.
+    pub allowed_origins: Vec<String>,
 }
 
 impl Config {
@@ -76,6 +96,7 @@ impl Config {
             lessons: PathBuf::from("lessons"),
             limits: Limits::default(),
             rooms: RoomLimits::default(),
+            allowed_origins: Vec::new(),
         }
     }
 }
@@ -84,8 +105,9 @@ impl Config {
 pub struct Server {
     addr: SocketAddr,
     stop: watch::Sender<bool>,
-    serve: Option<tokio::task::JoinHandle<io::Result<()>>>,
+    serve: Option<tokio::task::JoinHandle<()>>,
     sessions: Sessions,
+    connections: Arc<Connections>,
     rooms: Rooms,
 }
 
@@ -100,6 +122,11 @@ impl Server {
         self.sessions.open()
     }
 
+    /// HTTP connections open right now (upgraded WebSockets not counted).
+    pub fn open_connections(&self) -> usize {
+        self.connections.open()
+    }
+
     /// Classroom rooms open right now.
     pub fn open_rooms(&self) -> usize {
         self.rooms.live()
@@ -108,9 +135,7 @@ impl Server {
     /// Wait until the server stops (after [`Server::shutdown`] from elsewhere, or an error).
     pub async fn wait(mut self) -> io::Result<()> {
         match self.serve.take() {
-            Some(task) => task
-                .await
-                .unwrap_or_else(|error| Err(io::Error::other(error))),
+            Some(task) => task.await.map_err(io::Error::other),
             None => Ok(()),
         }
     }
@@ -120,9 +145,7 @@ impl Server {
     pub async fn shutdown(mut self) -> io::Result<()> {
         self.stop.send_replace(true);
         let served = match self.serve.take() {
-            Some(task) => task
-                .await
-                .unwrap_or_else(|error| Err(io::Error::other(error))),
+            Some(task) => task.await.map_err(io::Error::other),
             None => Ok(()),
         };
         if !self.sessions.wait_all_ended(SHUTDOWN_GRACE).await {
@@ -142,16 +165,22 @@ impl Drop for Server {
 ///
 /// # Errors
 /// A message for a person: no built app at `config.site`, a broken lesson,
-/// or an address that cannot be bound.
+/// an `--allow-origin` that is not an origin, or an address that cannot be
+/// bound.
 pub async fn start(config: Config) -> Result<Server, String> {
     let site = site::service(&config.site)?;
     let lessons = Lessons::load(&config.lessons)?;
+    let origins = Origins::new(&config.allowed_origins)?;
     let (stop, stopped) = watch::channel(false);
-    let sessions = Sessions::new(config.limits.clone(), stopped.clone());
+    let sessions = Sessions::new(
+        config.limits.clone(),
+        config.rooms.max_rooms,
+        stopped.clone(),
+    );
     let rooms = Rooms::new(config.rooms.clone(), sessions.clone(), stopped.clone());
     rooms.spawn_janitor();
 
-    let app = Router::new()
+    let routes = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/ws", get(session::upgrade).with_state(sessions.clone()))
         .merge(rooms.router())
@@ -159,36 +188,27 @@ pub async fn start(config: Config) -> Result<Server, String> {
             api::TraceCache::new(config.limits.max_records),
             lessons,
         ))
-        .fallback_service(site)
+        .fallback_service(site);
+    // Layered around the whole router rather than each route, so they see
+    // its final answers (a 405 with its `Allow` header, say).
+    let app = Router::new()
+        .fallback_service(routes)
+        .layer(middleware::from_fn(api::json_errors))
+        .layer(middleware::from_fn_with_state(origins, origin::check))
         .layer(TraceLayer::new_for_http());
 
-    let listener = tokio::net::TcpListener::bind(config.addr)
-        .await
-        .map_err(|error| {
-            format!(
-                "cannot listen on {}: {error} (choose another with --port or --bind)",
-                config.addr
-            )
-        })?;
-    let addr = listener.local_addr().map_err(|error| error.to_string())?;
-    // Answers are written in one flush but may span several TCP segments;
-    // with Nagle's algorithm the second waits for the client's delayed ACK
-    // (~40 ms on Linux). Stepping is interactive, so send at once.
-    let listener = listener.tap_io(|stream| {
-        if let Err(error) = stream.set_nodelay(true) {
-            tracing::debug!("cannot set TCP_NODELAY: {error}");
-        }
-    });
-    let mut stopped = stopped;
-    let serve = tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
+    let listener = http::listen(config.addr).map_err(|error| {
+        format!(
+            "cannot listen on {}: {error} (choose another with --port or --bind)",
+            config.addr
         )
-        .with_graceful_shutdown(async move {
-            let _ = stopped.wait_for(|stop| *stop).await;
-        })
-        .await
+    })?;
+    let addr = listener.local_addr().map_err(|error| error.to_string())?;
+    let limits = config.limits;
+    let connections = Connections::new(limits.max_connections, limits.connections_per_address);
+    let serve = tokio::spawn({
+        let connections = Arc::clone(&connections);
+        async move { http::serve(listener, app, &limits, connections, stopped).await }
     });
     tracing::info!("listening on http://{addr}/");
     Ok(Server {
@@ -196,6 +216,7 @@ pub async fn start(config: Config) -> Result<Server, String> {
         stop,
         serve: Some(serve),
         sessions,
+        connections,
         rooms,
     })
 }

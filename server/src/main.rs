@@ -9,8 +9,9 @@ use std::time::Duration;
 
 use clap::Parser;
 use reactor_server::{
-    DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_RECORDS, DEFAULT_MAX_SESSIONS, DEFAULT_WS_BUFFER_BYTES,
-    Limits,
+    DEFAULT_CONNECTIONS_PER_ADDRESS, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
+    DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_RECORDS, DEFAULT_MAX_SESSIONS,
+    DEFAULT_SESSIONS_PER_ADDRESS, DEFAULT_WRITE_TIMEOUT, DEFAULT_WS_BUFFER_BYTES, Limits,
 };
 use tracing_subscriber::EnvFilter;
 
@@ -30,21 +31,47 @@ struct Args {
     /// Folder holding the lesson files.
     #[arg(long, default_value = "lessons")]
     lessons: PathBuf,
-    /// Most WebSocket sessions (engines) open at once.
+    /// Most WebSocket sessions (engines) open at once. Classroom presenters
+    /// also have a seat of their own each (as many as --max-rooms).
     #[arg(long, default_value_t = DEFAULT_MAX_SESSIONS)]
     max_sessions: usize,
+    /// Most WebSocket sessions open at once from one client address (an
+    /// IPv6 /64 counts as one). Presenters are not counted.
+    #[arg(long, default_value_t = DEFAULT_SESSIONS_PER_ADDRESS)]
+    sessions_per_address: usize,
     /// Records one engine may produce before it stops with an error record.
     #[arg(long, default_value_t = DEFAULT_MAX_RECORDS)]
     max_records: u64,
-    /// Seconds a session may stay silent before it is closed.
-    #[arg(long, default_value_t = reactor_server::DEFAULT_IDLE_TIMEOUT.as_secs())]
+    /// Seconds a session may go without a valid command before it is closed.
+    #[arg(long, default_value_t = DEFAULT_IDLE_TIMEOUT.as_secs())]
     idle_timeout_secs: u64,
+    /// Seconds a write to a client may take before the client counts as not
+    /// reading: a session is closed (1008), an HTTP connection dropped.
+    #[arg(long, default_value_t = DEFAULT_WRITE_TIMEOUT.as_secs())]
+    write_timeout_secs: u64,
     /// Largest WebSocket message a client may send, in bytes.
     #[arg(long, default_value_t = DEFAULT_MAX_MESSAGE_BYTES)]
     max_message_bytes: usize,
     /// Read and write buffer of each WebSocket, in bytes.
     #[arg(long, default_value_t = DEFAULT_WS_BUFFER_BYTES)]
     ws_buffer_bytes: usize,
+    /// Most HTTP connections open at once (WebSockets are counted by the
+    /// session and room caps instead). Past it the connection idle longest
+    /// is closed, or the new one if none is idle.
+    #[arg(long, default_value_t = DEFAULT_MAX_CONNECTIONS)]
+    max_connections: usize,
+    /// Most HTTP connections open at once from one client address.
+    #[arg(long, default_value_t = DEFAULT_CONNECTIONS_PER_ADDRESS)]
+    connections_per_address: usize,
+    /// Seconds a connection may take to send a request's headers (also how
+    /// long an idle keep-alive connection is kept).
+    #[arg(long, default_value_t = DEFAULT_HEADER_READ_TIMEOUT.as_secs())]
+    header_read_timeout_secs: u64,
+    /// Another origin whose pages may open WebSockets here, such as
+    /// `https://lab.example.org` (repeat for more; `*` allows any). By
+    /// default only pages served by this server may (same origin).
+    #[arg(long = "allow-origin", value_name = "ORIGIN")]
+    allow_origins: Vec<String>,
     /// Classroom room limits.
     #[command(flatten)]
     rooms: reactor_server::RoomFlags,
@@ -60,17 +87,24 @@ async fn main() {
         .init();
 
     let args = Args::parse();
+    raise_open_file_limit();
     let limits = Limits {
         max_sessions: args.max_sessions,
+        sessions_per_address: args.sessions_per_address,
         max_records: args.max_records,
         idle_timeout: Duration::from_secs(args.idle_timeout_secs),
+        write_timeout: Duration::from_secs(args.write_timeout_secs),
         max_message_bytes: args.max_message_bytes,
         ws_buffer_bytes: args.ws_buffer_bytes,
+        max_connections: args.max_connections,
+        connections_per_address: args.connections_per_address,
+        header_read_timeout: Duration::from_secs(args.header_read_timeout_secs),
     };
     let config = reactor_server::Config {
         limits,
         lessons: args.lessons,
         rooms: args.rooms.limits(),
+        allowed_origins: args.allow_origins,
         ..reactor_server::Config::new(SocketAddr::new(args.bind, args.port), args.site)
     };
     let server = match reactor_server::start(config).await {
@@ -87,6 +121,15 @@ async fn main() {
     if let Err(error) = server.shutdown().await {
         eprintln!("reactor-lab: {error}");
         std::process::exit(1);
+    }
+}
+
+/// Raise the soft open-file limit to the hard one: every connection, and
+/// every session's engine, holds descriptors. Failing only costs headroom.
+fn raise_open_file_limit() {
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(limit) => tracing::info!("open-file limit: {limit}"),
+        Err(error) => tracing::warn!("cannot raise the open-file limit: {error}"),
     }
 }
 

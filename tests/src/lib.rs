@@ -10,6 +10,7 @@
 //! [`with_browser`] closes the WebDriver session, stops chromedriver and the
 //! server, and only then returns the body's result.
 
+pub mod abuse;
 pub mod browser;
 pub mod rooms;
 pub mod server;

@@ -2,14 +2,14 @@
 //! `room_load` tool: create a room over HTTP, then open presenter and
 //! follower sockets and read their frames, raw and parsed.
 
-use std::net::SocketAddr;
+use std::net::{Ipv4Addr, SocketAddr};
 
 use anyhow::{Context, Result, bail};
 use futures_util::{SinkExt, StreamExt};
 use reactor_protocol::ServerFrame;
 use reactor_protocol::frame::{RoomCreated, RoomStatus};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
+use tokio::net::{TcpSocket, TcpStream};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
@@ -22,8 +22,23 @@ pub async fn room_server(limits: reactor_server::RoomLimits) -> Result<crate::Te
 
 /// `POST /api/rooms`: the status code and the body.
 pub async fn post_room(addr: SocketAddr) -> Result<(u16, String)> {
+    post_room_from(Ipv4Addr::LOCALHOST, addr).await
+}
+
+/// A TCP connection to `addr` from the loopback address `from` (any of
+/// 127.0.0.0/8), so one test can play several clients' addresses.
+pub async fn connect_from(from: Ipv4Addr, addr: SocketAddr) -> Result<TcpStream> {
+    let socket = TcpSocket::new_v4()?;
+    socket.bind(SocketAddr::from((from, 0)))?;
+    let stream = socket.connect(addr).await.context("connecting")?;
+    stream.set_nodelay(true)?;
+    Ok(stream)
+}
+
+/// `POST /api/rooms` from the loopback address `from`: the status code and the body.
+pub async fn post_room_from(from: Ipv4Addr, addr: SocketAddr) -> Result<(u16, String)> {
     tokio::time::timeout(PATIENCE, async {
-        let mut stream = TcpStream::connect(addr).await?;
+        let mut stream = connect_from(from, addr).await?;
         let head = format!(
             "POST /api/rooms HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
         );
@@ -64,6 +79,8 @@ pub enum Incoming {
 /// A presenter's or follower's socket.
 pub struct RoomSocket {
     socket: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    /// The last `room` frame read.
+    status: Option<RoomStatus>,
 }
 
 impl RoomSocket {
@@ -73,6 +90,17 @@ impl RoomSocket {
     pub async fn open(addr: SocketAddr, code: &str, query: &str) -> Result<RoomSocket> {
         let stream = TcpStream::connect(addr).await.context("connecting")?;
         stream.set_nodelay(true)?;
+        RoomSocket::open_path(stream, addr, &format!("/rooms/{code}/ws{query}")).await
+    }
+
+    /// Open `/rooms/{code}/ws{query}` from the loopback address `from`.
+    pub async fn open_from(
+        from: Ipv4Addr,
+        addr: SocketAddr,
+        code: &str,
+        query: &str,
+    ) -> Result<RoomSocket> {
+        let stream = connect_from(from, addr).await?;
         RoomSocket::open_path(stream, addr, &format!("/rooms/{code}/ws{query}")).await
     }
 
@@ -88,7 +116,10 @@ impl RoomSocket {
             .await
             .context("connecting timed out")?
             .with_context(|| format!("connecting to {path}"))?;
-        Ok(RoomSocket { socket })
+        Ok(RoomSocket {
+            socket,
+            status: None,
+        })
     }
 
     /// The presenter's socket of `room`.
@@ -110,6 +141,11 @@ impl RoomSocket {
             bail!("unexpected first frame {status:?}");
         }
         Ok(follower)
+    }
+
+    /// The last `room` frame read, if any (say, to learn why a socket closed).
+    pub fn last_status(&self) -> Option<&RoomStatus> {
+        self.status.as_ref()
     }
 
     /// Send one text frame.
@@ -137,6 +173,9 @@ impl RoomSocket {
                 Message::Text(text) => {
                     let parsed = serde_json::from_str(text.as_str())
                         .with_context(|| format!("not a server frame: {}", text.as_str()))?;
+                    if let ServerFrame::Room(status) = &parsed {
+                        self.status = Some(status.clone());
+                    }
                     return Ok(Incoming::Frame(text.as_str().to_owned(), parsed));
                 }
                 Message::Close(frame) => {

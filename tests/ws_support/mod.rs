@@ -48,6 +48,18 @@ impl Client {
         Ok(Client { socket })
     }
 
+    /// Open a session over a TCP stream the caller prepared (from another
+    /// loopback address, or with a tiny receive buffer).
+    pub async fn connect_on(stream: TcpStream, ws_url: &str) -> Result<Client> {
+        let handshake =
+            tokio_tungstenite::client_async(format!("{ws_url}/ws"), MaybeTlsStream::Plain(stream));
+        let (socket, _) = tokio::time::timeout(PATIENCE, handshake)
+            .await
+            .context("connecting timed out")?
+            .context("connecting to /ws")?;
+        Ok(Client { socket })
+    }
+
     /// Send one text frame.
     pub async fn send_text(&mut self, text: &str) -> Result<()> {
         self.socket

@@ -11,6 +11,17 @@
 //!
 //! Every failure is a status code with a body `{"error": "..."}`
 //! ([`reactor_protocol::ApiError`]), including routes that do not exist.
+//! Handlers answer with [`error`]; whatever else fails under `/api` —
+//! a method the route does not take (405, with its `Allow` header), a path
+//! that does not decode (400), any extractor's rejection — is rewritten into
+//! the same shape by [`json_errors`], which wraps the whole router:
+//!
+//! | failure | status | `error` says |
+//! |---|---|---|
+//! | no such route | 404 | `no API route /api/…: see docs/protocol.md` |
+//! | wrong method | 405 | `POST is not allowed on /api/scenarios: use GET,HEAD` |
+//! | undecodable path, bad query | 400 | the extractor's own words |
+//! | a handler's own failure | its own | its own words |
 
 pub(crate) mod source;
 mod trace;
@@ -18,8 +29,9 @@ mod trace;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Request, State};
 use axum::http::{StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use reactor_protocol::{ApiError, ScenarioSummary};
@@ -67,6 +79,60 @@ pub(crate) fn no_such_route(path: &str) -> Response {
         StatusCode::NOT_FOUND,
         format!("no API route {path}: see docs/protocol.md"),
     )
+}
+
+/// Longest body of a non-JSON failure read back to become the JSON message;
+/// axum's rejections are one short sentence.
+const MAX_REJECTION_BYTES: usize = 4 * 1024;
+
+/// Whether `path` is under `/api`.
+fn is_api(path: &str) -> bool {
+    path == "/api" || path.starts_with("/api/")
+}
+
+/// Make every failure under `/api` a JSON [`ApiError`] with a message,
+/// whoever produced it (a handler's own JSON errors pass unchanged).
+pub(crate) async fn json_errors(request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    if !is_api(&path) {
+        return next.run(request).await;
+    }
+    let method = request.method().clone();
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|value| value.as_bytes().starts_with(b"application/json"));
+    if is_json || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, MAX_REJECTION_BYTES)
+        .await
+        .map(|bytes| String::from_utf8_lossy(&bytes).trim().to_owned())
+        .unwrap_or_default();
+    let message = if status == StatusCode::METHOD_NOT_ALLOWED {
+        let allowed = parts
+            .headers
+            .get(header::ALLOW)
+            .and_then(|allow| allow.to_str().ok())
+            .unwrap_or("another method");
+        format!("{method} is not allowed on {path}: use {allowed}")
+    } else if text.is_empty() {
+        let reason = status.canonical_reason().unwrap_or("failed");
+        format!("{reason}: {method} {path}")
+    } else {
+        format!("{text} ({method} {path})")
+    };
+    // Keep what the failure said besides its body, such as `Allow`.
+    let mut answer = error(status, message);
+    for (name, value) in &parts.headers {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            answer.headers_mut().append(name.clone(), value.clone());
+        }
+    }
+    answer
 }
 
 /// A JSON body that was serialised once and is handed out as is.

@@ -1,37 +1,71 @@
-//! A follower's socket: catch up, then relay the room's frames as they come.
+//! A follower's socket: catch up, then relay the room's frames as they come,
+//! never sending more than the follower has shown it reads.
 //!
 //! ```text
-//!  join ─▶ write catch-up (status, history, view) ─▶ loop ┬─ queue ─▶ write a batch, flush once
-//!                                                         ├─ resync ─▶ empty queue, write catch-up again
-//!                                                         ├─ socket ─▶ any command: an `error` frame, only to it
-//!                                                         ├─ socket ─▶ a message over the size limit: close 1009
-//!                                                         └─ ended / shutdown ─▶ final frame, close
+//!  join ─▶ hello ─▶ catch-up: room.pull, 64 frames at a time ─▶ live: queue, one flush per batch
+//!            │ every write, and every wait, raced against:
+//!            │   the server's shutdown, the room's end   ─▶ final frame, close
+//!            │   the write timeout, an unanswered ping   ─▶ dropped
+//!            └ the socket, read while waiting: pongs free budget; commands get an `error`
 //! ```
 //!
-//! The task alone writes to its socket, so a follower that reads slowly only
-//! ever slows itself: the room `try_send`s into its bounded queue and moves on.
-//! A socket that accepts nothing for `follower_write_timeout` is dropped.
+//! One task owns the socket. It writes while it has something to write and
+//! the follower's budget allows; otherwise it waits on the room, the socket
+//! (pongs, commands, the close) and the deadline together. The shutdown
+//! signal and the room's end are polled alongside every write and every
+//! wait, so a write stuck on a full socket never keeps the task from either.
+//!
+//! **How much is in flight.** Every byte the room hands this follower counts
+//! as *unread* until the follower shows it read it. The task sends a ping
+//! every quarter of [`RoomLimits::follower_bytes`] written; a WebSocket
+//! client answers a ping only after reading everything before it (browsers
+//! do so by themselves), so its pong acknowledges those bytes. The room
+//! queues nothing past the cap (the follower falls behind and resyncs later)
+//! and the catch-up pulls the history only while unread bytes are under
+//! half the cap, leaving the other half for live frames. So a follower that
+//! stops reading holds at most the cap in kernel socket buffers, not the
+//! 4 MiB a Linux socket grows to, however long the history.
+//!
+//! **When it is dropped.** A write that does not finish, or a ping not
+//! answered, within [`RoomLimits::follower_write_timeout`] ends the task:
+//! its place in the room, its queue and its socket are freed at once.
+//!
+//! [`RoomLimits::follower_bytes`]: super::RoomLimits::follower_bytes
+//! [`RoomLimits::follower_write_timeout`]: super::RoomLimits::follower_write_timeout
 
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket, close_code};
-use futures_util::SinkExt;
 use reactor_protocol::ServerFrame;
 use tokio::sync::watch;
+use tokio::time::Instant;
 
-use super::room::{Ended, Membership};
-use super::{CLOSE_ENDED, FRAMES_PER_FLUSH};
+use super::outbox::{Outbox, Stuck};
+use super::room::{Ended, Membership, Refusal};
+use super::{CLOSE_ENDED, FRAMES_PER_FLUSH, http};
 use crate::session;
 
 /// Longest `cmd` name echoed back in a refusal.
 const ECHO_CHARS: usize = 32;
 
-/// Why a follower's loop stopped.
+/// How a follower's socket is bounded.
+#[derive(Clone, Debug)]
+pub(crate) struct Settings {
+    /// A write, or a ping's answer, may take at most this long.
+    pub(crate) write_timeout: Duration,
+    /// Bytes handed to the follower and not yet shown read, at most.
+    pub(crate) max_unread: usize,
+    /// The reason sent with a 1009 close.
+    pub(crate) too_big: String,
+}
+
+/// Why a follower's task stopped.
 enum Ending {
     /// The client closed, vanished or broke the protocol.
     Left,
-    /// Its socket accepted nothing for the write timeout.
+    /// Its socket accepted nothing, or it answered no ping, for the write timeout.
     Stalled,
     /// It sent a message over the size limit.
     Oversize,
@@ -39,104 +73,165 @@ enum Ending {
     Ended(Ended),
     /// The server is shutting down.
     Shutdown,
+    /// Its catch-up could not be completed.
+    Refused(Refusal),
 }
 
-/// The socket cannot take more.
-struct Stuck;
-
-/// Serve one follower until it leaves, stalls or the room ends.
+/// Serve one follower until it leaves, stalls or the room ends. `hello` is
+/// its first frame (a `room` frame).
 pub(crate) async fn follow(
     mut socket: WebSocket,
     mut member: Membership,
-    catch_up: Vec<Utf8Bytes>,
+    hello: Utf8Bytes,
     mut shutdown: watch::Receiver<bool>,
-    write_timeout: Duration,
-    too_big: String,
+    settings: Settings,
 ) {
     let code = member.room.code();
-    let ending = relay(
-        &mut socket,
-        &mut member,
-        catch_up,
-        &mut shutdown,
-        write_timeout,
-    )
-    .await;
+    let mut ended = member.room.ended();
+    let stop = async {
+        tokio::select! {
+            biased;
+            () = stopping(&mut shutdown) => Ending::Shutdown,
+            over = ending(&mut ended) => over.map_or(Ending::Left, Ending::Ended),
+        }
+    };
+    tokio::pin!(stop);
+    let how = relay(&mut socket, &mut member, hello, stop, &settings).await;
+    // Leave the room before saying goodbye: the place is free at once.
     drop(member);
-    match ending {
-        Ending::Left | Ending::Stalled => {}
+    let (close, reason) = match how {
+        Ending::Left | Ending::Stalled => return,
         Ending::Oversize => {
             tracing::info!(room = %code, "a follower sent a message over the size limit");
-            session::close(socket, close_code::SIZE, too_big).await;
+            (close_code::SIZE, settings.too_big)
         }
         Ending::Ended(ended) => {
-            let sent = write(&mut socket, [ended.frame], write_timeout).await;
-            if sent.is_ok() {
-                let reason = format!("room {code} has ended: {}", ended.reason);
-                session::close(socket, CLOSE_ENDED, reason).await;
+            let sent = tokio::time::timeout(
+                settings.write_timeout,
+                socket.send(Message::Text(ended.frame)),
+            );
+            if !matches!(sent.await, Ok(Ok(()))) {
+                return;
+            }
+            (
+                CLOSE_ENDED,
+                format!("room {code} has ended: {}", ended.reason),
+            )
+        }
+        Ending::Shutdown => (close_code::AWAY, "the server is shutting down".to_owned()),
+        Ending::Refused(refusal) => http::refusal_close(code, &refusal),
+    };
+    session::close(socket, close, reason).await;
+}
+
+/// Hand the follower its catch-up, then its live frames, within its unread
+/// budget, until it leaves, stalls or `stop` resolves.
+async fn relay(
+    socket: &mut WebSocket,
+    member: &mut Membership,
+    hello: Utf8Bytes,
+    mut stop: Pin<&mut impl Future<Output = Ending>>,
+    settings: &Settings,
+) -> Ending {
+    let room = Arc::clone(&member.room);
+    let code = room.code();
+    let mut out = Outbox::new(settings);
+    let catch_up_budget = (settings.max_unread / 2).max(1);
+    let mut live = false;
+    member.handed(hello.len());
+    let mut next = vec![hello];
+    loop {
+        if !next.is_empty() {
+            let frames = std::mem::take(&mut next);
+            if let Err(how) = unless(&mut stop, out.send(socket, frames)).await {
+                return how;
             }
         }
-        Ending::Shutdown => {
-            session::close(
-                socket,
-                close_code::AWAY,
-                "the server is shutting down".to_owned(),
-            )
-            .await;
+        if !live {
+            let unread = member.unread();
+            if unread < catch_up_budget {
+                match room.pull(member, FRAMES_PER_FLUSH, catch_up_budget - unread) {
+                    Ok(pulled) => {
+                        live = pulled.live;
+                        next = pulled.frames;
+                        continue;
+                    }
+                    Err(refusal) => return Ending::Refused(refusal),
+                }
+            }
+            // Over the budget: a ping must cover what was sent, for its answer.
+            if let Err(how) = unless(&mut stop, out.cover(socket)).await {
+                return how;
+            }
+        }
+        let deadline = out.deadline();
+        tokio::select! {
+            biased;
+            how = stop.as_mut() => return how,
+            () = member.wake.notified() => {
+                while let Ok(frame) = member.frames.try_recv() {
+                    member.settled(frame.len());
+                }
+                match room.resync(member) {
+                    Ok(status) => {
+                        tracing::debug!(room = %code, "follower resyncs");
+                        live = false;
+                        member.handed(status.len());
+                        next.push(status);
+                    }
+                    Err(refusal) => return Ending::Refused(refusal),
+                }
+            }
+            message = socket.recv() => match message {
+                None | Some(Ok(Message::Close(_))) => return Ending::Left,
+                Some(Err(error)) if session::over_size_limit(&error) => return Ending::Oversize,
+                Some(Err(_)) => return Ending::Left,
+                Some(Ok(Message::Pong(payload))) => member.settled(out.pong(&payload)),
+                Some(Ok(Message::Ping(_))) => {}
+                Some(Ok(Message::Text(text))) => {
+                    answer(member, &mut next, refusal(code.as_str(), text.as_str()), settings);
+                }
+                Some(Ok(Message::Binary(_))) => {
+                    answer(member, &mut next, refusal(code.as_str(), ""), settings);
+                }
+            },
+            frame = member.frames.recv(), if live => {
+                let Some(first) = frame else { return Ending::Left };
+                // Queued frames were counted by the room already.
+                next.push(first);
+                next.extend(std::iter::from_fn(|| member.frames.try_recv().ok()).take(FRAMES_PER_FLUSH - 1));
+            }
+            () = at(deadline) => return Ending::Stalled,
         }
     }
 }
 
-async fn relay(
-    socket: &mut WebSocket,
-    member: &mut Membership,
-    catch_up: Vec<Utf8Bytes>,
-    shutdown: &mut watch::Receiver<bool>,
-    write_timeout: Duration,
-) -> Ending {
-    let room = Arc::clone(&member.room);
-    let mut ended = room.ended();
-    if write(socket, catch_up, write_timeout).await.is_err() {
-        return Ending::Stalled;
+/// Queue `frame`, the answer to something the follower sent, if its budget
+/// has room: a follower that does not read its answers does not need them.
+fn answer(member: &Membership, next: &mut Vec<Utf8Bytes>, frame: Utf8Bytes, settings: &Settings) {
+    if member.unread() + frame.len() <= settings.max_unread {
+        member.handed(frame.len());
+        next.push(frame);
     }
-    loop {
-        tokio::select! {
-            biased;
-            () = stopping(shutdown) => return Ending::Shutdown,
-            over = ending(&mut ended) => match over {
-                Some(over) => return Ending::Ended(over),
-                None => return Ending::Left,
-            },
-            () = member.resync.notified() => {
-                while member.frames.try_recv().is_ok() {}
-                let replay = room.resync(member);
-                tracing::debug!(room = %room.code(), frames = replay.len(), "follower resyncs");
-                if write(socket, replay, write_timeout).await.is_err() {
-                    return Ending::Stalled;
-                }
-            }
-            frame = member.frames.recv() => {
-                let Some(first) = frame else { return Ending::Left };
-                let more = std::iter::from_fn(|| member.frames.try_recv().ok());
-                let batch = std::iter::once(first).chain(more.take(FRAMES_PER_FLUSH - 1));
-                if write(socket, batch, write_timeout).await.is_err() {
-                    return Ending::Stalled;
-                }
-            }
-            message = socket.recv() => {
-                let answer = match message {
-                    None | Some(Ok(Message::Close(_))) => return Ending::Left,
-                    Some(Err(error)) if session::over_size_limit(&error) => return Ending::Oversize,
-                    Some(Err(_)) => return Ending::Left,
-                    Some(Ok(Message::Text(text))) => refusal(room.code().as_str(), text.as_str()),
-                    Some(Ok(Message::Binary(_))) => refusal(room.code().as_str(), ""),
-                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
-                };
-                if write(socket, [answer], write_timeout).await.is_err() {
-                    return Ending::Stalled;
-                }
-            }
-        }
+}
+
+/// Run `work` (a write) unless `stop` resolves first.
+async fn unless(
+    stop: &mut Pin<&mut impl Future<Output = Ending>>,
+    work: impl Future<Output = Result<(), Stuck>>,
+) -> Result<(), Ending> {
+    tokio::select! {
+        biased;
+        how = stop.as_mut() => Err(how),
+        done = work => done.map_err(|Stuck| Ending::Stalled),
+    }
+}
+
+/// Resolves at `deadline`, never without one.
+async fn at(deadline: Option<Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
     }
 }
 
@@ -152,24 +247,6 @@ pub(crate) async fn ending(ended: &mut watch::Receiver<Option<Ended>>) -> Option
         .await
         .ok()
         .and_then(|over| over.clone())
-}
-
-/// Write `frames` and flush once; each write may wait at most `limit`.
-async fn write(
-    socket: &mut WebSocket,
-    frames: impl IntoIterator<Item = Utf8Bytes>,
-    limit: Duration,
-) -> Result<(), Stuck> {
-    for frame in frames {
-        match tokio::time::timeout(limit, socket.feed(Message::Text(frame))).await {
-            Ok(Ok(())) => {}
-            _ => return Err(Stuck),
-        }
-    }
-    match tokio::time::timeout(limit, socket.flush()).await {
-        Ok(Ok(())) => Ok(()),
-        _ => Err(Stuck),
-    }
 }
 
 /// The `error` frame a follower gets for anything it sends.

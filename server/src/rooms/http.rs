@@ -1,18 +1,46 @@
 //! The two routes: create a room, and join one (as presenter or follower).
 //!
 //! ```text
-//!  POST /api/rooms          → 201 {code, presenter_key, join} | 503 full | 429 rate-limited
+//!  POST /api/rooms          → 201 {code, presenter_key, join} | 503 all rooms in use
+//!                                | 429 this address has rooms_per_address open
 //!  GET  /rooms/{code}/ws    → upgrade, then:
-//!        rate-limited?        close 4429
-//!        code malformed/unknown  close 4404  (a strike)
-//!        room ended           close 4410
-//!        ?key=… right         presenter session (as /ws)
-//!        ?key=… wrong         close 4403  (a strike)
-//!        no key               follower (or 1013 when the room is full)
+//!        code names a live room ─┬─ ?key= right         presenter session (as /ws)
+//!                                ├─ ?key= wrong         4403, or 4429 once the room's
+//!                                │                      wrong-key budget is spent
+//!                                └─ no key              follower, or 1013 when the room
+//!                                                       (or this address's share) is full
+//!        code names an ended room                       4410 and why
+//!        code malformed or unknown                      4404, or 4429 once this
+//!                                                       address's code-guess budget is spent
 //! ```
 //!
 //! Every refusal happens after the upgrade, as a close frame with a reason,
 //! because a browser's WebSocket cannot read an HTTP error body.
+//!
+//! **Why guesses are limited only after they fail.** A school's class sits
+//! behind one NAT address, and so does the student with a script. Anything
+//! that refuses a *whole address* — the old lockout after 60 failed joins —
+//! refuses the class and its presenter with it. So the code is looked up and
+//! the key checked first, and only a join that already failed meets a
+//! limiter:
+//!
+//! - *Wrong keys* are counted per room. The right key is always let in (it
+//!   is compared in constant time, whatever the limiter says); past the
+//!   budget a wrong key gets 4429 with a wait instead of 4403. Keys are 128
+//!   random bits, so the limiter is not what keeps them secret: it tells a
+//!   misbehaving client to back off, and per room, never per address.
+//! - *Unknown codes* are counted per address. Past the budget such a join
+//!   gets 4429 with a wait instead of 4404; a code that names a room (live
+//!   or recently ended) is always answered as such. This cannot slow a
+//!   determined guesser: to admit the class it must admit any live code, so
+//!   an admission tells the guesser it hit. What makes guessing futile is
+//!   the code space: 2^40 codes against at most `max_rooms` (64) live
+//!   rooms, each living at most `max_lifetime` (4 h). Even a flood of 1,000
+//!   joins a second — far more than one client gets through — finds a given
+//!   room during its whole life with odds of about 1 in 76,000, and then
+//!   only follows it, one of `followers_per_address`.
+//! - *Room creation* has its own bound, `rooms_per_address` open rooms, and
+//!   failed joins never count against it.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -27,12 +55,14 @@ use reactor_protocol::frame::RoomCreated;
 use serde::Deserialize;
 
 use super::code::RoomCode;
+use super::follower::Settings;
 use super::presenter::PresenterRelay;
 use super::registry::{CreateError, Lookup};
 use super::room::Refusal;
 use super::{
     CLOSE_ENDED, CLOSE_RATE_LIMITED, CLOSE_UNKNOWN_ROOM, CLOSE_WRONG_KEY, Rooms, follower,
 };
+use crate::peer::address_key;
 use crate::{api, session};
 
 /// The query of `GET /rooms/{code}/ws`.
@@ -47,10 +77,10 @@ pub(crate) async fn create(
     State(rooms): State<Rooms>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
 ) -> Response {
-    if let Some(wait) = rooms.failed.blocked(peer.ip()) {
-        return api::error(StatusCode::TOO_MANY_REQUESTS, rate_limited(wait));
-    }
-    match rooms.registry.create(Instant::now(), peer.ip()) {
+    match rooms
+        .registry
+        .create(Instant::now(), address_key(peer.ip()))
+    {
         Ok((room, key)) => {
             let code = room.code().to_string();
             tracing::info!(room = %code, "room created");
@@ -88,83 +118,112 @@ pub(crate) async fn join(
     upgrade: WebSocketUpgrade,
 ) -> Response {
     let upgrade = rooms.sessions.configure(upgrade);
-    let ip = peer.ip();
-    if let Some(wait) = rooms.failed.blocked(ip) {
-        return refuse(upgrade, CLOSE_RATE_LIMITED, rate_limited(wait));
-    }
+    let address = address_key(peer.ip());
     let code = match RoomCode::parse(&code) {
         Ok(code) => code,
         Err(problem) => {
-            rooms.failed.strike(ip);
-            return refuse(
-                upgrade,
-                CLOSE_UNKNOWN_ROOM,
-                format!("no such room: {problem}"),
-            );
+            return unknown(&rooms, upgrade, address, format!("no such room: {problem}"));
         }
     };
     let room = match rooms.registry.find(code) {
         Lookup::Live(room) => room,
         Lookup::Ended(reason) => {
-            return refuse(
-                upgrade,
-                CLOSE_ENDED,
-                format!("room {code} has ended: {reason}"),
-            );
+            let reason = format!("room {code} has ended: {reason}");
+            return refuse(upgrade, CLOSE_ENDED, reason);
         }
         Lookup::Unknown => {
-            rooms.failed.strike(ip);
             let reason = format!("no room {code} is open: check the code with your presenter");
-            return refuse(upgrade, CLOSE_UNKNOWN_ROOM, reason);
+            return unknown(&rooms, upgrade, address, reason);
         }
     };
     match query.key {
         Some(key) if room.is_presenter_key(&key) => {
             let registry = Arc::clone(&rooms.registry);
             session::accept(rooms.sessions.clone(), upgrade, move || {
-                PresenterRelay::new(room.seat_presenter(Instant::now()), registry)
+                PresenterRelay::new(room.seat_presenter(), registry)
             })
         }
-        Some(_) => {
-            rooms.failed.strike(ip);
-            let reason =
-                format!("wrong presenter key for room {code}: join without a key to follow");
-            refuse(upgrade, CLOSE_WRONG_KEY, reason)
-        }
-        None => match room.join() {
-            Ok((member, catch_up)) => {
+        Some(_) => match rooms.key_guesses.strike(&code) {
+            Ok(()) => {
+                let reason =
+                    format!("wrong presenter key for room {code}: join without a key to follow");
+                refuse(upgrade, CLOSE_WRONG_KEY, reason)
+            }
+            Err(wait) => {
+                let reason = format!(
+                    "too many wrong presenter keys for room {code}: try again in {} s",
+                    seconds(wait)
+                );
+                refuse(upgrade, CLOSE_RATE_LIMITED, reason)
+            }
+        },
+        None => match room.join(address) {
+            Ok((member, hello)) => {
                 let shutdown = rooms.shutdown.clone();
-                let timeout = rooms.registry.limits().follower_write_timeout;
-                let too_big = session::too_big(rooms.sessions.limits());
+                let limits = rooms.registry.limits();
+                let settings = Settings {
+                    write_timeout: limits.follower_write_timeout,
+                    max_unread: limits.follower_bytes,
+                    too_big: session::too_big(rooms.sessions.limits()),
+                };
                 upgrade.on_upgrade(move |socket| {
-                    follower::follow(socket, member, catch_up, shutdown, timeout, too_big)
+                    follower::follow(socket, member, hello, shutdown, settings)
                 })
             }
-            Err(Refusal::Ended(reason)) => refuse(
-                upgrade,
-                CLOSE_ENDED,
-                format!("room {code} has ended: {reason}"),
-            ),
-            Err(Refusal::Full(max)) => {
-                let reason = format!("room {code} is full: {max} followers are connected");
-                refuse(upgrade, close_code::AGAIN, reason)
-            }
-            Err(Refusal::HistoryFull(bytes)) => {
-                let reason = format!(
-                    "room {code} has more than {bytes} bytes of history; joining works again \
-                     once the presenter loads a scenario"
-                );
-                refuse(upgrade, close_code::AGAIN, reason)
+            Err(refusal) => {
+                let (close, reason) = refusal_close(code, &refusal);
+                refuse(upgrade, close, reason)
             }
         },
     }
 }
 
-/// The refusal an address with no failed join left reads; `wait` is how long
-/// until it earns one back (rounded up to whole seconds).
-fn rate_limited(wait: Duration) -> String {
-    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-    format!("too many failed joins from your address: try again in {seconds} s")
+/// A join to a code that names no room: 4404, or 4429 once `address` has
+/// guessed too many.
+fn unknown(
+    rooms: &Rooms,
+    upgrade: WebSocketUpgrade,
+    address: std::net::IpAddr,
+    reason: String,
+) -> Response {
+    match rooms.code_guesses.strike(&address) {
+        Ok(()) => refuse(upgrade, CLOSE_UNKNOWN_ROOM, reason),
+        Err(wait) => {
+            let reason = format!(
+                "too many unknown room codes from your address: try again in {} s \
+                 (a room that exists can be joined at any time)",
+                seconds(wait)
+            );
+            refuse(upgrade, CLOSE_RATE_LIMITED, reason)
+        }
+    }
+}
+
+/// The close code and reason for a follower's join or catch-up refused.
+pub(crate) fn refusal_close(code: RoomCode, refusal: &Refusal) -> (u16, String) {
+    match refusal {
+        Refusal::Ended(reason) => (CLOSE_ENDED, format!("room {code} has ended: {reason}")),
+        Refusal::Full(max) => (
+            close_code::AGAIN,
+            format!("room {code} is full: {max} followers are connected"),
+        ),
+        Refusal::AddressFull(max) => (
+            close_code::AGAIN,
+            format!("room {code} already has {max} followers from your address"),
+        ),
+        Refusal::HistoryFull(bytes) => (
+            close_code::AGAIN,
+            format!(
+                "room {code} has more than {bytes} bytes of records; joining works again \
+                 once the presenter loads a scenario"
+            ),
+        ),
+    }
+}
+
+/// Whole seconds of `wait`, rounded up.
+fn seconds(wait: Duration) -> u64 {
+    wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
 }
 
 /// Upgrade only to close at once with `code` and `reason`.

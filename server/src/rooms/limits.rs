@@ -1,69 +1,131 @@
-//! What rooms may cost the server, with a default for each bound.
+//! What rooms may cost the server, with a default for each bound and where
+//! its number comes from.
 //!
-//! Every number is a flag of `reactor-lab` (see `--help`) and a field of
-//! [`RoomLimits`]; past each bound the client gets a refusal it can read.
+//! Every number is a flag of `reactor-lab` (see `--help` and [`RoomFlags`])
+//! and a field of [`RoomLimits`]; past each bound the client gets a refusal
+//! it can read. The defaults are sized for the hard case: a class of 60
+//! behind one school NAT, so the whole class, its teacher and a student with
+//! a script share one client address.
+//!
+//! ```text
+//!  one address (a school)   ≤ 4 rooms open, ≤ 120 followers in any one room
+//!  one room                 ≤ 1,000 followers, ≤ 4 MiB of history, ≤ 4 h of life
+//!  one follower             ≤ 1 MiB sent and not yet read, ≤ 1,024 frames queued
+//!  the server               ≤ 64 rooms: 16 addresses to fill them, not 4
+//! ```
 
 use std::time::Duration;
 
-/// Bounds on rooms, their followers and the joins that fail.
+/// Bounds on rooms, their followers and the joins that guess.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RoomLimits {
     /// Rooms open at once. `POST /api/rooms` past it answers 503.
     pub max_rooms: usize,
     /// Rooms open at once that were created from one client address. Past it
-    /// `POST /api/rooms` answers 429, so one client cannot take every room.
+    /// `POST /api/rooms` answers 429, so one address cannot take every room.
     pub rooms_per_address: usize,
     /// Followers in one room. A join past it closes with 1013 ("try again later").
     pub max_followers: usize,
-    /// Frames queued for one follower before it counts as stalled. A stalled
-    /// follower gets nothing more until its task catches up by a resync.
+    /// Followers in one room from one client address. A join past it closes
+    /// with 1013, so one script cannot fill a room its class needs.
+    pub followers_per_address: usize,
+    /// Frames queued for one follower before it counts as behind. A follower
+    /// behind gets nothing more until its task catches up by a resync.
     pub follower_queue: usize,
-    /// A follower whose socket accepts no bytes for this long is dropped.
+    /// Bytes handed to one follower that it has not shown to have read
+    /// (queued, in socket buffers, or in flight; a ping's answer shows it).
+    /// Past it the follower counts as behind, and it is sent nothing more
+    /// until it reads; one that reads nothing for
+    /// [`RoomLimits::follower_write_timeout`] is dropped.
+    pub follower_bytes: usize,
+    /// A follower whose socket accepts no bytes, or that answers no ping, for
+    /// this long is dropped.
     pub follower_write_timeout: Duration,
     /// Bytes of frames a room keeps since its last `loaded` frame, for late
-    /// joiners and resyncs. Past it, new joiners are refused until the
-    /// presenter loads a scenario again.
+    /// joiners and resyncs. Past it the room drops every other snapshot
+    /// between the first and the last (records are always kept); when
+    /// records alone do not fit, joins are refused until the next `loaded`.
     pub history_bytes: usize,
-    /// A room whose presenter sends nothing for this long ends.
+    /// A room whose presenter does nothing that changes what the class sees
+    /// (a step, a load, a move to another position) for this long ends.
     pub idle_timeout: Duration,
-    /// Failed joins (unknown code, wrong key) one address may make in a row
-    /// before all its joins are refused. It earns one back every
-    /// [`RoomLimits::failed_join_window`] / `failed_joins` (GCRA), so over any
-    /// long stretch it gets this many per window. A successful join costs nothing.
-    pub failed_joins: u32,
-    /// The window [`RoomLimits::failed_joins`] is counted over: an address
-    /// that stops failing has them all back one window after its last failure.
-    pub failed_join_window: Duration,
+    /// A room with neither a presenter nor a follower connected for this long ends.
+    pub empty_timeout: Duration,
+    /// A room ends this long after it was created, however busy.
+    pub max_lifetime: Duration,
+    /// Joins to room codes that name no room, per client address, in a row
+    /// before the address gets 4429 instead of 4404 for such codes. It earns
+    /// one back every [`RoomLimits::code_guess_window`] / this (GCRA). Joins
+    /// to codes that exist are never refused by it.
+    pub code_guesses: u32,
+    /// The window [`RoomLimits::code_guesses`] is counted over.
+    pub code_guess_window: Duration,
+    /// Wrong presenter keys per room, from any address, in a row before
+    /// further wrong keys get 4429 instead of 4403. It earns one back every
+    /// [`RoomLimits::key_guess_window`] / this. The right key always works.
+    pub key_guesses: u32,
+    /// The window [`RoomLimits::key_guesses`] is counted over.
+    pub key_guess_window: Duration,
 }
 
-/// Default for [`RoomLimits::max_rooms`]: a department's worth of lectures at
-/// once; each room holds at most [`DEFAULT_HISTORY_BYTES`] of history.
-pub const DEFAULT_MAX_ROOMS: usize = 32;
-/// Default for [`RoomLimits::rooms_per_address`]: a few teachers sharing a
-/// school's one public address, yet a quarter of [`DEFAULT_MAX_ROOMS`].
-pub const DEFAULT_ROOMS_PER_ADDRESS: usize = 8;
+/// Default for [`RoomLimits::max_rooms`]: 64. Sixteen times
+/// [`DEFAULT_ROOMS_PER_ADDRESS`], so it takes sixteen addresses, not four, to
+/// fill the server; 64 × [`DEFAULT_HISTORY_BYTES`] is 256 MiB at the very
+/// worst (a typical room keeps well under 100 KiB). A presenter connected
+/// is a session with an engine thread; the session cap keeps a seat per room.
+pub const DEFAULT_MAX_ROOMS: usize = 64;
+/// Default for [`RoomLimits::rooms_per_address`]: 4, for the few teachers of
+/// one school who present at the same hour behind its one NAT address.
+pub const DEFAULT_ROOMS_PER_ADDRESS: usize = 4;
 /// Default for [`RoomLimits::max_followers`]: the largest lecture hall Reactor
 /// Lab plans for (1,000 students), which the load tool measures.
 pub const DEFAULT_MAX_FOLLOWERS: usize = 1000;
+/// Default for [`RoomLimits::followers_per_address`]: 120, a class of 60
+/// behind one NAT with a second tab each; a script from that address cannot
+/// take more, and it takes nine addresses to fill [`DEFAULT_MAX_FOLLOWERS`].
+pub const DEFAULT_FOLLOWERS_PER_ADDRESS: usize = 120;
 /// Default for [`RoomLimits::follower_queue`]: more than the frames of a
 /// `run` of any built-in scenario (a few hundred), so only a follower that
 /// truly stops reading overflows. A slot holds a shared pointer, not a copy.
 pub const DEFAULT_FOLLOWER_QUEUE: usize = 1024;
+/// Default for [`RoomLimits::follower_bytes`]: 1 MiB. Thirty times the
+/// largest frame of a built-in scenario (a `crowd` snapshot, 30 KB) and
+/// fifty times a whole `tcp_read` stepped action by action (20 KB); a phone
+/// on 1 Mbit/s reads it in 8 s, well within the write timeout. A follower
+/// that stops reading holds at most this much in socket buffers instead of
+/// the 4 MiB Linux lets one socket grow to: one address's share of a room
+/// (120) at most 120 MiB, for at most the write timeout.
+pub const DEFAULT_FOLLOWER_BYTES: usize = 1024 * 1024;
 /// Default for [`RoomLimits::follower_write_timeout`]: far longer than a
-/// phone on a weak Wi-Fi needs to take a frame.
+/// phone on a weak Wi-Fi needs to take a frame or answer a ping.
 pub const DEFAULT_FOLLOWER_WRITE_TIMEOUT: Duration = Duration::from_secs(30);
-/// Default for [`RoomLimits::history_bytes`]: 8 MiB, more than ten times a
-/// built-in scenario stepped one action at a time (with a snapshot per action).
-pub const DEFAULT_HISTORY_BYTES: usize = 8 * 1024 * 1024;
+/// Default for [`RoomLimits::history_bytes`]: 4 MiB. The largest built-in
+/// scenario stepped action by action (`crowd`: 5,797 records in 1.0 MB, 1,006
+/// snapshots in 24.4 MB) keeps all its records and one snapshot in eight;
+/// every other scenario (at most 62 KB) is kept whole.
+pub const DEFAULT_HISTORY_BYTES: usize = 4 * 1024 * 1024;
 /// Default for [`RoomLimits::idle_timeout`]: thirty minutes, a long tangent
-/// in a lecture.
+/// in a lecture. Only what followers see counts, so a script repeating one
+/// `view` keeps no room open.
 pub const DEFAULT_ROOM_IDLE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
-/// Default for [`RoomLimits::failed_joins`]: a class behind one NAT address
-/// mistyping codes stays under it; a guesser gets 60 tries, then one a second,
-/// against 2^40 codes.
-pub const DEFAULT_FAILED_JOINS: u32 = 60;
-/// Default for [`RoomLimits::failed_join_window`]: one minute.
-pub const DEFAULT_FAILED_JOIN_WINDOW: Duration = Duration::from_secs(60);
+/// Default for [`RoomLimits::empty_timeout`]: ten minutes, longer than a
+/// teacher's laptop takes to restart and reconnect; a room created and
+/// abandoned gives its place back three times sooner than an idle one.
+pub const DEFAULT_ROOM_EMPTY_TIMEOUT: Duration = Duration::from_secs(10 * 60);
+/// Default for [`RoomLimits::max_lifetime`]: four hours, a morning of
+/// lectures; past it a script that keeps stepping still gives its rooms back.
+pub const DEFAULT_ROOM_LIFETIME: Duration = Duration::from_secs(4 * 60 * 60);
+/// Default for [`RoomLimits::code_guesses`]: a class behind one NAT address
+/// mistyping its code stays far under 60 a minute.
+pub const DEFAULT_CODE_GUESSES: u32 = 60;
+/// Default for [`RoomLimits::code_guess_window`]: one minute.
+pub const DEFAULT_CODE_GUESS_WINDOW: Duration = Duration::from_secs(60);
+/// Default for [`RoomLimits::key_guesses`]: a presenter pasting a stale link
+/// a few times stays under 10; keys are 128 random bits, so no number of
+/// guesses finds one.
+pub const DEFAULT_KEY_GUESSES: u32 = 10;
+/// Default for [`RoomLimits::key_guess_window`]: one minute.
+pub const DEFAULT_KEY_GUESS_WINDOW: Duration = Duration::from_secs(60);
 
 impl Default for RoomLimits {
     fn default() -> Self {
@@ -71,12 +133,18 @@ impl Default for RoomLimits {
             max_rooms: DEFAULT_MAX_ROOMS,
             rooms_per_address: DEFAULT_ROOMS_PER_ADDRESS,
             max_followers: DEFAULT_MAX_FOLLOWERS,
+            followers_per_address: DEFAULT_FOLLOWERS_PER_ADDRESS,
             follower_queue: DEFAULT_FOLLOWER_QUEUE,
+            follower_bytes: DEFAULT_FOLLOWER_BYTES,
             follower_write_timeout: DEFAULT_FOLLOWER_WRITE_TIMEOUT,
             history_bytes: DEFAULT_HISTORY_BYTES,
             idle_timeout: DEFAULT_ROOM_IDLE_TIMEOUT,
-            failed_joins: DEFAULT_FAILED_JOINS,
-            failed_join_window: DEFAULT_FAILED_JOIN_WINDOW,
+            empty_timeout: DEFAULT_ROOM_EMPTY_TIMEOUT,
+            max_lifetime: DEFAULT_ROOM_LIFETIME,
+            code_guesses: DEFAULT_CODE_GUESSES,
+            code_guess_window: DEFAULT_CODE_GUESS_WINDOW,
+            key_guesses: DEFAULT_KEY_GUESSES,
+            key_guess_window: DEFAULT_KEY_GUESS_WINDOW,
         }
     }
 }
@@ -93,25 +161,45 @@ pub struct RoomFlags {
     /// Followers one room may hold.
     #[arg(long, default_value_t = DEFAULT_MAX_FOLLOWERS)]
     pub max_followers: usize,
+    /// Followers one room may hold from one client address.
+    #[arg(long, default_value_t = DEFAULT_FOLLOWERS_PER_ADDRESS)]
+    pub followers_per_address: usize,
     /// Frames queued per follower before it must resync.
     #[arg(long, default_value_t = DEFAULT_FOLLOWER_QUEUE)]
     pub follower_queue: usize,
-    /// Seconds a follower's socket may accept nothing before it is dropped.
+    /// Bytes sent to a follower and not yet read before it is sent no more.
+    #[arg(long, default_value_t = DEFAULT_FOLLOWER_BYTES)]
+    pub follower_bytes: usize,
+    /// Seconds a follower's socket may accept nothing (or answer no ping)
+    /// before it is dropped.
     #[arg(long, default_value_t = DEFAULT_FOLLOWER_WRITE_TIMEOUT.as_secs())]
     pub follower_write_timeout_secs: u64,
     /// Bytes of history a room keeps for late joiners.
     #[arg(long, default_value_t = DEFAULT_HISTORY_BYTES)]
     pub room_history_bytes: usize,
-    /// Seconds a room may go without a presenter command before it ends.
+    /// Seconds a room may go without a presenter step, load or move before it ends.
     #[arg(long, default_value_t = DEFAULT_ROOM_IDLE_TIMEOUT.as_secs())]
     pub room_idle_timeout_secs: u64,
-    /// Failed room joins one address may make in a row; it earns one back
-    /// every window / this many.
-    #[arg(long, default_value_t = DEFAULT_FAILED_JOINS)]
-    pub failed_joins: u32,
-    /// The window for --failed-joins, in seconds.
-    #[arg(long, default_value_t = DEFAULT_FAILED_JOIN_WINDOW.as_secs())]
-    pub failed_join_window_secs: u64,
+    /// Seconds a room may have nobody connected before it ends.
+    #[arg(long, default_value_t = DEFAULT_ROOM_EMPTY_TIMEOUT.as_secs())]
+    pub room_empty_timeout_secs: u64,
+    /// Seconds a room may live, however busy.
+    #[arg(long, default_value_t = DEFAULT_ROOM_LIFETIME.as_secs())]
+    pub room_lifetime_secs: u64,
+    /// Joins to unknown room codes one address may make in a row before it
+    /// is told to wait; it earns one back every window / this many.
+    #[arg(long, default_value_t = DEFAULT_CODE_GUESSES)]
+    pub code_guesses: u32,
+    /// The window for --code-guesses, in seconds.
+    #[arg(long, default_value_t = DEFAULT_CODE_GUESS_WINDOW.as_secs())]
+    pub code_guess_window_secs: u64,
+    /// Wrong presenter keys one room takes in a row before further wrong
+    /// keys are told to wait (the right key always works).
+    #[arg(long, default_value_t = DEFAULT_KEY_GUESSES)]
+    pub key_guesses: u32,
+    /// The window for --key-guesses, in seconds.
+    #[arg(long, default_value_t = DEFAULT_KEY_GUESS_WINDOW.as_secs())]
+    pub key_guess_window_secs: u64,
 }
 
 impl RoomFlags {
@@ -121,12 +209,58 @@ impl RoomFlags {
             max_rooms: self.max_rooms,
             rooms_per_address: self.rooms_per_address,
             max_followers: self.max_followers,
+            followers_per_address: self.followers_per_address,
             follower_queue: self.follower_queue,
+            follower_bytes: self.follower_bytes,
             follower_write_timeout: Duration::from_secs(self.follower_write_timeout_secs),
             history_bytes: self.room_history_bytes,
             idle_timeout: Duration::from_secs(self.room_idle_timeout_secs),
-            failed_joins: self.failed_joins,
-            failed_join_window: Duration::from_secs(self.failed_join_window_secs),
+            empty_timeout: Duration::from_secs(self.room_empty_timeout_secs),
+            max_lifetime: Duration::from_secs(self.room_lifetime_secs),
+            code_guesses: self.code_guesses,
+            code_guess_window: Duration::from_secs(self.code_guess_window_secs),
+            key_guesses: self.key_guesses,
+            key_guess_window: Duration::from_secs(self.key_guess_window_secs),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Args {
+        #[command(flatten)]
+        rooms: RoomFlags,
+    }
+
+    #[test]
+    fn the_flags_default_to_the_defaults() {
+        let args = Args::try_parse_from(["reactor-lab"]).expect("no flags");
+        assert_eq!(args.rooms.limits(), RoomLimits::default());
+    }
+
+    #[test]
+    fn every_flag_reaches_its_limit() {
+        let args = Args::try_parse_from([
+            "reactor-lab",
+            "--followers-per-address=7",
+            "--follower-bytes=4096",
+            "--room-empty-timeout-secs=5",
+            "--room-lifetime-secs=9",
+            "--code-guesses=3",
+            "--key-guess-window-secs=2",
+        ])
+        .expect("valid flags");
+        let limits = args.rooms.limits();
+        assert_eq!(limits.followers_per_address, 7);
+        assert_eq!(limits.follower_bytes, 4096);
+        assert_eq!(limits.empty_timeout, Duration::from_secs(5));
+        assert_eq!(limits.max_lifetime, Duration::from_secs(9));
+        assert_eq!(limits.code_guesses, 3);
+        assert_eq!(limits.key_guess_window, Duration::from_secs(2));
     }
 }

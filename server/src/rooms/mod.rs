@@ -5,11 +5,21 @@
 //!                                               │ every frame, encoded once
 //!                                               ▼
 //!                                   Room { history, last view, followers }
-//!                                     │ try_send a shared clone (bounded queues)
+//!                                     │ live: try_send a shared clone (bounded queues)
+//!                                     │ late joiners: pull the history by index
 //!                 ┌───────────────────┼───────────────────┐
 //!                 ▼                   ▼                   ▼
 //!  student ◀══ follower task   student ◀══ follower   …  (up to max_followers)
 //! ```
+//!
+//! What each part costs is bounded per room, not per follower: a frame is
+//! encoded once and shared; the history is compacted and capped
+//! ([`history`]); a joiner reads it in place instead of getting a copy; and
+//! each follower may have at most `follower_bytes` handed to it and not yet
+//! read ([`follower`]). Who may take how much of the server — rooms and
+//! followers per address, idle, empty and old rooms, guessed codes and keys
+//! — is in [`RoomLimits`], and why guesses are limited the way they are, in
+//! `http`.
 //!
 //! The presenter's client moves back and forth through its history without
 //! asking the server, so it reports each move with `{"cmd":"view","step":N}`;
@@ -21,24 +31,28 @@
 //!
 //! Refusals are close frames with a reason a browser can show:
 //!
-//! | close code | meaning                                                    |
-//! |------------|------------------------------------------------------------|
-//! | 4404       | no room has this code ([`CLOSE_UNKNOWN_ROOM`])             |
-//! | 4403       | wrong presenter key ([`CLOSE_WRONG_KEY`])                  |
-//! | 4410       | the room has ended ([`CLOSE_ENDED`])                       |
-//! | 4409       | another window took over as presenter ([`CLOSE_REPLACED`]) |
-//! | 4429       | too many failed joins from this address ([`CLOSE_RATE_LIMITED`]) |
-//! | 1013       | room full, history too long, or server full                |
+//! | close code | meaning |
+//! |---|---|
+//! | 4404 | no room has this code ([`CLOSE_UNKNOWN_ROOM`]) |
+//! | 4403 | wrong presenter key ([`CLOSE_WRONG_KEY`]) |
+//! | 4410 | the room has ended ([`CLOSE_ENDED`]) |
+//! | 4409 | another window took over as presenter ([`CLOSE_REPLACED`]) |
+//! | 4429 | too many unknown codes from this address, or wrong keys for this room ([`CLOSE_RATE_LIMITED`]) |
+//! | 1013 | room full (or this address's share of it), records past the history's cap, or server full |
 
 mod code;
 mod follower;
+mod history;
 mod http;
 mod limits;
+mod outbox;
+mod pings;
 mod presenter;
 mod rate;
 mod registry;
 mod room;
 
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -48,12 +62,15 @@ use reactor_protocol::frame;
 use tokio::sync::watch;
 
 use crate::session::Sessions;
+use code::RoomCode;
 pub use limits::{
-    DEFAULT_FAILED_JOIN_WINDOW, DEFAULT_FAILED_JOINS, DEFAULT_FOLLOWER_QUEUE,
-    DEFAULT_FOLLOWER_WRITE_TIMEOUT, DEFAULT_HISTORY_BYTES, DEFAULT_MAX_FOLLOWERS,
-    DEFAULT_MAX_ROOMS, DEFAULT_ROOM_IDLE_TIMEOUT, DEFAULT_ROOMS_PER_ADDRESS, RoomFlags, RoomLimits,
+    DEFAULT_CODE_GUESS_WINDOW, DEFAULT_CODE_GUESSES, DEFAULT_FOLLOWER_BYTES,
+    DEFAULT_FOLLOWER_QUEUE, DEFAULT_FOLLOWER_WRITE_TIMEOUT, DEFAULT_FOLLOWERS_PER_ADDRESS,
+    DEFAULT_HISTORY_BYTES, DEFAULT_KEY_GUESS_WINDOW, DEFAULT_KEY_GUESSES, DEFAULT_MAX_FOLLOWERS,
+    DEFAULT_MAX_ROOMS, DEFAULT_ROOM_EMPTY_TIMEOUT, DEFAULT_ROOM_IDLE_TIMEOUT,
+    DEFAULT_ROOM_LIFETIME, DEFAULT_ROOMS_PER_ADDRESS, RoomFlags, RoomLimits,
 };
-use rate::FailedJoins;
+use rate::Strikes;
 use registry::Registry;
 
 /// Close code: no room has this code (4000 + HTTP 404).
@@ -64,7 +81,8 @@ pub const CLOSE_WRONG_KEY: u16 = frame::CLOSE_ROOM_WRONG_KEY;
 pub const CLOSE_ENDED: u16 = frame::CLOSE_ROOM_ENDED;
 /// Close code: another socket became the presenter (4000 + HTTP 409 "conflict").
 pub const CLOSE_REPLACED: u16 = frame::CLOSE_ROOM_REPLACED;
-/// Close code: too many failed joins from this address (4000 + HTTP 429).
+/// Close code: too many unknown codes from this address, or wrong keys for
+/// this room (4000 + HTTP 429).
 pub const CLOSE_RATE_LIMITED: u16 = frame::CLOSE_ROOM_RATE_LIMITED;
 
 /// Most frames a follower task writes between two flushes, as sessions do.
@@ -78,7 +96,10 @@ const JANITOR_TICK: Duration = Duration::from_millis(250);
 #[derive(Clone)]
 pub(crate) struct Rooms {
     registry: Arc<Registry>,
-    failed: Arc<FailedJoins>,
+    /// Joins to unknown codes, per address.
+    code_guesses: Arc<Strikes<IpAddr>>,
+    /// Wrong presenter keys, per room.
+    key_guesses: Arc<Strikes<RoomCode>>,
     sessions: Sessions,
     shutdown: watch::Receiver<bool>,
 }
@@ -91,10 +112,12 @@ impl Rooms {
         sessions: Sessions,
         shutdown: watch::Receiver<bool>,
     ) -> Rooms {
-        let failed = FailedJoins::new(limits.failed_joins, limits.failed_join_window);
+        let code_guesses = Strikes::new(limits.code_guesses, limits.code_guess_window);
+        let key_guesses = Strikes::new(limits.key_guesses, limits.key_guess_window);
         Rooms {
             registry: Arc::new(Registry::new(limits)),
-            failed: Arc::new(failed),
+            code_guesses: Arc::new(code_guesses),
+            key_guesses: Arc::new(key_guesses),
             sessions,
             shutdown,
         }
@@ -117,9 +140,15 @@ impl Rooms {
     pub(crate) fn spawn_janitor(&self) {
         let registry = Arc::clone(&self.registry);
         let mut shutdown = self.shutdown.clone();
-        let tick = JANITOR_TICK
-            .min(registry.limits().idle_timeout / 4)
-            .max(Duration::from_millis(10));
+        let limits = registry.limits();
+        let tick = [
+            limits.idle_timeout,
+            limits.empty_timeout,
+            limits.max_lifetime,
+        ]
+        .into_iter()
+        .fold(JANITOR_TICK, |tick, timeout| tick.min(timeout / 4))
+        .max(Duration::from_millis(10));
         tokio::spawn(async move {
             let mut interval = tokio::time::interval(tick);
             interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);

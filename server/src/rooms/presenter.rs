@@ -26,6 +26,7 @@ use reactor_protocol::{MAX_ID_LEN, ServerFrame, valid_id};
 use tokio::sync::watch;
 
 use super::follower::ending;
+use super::history::Frame;
 use super::registry::Registry;
 use super::room::{Ended, Kind, PresenterSeat};
 use super::{CLOSE_ENDED, CLOSE_REPLACED};
@@ -62,14 +63,15 @@ impl PresenterRelay {
             )));
         }
         let frame = encode(&ServerFrame::View(position));
-        self.seat.room.publish(&frame, Kind::View);
+        self.seat.room.publish(&frame, Kind::View, Instant::now());
         None
     }
 }
 
 impl Relay for PresenterRelay {
     fn incoming(&mut self, text: &str) -> Option<Request> {
-        self.seat.room.touch(Instant::now());
+        // The room counts as used only when what the class sees changes
+        // (`Room::publish` decides), not for every frame a script sends.
         match route(text) {
             Route::Engine(request) => Some(request),
             Route::Relay(PresenterCommand::View(position)) => self.view(position),
@@ -83,7 +85,7 @@ impl Relay for PresenterRelay {
 
     fn outgoing(&mut self, frame: &Outgoing) {
         if let Some(kind) = room_kind(frame.frame_type) {
-            self.seat.room.publish(&frame.text, kind);
+            self.seat.room.publish(&frame.text, kind, Instant::now());
         }
     }
 
@@ -156,8 +158,10 @@ fn route(text: &str) -> Route {
 /// with the presenter.
 fn room_kind(frame_type: FrameType) -> Option<Kind> {
     match frame_type {
-        FrameType::Loaded => Some(Kind::Loaded),
-        FrameType::Record | FrameType::Snapshot | FrameType::Done => Some(Kind::Stream),
+        FrameType::Loaded => Some(Kind::Run(Frame::Loaded)),
+        FrameType::Record => Some(Kind::Run(Frame::Record)),
+        FrameType::Snapshot => Some(Kind::Run(Frame::Snapshot)),
+        FrameType::Done => Some(Kind::Run(Frame::Done)),
         // Errors answer the presenter's own mistakes. Room and view frames
         // reach the room by their own ways, never from the engine thread.
         FrameType::Error | FrameType::Room | FrameType::View => None,
@@ -179,12 +183,12 @@ mod tests {
         let loaded = ServerFrame::Loaded {
             scenario: "tcp_read".into(),
         };
-        assert_eq!(kept_as(&loaded), Some(Kind::Loaded));
+        assert_eq!(kept_as(&loaded), Some(Kind::Run(Frame::Loaded)));
         let snapshot = ServerFrame::Snapshot {
             state: Snapshot::default(),
         };
-        assert_eq!(kept_as(&snapshot), Some(Kind::Stream));
-        assert_eq!(kept_as(&ServerFrame::Done), Some(Kind::Stream));
+        assert_eq!(kept_as(&snapshot), Some(Kind::Run(Frame::Snapshot)));
+        assert_eq!(kept_as(&ServerFrame::Done), Some(Kind::Run(Frame::Done)));
         let error = ServerFrame::Error {
             message: "no".into(),
         };

@@ -1,13 +1,21 @@
-//! Every live room by code, the caps, and the janitor's work: ending idle
-//! rooms and publishing follower counts.
+//! Every live room by code, the caps, and the janitor's work: ending rooms
+//! that are idle, empty or too old, and publishing follower counts.
 //!
 //! ```text
 //!  POST /api/rooms ─▶ create ─▶ rooms: { K7QX2MPD → Room, … }   (≤ max_rooms)
 //!  /rooms/{code}/ws ─▶ find ──┬─▶ Live(room)
 //!                             ├─▶ Ended(reason)  ◀── ended: recent codes, for a clear notice
-//!                             └─▶ Unknown        (a strike for the rate limiter)
-//!  janitor, every tick ─▶ end rooms idle past idle_timeout; publish changed counts
+//!                             └─▶ Unknown        (a strike for the code-guess limiter)
+//!  janitor, every tick ─▶ end a room past max_lifetime since created,
+//!                         idle past idle_timeout (nothing new shown),
+//!                         or empty past empty_timeout (nobody connected);
+//!                         publish changed counts
 //! ```
+//!
+//! Why three clocks: the idle clock moves only when the presenter changes
+//! what the class sees, so a script that repeats itself keeps no room; the
+//! empty clock gives back rooms created and abandoned, three times sooner;
+//! the lifetime bounds a script that does keep stepping.
 //!
 //! An ended room leaves the map at once (its place is free for a new room);
 //! its code stays in `ended` (at most [`ENDED_KEPT_PER_ROOM`] × `max_rooms`
@@ -151,7 +159,7 @@ impl Registry {
         tracing::info!(room = %code, "room ended: {reason}");
     }
 
-    /// The janitor's round: end idle rooms, publish changed counts.
+    /// The janitor's round: end rooms too old, idle or empty; publish changed counts.
     pub(crate) fn tick(&self, now: Instant) {
         let rooms: Vec<Arc<Room>> = self
             .lock()
@@ -159,16 +167,41 @@ impl Registry {
             .values()
             .map(|(room, _)| Arc::clone(room))
             .collect();
-        let idle = self.limits.idle_timeout;
+        let limits = &self.limits;
         for room in rooms {
-            if now.saturating_duration_since(room.last_active()) >= idle {
-                let minutes = idle.as_secs_f64() / 60.0;
-                let reason = format!("the presenter was idle for {minutes:.1} minutes");
-                self.end(room.code(), &reason);
+            let ending = if now.saturating_duration_since(room.created()) >= limits.max_lifetime {
+                Some(format!(
+                    "rooms last at most {}: create a new one to go on",
+                    span(limits.max_lifetime)
+                ))
+            } else if now.saturating_duration_since(room.last_active()) >= limits.idle_timeout {
+                Some(format!(
+                    "the presenter was idle for {}",
+                    span(limits.idle_timeout)
+                ))
+            } else if room.empty_for(now) >= limits.empty_timeout {
+                Some(format!(
+                    "nobody was in the room for {}",
+                    span(limits.empty_timeout)
+                ))
             } else {
-                room.publish_status();
+                None
+            };
+            match ending {
+                Some(reason) => self.end(room.code(), &reason),
+                None => room.publish_status(),
             }
         }
+    }
+}
+
+/// A duration in words: hours past two hours, else minutes.
+fn span(duration: std::time::Duration) -> String {
+    let minutes = duration.as_secs_f64() / 60.0;
+    if minutes >= 120.0 {
+        format!("{:.1} hours", minutes / 60.0)
+    } else {
+        format!("{minutes:.1} minutes")
     }
 }
 
@@ -176,6 +209,10 @@ impl Registry {
 mod tests {
     use std::time::Duration;
 
+    use axum::extract::ws::Utf8Bytes;
+
+    use super::super::history::Frame;
+    use super::super::room::Kind;
     use super::*;
 
     const HOME: IpAddr = IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
@@ -267,7 +304,14 @@ mod tests {
         let start = Instant::now();
         let (quiet, _) = registry.create(start, HOME).expect("room");
         let (busy, _) = registry.create(start, HOME).expect("room");
-        busy.touch(start + Duration::from_secs(30));
+        let _seat = busy.seat_presenter();
+        let _member = quiet.join(HOME).expect("joins");
+        let loaded = Utf8Bytes::from_static(r#"{"type":"loaded"}"#);
+        busy.publish(
+            &loaded,
+            Kind::Run(Frame::Loaded),
+            start + Duration::from_secs(30),
+        );
         registry.tick(start + Duration::from_secs(59));
         assert_eq!(registry.live(), 2);
         registry.tick(start + idle);
@@ -279,5 +323,50 @@ mod tests {
                 .expect("ended")
                 .contains("idle for 1.0 minutes")
         );
+    }
+
+    #[test]
+    fn the_janitor_ends_rooms_nobody_is_in() {
+        let registry = Registry::new(RoomLimits {
+            empty_timeout: Duration::from_secs(60),
+            ..RoomLimits::default()
+        });
+        let start = Instant::now();
+        let (abandoned, _) = registry.create(start, HOME).expect("room");
+        let (followed, _) = registry.create(start, HOME).expect("room");
+        let _member = followed.join(HOME).expect("joins");
+        registry.tick(start);
+        registry.tick(start + Duration::from_secs(59));
+        assert_eq!(registry.live(), 2);
+        registry.tick(start + Duration::from_secs(60));
+        assert!(matches!(registry.find(followed.code()), Lookup::Live(_)));
+        let reason = abandoned.end_reason().expect("ended");
+        assert!(
+            reason.contains("nobody was in the room for 1.0 minutes"),
+            "{reason}"
+        );
+    }
+
+    #[test]
+    fn no_room_outlives_its_lifetime_however_busy() {
+        let lifetime = Duration::from_secs(4 * 60 * 60);
+        let registry = Registry::new(RoomLimits::default());
+        let start = Instant::now();
+        let (room, _) = registry.create(start, HOME).expect("room");
+        let _seat = room.seat_presenter();
+        let mut now = start;
+        while now < start + lifetime {
+            registry.tick(now);
+            assert!(matches!(registry.find(room.code()), Lookup::Live(_)));
+            now += Duration::from_secs(60);
+            let view = Utf8Bytes::from(format!(
+                r#"{{"type":"view","step":{}}}"#,
+                now.duration_since(start).as_secs()
+            ));
+            room.publish(&view, Kind::View, now);
+        }
+        registry.tick(now);
+        let reason = room.end_reason().expect("ended");
+        assert!(reason.contains("at most 4.0 hours"), "{reason}");
     }
 }

@@ -26,8 +26,9 @@ use std::thread;
 
 use reactor_engine::{LabRun, LabRunOptions};
 use reactor_protocol::{Command, Record, ServerFrame, Snapshot};
-use tokio::sync::{OwnedSemaphorePermit, mpsc};
+use tokio::sync::mpsc;
 
+use super::admission::Slot;
 use super::outgoing::Outgoing;
 use super::request::Request;
 
@@ -45,8 +46,8 @@ pub(crate) struct EngineThreadStart {
     pub(crate) requests: mpsc::Receiver<Request>,
     /// Encoded [`ServerFrame`]s back to the socket task.
     pub(crate) frames: mpsc::Sender<Outgoing>,
-    /// The session's place under the session cap, given back when the thread ends.
-    pub(crate) permit: OwnedSemaphorePermit,
+    /// The session's place under the session caps, given back when the thread ends.
+    pub(crate) slot: Slot,
 }
 
 impl EngineThreadStart {
@@ -57,12 +58,12 @@ impl EngineThreadStart {
             max_records,
             mut requests,
             frames,
-            permit,
+            slot,
         } = self;
         thread::Builder::new()
             .name(format!("session-{session}"))
             .spawn(move || {
-                let _permit = permit;
+                let _slot = slot;
                 let options = LabRunOptions {
                     max_records,
                     ..LabRunOptions::default()

@@ -59,6 +59,15 @@ pub(crate) struct Outgoing {
 }
 
 impl Outgoing {
+    /// Whether this frame shows the run changed: a scenario loaded or reset
+    /// (`loaded`), or an action taken (`record`). A session is kept alive by
+    /// such answers only, not by commands that change nothing.
+    pub(crate) fn shows_change(&self) -> bool {
+        matches!(self.frame_type, FrameType::Loaded | FrameType::Record)
+    }
+}
+
+impl Outgoing {
     /// Encode `frame`. A frame that cannot be encoded becomes an `error`
     /// frame saying so, and is typed as one.
     pub(crate) fn encode(frame: &ServerFrame) -> Outgoing {
@@ -87,6 +96,21 @@ mod tests {
     use reactor_protocol::Snapshot;
 
     use super::*;
+
+    #[test]
+    fn only_loaded_and_records_show_a_change() {
+        let changed = |frame: &ServerFrame| Outgoing::encode(frame).shows_change();
+        assert!(changed(&ServerFrame::Loaded {
+            scenario: "tcp_read".into()
+        }));
+        assert!(!changed(&ServerFrame::Done));
+        assert!(!changed(&ServerFrame::Snapshot {
+            state: Snapshot::default()
+        }));
+        assert!(!changed(&ServerFrame::Error {
+            message: "unknown scenario".into()
+        }));
+    }
 
     #[test]
     fn the_type_beside_the_text_is_the_tag_in_it() {

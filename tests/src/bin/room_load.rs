@@ -248,6 +248,9 @@ impl Server {
         let mut child = tokio::process::Command::new(&binary)
             .args(["--port", "0", "--max-followers"])
             .arg(followers.to_string())
+            // Every follower comes from 127.0.0.1: one address's share is all of them.
+            .arg("--followers-per-address")
+            .arg(followers.to_string())
             .arg("--site")
             .arg(&site.0)
             .arg("--lessons")
