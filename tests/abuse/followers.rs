@@ -214,7 +214,9 @@ fn followers_that_never_read_cost_a_bounded_amount() -> Result<()> {
                 "kernel TCP memory peaked at {tcp_peak} pages, over the bound"
             );
             for mut ws in stalled {
-                ws.drain().await.context("a dropped non-reader's end")?;
+                ws.bytes_until_closed()
+                    .await
+                    .context("a dropped non-reader's end")?;
             }
             presenter.send(r#"{"cmd":"end"}"#).await?;
             presenter.closed().await?;

@@ -76,6 +76,31 @@ pub enum Incoming {
     Closed(u16, String),
 }
 
+impl Incoming {
+    /// What one WebSocket message from the server is: a frame (a room status
+    /// is also kept in `status`), the close, or `None` for a ping or pong.
+    pub fn read(message: Message, status: &mut Option<RoomStatus>) -> Result<Option<Incoming>> {
+        match message {
+            Message::Text(text) => {
+                let parsed = serde_json::from_str(text.as_str())
+                    .with_context(|| format!("not a server frame: {}", text.as_str()))?;
+                if let ServerFrame::Room(room) = &parsed {
+                    *status = Some(room.clone());
+                }
+                Ok(Some(Incoming::Frame(text.as_str().to_owned(), parsed)))
+            }
+            Message::Close(frame) => {
+                let (code, reason) = frame.map_or((1005, String::new()), |f| {
+                    (u16::from(f.code), f.reason.as_str().to_owned())
+                });
+                Ok(Some(Incoming::Closed(code, reason)))
+            }
+            Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => Ok(None),
+            Message::Binary(_) => bail!("the server sent a binary frame"),
+        }
+    }
+}
+
 /// A presenter's or follower's socket.
 pub struct RoomSocket {
     socket: WebSocketStream<MaybeTlsStream<TcpStream>>,
@@ -169,23 +194,8 @@ impl RoomSocket {
                 }
                 Ok(Some(message)) => message.context("reading from the socket")?,
             };
-            match message {
-                Message::Text(text) => {
-                    let parsed = serde_json::from_str(text.as_str())
-                        .with_context(|| format!("not a server frame: {}", text.as_str()))?;
-                    if let ServerFrame::Room(status) = &parsed {
-                        self.status = Some(status.clone());
-                    }
-                    return Ok(Incoming::Frame(text.as_str().to_owned(), parsed));
-                }
-                Message::Close(frame) => {
-                    let (code, reason) = frame.map_or((1005, String::new()), |f| {
-                        (u16::from(f.code), f.reason.as_str().to_owned())
-                    });
-                    return Ok(Incoming::Closed(code, reason));
-                }
-                Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => {}
-                Message::Binary(_) => bail!("the server sent a binary frame"),
+            if let Some(incoming) = Incoming::read(message, &mut self.status)? {
+                return Ok(incoming);
             }
         }
     }

@@ -139,24 +139,11 @@ impl Ws {
                 }
                 Ok(Some(Ok(message))) => message,
             };
-            match message {
-                Message::Text(text) => {
-                    self.received += text.len();
-                    let frame = serde_json::from_str(text.as_str())
-                        .with_context(|| format!("not a server frame: {}", text.as_str()))?;
-                    if let ServerFrame::Room(status) = &frame {
-                        self.status = Some(status.clone());
-                    }
-                    return Ok(Incoming::Frame(text.as_str().to_owned(), frame));
-                }
-                Message::Close(frame) => {
-                    let (code, reason) = frame.map_or((1005, String::new()), |f| {
-                        (u16::from(f.code), f.reason.as_str().to_owned())
-                    });
-                    return Ok(Incoming::Closed(code, reason));
-                }
-                Message::Binary(_) => bail!("the server sent a binary frame"),
-                Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => {}
+            if let Message::Text(text) = &message {
+                self.received += text.len();
+            }
+            if let Some(incoming) = Incoming::read(message, &mut self.status)? {
+                return Ok(incoming);
             }
         }
     }
@@ -172,6 +159,22 @@ impl Ws {
         loop {
             if let Incoming::Closed(code, reason) = self.next_within(patience).await? {
                 return Ok((code, reason));
+            }
+        }
+    }
+
+    /// Read the raw bytes the server sent until it closes the connection,
+    /// answering nothing: reading through the WebSocket would answer the
+    /// server's pings, which a room takes as a follower's sign of life.
+    pub async fn bytes_until_closed(&mut self) -> Result<usize> {
+        let stream = self.socket.get_mut();
+        let mut buffer = vec![0; 64 * 1024];
+        let mut total = 0;
+        loop {
+            match tokio::time::timeout(STEP_PATIENCE, stream.read(&mut buffer)).await {
+                Err(_) => bail!("the connection is still open after {total} bytes"),
+                Ok(Ok(0) | Err(_)) => return Ok(total),
+                Ok(Ok(read)) => total += read,
             }
         }
     }
