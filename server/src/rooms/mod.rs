@@ -105,8 +105,8 @@ pub(crate) struct Rooms {
 }
 
 impl Rooms {
-    /// Rooms bounded by `limits`; presenters count as `sessions`; everything
-    /// closes when `shutdown` turns true.
+    /// Rooms bounded by `limits`; presenters are seated by `sessions` (on
+    /// seats of their own first); everything closes when `shutdown` turns true.
     pub(crate) fn new(
         limits: RoomLimits,
         sessions: Sessions,
