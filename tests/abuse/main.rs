@@ -1,4 +1,4 @@
-//! The abuse suite: each row of issue 15's table, tried as a student with a
+//! The abuse suite: each way a student can attack a class, tried as a student with a
 //! laptop and a script would, on loopback, bounded in count and time.
 //!
 //! | row | abuse (scaled down by small limits) | module |

@@ -77,6 +77,18 @@ pub enum Incoming {
 }
 
 impl Incoming {
+    /// The status if this is a `room` frame, `None` for any other frame; a
+    /// close while a room frame was awaited is an error.
+    pub fn room_status(self) -> Result<Option<RoomStatus>> {
+        match self {
+            Incoming::Frame(_, ServerFrame::Room(status)) => Ok(Some(status)),
+            Incoming::Frame(..) => Ok(None),
+            Incoming::Closed(code, reason) => {
+                bail!("closed ({code} {reason}) while waiting for a room frame")
+            }
+        }
+    }
+
     /// What one WebSocket message from the server is: a frame (a room status
     /// is also kept in `status`), the close, or `None` for a ping or pong.
     pub fn read(message: Message, status: &mut Option<RoomStatus>) -> Result<Option<Incoming>> {
@@ -216,12 +228,8 @@ impl RoomSocket {
     /// The next `room` frame, skipping others.
     pub async fn next_status(&mut self) -> Result<RoomStatus> {
         loop {
-            match self.next().await? {
-                Incoming::Frame(_, ServerFrame::Room(status)) => return Ok(status),
-                Incoming::Frame(..) => {}
-                Incoming::Closed(code, reason) => {
-                    bail!("closed ({code} {reason}) while waiting for a room frame")
-                }
+            if let Some(status) = self.next().await?.room_status()? {
+                return Ok(status);
             }
         }
     }

@@ -199,12 +199,8 @@ impl Ws {
     /// The next `room` frame, skipping others.
     pub async fn next_status(&mut self) -> Result<RoomStatus> {
         loop {
-            match self.next().await? {
-                Incoming::Frame(_, ServerFrame::Room(status)) => return Ok(status),
-                Incoming::Frame(..) => {}
-                Incoming::Closed(code, reason) => {
-                    bail!("closed ({code} {reason}) while waiting for a room frame")
-                }
+            if let Some(status) = self.next().await?.room_status()? {
+                return Ok(status);
             }
         }
     }
