@@ -67,7 +67,7 @@ mod trace;
 pub use lab::{LabRun, LabRunOptions, scenarios};
 pub use runtime::context::output;
 pub use runtime::{ClockMode, POLL_BUDGET, RunError, Runtime, RuntimeOptions};
-pub use task::{JoinError, JoinHandle, spawn, spawn_named, yield_now};
+pub use task::{Join, JoinError, JoinHandle, spawn, spawn_named, yield_now};
 pub use time::{MAX_SLEEP, Sleep, sleep, sleep_until};
 
 /// Default record limit of a [`LabRun`] (and of a [`Runtime`]).

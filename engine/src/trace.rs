@@ -1,9 +1,22 @@
 //! The recorder: one [`Record`] per thing the runtime does.
 //!
-//! Every part of the engine reports its actions here, at the line where the
-//! action really happens. [`Recorder::record`] is `#[track_caller]`, so the
-//! record's `source` is that line (`engine/src/runtime/dispatch.rs:41`), not a line
-//! in this file. The browser shows the code next to the picture.
+//! Every part of the engine reports its actions here, and each record's
+//! `source` is the line that did the work (the `read` syscall, the wheel
+//! insert, the call that polls the future), never the line that records it.
+//! The browser shows that line next to the picture. Two ways get it there:
+//!
+//! - the work comes first: [`located`] returns its value with the line it
+//!   was computed on, and [`Recorder::record_at`] records at that line:
+//!
+//!   ```text
+//!   let (dispatched, at) = located(driver.dispatch_next());   ◀── the source
+//!   recorder.record_at(Event::OsEvent { .. }, at);
+//!   ```
+//!
+//! - the record comes first (`poll` before the future runs, `park` before
+//!   the wait): the work is done by a `#[track_caller]` function that
+//!   records with [`Recorder::record`], also `#[track_caller]`, so the
+//!   source is the line that calls that function (`poll_future(core, ..)`).
 //!
 //! ```text
 //!   runtime/*.rs ─┐
@@ -33,6 +46,13 @@
 use std::panic::Location;
 
 use reactor_protocol::{Event, Record, Source};
+
+/// `value` and the source line it was computed on: the line that did the
+/// work, for the record that reports it (see the module docs).
+#[track_caller]
+pub(crate) fn located<T>(value: T) -> (T, &'static Location<'static>) {
+    (value, Location::caller())
+}
 
 /// Collects records, stamping each with its position, turn, time and origin.
 #[derive(Debug)]
@@ -71,10 +91,18 @@ impl Recorder {
         self.enabled
     }
 
-    /// Record `event` as happening at the caller's source line. Returns
-    /// whether it was kept (not when recording is off or the limit is reached).
+    /// Record `event` as happening at the caller's source line, which must
+    /// be the line doing the work: call it from a `#[track_caller]` function
+    /// that does it. Returns whether it was kept (not when recording is off
+    /// or the limit is reached).
     #[track_caller]
     pub(crate) fn record(&mut self, event: Event) -> bool {
+        self.record_at(event, Location::caller())
+    }
+
+    /// Record `event` as happening at `at`, the line that did the work
+    /// (from [`located`]). Returns whether it was kept.
+    pub(crate) fn record_at(&mut self, event: Event, at: &'static Location<'static>) -> bool {
         if !self.enabled {
             return false;
         }
@@ -82,7 +110,7 @@ impl Recorder {
             self.overflowed = true;
             return false;
         }
-        self.push(event, Location::caller());
+        self.push(event, at);
         true
     }
 
@@ -152,6 +180,15 @@ mod tests {
         assert_eq!(records[0].time_ms, 7);
         assert_eq!(records[0].source.file, "engine/src/trace.rs");
         assert_eq!(records[0].source.line, line);
+    }
+
+    #[test]
+    fn located_gives_the_line_of_the_work() {
+        let mut recorder = Recorder::new(true, None);
+        let (events, at) = located(3);
+        let line = line!() - 1;
+        recorder.record_at(Event::Unpark { events }, at);
+        assert_eq!(recorder.take()[0].source.line, line);
     }
 
     #[test]

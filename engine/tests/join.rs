@@ -3,7 +3,7 @@
 //! the runtime is woken like any other.
 
 use std::cell::Cell;
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::pin::pin;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -72,7 +72,8 @@ fn a_handle_polled_outside_the_runtime_is_woken_when_the_task_ends() {
     let flag = Arc::new(Flag(AtomicBool::new(false)));
     let waker = Waker::from(Arc::clone(&flag));
     let mut cx = Context::from_waker(&waker);
-    let mut handle = pin!(handle);
+    // What `.await` does first: a handle is awaited through `IntoFuture`.
+    let mut handle = pin!(handle.into_future());
     assert!(handle.as_mut().poll(&mut cx).is_pending());
     assert!(!flag.0.load(Ordering::SeqCst));
     // Driving the runtime lets the task finish: the stored waker fires.

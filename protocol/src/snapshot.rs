@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::record::{Event, Record, TaskId};
+use crate::record::{Event, Record, Source, TaskId};
 
 /// The runtime's state between two steps.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -104,6 +104,11 @@ pub struct TaskView {
     pub state: TaskState,
     /// What an idle task waits on, such as `read readiness on token 1`.
     pub waiting_on: Option<String>,
+    /// The `.await` in the program the task last returned `Pending` at: where
+    /// an idle task is parked, and where a scheduled or running one resumes.
+    /// `None` before its first `Pending`, once complete, or when the future
+    /// it waits on does not know its line.
+    pub awaiting: Option<Source>,
 }
 
 impl TaskView {

@@ -13,8 +13,9 @@
 //! record can be shown with the state it left. The records say nearly
 //! everything; the two things they leave out come from `A`:
 //!
-//! - what a task waits on after `pending` (the engine notes it as the poll
-//!   returns, and nothing later in the same action changes it);
+//! - what a task waits on after `pending`, and the `.await` it is parked on
+//!   (the engine notes both as the poll returns, and nothing later in the
+//!   same action changes them);
 //! - where the wheel stands after a timer action (it moves to the fired
 //!   instant before the first cascade or fire is recorded) or after a park
 //!   (its time catches up with the clock as the wait ends).
@@ -53,6 +54,7 @@ fn apply(state: &mut Snapshot, after: &Snapshot, event: &Event, event_token: &mu
             name: name.clone(),
             state: TaskState::Idle,
             waiting_on: None,
+            awaiting: None,
         }),
         Event::Schedule { task } => {
             state.run_queue.push(*task);
@@ -63,14 +65,19 @@ fn apply(state: &mut Snapshot, after: &Snapshot, event: &Event, event_token: &mu
             set_task(state, *task, TaskState::Running, None);
         }
         Event::Pending { task } => {
-            let waiting_on = after
-                .tasks
-                .iter()
-                .find(|t| t.id == *task)
-                .and_then(|t| t.waiting_on.clone());
+            let later = after.tasks.iter().find(|t| t.id == *task);
+            let waiting_on = later.and_then(|t| t.waiting_on.clone());
             set_task(state, *task, TaskState::Idle, waiting_on);
+            if let Some(view) = state.tasks.iter_mut().find(|t| t.id == *task) {
+                view.awaiting = later.and_then(|t| t.awaiting.clone());
+            }
         }
-        Event::Complete { task, .. } => set_task(state, *task, TaskState::Complete, None),
+        Event::Complete { task, .. } => {
+            set_task(state, *task, TaskState::Complete, None);
+            if let Some(view) = state.tasks.iter_mut().find(|t| t.id == *task) {
+                view.awaiting = None;
+            }
+        }
         Event::Register {
             token,
             resource,
@@ -289,4 +296,82 @@ fn first_slot_start(level: &LevelView, elapsed: u64) -> Option<u64> {
     let steps = u64::from(first_step + ahead.trailing_zeros());
     let current_start = elapsed - elapsed % level.slot_ms.max(1);
     Some(current_start.saturating_add(steps * level.slot_ms))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Source;
+
+    fn record(seq: u64, event: Event) -> Record {
+        Record {
+            seq,
+            turn: 1,
+            worker: 0,
+            time_ms: 0,
+            event,
+            source: Source {
+                file: "engine/src/runtime/poll.rs".into(),
+                line: 1,
+            },
+        }
+    }
+
+    fn at(line: u32) -> Option<Source> {
+        Some(Source {
+            file: "engine/src/scenario/tcp_read.rs".into(),
+            line,
+        })
+    }
+
+    fn with_task(records: u64, state: TaskState, awaiting: Option<Source>) -> Snapshot {
+        Snapshot {
+            records,
+            tasks: vec![TaskView {
+                id: 1,
+                name: "handler".into(),
+                state,
+                waiting_on: None,
+                awaiting,
+            }],
+            ..Snapshot::default()
+        }
+    }
+
+    #[test]
+    fn a_polled_task_resumes_from_its_await_and_parks_on_the_next() {
+        let before = with_task(5, TaskState::Scheduled, at(39));
+        let after = with_task(7, TaskState::Idle, at(60));
+        let poll = record(5, Event::Poll { task: 1 });
+        let pending = record(6, Event::Pending { task: 1 });
+
+        let running = state_within(&before, &after, std::slice::from_ref(&poll));
+        assert_eq!(running.tasks[0].state, TaskState::Running);
+        assert_eq!(running.tasks[0].awaiting, at(39), "resumes from there");
+
+        let parked = state_within(&before, &after, &[poll, pending]);
+        assert_eq!(
+            parked.tasks[0].awaiting,
+            at(60),
+            "parked on the next .await"
+        );
+    }
+
+    #[test]
+    fn a_complete_task_awaits_nothing() {
+        let before = with_task(5, TaskState::Scheduled, at(60));
+        let after = with_task(7, TaskState::Complete, None);
+        let records = [
+            record(5, Event::Poll { task: 1 }),
+            record(
+                6,
+                Event::Complete {
+                    task: 1,
+                    output: None,
+                },
+            ),
+        ];
+        let done = state_within(&before, &after, &records);
+        assert_eq!(done.tasks[0].awaiting, None);
+    }
 }

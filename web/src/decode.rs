@@ -309,6 +309,16 @@ fn task_view(value: &Value) -> Result<TaskView, Error> {
         name: text(o, "name")?,
         state: named(o, "state", &TaskState::ALL, TaskState::name)?,
         waiting_on: maybe(o, "waiting_on", text)?,
+        awaiting: maybe(o, "awaiting", source_at)?,
+    })
+}
+
+/// Field `name` of `o` as a `{file, line}` source location.
+fn source_at(o: &Object, name: &str) -> Result<Source, Error> {
+    let at = object(field(o, name)?, name)?;
+    Ok(Source {
+        file: text(at, "file")?.into(),
+        line: small(at, "line")?,
     })
 }
 

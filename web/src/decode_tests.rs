@@ -142,6 +142,10 @@ fn full_snapshot() -> Snapshot {
         name: format!("task{id}"),
         state,
         waiting_on: waiting_on.map(str::to_string),
+        awaiting: Some(Source {
+            file: "engine/src/scenario/tcp_read.rs".into(),
+            line: 60,
+        }),
     };
     Snapshot {
         time_ms: 1000,

@@ -40,6 +40,7 @@ fn a_record_inside_an_action_shows_the_state_it_left() {
         name: "handler".into(),
         state,
         waiting_on: waiting_on.map(String::from),
+        awaiting: None,
     };
     let records = tcp_read();
     let mut history = History::new();

@@ -26,7 +26,7 @@ use reactor_protocol::{Event, RegistrationView};
 use slab::Slab;
 
 use super::scheduled_io::{ScheduledIo, Waiter};
-use crate::trace::Recorder;
+use crate::trace::{Recorder, located};
 
 /// Default number of OS events one park can bring back. Tokio's I/O driver
 /// uses 1024 as its default event capacity; more events simply wait for the
@@ -85,16 +85,17 @@ impl Driver {
     ) -> io::Result<usize> {
         let entry = self.registrations.vacant_entry();
         let token = entry.key();
-        self.poll
-            .registry()
-            .register(source, Token(token), INTEREST)?;
-        recorder.record(Event::Register {
+        let registry = self.poll.registry();
+        let (registered, at) = located(registry.register(source, Token(token), INTEREST));
+        registered?;
+        let register = Event::Register {
             token,
             resource: resource.clone(),
             readable: INTEREST.is_readable(),
             writable: INTEREST.is_writable(),
             assumed_ready,
-        });
+        };
+        recorder.record_at(register, at);
         entry.insert(ScheduledIo::new(resource, assumed_ready));
         Ok(token)
     }
@@ -108,7 +109,7 @@ impl Driver {
     ) {
         // The socket is about to close, which removes it from epoll anyway;
         // an error here changes nothing.
-        let _ = self.poll.registry().deregister(source);
+        let (_ignored, at) = located(self.poll.registry().deregister(source));
         if self.registrations.try_remove(token).is_some() {
             // An event the OS already reported for it must not reach a
             // future registration that gets the same token. Tokio's token is
@@ -116,7 +117,7 @@ impl Driver {
             // such an event wakes nobody there; slab keys are reused here,
             // so the event goes.
             self.pending.retain(|event| event.token != token);
-            recorder.record(Event::Deregister { token });
+            recorder.record_at(Event::Deregister { token }, at);
         }
     }
 

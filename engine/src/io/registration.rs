@@ -14,6 +14,7 @@
 //! That is the article's `poll_read`, and Tokio's `Registration::poll_io`.
 
 use std::io;
+use std::panic::Location;
 use std::task::{Context, Poll};
 
 use mio::event::Source;
@@ -21,6 +22,7 @@ use reactor_protocol::{Direction, Event, Outcome};
 
 use crate::runtime::context;
 use crate::task::{WaitingOn, coop};
+use crate::trace::located;
 
 /// A socket registered under a token; deregistered on drop.
 #[derive(Debug)]
@@ -70,7 +72,7 @@ impl<S: Source> Registration<S> {
                 Poll::Ready(Err(error)) => return Poll::Ready(Err(error)),
                 Poll::Pending => return Poll::Pending,
             };
-            let result = op(&self.io);
+            let (result, at) = located(op(&self.io));
             let outcome = match &result {
                 Ok(value) => Outcome::Ok {
                     bytes: bytes(value),
@@ -81,7 +83,7 @@ impl<S: Source> Registration<S> {
                 },
             };
             let would_block = outcome == Outcome::WouldBlock;
-            record_syscall(name, Some(self.token), outcome);
+            record_syscall(name, Some(self.token), outcome, at);
             if !would_block {
                 return Poll::Ready(result);
             }
@@ -119,12 +121,13 @@ impl<S: Source> Registration<S> {
                 return Ok(Some(tick));
             }
             let task = core.current_task.get().unwrap_or_default();
-            io.store_waiter(direction, (task, cx.waker().clone()));
-            core.recorder.borrow_mut().record(Event::WakerStored {
+            let (_replaced, at) = located(io.store_waiter(direction, (task, cx.waker().clone())));
+            let stored = Event::WakerStored {
                 token,
                 task,
                 direction,
-            });
+            };
+            core.recorder.borrow_mut().record_at(stored, at);
             Ok(None)
         })?;
         match ready {
@@ -141,16 +144,15 @@ impl<S: Source> Registration<S> {
         let token = self.token;
         context::with(|core| {
             let mut driver = core.driver.borrow_mut();
-            let cleared = driver
-                .registrations
-                .get_mut(token)
-                .is_some_and(|io| io.clear_readiness(direction, tick));
+            let io = driver.registrations.get_mut(token);
+            let (cleared, at) = located(io.is_some_and(|io| io.clear_readiness(direction, tick)));
             if cleared {
-                core.recorder.borrow_mut().record(Event::ReadinessCleared {
+                let cleared = Event::ReadinessCleared {
                     token,
                     direction,
                     tick,
-                });
+                };
+                core.recorder.borrow_mut().record_at(cleared, at);
             }
         });
     }
@@ -169,16 +171,20 @@ impl<S: Source> Drop for Registration<S> {
     }
 }
 
-/// Record a syscall made by the running task.
-#[track_caller]
-pub(crate) fn record_syscall(name: &str, token: Option<usize>, outcome: Outcome) {
+/// Record a syscall made by the running task at `at`, the syscall's line.
+pub(crate) fn record_syscall(
+    name: &str,
+    token: Option<usize>,
+    outcome: Outcome,
+    at: &'static Location<'static>,
+) {
     let Some(core) = context::current() else {
         return;
     };
     let mut recorder = core.recorder.borrow_mut();
     if recorder.enabled() {
         let task = core.current_task.get();
-        recorder.record(Event::syscall(task, name, token, outcome));
+        recorder.record_at(Event::syscall(task, name, token, outcome), at);
     }
 }
 

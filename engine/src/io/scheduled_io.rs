@@ -89,11 +89,11 @@ impl ScheduledIo {
         (self.readiness & bit(direction) != 0).then_some(self.tick)
     }
 
-    /// Park a waiter for `direction`, replacing an older one.
-    pub(crate) fn store_waiter(&mut self, direction: Direction, waiter: Waiter) {
+    /// Park a waiter for `direction`, handing back the older one it replaces.
+    pub(crate) fn store_waiter(&mut self, direction: Direction, waiter: Waiter) -> Option<Waiter> {
         match direction {
-            Direction::Read => self.read_waiter = Some(waiter),
-            Direction::Write => self.write_waiter = Some(waiter),
+            Direction::Read => self.read_waiter.replace(waiter),
+            Direction::Write => self.write_waiter.replace(waiter),
         }
     }
 

@@ -1,14 +1,17 @@
 //! [`TcpListener`]: bind, then accept connections as they arrive.
 
-use std::future::poll_fn;
+use std::future::{Future, poll_fn};
 use std::io;
 use std::net::SocketAddr;
+use std::panic::Location;
 use std::task::{Context, Poll};
 
 use reactor_protocol::Direction;
 
 use super::{TcpStream, check_loopback, outcome, shown};
 use crate::io::registration::{Registration, record_syscall};
+use crate::runtime::context;
+use crate::trace::located;
 
 /// A listening socket. Its readiness starts empty, so `accept` first waits
 /// for the OS to report a connection: no `accept` syscall is tried before
@@ -24,8 +27,8 @@ impl TcpListener {
     /// with the driver. Binding never blocks, so this is not `async`.
     pub fn bind(addr: SocketAddr) -> io::Result<TcpListener> {
         check_loopback(addr)?;
-        let result = mio::net::TcpListener::bind(addr);
-        record_syscall("bind", None, outcome(&result));
+        let (result, at) = located(mio::net::TcpListener::bind(addr));
+        record_syscall("bind", None, outcome(&result), at);
         let listener = result?;
         let local_addr = listener.local_addr()?;
         let resource = format!("TcpListener {}", shown(local_addr));
@@ -46,9 +49,12 @@ impl TcpListener {
         self.registration.token()
     }
 
-    /// Wait for the next connection.
-    pub async fn accept(&mut self) -> io::Result<(TcpStream, SocketAddr)> {
-        poll_fn(|cx| self.poll_accept(cx)).await
+    /// Wait for the next connection. The caller's line is the `.await` a
+    /// task waiting here is shown parked on.
+    #[track_caller]
+    pub fn accept(&mut self) -> impl Future<Output = io::Result<(TcpStream, SocketAddr)>> + '_ {
+        let at = Location::caller();
+        poll_fn(move |cx| context::awaiting_at(at, self.poll_accept(cx)))
     }
 
     /// Accept a connection if one is queued; otherwise wait for readable.

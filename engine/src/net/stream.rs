@@ -1,15 +1,18 @@
 //! [`TcpStream`]: connect, read and write, each a non-blocking syscall behind
 //! the readiness loop.
 
-use std::future::poll_fn;
+use std::future::{Future, poll_fn};
 use std::io::{self, Read, Write};
 use std::net::SocketAddr;
+use std::panic::Location;
 use std::task::{Context, Poll};
 
 use reactor_protocol::Direction;
 
 use super::{check_loopback, outcome, shown};
 use crate::io::registration::{Registration, record_syscall};
+use crate::runtime::context;
+use crate::trace::located;
 
 /// A connected TCP socket, registered readable and writable.
 ///
@@ -35,8 +38,8 @@ impl TcpStream {
     /// Connect to a loopback address.
     pub async fn connect(addr: SocketAddr) -> io::Result<TcpStream> {
         check_loopback(addr)?;
-        let result = mio::net::TcpStream::connect(addr);
-        record_syscall("connect", None, outcome(&result));
+        let (result, at) = located(mio::net::TcpStream::connect(addr));
+        record_syscall("connect", None, outcome(&result), at);
         let resource = format!("TcpStream to {}", shown(addr));
         let mut stream = TcpStream::register(result?, resource, false)?;
         poll_fn(|cx| stream.poll_connected(cx)).await?;
@@ -97,9 +100,15 @@ impl TcpStream {
             .map_ok(|_tick| ())
     }
 
-    /// Read into `buf`; `Ok(0)` means the peer closed.
-    pub async fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        poll_fn(|cx| self.poll_read(cx, buf)).await
+    /// Read into `buf`; `Ok(0)` means the peer closed. The caller's line is
+    /// the `.await` a task waiting here is shown parked on.
+    #[track_caller]
+    pub fn read<'a>(
+        &'a mut self,
+        buf: &'a mut [u8],
+    ) -> impl Future<Output = io::Result<usize>> + 'a {
+        let at = Location::caller();
+        poll_fn(move |cx| context::awaiting_at(at, self.poll_read(cx, buf)))
     }
 
     /// Poll form of [`read`](Self::read).
@@ -113,9 +122,12 @@ impl TcpStream {
         )
     }
 
-    /// Write some of `buf`; returns how many bytes the kernel took.
-    pub async fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        poll_fn(|cx| self.poll_write(cx, buf)).await
+    /// Write some of `buf`; returns how many bytes the kernel took. The
+    /// caller's line is the `.await` a task waiting here is shown parked on.
+    #[track_caller]
+    pub fn write<'a>(&'a mut self, buf: &'a [u8]) -> impl Future<Output = io::Result<usize>> + 'a {
+        let at = Location::caller();
+        poll_fn(move |cx| context::awaiting_at(at, self.poll_write(cx, buf)))
     }
 
     /// Poll form of [`write`](Self::write).

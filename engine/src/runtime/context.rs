@@ -7,7 +7,9 @@
 //! guard restores the previous value on drop.
 
 use std::cell::RefCell;
+use std::panic::Location;
 use std::rc::Rc;
+use std::task::Poll;
 
 use reactor_protocol::{Event, TaskId};
 
@@ -69,6 +71,23 @@ pub(crate) fn recording() -> bool {
     try_with(|core| core.recorder.borrow().enabled()).unwrap_or(false)
 }
 
+/// Pass `poll` on; if it is `Pending`, note `at` as the `.await` the running
+/// task is parked on (only kept when recording). Every leaf future (`sleep`,
+/// `accept`, `read`, a `JoinHandle`, `yield_now`) calls this with the line
+/// the program awaited it at, which its `#[track_caller]` constructor took.
+pub(crate) fn awaiting_at<T>(at: &'static Location<'static>, poll: Poll<T>) -> Poll<T> {
+    if poll.is_pending() {
+        try_with(|core| {
+            if let Some(task) = core.current_task.get()
+                && core.recorder.borrow().enabled()
+            {
+                core.executor.borrow_mut().set_awaiting(task, at);
+            }
+        });
+    }
+    poll
+}
+
 /// Note what the running task waits on (only kept when recording).
 pub(crate) fn set_waiting_on(what: WaitingOn) {
     try_with(|core| {
@@ -80,11 +99,14 @@ pub(crate) fn set_waiting_on(what: WaitingOn) {
     });
 }
 
-/// Print a line from the running task: an `output` record and a console line.
+/// Print a line from the running task: an `output` record and a console
+/// line. The record's source is the caller's line, the program's print.
 ///
 /// # Panics
 /// Outside a runtime: call it from a task or from `block_on`.
+#[track_caller]
 pub fn output(text: impl Into<String>) {
+    let at = Location::caller();
     let text = text.into();
     with(|core| {
         let mut recorder = core.recorder.borrow_mut();
@@ -93,10 +115,11 @@ pub fn output(text: impl Into<String>) {
         }
         let task = core.current_task.get().unwrap_or_default();
         // The console keeps what the trace keeps: bounded by the record limit.
-        if recorder.record(Event::Output {
+        let printed = Event::Output {
             task,
             text: text.clone(),
-        }) {
+        };
+        if recorder.record_at(printed, at) {
             core.console.borrow_mut().push(text);
         }
     });

@@ -141,7 +141,9 @@ impl Core {
         }
     }
 
-    /// Queue every task whose waker fired since the last call.
+    /// Queue every task whose waker fired since the last call (`schedule`
+    /// records at the caller's line).
+    #[track_caller]
     pub(crate) fn schedule_woken(&self) {
         let mut recorder = self.recorder.borrow_mut();
         self.executor.borrow_mut().schedule_woken(&mut recorder);

@@ -31,21 +31,23 @@ use reactor_protocol::{Event, WakeCause};
 
 use super::core::Core;
 use crate::time::wheel::WheelEvent;
+use crate::trace::located;
 
 /// Dispatch one queued OS event: record it, let the driver update the
 /// readiness, wake the tasks it satisfied. Returns `false` when no event
 /// was queued.
 pub(crate) fn dispatch_one(core: &Core) -> bool {
-    let dispatched = core.driver.borrow_mut().dispatch_next();
+    let (dispatched, at) = located(core.driver.borrow_mut().dispatch_next());
     let Some(dispatched) = dispatched else {
         return false;
     };
     let event = dispatched.event;
-    core.recorder.borrow_mut().record(Event::OsEvent {
+    let os_event = Event::OsEvent {
         token: event.token,
         readable: event.readable,
         writable: event.writable,
-    });
+    };
+    core.recorder.borrow_mut().record_at(os_event, at);
     for (task, waker) in dispatched.woken.into_iter().flatten() {
         core.wake(task, WakeCause::Io, &waker);
     }
@@ -57,29 +59,31 @@ pub(crate) fn dispatch_one(core: &Core) -> bool {
 /// tasks. Returns `false` when nothing was due.
 pub(crate) fn fire_next_instant(core: &Core) -> bool {
     let now = core.clock.borrow_mut().now();
-    let mut events = core.timers.borrow_mut().poll_instant(now);
+    let (mut events, at) = located(core.timers.borrow_mut().poll_instant(now));
     let fired_any = !events.is_empty();
     for event in events.drain(..) {
         match event {
             WheelEvent::Cascade { key, from, to } => {
-                core.recorder.borrow_mut().record(Event::TimerCascade {
+                let cascade = Event::TimerCascade {
                     timer: key as u64,
                     from_level: from.level,
                     from_slot: from.slot,
                     to_level: to.level,
                     to_slot: to.slot,
-                });
+                };
+                core.recorder.borrow_mut().record_at(cascade, at);
             }
             WheelEvent::Fire {
                 key,
                 deadline,
                 value,
             } => {
-                core.recorder.borrow_mut().record(Event::TimerFire {
+                let fire = Event::TimerFire {
                     timer: key as u64,
                     task: value.task,
                     deadline_ms: deadline,
-                });
+                };
+                core.recorder.borrow_mut().record_at(fire, at);
                 core.wake(value.task, WakeCause::Timer, &value.waker);
             }
         }

@@ -47,27 +47,35 @@ pub(crate) fn park(core: &Core) {
         timer.map(|at| at.saturating_sub(now))
     };
 
-    core.recorder
-        .borrow_mut()
-        .record(Event::Park { timeout_ms });
-    {
-        let mut state = core.state.borrow_mut();
-        state.phase = Phase::Dispatch;
-    }
     let mode = core.clock.borrow().mode();
-    let waited = match mode {
+    let waited = wait_in_os(core, timeout_ms, || match mode {
         _ if must_not_block => poll_os(core, Duration::ZERO),
         ClockMode::Virtual => park_virtual(core, timer, script),
         ClockMode::Real => park_real(core, now, timeout_ms, script),
-    };
-    match waited {
-        Ok(events) => {
-            let now = core.sync_time();
-            core.timers.borrow_mut().catch_up(now);
-            core.recorder.borrow_mut().record(Event::Unpark { events });
-        }
-        Err(message) => core.fail(message),
+    });
+    if let Err(message) = waited {
+        core.fail(message);
     }
+}
+
+/// The park itself: `park` is recorded, `wait` waits in the OS, and once
+/// it is over the wheel catches up with the clock and `unpark` is
+/// recorded, both records at the caller's line, the one that waits.
+#[track_caller]
+fn wait_in_os(
+    core: &Core,
+    timeout_ms: Option<u64>,
+    wait: impl FnOnce() -> Result<usize, String>,
+) -> Result<(), String> {
+    core.recorder
+        .borrow_mut()
+        .record(Event::Park { timeout_ms });
+    core.state.borrow_mut().phase = Phase::Dispatch;
+    let events = wait()?;
+    let now = core.sync_time();
+    core.timers.borrow_mut().catch_up(now);
+    core.recorder.borrow_mut().record(Event::Unpark { events });
+    Ok(())
 }
 
 fn park_virtual(core: &Core, timer: Option<u64>, script: Option<u64>) -> Result<usize, String> {
@@ -150,7 +158,9 @@ fn run_script(core: &Core) -> Result<bool, String> {
         .map_err(|error| format!("scenario script failed: {error}"))
 }
 
-/// Virtual clock: jump to `to_ms`, recording `clock_advance` if time moves.
+/// Virtual clock: jump to `to_ms`, recording `clock_advance` (at the
+/// caller's line) if time moves.
+#[track_caller]
 fn advance_clock(core: &Core, to_ms: u64) {
     let from_ms = core.clock.borrow_mut().now();
     if to_ms <= from_ms {

@@ -8,18 +8,19 @@
 //! the poll, and the wake of whoever awaits a task that finished.
 //!
 //! ```text
-//!   start_poll ─▶ current task = id, fresh budget ─▶ record poll
-//!              ─▶ poll the future ─▶ current task = none
-//!   Pending ─▶ record pending ─▶ Idle (or queued again if woken meanwhile)
-//!   Ready   ─▶ record ready   ─┐
-//!   panic   ─▶ record error   ─┴▶ drop the future ─▶ complete ─▶ record complete
+//!   start_poll ─▶ poll_future: current task = id, fresh budget ─▶ record poll
+//!                 ─▶ poll the future ─▶ current task = none
+//!                 ─▶ record pending / ready / error (a panic)
+//!   Pending ─▶ Idle (or queued again if woken meanwhile)
+//!   Ready, panic ─▶ drop the future ─▶ complete ─▶ record complete
 //!                                 ─▶ JoinHandle gets the panic ─▶ wake(join) its waiter
 //! ```
 
 use reactor_protocol::{Event, TaskId, WakeCause};
 
 use super::core::Core;
-use crate::task::{JoinError, Polled, coop};
+use crate::task::{JoinError, Polled, Polling, coop};
+use crate::trace::located;
 
 /// Poll task `id` once, recording everything it does. Nothing happens if
 /// the task has no future to poll.
@@ -28,31 +29,17 @@ pub(crate) fn poll_task(core: &Core, id: TaskId) {
     let Some(mut polling) = polling else {
         return;
     };
-    // The code inside the poll finds its task and budget through `context`.
-    core.current_task.set(Some(id));
-    core.budget.set(coop::BUDGET);
-    core.recorder.borrow_mut().record(Event::Poll { task: id });
-    let polled = polling.poll();
-    core.current_task.set(None);
-
+    let polled = poll_future(core, id, &mut polling);
     match polled {
         Polled::Pending => {
-            core.recorder
-                .borrow_mut()
-                .record(Event::Pending { task: id });
             let mut recorder = core.recorder.borrow_mut();
             core.executor.borrow_mut().pending(polling, &mut recorder);
         }
         Polled::Ready(output) => {
-            core.recorder.borrow_mut().record(Event::Ready { task: id });
             polling.drop_future();
             complete(core, id, output, None);
         }
         Polled::Panicked(message) => {
-            core.recorder.borrow_mut().record(Event::Error {
-                task: Some(id),
-                message: format!("task {id} panicked: {message}"),
-            });
             polling.drop_future();
             complete(core, id, None, Some(JoinError { task: id, message }));
         }
@@ -62,15 +49,38 @@ pub(crate) fn poll_task(core: &Core, id: TaskId) {
     core.schedule_woken();
 }
 
+/// Poll the future once, with its task and a fresh budget current for the
+/// code inside. `poll` is recorded before, and what the poll gave after
+/// (`pending`, `ready`, or an `error` for a panic): both at the caller's
+/// line, the one that polls.
+#[track_caller]
+fn poll_future(core: &Core, id: TaskId, polling: &mut Polling) -> Polled {
+    core.current_task.set(Some(id));
+    core.budget.set(coop::BUDGET);
+    core.recorder.borrow_mut().record(Event::Poll { task: id });
+    let polled = polling.poll();
+    core.current_task.set(None);
+    let outcome = match &polled {
+        Polled::Pending => Event::Pending { task: id },
+        Polled::Ready(_) => Event::Ready { task: id },
+        Polled::Panicked(message) => Event::Error {
+            task: Some(id),
+            message: format!("task {id} panicked: {message}"),
+        },
+    };
+    core.recorder.borrow_mut().record(outcome);
+    polled
+}
+
 /// Mark the task complete, hand over a failure, and wake whoever awaits it.
 fn complete(core: &Core, id: TaskId, output: Option<String>, failure: Option<JoinError>) {
-    let join = core.executor.borrow_mut().complete(id);
+    let (join, at) = located(core.executor.borrow_mut().complete(id));
     let Some(join) = join else {
         return;
     };
     core.recorder
         .borrow_mut()
-        .record(Event::Complete { task: id, output });
+        .record_at(Event::Complete { task: id, output }, at);
     if let Some(failure) = failure {
         join.fail(failure);
     }

@@ -36,10 +36,8 @@ pub(crate) fn setup() -> Setup {
         let mut listener =
             TcpListener::bind(any_port).map_err(|error| format!("bind failed: {error}"))?;
         published.set(Some(listener.local_addr()));
-        let (stream, _peer) = listener
-            .accept()
-            .await
-            .map_err(|error| format!("accept failed: {error}"))?;
+        let accepted = listener.accept().await;
+        let (stream, _peer) = accepted.map_err(|error| format!("accept failed: {error}"))?;
         let handler = spawn_named("handler", handle_connection(stream));
         handler.await.map_err(|error| error.to_string())
     };

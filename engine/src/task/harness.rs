@@ -11,11 +11,12 @@
 //!   set the current task, record `poll`
 //!   polling.poll() ─────────────────────────▶ poll it inside catch_unwind,
 //!                                             with the task's own waker
-//!   Pending: record `pending`
+//!   record `pending` / `ready` / `error`
+//!   Pending:
 //!     pending(polling) ─────────────────────▶ put the future back, Idle (or
 //!                                             straight back in the queue if
 //!                                             its waker fired during the poll)
-//!   Ready / panic: record `ready` / `error`
+//!   Ready / panic:
 //!     polling.drop_future()                   drop it, a panic contained
 //!     complete(id) ─────────────────────────▶ Complete; hand back its join
 //!   record `complete`, the join gets the panic, wake its waiter (join)
@@ -82,6 +83,7 @@ impl Executor {
         task.state = TaskState::Running;
         task.notified = false;
         task.waiting_on = None;
+        task.awaiting = None;
         Some(Polling {
             id,
             future,
@@ -91,7 +93,8 @@ impl Executor {
 
     /// The poll returned `Pending`: store the future again and make the task
     /// `Idle` — or queue it at once (a `schedule` record) if its waker fired
-    /// while it ran.
+    /// while it ran (recorded at the caller's line).
+    #[track_caller]
     pub(crate) fn pending(&mut self, polling: Polling, recorder: &mut Recorder) {
         let id = polling.id;
         // A running task is always in the slab: only `complete` removes one.
@@ -111,6 +114,7 @@ impl Executor {
         let keep = self.keep_finished;
         let task = self.tasks.get_mut(id as usize)?;
         task.state = TaskState::Complete;
+        task.awaiting = None;
         let join = Rc::clone(&task.join);
         if !keep {
             self.tasks.remove(id as usize);

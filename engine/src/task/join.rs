@@ -10,6 +10,10 @@
 //!                               └── waiter: (main, main's waker) ──wake(join)──▶
 //! ```
 //!
+//! A handle is awaited through [`IntoFuture`]: `handle.await` turns it into a
+//! [`Join`] that knows the line of its `.await` (`#[track_caller]` on
+//! `into_future`), so a task waiting for the join is shown parked there.
+//!
 //! Dropping a handle detaches the task: it keeps running, and its output is
 //! dropped the moment it finishes (Tokio's harness drops the output of a
 //! task nobody joins as it completes). A handle awaited outside any task —
@@ -18,7 +22,8 @@
 
 use std::cell::RefCell;
 use std::fmt;
-use std::future::Future;
+use std::future::{Future, IntoFuture};
+use std::panic::Location;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
@@ -148,12 +153,38 @@ impl<T> JoinHandle<T> {
     }
 }
 
-impl<T> Future for JoinHandle<T> {
+impl<T> IntoFuture for JoinHandle<T> {
+    type Output = Result<T, JoinError>;
+    type IntoFuture = Join<T>;
+
+    /// `handle.await`: the caller's line is that `.await`.
+    #[track_caller]
+    fn into_future(self) -> Join<T> {
+        Join {
+            handle: self,
+            at: Location::caller(),
+        }
+    }
+}
+
+/// A [`JoinHandle`] being awaited: resolves to the task's output, or the
+/// panic that ended it.
+#[derive(Debug)]
+#[must_use = "futures do nothing unless awaited"]
+pub struct Join<T> {
+    handle: JoinHandle<T>,
+    /// The line of the `.await`.
+    at: &'static Location<'static>,
+}
+
+impl<T> Future for Join<T> {
     type Output = Result<T, JoinError>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
-        coop::budgeted(cx, |cx| this.poll_result(cx))
+        let handle = &mut this.handle;
+        let poll = coop::budgeted(cx, |cx| handle.poll_result(cx));
+        context::awaiting_at(this.at, poll)
     }
 }
 

@@ -26,16 +26,17 @@ mod yield_now;
 use std::collections::VecDeque;
 use std::fmt::Debug;
 use std::future::Future;
+use std::panic::Location;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::task::Waker;
 
-use reactor_protocol::{Event, TaskId, TaskState, TaskView, WakeCause};
+use reactor_protocol::{Event, Source, TaskId, TaskState, TaskView, WakeCause};
 use slab::Slab;
 
-pub(crate) use harness::Polled;
-pub use join::{JoinError, JoinHandle};
+pub(crate) use harness::{Polled, Polling};
+pub use join::{Join, JoinError, JoinHandle};
 pub(crate) use waiting_on::WaitingOn;
 pub use yield_now::{YieldNow, yield_now};
 
@@ -65,6 +66,10 @@ pub(crate) struct Task {
     join: Rc<dyn JoinNotify>,
     waker: Waker,
     waiting_on: Option<WaitingOn>,
+    /// The `.await` in the program the task last returned `Pending` at (the
+    /// leaf future's own line, from `#[track_caller]`): where it is parked,
+    /// and where it resumes when polled again.
+    awaiting: Option<&'static Location<'static>>,
 }
 
 /// All tasks and the run queue.
@@ -175,6 +180,7 @@ impl Executor {
             join,
             waker,
             waiting_on: None,
+            awaiting: None,
         });
         recorder.record(Event::Spawn { task: id, name });
         id
@@ -202,7 +208,9 @@ impl Executor {
             .flatten()
     }
 
-    /// Move every task whose waker fired from `Idle` to the run queue.
+    /// Move every task whose waker fired from `Idle` to the run queue; the
+    /// `schedule` records are at the caller's line.
+    #[track_caller]
     pub(crate) fn schedule_woken(&mut self, recorder: &mut Recorder) {
         let mut woken = std::mem::take(&mut self.scratch);
         self.woken.drain_into(&mut woken);
@@ -212,6 +220,7 @@ impl Executor {
         self.scratch = woken;
     }
 
+    #[track_caller]
     fn schedule(&mut self, id: TaskId, recorder: &mut Recorder) {
         let Some(task) = self.tasks.get_mut(id as usize) else {
             return;
@@ -240,6 +249,13 @@ impl Executor {
         }
     }
 
+    /// Note the `.await` the task is parked on (shown in the snapshot).
+    pub(crate) fn set_awaiting(&mut self, id: TaskId, at: &'static Location<'static>) {
+        if let Some(task) = self.tasks.get_mut(id as usize) {
+            task.awaiting = Some(at);
+        }
+    }
+
     /// Take every live future out, marking the tasks complete: shutting down.
     pub(crate) fn take_all_futures(&mut self) -> Vec<TaskFuture> {
         self.run_queue.clear();
@@ -251,6 +267,7 @@ impl Executor {
             }
             task.state = TaskState::Complete;
             task.waiting_on = None;
+            task.awaiting = None;
         }
         futures
     }
@@ -264,6 +281,10 @@ impl Executor {
                 name: task.name.clone(),
                 state: task.state,
                 waiting_on: task.waiting_on.map(|what| what.to_string()),
+                awaiting: task.awaiting.map(|at| Source {
+                    file: at.file().into(),
+                    line: at.line(),
+                }),
             })
             .collect()
     }

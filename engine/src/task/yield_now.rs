@@ -10,6 +10,7 @@
 //! `epoll_wait(…, 0)` per yield under `strace`.
 
 use std::future::Future;
+use std::panic::Location;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -17,8 +18,13 @@ use crate::runtime::context;
 use crate::task::WaitingOn;
 
 /// Let every other scheduled task run once before this one continues.
+/// The caller's line is the `.await` the task is shown parked on.
+#[track_caller]
 pub fn yield_now() -> YieldNow {
-    YieldNow { yielded: false }
+    YieldNow {
+        yielded: false,
+        at: Location::caller(),
+    }
 }
 
 /// The future returned by [`yield_now`].
@@ -26,6 +32,8 @@ pub fn yield_now() -> YieldNow {
 #[must_use = "futures do nothing unless awaited"]
 pub struct YieldNow {
     yielded: bool,
+    /// Where the program made it: the line of its `.await`.
+    at: &'static Location<'static>,
 }
 
 impl Future for YieldNow {
@@ -41,6 +49,6 @@ impl Future for YieldNow {
             cx.waker().wake_by_ref();
         }
         context::set_waiting_on(WaitingOn::Yield);
-        Poll::Pending
+        context::awaiting_at(self.at, Poll::Pending)
     }
 }

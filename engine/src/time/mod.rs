@@ -27,6 +27,7 @@
 pub mod wheel;
 
 use std::future::Future;
+use std::panic::Location;
 use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
@@ -35,6 +36,7 @@ use reactor_protocol::{Event, TaskId, WheelView};
 
 use crate::runtime::context;
 use crate::task::{WaitingOn, coop};
+use crate::trace::located;
 use wheel::{Position, TimerKey, Wheel, WheelEvent};
 
 /// What the wheel holds for one timer.
@@ -146,8 +148,11 @@ pub const MAX_SLEEP: Duration = Duration::from_secs(86_400 * 365 * 30);
 /// resolution, as Tokio's `deadline_to_tick` does); the timer is filed on
 /// the first poll. A duration over [`MAX_SLEEP`] counts as `MAX_SLEEP`.
 ///
+/// The caller's line is the `.await` a task parked on it is shown at.
+///
 /// # Panics
 /// Outside a runtime: call it from a task or from `block_on`.
+#[track_caller]
 pub fn sleep(duration: Duration) -> Sleep {
     let millis = duration.min(MAX_SLEEP).as_nanos().div_ceil(1_000_000);
     let millis = u64::try_from(millis).unwrap_or(u64::MAX);
@@ -157,10 +162,12 @@ pub fn sleep(duration: Duration) -> Sleep {
 
 /// Wait until the runtime's clock reads `deadline_ms`. A deadline the
 /// runtime has already reached completes on the first poll.
+#[track_caller]
 pub fn sleep_until(deadline_ms: u64) -> Sleep {
     Sleep {
         deadline_ms,
         state: SleepState::Unregistered,
+        at: Location::caller(),
     }
 }
 
@@ -170,6 +177,8 @@ pub fn sleep_until(deadline_ms: u64) -> Sleep {
 pub struct Sleep {
     deadline_ms: u64,
     state: SleepState,
+    /// Where the program made it: the line of its `.await`.
+    at: &'static Location<'static>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -193,7 +202,9 @@ impl Future for Sleep {
     type Output = ();
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        coop::budgeted(cx, |cx| self.as_mut().poll_elapsed(cx))
+        let at = self.at;
+        let poll = coop::budgeted(cx, |cx| self.as_mut().poll_elapsed(cx));
+        context::awaiting_at(at, poll)
     }
 }
 
@@ -209,17 +220,18 @@ impl Sleep {
                         return SleepState::Elapsed;
                     }
                     let task = core.current_task.get().unwrap_or_default();
-                    let (key, stamp, position) =
-                        core.timers
-                            .borrow_mut()
-                            .insert(deadline, task, cx.waker().clone());
-                    core.recorder.borrow_mut().record(Event::TimerInsert {
+                    let mut timers = core.timers.borrow_mut();
+                    let (inserted, at) = located(timers.insert(deadline, task, cx.waker().clone()));
+                    drop(timers);
+                    let (key, stamp, position) = inserted;
+                    let insert = Event::TimerInsert {
                         timer: key as u64,
                         task,
                         deadline_ms: deadline,
                         level: position.level,
                         slot: position.slot,
-                    });
+                    };
+                    core.recorder.borrow_mut().record_at(insert, at);
                     SleepState::Registered { key, stamp }
                 });
                 self.state = state;
@@ -262,14 +274,13 @@ impl Drop for Sleep {
             return;
         };
         context::try_with(|core| {
-            let removed = {
-                let mut timers = core.timers.borrow_mut();
-                timers.live(key, stamp).is_some() && timers.wheel.remove(key).is_some()
-            };
+            let mut timers = core.timers.borrow_mut();
+            let live = timers.live(key, stamp).is_some();
+            let (removed, at) = located(live && timers.wheel.remove(key).is_some());
+            drop(timers);
             if removed {
-                core.recorder
-                    .borrow_mut()
-                    .record(Event::TimerCancel { timer: key as u64 });
+                let cancel = Event::TimerCancel { timer: key as u64 };
+                core.recorder.borrow_mut().record_at(cancel, at);
             }
         });
     }

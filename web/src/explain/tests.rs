@@ -11,6 +11,7 @@ fn handler() -> Vec<TaskView> {
         name: "handler".into(),
         state: TaskState::Idle,
         waiting_on: None,
+        awaiting: None,
     }]
 }
 
