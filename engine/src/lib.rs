@@ -82,6 +82,10 @@ pub struct ScenarioInfo {
     pub title: &'static str,
     /// One-sentence summary.
     pub summary: &'static str,
+    /// The file of its program, relative to the workspace, such as
+    /// `engine/src/scenario/tcp_read.rs`: what the browser shows beside the
+    /// picture, and where its tasks' `.await`s are.
+    pub program: &'static str,
 }
 
 /// Why a [`LabRun`] could not be created.

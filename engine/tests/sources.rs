@@ -100,7 +100,7 @@ fn every_records_source_is_the_line_that_did_the_work() {
 fn pending_tasks_are_parked_on_an_await_of_their_scenario() {
     let mut lines = Lines::default();
     for info in scenarios() {
-        let program = format!("engine/src/scenario/{}.rs", info.id);
+        let program = info.program;
         let mut engine = LabRun::load(info.id, LabRunOptions::default()).expect("scenario loads");
         let mut parked = 0;
         let mut steps = 0;

@@ -45,6 +45,23 @@ pub struct Trace {
     pub final_state: Snapshot,
 }
 
+/// `GET /api/scenarios/{id}/program`: the async program a scenario runs,
+/// as the learner would write it against Tokio, shown beside the picture.
+/// The lines are the scenario's source file from its first line of code
+/// (the module's docs and imports left out), so line numbers stay the
+/// file's own: the ones in records' `source` and tasks' `awaiting`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScenarioProgram {
+    /// Scenario id.
+    pub scenario: String,
+    /// The source file, such as `engine/src/scenario/tcp_read.rs`.
+    pub file: String,
+    /// The file's line number of `lines[0]` (1-based).
+    pub first_line: u32,
+    /// The program's lines, without line endings.
+    pub lines: Vec<String>,
+}
+
 /// The body of every non-2xx answer from `/api/...`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {

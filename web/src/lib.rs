@@ -25,6 +25,7 @@ pub mod history;
 pub mod keys;
 pub mod lesson;
 pub mod player;
+pub mod program;
 pub mod room;
 pub mod route;
 pub mod socket;

@@ -39,6 +39,7 @@ pub(crate) static SCENARIOS: [Scenario; 4] = [
             id: "tcp_read",
             title: "Reading from a TCP socket",
             summary: "A handler's read hits WouldBlock, stores its waker, and is woken by an OS event when the peer's bytes arrive.",
+            program: "engine/src/scenario/tcp_read.rs",
         },
         setup: tcp_read::setup,
     },
@@ -47,6 +48,7 @@ pub(crate) static SCENARIOS: [Scenario; 4] = [
             id: "spawn_lifecycle",
             title: "The life of a spawned task",
             summary: "main spawns a task that sleeps 1 s and returns 42; the timer wheel, the park timeout and the JoinHandle do the rest.",
+            program: "engine/src/scenario/spawn_lifecycle.rs",
         },
         setup: spawn_lifecycle::setup,
     },
@@ -55,6 +57,7 @@ pub(crate) static SCENARIOS: [Scenario; 4] = [
             id: "timers",
             title: "The hierarchical timer wheel",
             summary: "Sleeps of 3 ms, 150 ms, 5 s and 5 min land on different wheel levels and cascade down as virtual time jumps.",
+            program: "engine/src/scenario/timers.rs",
         },
         setup: timers::setup,
     },
@@ -63,6 +66,7 @@ pub(crate) static SCENARIOS: [Scenario; 4] = [
             id: "crowd",
             title: "Many tasks, one thread",
             summary: "240 tasks nap to five rhythms: one run queue and one park per timer-wheel expiration serve them all, and the timers due together fire together. A long trace (about 6,000 records) to scrub through.",
+            program: "engine/src/scenario/crowd.rs",
         },
         setup: crowd::setup,
     },
@@ -71,4 +75,21 @@ pub(crate) static SCENARIOS: [Scenario; 4] = [
 /// The registry entry for `id`.
 pub(crate) fn find(id: &str) -> Option<&'static Scenario> {
     SCENARIOS.iter().find(|scenario| scenario.info.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_scenario_names_its_own_file_as_its_program() {
+        for scenario in &SCENARIOS {
+            let info = &scenario.info;
+            assert_eq!(info.program, format!("engine/src/scenario/{}.rs", info.id));
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("..")
+                .join(info.program);
+            assert!(path.is_file(), "{}", path.display());
+        }
+    }
 }

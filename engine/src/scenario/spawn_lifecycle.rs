@@ -10,25 +10,27 @@
 
 use std::time::Duration;
 
-use super::Setup;
+use super::{MainResult, Setup};
 use crate::{output, sleep, spawn_named};
 
 /// How long the spawned task sleeps: 1 s, as in the article.
 const SLEEP: Duration = Duration::from_secs(1);
 
+/// Spawn a task that sleeps, prints and returns 42; await its handle.
+async fn main() -> MainResult {
+    let handle = spawn_named("sleeper", async {
+        sleep(SLEEP).await;
+        output("done!");
+        42
+    });
+    let result = handle.await.map_err(|error| error.to_string())?;
+    assert_eq!(result, 42);
+    Ok(())
+}
+
 pub(crate) fn setup() -> Setup {
-    let main = async {
-        let handle = spawn_named("sleeper", async {
-            sleep(SLEEP).await;
-            output("done!");
-            42
-        });
-        let result = handle.await.map_err(|error| error.to_string())?;
-        assert_eq!(result, 42);
-        Ok(())
-    };
     Setup {
-        main: Box::pin(main),
+        main: Box::pin(main()),
         script: None,
     }
 }

@@ -16,47 +16,50 @@ use std::cell::Cell;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::rc::Rc;
 
-use super::Setup;
 use super::peer::{Peer, PeerAction};
+use super::{MainResult, Setup};
 use crate::net::{TcpListener, TcpStream};
 use crate::{output, spawn_named};
 
-/// What the peer sends.
-const MESSAGE: &[u8] = b"hello, reactor";
-/// When the peer sends it, in virtual milliseconds.
-const SEND_AT_MS: u64 = 5;
 /// The handler's buffer, as in the article.
 const BUFFER_BYTES: usize = 1024;
-
-pub(crate) fn setup() -> Setup {
-    let address = Rc::new(Cell::new(None));
-    let published = Rc::clone(&address);
-    let main = async move {
-        let any_port = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
-        let mut listener =
-            TcpListener::bind(any_port).map_err(|error| format!("bind failed: {error}"))?;
-        published.set(Some(listener.local_addr()));
-        let accepted = listener.accept().await;
-        let (stream, _peer) = accepted.map_err(|error| format!("accept failed: {error}"))?;
-        let handler = spawn_named("handler", handle_connection(stream));
-        handler.await.map_err(|error| error.to_string())
-    };
-    let peer = Peer::new(
-        address,
-        vec![
-            (0, PeerAction::Connect),
-            (SEND_AT_MS, PeerAction::SendAndClose(MESSAGE)),
-        ],
-    );
-    Setup {
-        main: Box::pin(main),
-        script: Some(Box::new(peer)),
-    }
-}
 
 /// The article's handler: one read into a 1 KiB buffer.
 async fn handle_connection(mut stream: TcpStream) {
     let mut buf = [0u8; BUFFER_BYTES];
     let n = stream.read(&mut buf).await.expect("the read failed");
     output(format!("Read {n} bytes"));
+}
+
+/// Accept one connection and hand it to a spawned handler. The listener's
+/// address is `published` for the scripted peer, which connects to it.
+async fn main(published: Rc<Cell<Option<SocketAddr>>>) -> MainResult {
+    let any_port = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
+    let mut listener =
+        TcpListener::bind(any_port).map_err(|error| format!("bind failed: {error}"))?;
+    published.set(Some(listener.local_addr()));
+    let accepted = listener.accept().await;
+    let (stream, _peer) = accepted.map_err(|error| format!("accept failed: {error}"))?;
+    let handler = spawn_named("handler", handle_connection(stream));
+    handler.await.map_err(|error| error.to_string())
+}
+
+/// What the peer sends.
+const MESSAGE: &[u8] = b"hello, reactor";
+/// When the peer sends it, in virtual milliseconds.
+const SEND_AT_MS: u64 = 5;
+
+pub(crate) fn setup() -> Setup {
+    let address = Rc::new(Cell::new(None));
+    let peer = Peer::new(
+        Rc::clone(&address),
+        vec![
+            (0, PeerAction::Connect),
+            (SEND_AT_MS, PeerAction::SendAndClose(MESSAGE)),
+        ],
+    );
+    Setup {
+        main: Box::pin(main(address)),
+        script: Some(Box::new(peer)),
+    }
 }

@@ -3,6 +3,7 @@
 //! | route                      | answer                                               |
 //! |----------------------------|------------------------------------------------------|
 //! | `GET /api/scenarios`       | `[{id, title, summary}]`                             |
+//! | `GET /api/scenarios/{id}/program` | `{scenario, file, first_line, lines}`, its program |
 //! | `GET /api/trace/{id}`      | `{scenario, records, final}`, a whole run, cached    |
 //! | `GET /api/source`          | the engine source files the server can show          |
 //! | `GET /api/source/{*path}`  | one engine source file, as text                      |
@@ -23,6 +24,7 @@
 //! | undecodable path, bad query | 400 | the extractor's own words |
 //! | a handler's own failure | its own | its own words |
 
+mod program;
 pub(crate) mod source;
 mod trace;
 
@@ -54,6 +56,7 @@ pub(crate) fn router(traces: TraceCache, catalog: Lessons) -> Router {
     };
     Router::new()
         .route("/api/scenarios", get(scenarios))
+        .route("/api/scenarios/{id}/program", get(program::get))
         .route("/api/trace/{id}", get(trace))
         .route("/api/source", get(source::list))
         .route("/api/source/{*path}", get(source::file))

@@ -15,6 +15,7 @@ mod lesson_panel;
 mod lessons;
 mod log;
 mod pointer;
+mod program;
 mod registrations;
 mod room;
 mod routing;
@@ -71,6 +72,7 @@ fn Workbench() -> impl IntoView {
                 <diagram::Diagram />
                 <explanation::WakeChain />
                 <explanation::Explanation />
+                <program::ProgramPanel />
                 <source::SourcePane />
             </section>
             <section class="panels" aria-label="Runtime state">

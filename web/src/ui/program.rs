@@ -1,0 +1,162 @@
+//! `#program`: the scenario's async program, line by line, with a marker on
+//! the line each task stands at (`crate::program`): the `.await` a parked
+//! task waits on, and the line the task being polled resumed from.
+//!
+//! The program is fetched when a scenario opens (it is not in the wasm), once
+//! per scenario.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use reactor_protocol::TaskState;
+use reactor_protocol::api::ScenarioProgram;
+
+use super::context::use_player;
+use super::keyed::{Item, keyed};
+use crate::api;
+use crate::program::{TaskAt, decode, markers, split_await, tasks_at};
+
+/// Markers shown on one line; more tasks there are counted, not named.
+const MOST_MARKERS: usize = 3;
+
+/// The program as far as the app knows it.
+#[derive(Clone, Debug, PartialEq)]
+enum Loaded {
+    Loading,
+    Program(ScenarioProgram),
+    Failed(String),
+}
+
+/// The program panel.
+#[component]
+pub fn ProgramPanel() -> impl IntoView {
+    let player = use_player();
+    let loaded = RwSignal::new(None::<(String, Loaded)>);
+    Effect::new(move |_| {
+        let Some(id) = player.scenario.get() else {
+            return;
+        };
+        if loaded.with_untracked(|l| l.as_ref().is_some_and(|(shown, _)| *shown == id)) {
+            return;
+        }
+        loaded.set(Some((id.clone(), Loaded::Loading)));
+        spawn_local(async move {
+            let url = format!("/api/scenarios/{id}/program");
+            let answer = match api::get_text(&url).await.and_then(|text| decode(&text)) {
+                Ok(program) => Loaded::Program(program),
+                Err(error) => Loaded::Failed(error),
+            };
+            // Only if the scenario is still the one asked for.
+            loaded.update(|l| {
+                if let Some((shown, entry)) = l
+                    && *shown == id
+                {
+                    *entry = answer;
+                }
+            });
+        });
+    });
+    let program = Memo::new(move |_| {
+        loaded.with(|l| match l {
+            Some((_, Loaded::Program(program))) => Some(program.clone()),
+            _ => None,
+        })
+    });
+    let body = move || match loaded.get().map(|(_, entry)| entry) {
+        Some(Loaded::Program(_)) => view! { <Lines program /> }.into_any(),
+        Some(Loaded::Failed(error)) => {
+            view! { <p class="empty">"Program unavailable: " {error}</p> }.into_any()
+        }
+        _ => view! { <p class="empty">"Loading the program…"</p> }.into_any(),
+    };
+    let file = move || program.with(|p| p.as_ref().map(|p| p.file.clone()));
+    view! {
+        <section id="program" class="panel program" aria-label="The program">
+            <h2>"Program " <code class="where">{file}</code></h2>
+            <p class="legend">
+                <span class="key parked">"parked on its .await"</span>
+                <span class="key running">"being polled"</span>
+                <span class="key woken">"woken, resumes here"</span>
+            </p>
+            {body}
+        </section>
+    }
+}
+
+/// Every line of the program, numbered as in its file.
+#[component]
+fn Lines(program: Memo<Option<ScenarioProgram>>) -> impl IntoView {
+    let rows = move || {
+        program.with(|p| {
+            p.as_ref().map_or_else(Vec::new, |p| {
+                (p.first_line..)
+                    .zip(&p.lines)
+                    .map(|(number, code)| Item::text(number, code.clone()))
+                    .collect()
+            })
+        })
+    };
+    let row = move |Item { id, text }: Item| {
+        let number = id as u32;
+        view! { <Line number code=text program /> }.into_any()
+    };
+    view! { <pre class="code-block">{keyed(rows, row)}</pre> }
+}
+
+/// One line: its number, its code (the `.await` marked) and its tasks.
+#[component]
+fn Line(number: u32, code: String, program: Memo<Option<ScenarioProgram>>) -> impl IntoView {
+    let player = use_player();
+    let here = Memo::new(move |_| {
+        let Some(file) = program.with(|p| p.as_ref().map(|p| p.file.clone())) else {
+            return Vec::new();
+        };
+        player.state.with(|s| {
+            s.as_deref()
+                .map(|s| tasks_at(s, &file, number))
+                .unwrap_or_default()
+        })
+    });
+    let has = move |state: TaskState| here.with(|tasks| tasks.iter().any(|t| t.state == state));
+    let code = match split_await(&code) {
+        Some((before, await_, after)) => view! {
+            <span class="code">{before.to_string()}<mark class="await">{await_}</mark>{after.to_string()}</span>
+        }
+        .into_any(),
+        None => view! { <span class="code">{code}</span> }.into_any(),
+    };
+    let tags = move || {
+        let (shown, more) = here.with(|tasks| markers(tasks, MOST_MARKERS));
+        let more = (more > 0)
+            .then(|| view! { <span class="task-at more">{format!("+{more} more")}</span> });
+        let chips = here.with(|tasks| {
+            tasks
+                .iter()
+                .zip(shown)
+                .map(|(task, label)| chip(task, label))
+                .collect::<Vec<_>>()
+        });
+        view! { <span class="marks">{chips}{more}</span> }
+    };
+    view! {
+        <div
+            class="src-line"
+            class:parked=move || has(TaskState::Idle)
+            class:running=move || has(TaskState::Running)
+            class:woken=move || has(TaskState::Scheduled)
+            data-line=number.to_string()
+        >
+            <span class="num">{number}</span>
+            {code}
+            {tags}
+        </div>
+    }
+}
+
+/// One task's marker on its line.
+fn chip(task: &TaskAt, label: String) -> impl IntoView + use<> {
+    view! {
+        <span class="task-at" data-task=task.id.to_string() data-state=task.state.name()>
+            {label}
+        </span>
+    }
+}
