@@ -23,6 +23,7 @@ return {
   role: bar ? bar.dataset.role : null,
   connected: document.querySelector('#connection')?.dataset.state === 'connected',
   followers: +(document.querySelector('#room-followers')?.dataset.count ?? -1),
+  exploring: +(document.querySelector('#room-exploring')?.dataset.count ?? -1),
   ended: document.querySelector('#room-ended')?.innerText ?? null,
   problem: document.querySelector('#room-problem')?.innerText ?? null,
   url,
@@ -154,10 +155,19 @@ async fn a_follower_sees_the_presenters_step_explores_and_follows_again() -> Res
                 "the presenter did not move"
             );
 
-            // Follow again: back to the presenter's position.
-            click(follower, "#follow-btn").await?;
+            // The presenter sees who explores, and brings them back.
+            until(presenter, "one student exploring", |s| {
+                s["exploring"] == 1 && s["followers"] == 0
+            })
+            .await?;
+            presenter.screenshot("rooms-presenter-exploring").await?;
+            click(presenter, "#room-gather").await?;
             until(follower, "the presenter's step again", |s| {
                 s["role"] == "follower" && s["step"] == at - 1
+            })
+            .await?;
+            until(presenter, "everyone following", |s| {
+                s["exploring"] == 0 && s["followers"] == 1
             })
             .await?;
 

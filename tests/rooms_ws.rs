@@ -129,6 +129,51 @@ async fn the_presenter_sees_the_follower_count() -> Result<()> {
 }
 
 #[tokio::test]
+async fn students_exploring_are_counted_and_brought_back_by_the_presenter() -> Result<()> {
+    let server = room_server(RoomLimits::default()).await?;
+    let room = create_room(server.addr()).await?;
+    let mut presenter = RoomSocket::presenter(server.addr(), &room).await?;
+    let mut follower = RoomSocket::joined(server.addr(), &room.code).await?;
+    // A student exploring on a private session keeps an ear on the room.
+    let mut explorer = RoomSocket::open(server.addr(), &room.code, "?watch=true").await?;
+    explorer.next_status().await?;
+    loop {
+        let status = presenter.next_status().await?;
+        if (status.followers, status.exploring) == (1, 1) {
+            break;
+        }
+    }
+    // The run reaches followers only; the room's news reaches both.
+    presenter
+        .command(r#"{"cmd":"load","scenario":"tcp_read"}"#)
+        .await?;
+    let (_, first) = follower.next_content().await?;
+    ensure!(matches!(first, ServerFrame::Loaded { .. }), "{first:?}");
+    presenter.send(r#"{"cmd":"gather"}"#).await?;
+    let (raw, gather) = explorer.next_content().await?;
+    ensure!(
+        gather == ServerFrame::Gather,
+        "the explorer got {raw} first, not gather"
+    );
+    ensure!(raw == r#"{"type":"gather"}"#, "{raw}");
+    loop {
+        match follower.next_content().await? {
+            (_, ServerFrame::Gather) => break,
+            (_, ServerFrame::Outline(_) | ServerFrame::Snapshot { .. }) => {}
+            (raw, _) => bail!("a follower got {raw} before gather"),
+        }
+    }
+    explorer.close().await?;
+    loop {
+        let status = presenter.next_status().await?;
+        if (status.followers, status.exploring) == (1, 0) {
+            break;
+        }
+    }
+    Ok(())
+}
+
+#[tokio::test]
 async fn a_late_joiner_catches_up_with_the_history_and_the_position() -> Result<()> {
     let server = room_server(RoomLimits::default()).await?;
     let room = create_room(server.addr()).await?;

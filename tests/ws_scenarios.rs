@@ -142,9 +142,7 @@ async fn done_repeats_reset_restarts_and_load_replaces() -> Result<()> {
                 scenario: "tcp_read".into()
             }
     );
-    let ServerFrame::Snapshot { state } = client.next_frame().await? else {
-        anyhow::bail!("reset must answer loaded then a snapshot");
-    };
+    let (_, state) = client.outline_and_start().await?;
     ensure!(state == fresh, "reset did not start over: {state:?}");
     let (records, _) = client.walk("turn", commands_for(tcp.records.len())).await?;
     ensure!(records == tcp.records, "after reset the run differs");

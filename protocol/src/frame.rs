@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::outline::Outline;
 use crate::record::Record;
 use crate::snapshot::Snapshot;
 
@@ -26,6 +27,19 @@ pub enum Command {
     Run,
     /// Restart the loaded scenario.
     Reset,
+    /// Bring the engine to the action that records the `records`-th record
+    /// (forwards, or from a fresh start when it is already past it), and
+    /// answer with the records from `have` on and the snapshots a browser
+    /// needs to show any step of that action and of a few actions before
+    /// it. See `docs/protocol.md`.
+    Seek {
+        /// Records to show: the engine stops at the end of the action
+        /// that makes record `records - 1` (0: the start state).
+        records: u64,
+        /// Records the client already holds from `seq` 0: none of these
+        /// is sent again.
+        have: u64,
+    },
 }
 
 /// A frame from the server, tagged by `type`.
@@ -37,6 +51,8 @@ pub enum ServerFrame {
         /// Scenario id.
         scenario: String,
     },
+    /// The shape of the whole run just loaded; follows `loaded`.
+    Outline(Outline),
     /// One record, in `seq` order.
     Record {
         /// The record.
@@ -63,6 +79,10 @@ pub enum ServerFrame {
     /// the same step (and lesson stage); the presenter moves there without a
     /// server trip, so its client reports every move with [`PresenterCommand::View`].
     View(ViewPosition),
+    /// Classroom rooms only: the presenter asks everyone exploring on their
+    /// own to follow again ([`PresenterCommand::Gather`]). Sent to every
+    /// follower and every student watching the room while exploring.
+    Gather,
 }
 
 /// The body of a `{"type":"room", ...}` frame.
@@ -70,8 +90,13 @@ pub enum ServerFrame {
 pub struct RoomStatus {
     /// The room code, as students type it (8 symbols, no dash).
     pub code: String,
-    /// Followers connected right now (the presenter not counted).
+    /// Followers connected right now (the presenter not counted), following
+    /// the presenter.
     pub followers: usize,
+    /// Students in the room exploring on their own right now: they watch
+    /// the room (`?watch=true`) from a private session of their own.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub exploring: usize,
     /// Whether a presenter socket is connected right now.
     pub presenter: bool,
     /// The room is over: nothing more will be sent, and the socket closes.
@@ -109,12 +134,14 @@ pub enum PresenterCommand {
     View(ViewPosition),
     /// End the room now: followers see `ended` and their sockets close.
     End,
+    /// Bring everyone back: students exploring on their own follow again.
+    Gather,
 }
 
 impl PresenterCommand {
     /// The `cmd` names of the presenter commands, so a server can tell them
     /// apart from a [`Command`] before parsing.
-    pub const NAMES: [&'static str; 2] = ["view", "end"];
+    pub const NAMES: [&'static str; 3] = ["view", "end", "gather"];
 }
 
 /// `POST /api/rooms` answers with this.
@@ -147,6 +174,10 @@ pub const CLOSE_ROOM_REPLACED: u16 = 4409;
 /// Close code of a room socket: too many failed joins from this address (4000 + HTTP 429).
 pub const CLOSE_ROOM_RATE_LIMITED: u16 = 4429;
 
+fn is_zero(value: &usize) -> bool {
+    *value == 0
+}
+
 fn is_false(value: &bool) -> bool {
     !*value
 }
@@ -164,6 +195,7 @@ mod tests {
             ended: false,
             reason: None,
             resync: false,
+            exploring: 0,
         });
         let json = serde_json::to_string(&frame).expect("encodes");
         assert_eq!(

@@ -21,6 +21,7 @@ pub mod api;
 pub mod frame;
 pub mod kind;
 pub mod lesson;
+pub mod outline;
 pub mod record;
 pub mod snapshot;
 #[cfg(test)]
@@ -30,6 +31,7 @@ pub mod within;
 pub use api::{ApiError, MAX_ID_LEN, ScenarioSummary, Trace, valid_id};
 pub use frame::{Command, ServerFrame};
 pub use kind::Kind;
+pub use outline::{Mark, MarkKind, Outline, OutlineBuilder};
 pub use record::{Direction, Event, Outcome, Record, Source, Syscall, TaskId, WakeCause};
 pub use snapshot::{
     DEFERRED_WAKE, LevelView, Park, RegistrationView, SlotView, Snapshot, TaskState, TaskView,

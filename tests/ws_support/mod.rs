@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use anyhow::{Context, Result, bail};
 use futures_util::{SinkExt, StreamExt};
 use reactor_e2e::PATIENCE;
-use reactor_protocol::{Record, ServerFrame, Snapshot};
+use reactor_protocol::{Outline, Record, ServerFrame, Snapshot};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
@@ -107,17 +107,30 @@ impl Client {
         }
     }
 
-    /// `load` a scenario and check the `loaded` + `snapshot` answer.
+    /// `load` a scenario and check the `loaded` + `outline` + `snapshot` answer.
     pub async fn load(&mut self, scenario: &str) -> Result<Snapshot> {
+        Ok(self.load_outlined(scenario).await?.1)
+    }
+
+    /// `load` a scenario: the run's outline and its start state.
+    pub async fn load_outlined(&mut self, scenario: &str) -> Result<(Outline, Snapshot)> {
         self.send_text(&format!(r#"{{"cmd":"load","scenario":"{scenario}"}}"#))
             .await?;
         match self.next_frame().await? {
             ServerFrame::Loaded { scenario: loaded } if loaded == scenario => {}
             other => bail!("expected loaded {scenario}, got {other:?}"),
         }
+        self.outline_and_start().await
+    }
+
+    /// The `outline` and start `snapshot` that follow a `loaded` frame.
+    pub async fn outline_and_start(&mut self) -> Result<(Outline, Snapshot)> {
+        let ServerFrame::Outline(outline) = self.next_frame().await? else {
+            bail!("expected the outline after loaded");
+        };
         match self.next_frame().await? {
-            ServerFrame::Snapshot { state } => Ok(state),
-            other => bail!("expected the snapshot after loaded, got {other:?}"),
+            ServerFrame::Snapshot { state } => Ok((outline, state)),
+            other => bail!("expected the snapshot after the outline, got {other:?}"),
         }
     }
 

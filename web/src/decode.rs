@@ -11,8 +11,9 @@
 
 use reactor_protocol::frame::{RoomStatus, ViewPosition};
 use reactor_protocol::{
-    Direction, Event, Kind, LevelView, Outcome, Park, Record, RegistrationView, ServerFrame,
-    SlotView, Snapshot, Source, TaskState, TaskView, TimerView, WakeCause, WheelView,
+    Direction, Event, Kind, LevelView, Mark, MarkKind, Outcome, Outline, Park, Record,
+    RegistrationView, ServerFrame, SlotView, Snapshot, Source, TaskState, TaskView, TimerView,
+    WakeCause, WheelView,
 };
 use serde_json::{Map, Value};
 
@@ -99,6 +100,7 @@ fn frame_value(value: &Value) -> Result<ServerFrame, Error> {
         "loaded" => ServerFrame::Loaded {
             scenario: text(o, "scenario")?,
         },
+        "outline" => ServerFrame::Outline(outline(o)?),
         "record" => ServerFrame::Record {
             record: record(field(o, "record")?)?,
         },
@@ -112,6 +114,7 @@ fn frame_value(value: &Value) -> Result<ServerFrame, Error> {
         "room" => ServerFrame::Room(RoomStatus {
             code: text(o, "code")?,
             followers: index(o, "followers")?,
+            exploring: maybe(o, "exploring", index)?.unwrap_or(0),
             presenter: flag(o, "presenter")?,
             ended: flag(o, "ended")?,
             reason: maybe(o, "reason", text)?,
@@ -122,7 +125,33 @@ fn frame_value(value: &Value) -> Result<ServerFrame, Error> {
             lesson: maybe(o, "lesson", text)?,
             stage: maybe(o, "stage", uint)?,
         }),
+        "gather" => ServerFrame::Gather,
         other => return Err(format!("unknown frame type `{other}`")),
+    })
+}
+
+/// The body of an `outline` frame.
+fn outline(o: &Object) -> Result<Outline, Error> {
+    let counts = |name: &str| -> Result<Vec<u64>, Error> {
+        list(o, name, |v| {
+            v.as_u64()
+                .ok_or_else(|| format!("`{v}` is not a whole number"))
+        })
+    };
+    Ok(Outline {
+        records: uint(o, "records")?,
+        actions: counts("actions")?,
+        turns: counts("turns")?,
+        marks: list(o, "marks", mark)?,
+    })
+}
+
+fn mark(value: &Value) -> Result<Mark, Error> {
+    let o = object(value, "mark")?;
+    Ok(Mark {
+        seq: uint(o, "seq")?,
+        kind: named(o, "kind", &MarkKind::ALL, MarkKind::name)?,
+        waited_ms: maybe(o, "waited_ms", uint)?,
     })
 }
 

@@ -205,6 +205,19 @@ fn frames() -> Vec<ServerFrame> {
         ServerFrame::Loaded {
             scenario: "tcp_read".into(),
         },
+        ServerFrame::Outline(Outline {
+            records: 9,
+            actions: vec![3, 9],
+            turns: vec![0, 7],
+            marks: MarkKind::ALL
+                .into_iter()
+                .map(|kind| Mark {
+                    seq: 4,
+                    kind,
+                    waited_ms: (kind == MarkKind::Park).then_some(5),
+                })
+                .collect(),
+        }),
         ServerFrame::Snapshot {
             state: full_snapshot(),
         },
@@ -222,7 +235,9 @@ fn frames() -> Vec<ServerFrame> {
             ended: true,
             reason: Some("the presenter ended it".into()),
             resync: true,
+            exploring: 4,
         }),
+        ServerFrame::Gather,
         ServerFrame::View(ViewPosition {
             step: 12,
             lesson: Some("tcp-read".into()),

@@ -96,6 +96,19 @@ pub fn slot_title(level: &LevelView, slot: u32) -> String {
     format!("{head}\n{}", lines.join("\n"))
 }
 
+/// A count with thousands separated by commas, as in "5,797".
+pub fn count(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,5 +174,13 @@ mod tests {
         assert!(!occupied(&level, 64));
         assert_eq!(timers_in(&level, 15).len(), 1);
         assert!(slot_title(&level, 15).contains("timer 0 → task #1 at 1000 ms"));
+    }
+
+    #[test]
+    fn counts_group_thousands() {
+        assert_eq!(count(0), "0");
+        assert_eq!(count(999), "999");
+        assert_eq!(count(5_797), "5,797");
+        assert_eq!(count(1_234_567), "1,234,567");
     }
 }

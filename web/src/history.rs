@@ -8,22 +8,28 @@
 //!  position:    0 = nothing shown yet; p = records[..p] shown, current = records[p-1]
 //! ```
 //!
-//! The app drives the server one `step` (one engine action) at a time, so each
-//! checkpoint closes one *group* of records. The state shown at position `p`
-//! is the state the current record left: the snapshot itself at the end of
-//! a group, else the group's records up to `p` replayed onto the snapshot
-//! before it. Stepping back and forth over what has been recorded never
-//! needs the server.
+//! Each checkpoint closes one engine action (one `step`): its *group* of
+//! records. The state shown at position `p` is the state the current record
+//! left: the snapshot itself at the end of a group, else the group's records
+//! up to `p` replayed onto the snapshot before it. Stepping back and forth
+//! over what has been recorded never needs the server.
+//!
+//! The run's [`Outline`] (sent with `loaded`) tells where every action ends,
+//! so checkpoints may be sparse: a jump far ahead (a `seek`) brings every
+//! record up to there but snapshots only around the goal, and a position is
+//! shown exactly once both snapshots around its action are here
+//! ([`History::shows`]).
 //!
 //! Invariants:
 //! - `records[i].seq == i` for every `i` (a gap is refused, a replayed record
 //!   that differs truncates the history from there).
 //! - checkpoints are strictly increasing in their record count.
+//! - the outline, once set, stays until the history is replaced.
 //! - `done` is only ever set by the server, when the scenario completed.
 
 use std::sync::Arc;
 
-use reactor_protocol::{Record, Snapshot, state_within};
+use reactor_protocol::{Outline, Record, Snapshot, state_within};
 
 /// Records and snapshots of one run, in order.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -31,6 +37,7 @@ pub struct History {
     records: Vec<Record>,
     checkpoints: Vec<Checkpoint>,
     done: bool,
+    outline: Option<Arc<Outline>>,
 }
 
 /// A snapshot and how many records existed when it was taken.
@@ -69,6 +76,95 @@ impl History {
     /// Number of records recorded.
     pub fn len(&self) -> usize {
         self.records.len()
+    }
+
+    /// Keep the shape of the whole run.
+    pub fn set_outline(&mut self, outline: Outline) {
+        self.outline = Some(Arc::new(outline));
+    }
+
+    /// The shape of the whole run, once the server sent it.
+    pub fn outline(&self) -> Option<&Arc<Outline>> {
+        self.outline.as_ref()
+    }
+
+    /// Records in the whole run: the outline's count, else those recorded.
+    pub fn total(&self) -> usize {
+        self.outline
+            .as_ref()
+            .map_or(self.records.len(), |o| o.records as usize)
+    }
+
+    /// Whether `position` shows the run's last record: the outline's count,
+    /// or, without one, every record of a completed run.
+    pub fn at_end(&self, position: usize) -> bool {
+        match &self.outline {
+            Some(outline) => position as u64 >= outline.records,
+            None => self.done && position >= self.records.len(),
+        }
+    }
+
+    /// Whether the state at `position` can be shown exactly: its records are
+    /// here, and the snapshots before and after its action. Without an
+    /// outline, actions are only known by their snapshots, so every record
+    /// up to the last one is.
+    pub fn shows(&self, position: usize) -> bool {
+        if position > self.records.len() {
+            return false;
+        }
+        let Some(outline) = &self.outline else {
+            return position <= self.settled();
+        };
+        let has = |records: u64| self.has_checkpoint(records as usize);
+        match outline.action_at(position as u64) {
+            None => position == 0 && has(0),
+            Some((_, start, end)) => has(start) && has(end),
+        }
+    }
+
+    /// Whether the snapshot taken when `records` records existed is here.
+    /// The start state counts as 0: the server takes it after `load`, which
+    /// may already have recorded main's spawn (sent with the first step).
+    pub fn has_checkpoint(&self, records: usize) -> bool {
+        if records == 0 {
+            return self.checkpoints.first().is_some_and(|c| self.is_start(c.records));
+        }
+        self.checkpoints
+            .binary_search_by_key(&records, |c| c.records)
+            .is_ok()
+    }
+
+    /// Whether a snapshot of `records` records is the start state: no action
+    /// ends before it.
+    fn is_start(&self, records: usize) -> bool {
+        self.outline
+            .as_ref()
+            .and_then(|o| o.actions.first())
+            .is_none_or(|&first| (records as u64) < first)
+    }
+
+    /// Where the server's engine stands, as a record count an action ends
+    /// at: 0 for the start state (see [`History::has_checkpoint`]).
+    pub fn engine_boundary(&self, engine_at: usize) -> usize {
+        if self.is_start(engine_at) { 0 } else { engine_at }
+    }
+
+    /// The record count after the action that makes record `position - 1`:
+    /// where a `seek` for `position` stops. `None` without an outline.
+    pub fn action_end(&self, position: usize) -> Option<usize> {
+        let outline = self.outline.as_ref()?;
+        Some(
+            outline
+                .action_at(position as u64)
+                .map_or(0, |(_, _, end)| end as usize),
+        )
+    }
+
+    /// Where the action that makes record `position - 1` starts, if known.
+    pub fn action_start(&self, position: usize) -> Option<usize> {
+        let outline = self.outline.as_ref()?;
+        let (_, start, _) = outline.action_at(position as u64)?;
+        Some(start as usize)
     }
 
     /// No record yet.
@@ -142,19 +238,14 @@ impl History {
             records,
             snapshot: Arc::new(snapshot),
         };
-        match self.checkpoints.last() {
-            Some(last) if last.records > records => {
-                // A replay of an older state: keep ours unless it differs.
-                if let Some(known) = self.checkpoints.iter_mut().find(|c| c.records == records) {
-                    *known = checkpoint;
-                }
-            }
-            Some(last) if last.records == records => {
-                if let Some(last) = self.checkpoints.last_mut() {
-                    *last = checkpoint;
-                }
-            }
-            _ => self.checkpoints.push(checkpoint),
+        // In place: a replay or a seek back brings older states, a later
+        // snapshot of the same count replaces the earlier one.
+        match self
+            .checkpoints
+            .binary_search_by_key(&records, |c| c.records)
+        {
+            Ok(known) => self.checkpoints[known] = checkpoint,
+            Err(at) => self.checkpoints.insert(at, checkpoint),
         }
     }
 
@@ -197,6 +288,9 @@ impl History {
     /// the turn the next record belongs to. `None` when more records are needed
     /// to know where that turn ends.
     pub fn turn_end(&self, position: usize) -> Option<usize> {
+        if let Some(outline) = &self.outline {
+            return Some(outline.turn_end(position as u64) as usize);
+        }
         let Some(next) = self.records.get(position) else {
             return self.done.then_some(self.records.len());
         };
@@ -236,20 +330,52 @@ pub enum Plan {
     Arrive(usize),
     /// Ask the server for another step first.
     NeedMore,
+    /// Ask the server to bring its engine to this position: it is further
+    /// than the next action, or behind the engine.
+    Seek(usize),
 }
 
-/// Decide how to reach `goal` from `position`.
-pub fn plan(history: &History, position: usize, goal: Goal) -> Plan {
+/// Decide how to reach `goal` from `position`. `engine_at` is how many
+/// records the server's engine has made, or `None` when this client does not
+/// drive it (a room's follower shows what the room sends, and a state
+/// replayed over thinned checkpoints rather than nothing).
+pub fn plan(history: &History, position: usize, goal: Goal, engine_at: Option<usize>) -> Plan {
     let settled = history.settled();
-    match goal {
-        Goal::Idle => Plan::Arrive(position.min(history.len())),
-        Goal::Position(wanted) if wanted <= settled => Plan::Arrive(wanted),
-        Goal::Position(_) if history.is_done() => Plan::Arrive(history.len()),
-        Goal::Position(_) => Plan::NeedMore,
-        Goal::TurnEnd => match history.turn_end(position) {
-            Some(end) if end <= settled => Plan::Arrive(end),
-            _ => Plan::NeedMore,
+    let wanted = match goal {
+        Goal::Idle => return Plan::Arrive(position.min(history.len())),
+        Goal::Position(wanted) => match history.outline() {
+            Some(outline) => wanted.min(outline.records as usize),
+            None => wanted,
         },
+        Goal::TurnEnd => match history.turn_end(position) {
+            Some(end) => end,
+            None => return Plan::NeedMore,
+        },
+    };
+    if history.shows(wanted) {
+        return Plan::Arrive(wanted);
+    }
+    if history.outline().is_none() {
+        return match goal {
+            Goal::Position(_) if history.is_done() => Plan::Arrive(history.len()),
+            _ => Plan::NeedMore,
+        };
+    }
+    let Some(engine_at) = engine_at else {
+        return if wanted <= settled {
+            Plan::Arrive(wanted)
+        } else {
+            Plan::NeedMore
+        };
+    };
+    // One step away: the engine's next action makes the wanted record, and
+    // the state before that action is here.
+    let engine_at = history.engine_boundary(engine_at);
+    let next_action = history.action_start(wanted) == Some(engine_at);
+    if next_action && history.has_checkpoint(engine_at) {
+        Plan::NeedMore
+    } else {
+        Plan::Seek(wanted)
     }
 }
 

@@ -133,13 +133,31 @@ fn turn_end_needs_the_next_turn_or_done() {
 #[test]
 fn plan_asks_for_more_only_when_needed() {
     let mut history = filled(&[2, 5]);
-    assert_eq!(plan(&history, 0, Goal::Position(3)), Plan::Arrive(3));
-    assert_eq!(plan(&history, 0, Goal::Position(12)), Plan::NeedMore);
-    assert_eq!(plan(&history, 4, Goal::Idle), Plan::Arrive(4));
-    assert_eq!(plan(&history, 4, Goal::TurnEnd), Plan::NeedMore);
+    assert_eq!(
+        plan(&history, 0, Goal::Position(3), Some(history.len())),
+        Plan::Arrive(3)
+    );
+    assert_eq!(
+        plan(&history, 0, Goal::Position(12), Some(history.len())),
+        Plan::NeedMore
+    );
+    assert_eq!(
+        plan(&history, 4, Goal::Idle, Some(history.len())),
+        Plan::Arrive(4)
+    );
+    assert_eq!(
+        plan(&history, 4, Goal::TurnEnd, Some(history.len())),
+        Plan::NeedMore
+    );
     history.set_done();
-    assert_eq!(plan(&history, 0, Goal::Position(12)), Plan::Arrive(7));
-    assert_eq!(plan(&history, 4, Goal::TurnEnd), Plan::Arrive(7));
+    assert_eq!(
+        plan(&history, 0, Goal::Position(12), Some(history.len())),
+        Plan::Arrive(7)
+    );
+    assert_eq!(
+        plan(&history, 4, Goal::TurnEnd, Some(history.len())),
+        Plan::Arrive(7)
+    );
 }
 
 #[test]
@@ -149,9 +167,15 @@ fn the_player_waits_for_the_snapshot_that_closes_a_record() {
     let record = tcp_read().into_iter().nth(2).expect("a third record");
     history.push_record(record).unwrap();
     assert_eq!((history.len(), history.settled()), (3, 2));
-    assert_eq!(plan(&history, 2, Goal::Position(3)), Plan::NeedMore);
+    assert_eq!(
+        plan(&history, 2, Goal::Position(3), Some(history.len())),
+        Plan::NeedMore
+    );
     history.push_snapshot(snapshot(3));
-    assert_eq!(plan(&history, 2, Goal::Position(3)), Plan::Arrive(3));
+    assert_eq!(
+        plan(&history, 2, Goal::Position(3), Some(history.len())),
+        Plan::Arrive(3)
+    );
 }
 
 #[test]
@@ -223,4 +247,92 @@ fn the_park_shows_from_its_record_until_its_events_are_dispatched() {
     // start, park, clock jump, unpark, os_event, wake, poll, pending
     let expected = [false, true, true, true, true, true, false, false];
     assert_eq!(shown, expected);
+}
+
+/// tcp_read's first 12 records in three actions of 2, 5 and 5, with the
+/// outline that says so.
+fn outlined() -> History {
+    let mut outline = reactor_protocol::OutlineBuilder::default();
+    let records = tcp_read();
+    outline.add_action(&records[..2]);
+    outline.add_action(&records[2..7]);
+    outline.add_action(&records[7..12]);
+    let mut history = History::new();
+    history.set_outline(outline.finish());
+    history
+}
+
+#[test]
+fn with_an_outline_the_whole_run_is_known_before_its_records() {
+    let mut history = outlined();
+    assert_eq!((history.len(), history.total()), (0, 12));
+    history.push_snapshot(snapshot(0));
+    assert!(history.shows(0));
+    assert!(!history.at_end(11) && history.at_end(12));
+    assert_eq!(history.action_end(5), Some(7));
+    assert_eq!(history.action_start(5), Some(2));
+}
+
+#[test]
+fn a_step_shows_only_with_both_snapshots_around_its_action() {
+    let mut history = outlined();
+    history.push_snapshot(snapshot(0));
+    for record in tcp_read().into_iter().take(12) {
+        history.push_record(record).unwrap();
+    }
+    // A seek to 9 brought every record, and snapshots only around its action.
+    history.push_snapshot(snapshot(12));
+    history.push_snapshot(snapshot(7));
+    assert!(history.shows(9) && history.shows(12));
+    assert!(
+        !history.shows(3),
+        "no snapshot closes the second action's start (2)"
+    );
+    assert!(!history.shows(1), "nor the first action's end");
+    history.push_snapshot(snapshot(2));
+    assert!(history.shows(1) && history.shows(3));
+}
+
+#[test]
+fn the_next_action_is_a_step_and_anything_else_a_seek() {
+    let mut history = outlined();
+    history.push_snapshot(snapshot(0));
+    // The engine at its start: the first action is one step away.
+    assert_eq!(
+        plan(&history, 0, Goal::Position(1), Some(0)),
+        Plan::NeedMore
+    );
+    // The load's own snapshot may count main's spawn already.
+    assert_eq!(
+        plan(&history, 0, Goal::Position(1), Some(1)),
+        Plan::NeedMore
+    );
+    assert_eq!(plan(&history, 0, Goal::Position(9), Some(0)), Plan::Seek(9));
+    assert_eq!(
+        plan(&history, 0, Goal::Position(99), Some(0)),
+        Plan::Seek(12)
+    );
+    // These twelve records are all in the first turn: it ends with them.
+    assert_eq!(plan(&history, 0, Goal::TurnEnd, Some(0)), Plan::Seek(12));
+    for record in tcp_read().into_iter().take(7) {
+        history.push_record(record).unwrap();
+    }
+    history.push_snapshot(snapshot(2));
+    history.push_snapshot(snapshot(7));
+    assert_eq!(
+        plan(&history, 7, Goal::Position(3), Some(7)),
+        Plan::Arrive(3)
+    );
+    assert_eq!(
+        plan(&history, 7, Goal::Position(8), Some(7)),
+        Plan::NeedMore
+    );
+    // The engine went on past what this client shows: back is a seek.
+    assert_eq!(
+        plan(&history, 7, Goal::Position(8), Some(12)),
+        Plan::Seek(8)
+    );
+    // A follower never asks: it shows what came, or waits.
+    assert_eq!(plan(&history, 7, Goal::Position(8), None), Plan::NeedMore);
+    assert_eq!(plan(&history, 7, Goal::Position(5), None), Plan::Arrive(5));
 }

@@ -13,6 +13,8 @@ pub enum Action {
     PlayPause,
     /// Back to step 0.
     Restart,
+    /// To the last record of the run.
+    End,
     /// Toggle presenter mode.
     Presenter,
     /// Show or hide the shortcut list.
@@ -27,7 +29,7 @@ impl Action {
     pub fn pauses_playing(self) -> bool {
         matches!(
             self,
-            Action::Step | Action::NextTurn | Action::Back | Action::Restart
+            Action::Step | Action::NextTurn | Action::Back | Action::Restart | Action::End
         )
     }
 
@@ -51,12 +53,16 @@ pub enum Screen {
 }
 
 /// The shortcut list shown by `?`: keys and what they do.
-pub const SHORTCUTS: [(&str, &str); 9] = [
-    ("→ or Space", "step to the next record"),
+pub const SHORTCUTS: [(&str, &str); 10] = [
+    (
+        "→ or Space",
+        "step to the next record (Space on a focused button presses it)",
+    ),
     ("Shift + →", "next turn of the event loop"),
     ("←", "back one record"),
     ("P", "play / pause"),
     ("Home", "restart from step 0"),
+    ("End", "jump to the last record of the run"),
     ("F", "presenter mode"),
     ("N / B", "next / previous stage of a lesson"),
     ("?", "show these shortcuts"),
@@ -75,6 +81,7 @@ pub fn action_for(key: &str, shift: bool, other_modifier: bool) -> Option<Action
         "ArrowLeft" => Action::Back,
         "p" | "P" => Action::PlayPause,
         "Home" => Action::Restart,
+        "End" => Action::End,
         "f" | "F" => Action::Presenter,
         "?" => Action::Shortcuts,
         "Escape" => Action::Close,
@@ -82,26 +89,40 @@ pub fn action_for(key: &str, shift: bool, other_modifier: bool) -> Option<Action
     })
 }
 
+/// What has keyboard focus, as far as shortcuts care.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Focus {
+    /// The page itself, or an element that takes no keys of its own.
+    Page,
+    /// A button (or a link): Space and Enter press it.
+    Button,
+    /// A form field (a text input, the slider, a select): keys are typing,
+    /// or choosing, there.
+    Field,
+}
+
 /// The action for a key press on `screen`, if it is a shortcut there:
 /// [`action_for`], less the keys that belong elsewhere.
 ///
-/// - In a form field (`in_field`: a text input or a select) keys are typing;
-///   only Esc is ours.
-/// - Everywhere else Space steps, even on a focused button: a learner who
-///   clicked "◀ Back" expects Space to go on stepping (Enter still presses
-///   the button).
+/// - In a form field keys are typing (or moving the slider, or choosing in
+///   a select); only Esc is ours.
+/// - On a focused button Space presses it, as everywhere on the web: a
+///   learner who tabbed to "◀ Back" and pressed Space goes back.
 /// - While the shortcut list is open only `?` and Esc work.
 /// - With no scenario to drive only `?`, Esc and F work.
 pub fn shortcut(
     key: &str,
     shift: bool,
     other_modifier: bool,
-    in_field: bool,
+    focus: Focus,
     screen: Screen,
 ) -> Option<Action> {
+    if focus == Focus::Button && key == " " {
+        return None;
+    }
     let action = action_for(key, shift, other_modifier)?;
     let allowed = match screen {
-        _ if in_field => action == Action::Close,
+        _ if focus == Focus::Field => action == Action::Close,
         Screen::ShortcutList => matches!(action, Action::Shortcuts | Action::Close),
         Screen::NoScenario => matches!(
             action,
@@ -127,6 +148,7 @@ mod tests {
         assert_eq!(action_for("ArrowLeft", false, false), Some(Action::Back));
         assert_eq!(action_for("P", true, false), Some(Action::PlayPause));
         assert_eq!(action_for("Home", false, false), Some(Action::Restart));
+        assert_eq!(action_for("End", false, false), Some(Action::End));
         assert_eq!(action_for("f", false, false), Some(Action::Presenter));
         assert_eq!(action_for("?", true, false), Some(Action::Shortcuts));
     }
@@ -138,33 +160,49 @@ mod tests {
     }
 
     #[test]
-    fn space_steps_unless_typing() {
-        let space = |in_field| shortcut(" ", false, false, in_field, Screen::Scenario);
-        assert_eq!(space(false), Some(Action::Step), "on the page or a button");
-        assert_eq!(space(true), None, "in a text field or a select");
+    fn space_steps_on_the_page_and_presses_a_focused_button() {
+        let space = |focus| shortcut(" ", false, false, focus, Screen::Scenario);
+        assert_eq!(space(Focus::Page), Some(Action::Step));
+        assert_eq!(space(Focus::Button), None, "Space presses the button");
+        assert_eq!(space(Focus::Field), None, "in a text field or a select");
         assert_eq!(
-            shortcut("Escape", false, false, true, Screen::ShortcutList),
+            shortcut("ArrowRight", false, false, Focus::Button, Screen::Scenario),
+            Some(Action::Step),
+            "→ steps from a focused button"
+        );
+    }
+
+    #[test]
+    fn step_keys_never_act_in_a_field() {
+        for key in ["ArrowRight", "ArrowLeft", " ", "p", "Home", "f", "?"] {
+            assert_eq!(
+                shortcut(key, false, false, Focus::Field, Screen::Scenario),
+                None,
+                "{key:?} left the field"
+            );
+        }
+        assert_eq!(
+            shortcut("Escape", false, false, Focus::Field, Screen::ShortcutList),
             Some(Action::Close),
             "Esc closes the list from anywhere"
         );
-        assert_eq!(shortcut("?", true, false, true, Screen::Scenario), None);
     }
 
     #[test]
     fn the_open_shortcut_list_keeps_the_player_still() {
         for key in ["ArrowRight", "ArrowLeft", " ", "p", "Home", "f"] {
             assert_eq!(
-                shortcut(key, false, false, false, Screen::ShortcutList),
+                shortcut(key, false, false, Focus::Page, Screen::ShortcutList),
                 None,
                 "{key:?} reached the player behind the list"
             );
         }
         assert_eq!(
-            shortcut("?", true, false, false, Screen::ShortcutList),
+            shortcut("?", true, false, Focus::Page, Screen::ShortcutList),
             Some(Action::Shortcuts)
         );
         assert_eq!(
-            shortcut("Escape", false, false, false, Screen::ShortcutList),
+            shortcut("Escape", false, false, Focus::Page, Screen::ShortcutList),
             Some(Action::Close)
         );
     }
@@ -172,10 +210,13 @@ mod tests {
     #[test]
     fn nothing_steps_without_a_scenario_to_drive() {
         for key in ["ArrowRight", " ", "p", "Home"] {
-            assert_eq!(shortcut(key, false, false, false, Screen::NoScenario), None);
+            assert_eq!(
+                shortcut(key, false, false, Focus::Page, Screen::NoScenario),
+                None
+            );
         }
         assert_eq!(
-            shortcut("f", false, false, false, Screen::NoScenario),
+            shortcut("f", false, false, Focus::Page, Screen::NoScenario),
             Some(Action::Presenter)
         );
     }
@@ -195,6 +236,7 @@ mod tests {
             Action::NextTurn,
             Action::Back,
             Action::Restart,
+            Action::End,
         ] {
             assert!(action.pauses_playing(), "{action:?}");
         }

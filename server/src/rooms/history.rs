@@ -8,8 +8,8 @@
 //! one. So the room keeps:
 //!
 //! ```text
-//!  loaded  snapshot₀  record … record  snapshot  record … snapshot  [done]
-//!  └ the run's start                                   └ the latest state
+//!  loaded  outline  snapshot₀  record … record  snapshot  record … snapshot  [done]
+//!  └ the run's start, and its shape                           └ the latest state
 //! ```
 //!
 //! and compacts in two ways, each safe for that reader:
@@ -46,6 +46,8 @@ use serde::Deserialize;
 pub(crate) enum Frame {
     /// `loaded`: a new run starts; the history restarts from it.
     Loaded,
+    /// `outline`: the shape of the run just loaded. Kept like a record.
+    Outline,
     /// `record`.
     Record,
     /// `snapshot`.
@@ -137,7 +139,7 @@ impl History {
                 return Kept::From(0);
             }
             _ if self.overflowed => return Kept::Overflowed,
-            Frame::Record => {
+            Frame::Record | Frame::Outline => {
                 self.push(frame, Held::Record);
                 Kept::Appended
             }

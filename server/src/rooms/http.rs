@@ -70,6 +70,10 @@ use crate::{api, session};
 pub(crate) struct JoinQuery {
     /// The presenter key; absent for followers.
     key: Option<String>,
+    /// `true` for a student exploring on a private session who keeps an
+    /// ear on the room: counts and "bring everyone back", not the run.
+    #[serde(default)]
+    watch: bool,
 }
 
 /// `POST /api/rooms`.
@@ -157,7 +161,7 @@ pub(crate) async fn join(
                 refuse(upgrade, CLOSE_RATE_LIMITED, reason)
             }
         },
-        None => match room.join(address) {
+        None => match room.join(address, query.watch) {
             Ok((member, hello)) => {
                 let shutdown = rooms.shutdown.clone();
                 let limits = rooms.registry.limits();

@@ -80,6 +80,10 @@ impl Relay for PresenterRelay {
                     .end(self.seat.room.code(), "the presenter ended the room");
                 None
             }
+            Route::Relay(PresenterCommand::Gather) => {
+                self.seat.room.gather();
+                None
+            }
         }
     }
 
@@ -159,12 +163,13 @@ fn route(text: &str) -> Route {
 fn room_kind(frame_type: FrameType) -> Option<Kind> {
     match frame_type {
         FrameType::Loaded => Some(Kind::Run(Frame::Loaded)),
+        FrameType::Outline => Some(Kind::Run(Frame::Outline)),
         FrameType::Record => Some(Kind::Run(Frame::Record)),
         FrameType::Snapshot => Some(Kind::Run(Frame::Snapshot)),
         FrameType::Done => Some(Kind::Run(Frame::Done)),
         // Errors answer the presenter's own mistakes. Room and view frames
         // reach the room by their own ways, never from the engine thread.
-        FrameType::Error | FrameType::Room | FrameType::View => None,
+        FrameType::Error | FrameType::Room | FrameType::View | FrameType::Gather => None,
     }
 }
 

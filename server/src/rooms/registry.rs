@@ -305,7 +305,7 @@ mod tests {
         let (quiet, _) = registry.create(start, HOME).expect("room");
         let (busy, _) = registry.create(start, HOME).expect("room");
         let _seat = busy.seat_presenter();
-        let _member = quiet.join(HOME).expect("joins");
+        let _member = quiet.join(HOME, false).expect("joins");
         let loaded = Utf8Bytes::from_static(r#"{"type":"loaded"}"#);
         busy.publish(
             &loaded,
@@ -334,7 +334,7 @@ mod tests {
         let start = Instant::now();
         let (abandoned, _) = registry.create(start, HOME).expect("room");
         let (followed, _) = registry.create(start, HOME).expect("room");
-        let _member = followed.join(HOME).expect("joins");
+        let _member = followed.join(HOME, false).expect("joins");
         registry.tick(start);
         registry.tick(start + Duration::from_secs(59));
         assert_eq!(registry.live(), 2);

@@ -24,13 +24,14 @@ use std::io;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::thread;
 
-use reactor_engine::{LabRun, LabRunOptions};
-use reactor_protocol::{Command, Record, ServerFrame, Snapshot};
+use reactor_engine::{LabRun, LabRunOptions, LoadError};
+use reactor_protocol::{Command, Outline, Record, ServerFrame, Snapshot};
 use tokio::sync::mpsc;
 
 use super::admission::Slot;
 use super::outgoing::Outgoing;
 use super::request::Request;
+use super::seek::{SeekableRun, Sent, Window, outline_of};
 
 /// What a client must do before stepping.
 const NOTHING_LOADED: &str =
@@ -87,10 +88,12 @@ impl EngineThreadStart {
 /// The socket task has gone; there is nobody left to answer.
 struct Disconnected;
 
-/// The engine a session has loaded, and which scenario it runs (for `reset`).
+/// The engine a session has loaded, which scenario it runs (for `reset`
+/// and for starting again when a seek goes back), and its whole run's shape.
 struct Loaded {
     scenario: String,
-    engine: LabRun,
+    run: SeekableRun,
+    outline: Outline,
 }
 
 /// The engine thread's state: carries out requests against the loaded engine.
@@ -112,6 +115,7 @@ impl EngineThread {
             Request::Command(Command::Step) => self.advance(LabRun::step),
             Request::Command(Command::Turn) => self.advance(LabRun::turn),
             Request::Command(Command::Run) => self.advance(LabRun::run),
+            Request::Command(Command::Seek { records, have }) => self.seek(records, have),
         }
     }
 
@@ -119,18 +123,77 @@ impl EngineThread {
     /// so a failed `load` leaves the session where it was.
     fn load(&mut self, scenario: String) -> Result<(), Disconnected> {
         let options = self.options.clone();
-        let engine = match catch_unwind(AssertUnwindSafe(|| LabRun::load(&scenario, options))) {
-            Ok(Ok(engine)) => engine,
+        let built = catch_unwind(AssertUnwindSafe(|| {
+            let outline = outline_of(&scenario, options.clone())?;
+            Ok::<_, LoadError>((LabRun::load(&scenario, options)?, outline))
+        }));
+        let (engine, outline) = match built {
+            Ok(Ok(built)) => built,
             Ok(Err(error)) => return self.error(format!("{error}: {}", known_scenarios())),
             Err(panic) => return self.error(format!("the engine failed: {}", describe(&*panic))),
         };
         let state = engine.snapshot();
-        self.loaded = Some(Loaded {
+        self.send(&ServerFrame::Loaded {
             scenario: scenario.clone(),
-            engine,
+        })?;
+        self.send(&ServerFrame::Outline(outline.clone()))?;
+        self.loaded = Some(Loaded {
+            scenario,
+            run: SeekableRun::new(engine),
+            outline,
         });
-        self.send(&ServerFrame::Loaded { scenario })?;
         self.send(&ServerFrame::Snapshot { state })
+    }
+
+    /// Bring the engine to the action that shows `records` records (see
+    /// [`super::seek`]), and say `done` if the run is over.
+    fn seek(&mut self, records: u64, have: u64) -> Result<(), Disconnected> {
+        let Some(loaded) = &mut self.loaded else {
+            return self.error(NOTHING_LOADED.to_owned());
+        };
+        let window = Window::of(&loaded.outline, records);
+        let frames = &self.frames;
+        let send = |frame: &ServerFrame| {
+            frames
+                .blocking_send(Outgoing::encode(frame))
+                .map_err(|_| Disconnected)
+        };
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            if loaded.run.is_past(window) {
+                let restarted = LabRun::load(&loaded.scenario, self.options.clone())
+                    .map_err(|error| Restart::from(error.to_string()))?;
+                loaded.run = SeekableRun::new(restarted);
+                if window.first == 0 {
+                    let state = loaded.run.engine.snapshot();
+                    send(&ServerFrame::Snapshot { state }).map_err(|_| Restart::gone())?;
+                }
+            }
+            loaded
+                .run
+                .advance_to(window, have, |sent| {
+                    send(&match sent {
+                        Sent::Record(record) => ServerFrame::Record { record },
+                        Sent::Snapshot(state) => ServerFrame::Snapshot { state },
+                    })
+                })
+                .map_err(|_| Restart::gone())?;
+            Ok(loaded.run.engine.is_done())
+        }));
+        match outcome {
+            Ok(Ok(true)) => self.send(&ServerFrame::Done),
+            Ok(Ok(false)) => Ok(()),
+            Ok(Err(Restart(None))) => Err(Disconnected),
+            Ok(Err(Restart(Some(message)))) => {
+                self.error(format!("the scenario could not start again: {message}"))
+            }
+            Err(panic) => {
+                self.loaded = None;
+                self.error(format!(
+                    "the engine failed ({}) and was dropped: load a scenario to start again",
+                    describe(&*panic)
+                ))
+            }
+        }
     }
 
     /// Run one of the engine's advancing methods and stream what it recorded.
@@ -138,7 +201,7 @@ impl EngineThread {
         let Some(loaded) = &mut self.loaded else {
             return self.error(NOTHING_LOADED.to_owned());
         };
-        let outcome = catch_unwind(AssertUnwindSafe(|| advance(&mut loaded.engine, how)));
+        let outcome = catch_unwind(AssertUnwindSafe(|| advance(&mut loaded.run, how)));
         let (records, state, done) = match outcome {
             Ok(outcome) => outcome,
             Err(panic) => {
@@ -172,11 +235,28 @@ impl EngineThread {
 
 /// The records one advance produced, the state after it, and whether the scenario is over.
 fn advance(
-    engine: &mut LabRun,
+    run: &mut SeekableRun,
     how: fn(&mut LabRun) -> Vec<Record>,
 ) -> (Vec<Record>, Snapshot, bool) {
-    let records = how(engine);
-    (records, engine.snapshot(), engine.is_done())
+    let records = how(&mut run.engine);
+    run.recorded += records.len() as u64;
+    (records, run.engine.snapshot(), run.engine.is_done())
+}
+
+/// Why a seek stopped early: the fresh engine could not be built (its
+/// message), or the client has gone (`None`).
+struct Restart(Option<String>);
+
+impl Restart {
+    fn gone() -> Restart {
+        Restart(None)
+    }
+}
+
+impl From<String> for Restart {
+    fn from(message: String) -> Restart {
+        Restart(Some(message))
+    }
 }
 
 fn known_scenarios() -> String {

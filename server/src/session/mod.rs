@@ -33,6 +33,7 @@ mod engine_thread;
 mod outgoing;
 mod pump;
 pub(crate) mod request;
+mod seek;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

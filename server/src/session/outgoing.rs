@@ -20,6 +20,8 @@ use reactor_protocol::ServerFrame;
 pub(crate) enum FrameType {
     /// [`ServerFrame::Loaded`].
     Loaded,
+    /// [`ServerFrame::Outline`].
+    Outline,
     /// [`ServerFrame::Record`].
     Record,
     /// [`ServerFrame::Snapshot`].
@@ -32,6 +34,8 @@ pub(crate) enum FrameType {
     Room,
     /// [`ServerFrame::View`].
     View,
+    /// [`ServerFrame::Gather`].
+    Gather,
 }
 
 impl FrameType {
@@ -39,12 +43,14 @@ impl FrameType {
     pub(crate) fn of(frame: &ServerFrame) -> FrameType {
         match frame {
             ServerFrame::Loaded { .. } => FrameType::Loaded,
+            ServerFrame::Outline(_) => FrameType::Outline,
             ServerFrame::Record { .. } => FrameType::Record,
             ServerFrame::Snapshot { .. } => FrameType::Snapshot,
             ServerFrame::Done => FrameType::Done,
             ServerFrame::Error { .. } => FrameType::Error,
             ServerFrame::Room(_) => FrameType::Room,
             ServerFrame::View(_) => FrameType::View,
+            ServerFrame::Gather => FrameType::Gather,
         }
     }
 }

@@ -19,7 +19,7 @@ pub(crate) enum Request {
 }
 
 /// The commands a client may send, for error messages.
-const KNOWN_COMMANDS: &str = "load, step, turn, run, reset";
+const KNOWN_COMMANDS: &str = "load, step, turn, run, reset, seek";
 
 /// Parse one text frame.
 pub(crate) fn parse(text: &str) -> Request {

@@ -196,8 +196,13 @@ impl Player {
 
     /// The scenario has no more records and all are shown.
     pub fn at_end(self) -> bool {
-        self.history
-            .with(|h| h.is_done() && self.position.get() >= h.len())
+        self.history.with(|h| h.at_end(self.position.get()))
+    }
+
+    /// Show the last record of the run.
+    pub fn end(self) {
+        let total = self.history.with_untracked(History::total);
+        self.head_for(Goal::Position(total.max(self.position.get_untracked())));
     }
 
     /// Start or stop playing.
@@ -227,7 +232,7 @@ impl Player {
         }
         if self
             .history
-            .with_untracked(|h| h.is_done() && self.position.get_untracked() >= h.len())
+            .with_untracked(|h| h.at_end(self.position.get_untracked()))
         {
             self.playing.set(false);
             return;

@@ -29,9 +29,11 @@ impl Player {
     pub(super) fn pump(self) {
         let goal = self.goal.get_value();
         let position = self.position.get_untracked();
+        let sync = self.sync.get_value();
+        let engine_at = self.link.driving.get_untracked().then_some(sync.records);
         let (planned, recorded) = self
             .history
-            .with_untracked(|h| (plan(h, position, goal), h.len()));
+            .with_untracked(|h| (plan(h, position, goal, engine_at), h.len()));
         if let Plan::Arrive(arrived) = planned {
             self.goal.set_value(Goal::Idle);
             if arrived != position {
@@ -39,13 +41,24 @@ impl Player {
             }
             self.wait(false, false);
         }
-        let sync = self.sync.get_value();
-        let depth = sync.depth(planned, goal, recorded);
+        // With the run's outline a jump anywhere is one `seek`, so a history
+        // longer than the engine (after reconnecting) need not be replayed.
+        let outlined = self.history.with_untracked(|h| h.outline().is_some());
+        let depth = match planned {
+            Plan::Arrive(_) if outlined => 0,
+            _ => sync.depth(planned, goal, recorded),
+        };
+        if let Plan::Seek(wanted) = planned {
+            self.wait(true, true);
+            self.show_history(true);
+            self.seek(sync, wanted, recorded);
+            return;
+        }
         if planned == Plan::NeedMore {
             self.wait(true, depth > 1);
         }
         self.show_history(depth > 1);
-        if !sync.loaded || sync.done {
+        if !sync.loaded || sync.done || sync.seeking.is_some() {
             return;
         }
         for _ in sync.in_flight..depth {
@@ -56,12 +69,29 @@ impl Player {
         }
     }
 
+    /// Ask the server's engine for `wanted` records, unless a command is in
+    /// flight (its answer re-plans).
+    fn seek(self, sync: ServerSync, wanted: usize, have: usize) {
+        if !sync.loaded || sync.in_flight > 0 || sync.seeking.is_some() {
+            return;
+        }
+        let end = self.history.with_untracked(|h| h.action_end(wanted));
+        let command = Command::Seek {
+            records: wanted as u64,
+            have: have as u64,
+        };
+        if self.send(&command) {
+            self.sync.update_value(|s| s.seeking = end.or(Some(0)));
+        }
+    }
+
     /// Handle one frame from the server.
     pub(super) fn on_frame(self, frame: ServerFrame) {
         let answers_old_load = matches!(
             frame,
             ServerFrame::Record { .. } | ServerFrame::Snapshot { .. } | ServerFrame::Done
         ) && !self.sync.get_value().loaded;
+        // `loaded` and `outline` come before the start state's snapshot.
         if answers_old_load {
             // An answer to a command sent before the current `load`: it
             // belongs to the engine that load replaced.
@@ -80,6 +110,12 @@ impl Player {
                         ..ServerSync::default()
                     });
                 }
+            }
+            ServerFrame::Outline(outline) => {
+                if self.sync.get_value().loaded {
+                    self.history.update(|h| h.set_outline(outline));
+                }
+                return;
             }
             ServerFrame::Record { record } => {
                 let seq = record.seq as usize;
@@ -109,26 +145,40 @@ impl Player {
                 self.unshown.update_value(|n| *n += 1);
                 self.sync.update_value(|s| {
                     s.records = records;
-                    s.done |= done;
-                    s.in_flight = s.in_flight.saturating_sub(1);
+                    // The engine's latest state: a seek back may have started it again.
+                    s.done = done;
+                    match s.seeking {
+                        // One of a seek's snapshots: the last one answers it.
+                        Some(end) if records < end && !done => return,
+                        Some(_) => s.seeking = None,
+                        None => s.in_flight = s.in_flight.saturating_sub(1),
+                    }
                 });
             }
             ServerFrame::Done => {
                 self.history.update_untracked(History::set_done);
                 // Follows the snapshot that answered the command.
-                self.sync.update_value(|s| s.done = true);
+                self.sync.update_value(|s| {
+                    s.done = true;
+                    s.seeking = None;
+                });
                 self.unshown.update_value(|n| *n += 1);
             }
             ServerFrame::Error { message } => {
                 self.error.set(Some(message));
-                self.sync
-                    .update_value(|s| s.in_flight = s.in_flight.saturating_sub(1));
+                self.sync.update_value(|s| {
+                    s.in_flight = s.in_flight.saturating_sub(1);
+                    s.seeking = None;
+                });
                 self.pause();
                 self.goal.set_value(Goal::Idle);
             }
             // Classroom frames: `crate::room` acts on them.
             ServerFrame::Room(status) => self.link.status.set(Some(status)),
             ServerFrame::View(at) => self.link.view.set(Some(at)),
+            // For students exploring, who hear it on their watch socket
+            // (`crate::room`); a follower already follows.
+            ServerFrame::Gather => {}
         }
         self.pump();
     }

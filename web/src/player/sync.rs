@@ -23,13 +23,17 @@ const RECORDS_PER_STEP_IN_FLIGHT: usize = 16;
 /// and is at most [`PIPELINE`]; `records` counts the records the server's
 /// engine has made since it loaded, as its last frame said (a `snapshot` may
 /// count some that come with the next step); it is below `history.len()`
-/// only while replaying after a reconnect.
+/// only while replaying after a reconnect. No `step` is sent while a
+/// `seek` is in flight, nor a `seek` while steps are.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(super) struct ServerSync {
     pub(super) loaded: bool,
     pub(super) in_flight: usize,
     pub(super) done: bool,
     pub(super) records: usize,
+    /// A `seek` is in flight: it is answered once a snapshot of at least
+    /// this many records comes (or `done`, or an error).
+    pub(super) seeking: Option<usize>,
 }
 
 impl ServerSync {
@@ -42,13 +46,15 @@ impl ServerSync {
         let target = match (planned, goal) {
             (Plan::NeedMore, Goal::Position(wanted)) => wanted.max(recorded),
             (Plan::NeedMore, _) => self.records.max(recorded) + 1,
-            (Plan::Arrive(_), _) => recorded,
+            (Plan::Arrive(_) | Plan::Seek(_), _) => recorded,
         };
         // `records` counts what the engine recorded, which can run ahead of
         // the frames: `load` records main's spawn but sends it with the
         // first step. So a goal not yet reached always asks for one step.
         let missing = target.saturating_sub(self.records);
-        if planned == Plan::NeedMore || missing > 0 {
+        if matches!(planned, Plan::Seek(_)) {
+            0
+        } else if planned == Plan::NeedMore || missing > 0 {
             (missing / RECORDS_PER_STEP_IN_FLIGHT).clamp(1, PIPELINE)
         } else {
             0

@@ -51,6 +51,12 @@ pub fn socket_path(code: &str, key: Option<&str>) -> String {
     }
 }
 
+/// The room's WebSocket path for a student exploring on a private session:
+/// the room's news (counts, "bring everyone back"), not the run.
+pub fn watch_path(code: &str) -> String {
+    format!("/rooms/{code}/ws?watch=true")
+}
+
 /// The room code in a `/join/CODE` path, as typed (not yet checked).
 pub fn join_code(path: &str) -> Option<&str> {
     let code = path.strip_prefix("/join/")?.trim_end_matches('/');

@@ -25,15 +25,18 @@
 
 mod code;
 
-pub use code::{display, join_code, join_path, normalise, socket_path, view_command};
+pub use code::{display, join_code, join_path, normalise, socket_path, view_command, watch_path};
 
 use leptos::prelude::*;
+use reactor_protocol::ServerFrame;
 use reactor_protocol::frame::{CLOSE_ROOM_ENDED, PresenterCommand, ViewPosition};
 use wasm_bindgen::JsValue;
 
 use crate::api::create_room;
+use crate::decode;
 use crate::lesson::LessonState;
 use crate::player::{Connection, PRIVATE_ENDPOINT, Player};
+use crate::socket::{Socket, SocketEvent};
 
 /// This tab's part in a room.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -70,6 +73,9 @@ pub struct Classroom {
     /// Why creating or joining a room failed, until dismissed.
     pub problem: RwSignal<Option<String>>,
     player: Player,
+    /// Exploring: a second socket that keeps an ear on the room, so the
+    /// presenter counts this student and can bring them back.
+    watch: StoredValue<Option<Socket>, LocalStorage>,
 }
 
 impl Classroom {
@@ -80,6 +86,7 @@ impl Classroom {
             ended: RwSignal::new(None),
             problem: RwSignal::new(None),
             player,
+            watch: StoredValue::new_local(None),
         };
         provide_context(classroom);
         let lessons = use_context::<LessonState>();
@@ -130,6 +137,7 @@ impl Classroom {
 
     /// Follow room `typed` (as a student typed it).
     pub fn follow(self, typed: &str) {
+        self.watch.set_value(None);
         match normalise(typed) {
             Ok(code) => {
                 self.problem.set(None);
@@ -142,12 +150,38 @@ impl Classroom {
         }
     }
 
-    /// Leave the presenter: a private session from the step shown now.
+    /// Leave the presenter: a private session from the step shown now,
+    /// and an ear on the room, which counts this student as exploring and
+    /// brings them back when the presenter gathers the class.
     pub fn explore(self) {
         if let Role::Following { code } = self.role.get_untracked() {
+            self.watch_room_while_exploring(&code);
             self.role.set(Role::Exploring { code });
             self.move_socket(PRIVATE_ENDPOINT.to_string(), true);
         }
+    }
+
+    /// Bring everyone exploring back to the presenter (presenter only).
+    pub fn gather(self) {
+        if matches!(self.role.get_untracked(), Role::Presenting { .. }) {
+            self.player
+                .send_text(&code::command(&PresenterCommand::Gather));
+        }
+    }
+
+    fn watch_room_while_exploring(self, code: &str) {
+        let on_event = move |event: SocketEvent| {
+            let SocketEvent::Text(text) = event else {
+                return; // a lost ear is not worth a banner: exploring goes on
+            };
+            if let Ok(ServerFrame::Gather) = decode::frame(&text) {
+                // Later, not inside this socket's own handler: following
+                // again drops this socket.
+                set_timeout(move || self.follow_again(), std::time::Duration::ZERO);
+            }
+        };
+        self.watch
+            .set_value(Socket::open(&watch_path(code), on_event).ok());
     }
 
     /// Back to the presenter's position.
@@ -167,6 +201,7 @@ impl Classroom {
 
     /// The room is over: keep what is on screen, on a private session.
     fn leave(self, why: String) {
+        self.watch.set_value(None);
         save_seat(None);
         self.ended.set(Some(why));
         self.role.set(Role::Alone);

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use super::context::{Scenarios, drivable, use_player};
 use super::keyboard::{perform, take_over};
+use crate::format::count;
 use crate::history::History;
 use crate::keys::Action;
 use crate::player::SPEEDS;
@@ -14,6 +15,7 @@ use crate::room::Classroom;
 pub fn Controls() -> impl IntoView {
     let player = use_player();
     let recorded = move || player.history.with(History::len);
+    let total = move || player.history.with(History::total);
     let at_start = move || player.position.get() == 0;
     let scenarios = expect_context::<Scenarios>();
     let classroom = use_context::<Classroom>();
@@ -46,14 +48,15 @@ pub fn Controls() -> impl IntoView {
             </button>
             <SpeedPicker />
             <label class="scrub">
-                <span class="visually-hidden">"Scrub through the recorded steps"</span>
+                <span class="visually-hidden">"Scrub through the whole run"</span>
                 <input
                     id="scrub"
                     type="range"
                     min="0"
-                    max=move || recorded().to_string()
+                    max=move || total().to_string()
                     prop:value=move || player.position.get().to_string()
-                    aria-label="Scrub through the recorded steps"
+                    aria-label="Scrub through the whole run"
+                    aria-valuetext=move || position_label(player.position.get(), total())
                     on:input=move |ev| {
                         if let Ok(position) = event_target_value(&ev).parse::<usize>() {
                             take_over(player, classroom);
@@ -66,17 +69,23 @@ pub fn Controls() -> impl IntoView {
                 id="position"
                 data-step=move || player.position.get().to_string()
                 data-recorded=move || recorded().to_string()
+                data-total=move || total().to_string()
                 data-done=move || player.history.with(History::is_done).to_string()
                 data-busy=move || player.busy.get().to_string()
             >
-                {move || format!("step {} / {}", player.position.get(), recorded())}
-                {move || if player.history.with(History::is_done) { " (complete)" } else { "" }}
+                {move || position_label(player.position.get(), total())}
+                {move || if player.at_end() { " (the end)" } else { "" }}
             </span>
             <span id="busy-note" class="busy-note" hidden=move || !player.busy.get()>
                 "running the engine…"
             </span>
         </nav>
     }
+}
+
+/// "step 12 of 5,797".
+fn position_label(position: usize, total: usize) -> String {
+    format!("step {} of {}", count(position), count(total))
 }
 
 /// Records per second while playing.

@@ -6,7 +6,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 
 use super::context::{Scenarios, drivable};
-use crate::keys::{Action, Screen, shortcut};
+use crate::keys::{Action, Focus, Screen, shortcut};
 use crate::player::Player;
 use crate::room::Classroom;
 
@@ -29,6 +29,7 @@ pub fn perform(player: Player, classroom: Option<Classroom>, action: Action) {
         Action::Back => player.back(),
         Action::PlayPause => player.toggle_play(),
         Action::Restart => player.restart(),
+        Action::End => player.end(),
         Action::Presenter => player.presenter.update(|p| *p = !*p),
         Action::Shortcuts => player.shortcuts.update(|open| *open = !*open),
         Action::Close => player.shortcuts.set(false),
@@ -45,12 +46,12 @@ pub fn take_over(player: Player, classroom: Option<Classroom>) {
 }
 
 /// Listen for shortcuts on the window. Keys typed into a form field stay
-/// there; Space steps even when a button has focus (see [`shortcut`]).
+/// there; Space on a focused button presses it (see [`shortcut`]).
 pub fn install(player: Player) {
     let classroom = use_context::<Classroom>();
     let scenarios = expect_context::<Scenarios>();
     let handle = window_event_listener(ev::keydown, move |event| {
-        let in_field = typing_in_field(&event);
+        let focus = focus_of(&event);
         let screen = if player.shortcuts.get_untracked() {
             Screen::ShortcutList
         } else if drivable(player, scenarios) {
@@ -60,13 +61,32 @@ pub fn install(player: Player) {
         };
         let other_modifier = event.ctrl_key() || event.alt_key() || event.meta_key();
         let key = event.key();
-        if let Some(action) = shortcut(&key, event.shift_key(), other_modifier, in_field, screen) {
-            // Also keeps Space from pressing the focused button.
+        if let Some(action) = shortcut(&key, event.shift_key(), other_modifier, focus, screen) {
+            // Also keeps Space from scrolling the page.
             event.prevent_default();
             perform(player, classroom, action);
         }
     });
     on_cleanup(move || handle.remove());
+}
+
+/// What the key press went to: a form field, a button or link, or the page.
+fn focus_of(event: &web_sys::KeyboardEvent) -> Focus {
+    if typing_in_field(event) {
+        return Focus::Field;
+    }
+    let on_button = event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|e| {
+            matches!(e.tag_name().as_str(), "BUTTON" | "A" | "SUMMARY")
+                || e.get_attribute("role").as_deref() == Some("button")
+        });
+    if on_button {
+        Focus::Button
+    } else {
+        Focus::Page
+    }
 }
 
 /// The key press went to a form field (a text input, the slider, a select):

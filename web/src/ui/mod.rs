@@ -7,6 +7,7 @@ mod context;
 mod controls;
 mod diagram;
 mod explanation;
+mod glossary;
 mod header;
 mod home;
 mod keyboard;
@@ -23,6 +24,8 @@ mod shortcuts;
 mod source;
 mod status;
 mod tasks;
+mod theme;
+mod timeline;
 mod wheel;
 
 use leptos::prelude::*;
@@ -43,6 +46,7 @@ pub fn App() -> impl IntoView {
     Classroom::provide(player);
     routing::install(player);
     keyboard::install(player);
+    theme::install();
     view! {
         <div
             id="app"
@@ -65,7 +69,9 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Workbench() -> impl IntoView {
     view! {
+        <header::PageHeading />
         <controls::Controls />
+        <timeline::Timeline />
         <main class="workbench">
             <lesson_panel::LessonPanel />
             <section class="stage" aria-label="The event loop">

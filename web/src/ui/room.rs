@@ -27,7 +27,7 @@ pub fn RoomBar() -> impl IntoView {
             Role::Alone if player.scenario.with(Option::is_some) => {
                 view! { <div class="room-bar" data-role="none"><PresentButton /></div> }.into_any()
             }
-            Role::Alone => view! { <div class="room-bar" data-role="none"><JoinForm /></div> }.into_any(),
+            Role::Alone => view! { <div class="room-bar" data-role="none"><JoinForm /><PresentButton /></div> }.into_any(),
             Role::Presenting { code, .. } => view! { <Presenting code=code /> }.into_any(),
             Role::Following { code } => view! { <Following code=code /> }.into_any(),
             Role::Exploring { code } => view! { <Exploring code=code /> }.into_any(),
@@ -61,6 +61,12 @@ fn Presenting(code: String) -> impl IntoView {
             .status
             .with(|room| room.as_ref().map_or(0, |r| r.followers))
     };
+    let exploring = move || {
+        player
+            .link
+            .status
+            .with(|room| room.as_ref().map_or(0, |r| r.exploring))
+    };
     view! {
         <section id="room-bar" class="room-bar" data-role="presenter" aria-label="Classroom room">
             <span class="room-label">"Join at"</span>
@@ -73,6 +79,17 @@ fn Presenting(code: String) -> impl IntoView {
                     n => format!("{n} students following"),
                 }}
             </span>
+            <span id="room-exploring" data-count=move || exploring().to_string() aria-live="polite">
+                {move || format!("{} exploring on their own", exploring())}
+            </span>
+            <button
+                id="room-gather"
+                title="Everyone exploring on their own follows you again"
+                disabled=move || exploring() == 0
+                on:click=move |_| classroom.gather()
+            >
+                "Bring everyone back"
+            </button>
             <button id="room-end" on:click=move |_| classroom.end()>"End the room"</button>
         </section>
     }

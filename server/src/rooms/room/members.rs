@@ -31,6 +31,23 @@ pub(super) struct Follower {
     unread: Arc<AtomicUsize>,
     place: Place,
     address: IpAddr,
+    /// Exploring on a private session: sent the room's own news (counts,
+    /// its end, "bring everyone back"), never the run.
+    watching: bool,
+}
+
+/// Who a frame fans out to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Audience {
+    /// Followers: the run, its views.
+    Followers,
+    /// Followers and students watching while they explore: room news.
+    Everyone,
+}
+
+/// How many of the room's students are watching while they explore.
+pub(super) fn watching(state: &State) -> usize {
+    state.followers.iter().filter(|(_, f)| f.watching).count()
 }
 
 /// A follower's place in a room; leaving is dropping it.
@@ -92,10 +109,13 @@ pub(crate) struct Pulled {
 
 impl Room {
     /// Join as a follower from `address`: the first frame to send (a
-    /// `room` frame), then the catch-up through [`Room::pull`].
+    /// `room` frame), then the catch-up through [`Room::pull`]. A student
+    /// `watching` while exploring on a private session gets no catch-up and
+    /// no run, only the room's news; it counts against the same caps.
     pub(crate) fn join(
         self: &Arc<Self>,
         address: IpAddr,
+        watching: bool,
     ) -> Result<(Membership, Utf8Bytes), Refusal> {
         let mut state = self.lock();
         if let Some(reason) = self.end_reason() {
@@ -108,7 +128,7 @@ impl Room {
         if from_address >= self.limits.followers_per_address {
             return Err(Refusal::AddressFull(self.limits.followers_per_address));
         }
-        if state.history.overflowed() {
+        if state.history.overflowed() && !watching {
             return Err(Refusal::HistoryFull(self.limits.history_bytes));
         }
         let (queue, frames) = mpsc::channel(self.limits.follower_queue.max(1));
@@ -118,8 +138,13 @@ impl Room {
             queue,
             wake: Arc::clone(&wake),
             unread: Arc::clone(&unread),
-            place: Place::CatchingUp { next: 0 },
+            place: if watching {
+                Place::Live
+            } else {
+                Place::CatchingUp { next: 0 }
+            },
             address,
+            watching,
         });
         *state.per_address.entry(address).or_default() += 1;
         state.status_changed = true;
@@ -192,22 +217,33 @@ impl Room {
     /// `"resync":true`) to send first.
     pub(crate) fn resync(&self, member: &Membership) -> Result<Utf8Bytes, Refusal> {
         let mut state = self.lock();
-        if state.history.overflowed() {
+        let watching = (state.followers.get(member.id)).is_some_and(|f| f.watching);
+        if state.history.overflowed() && !watching {
             return Err(Refusal::HistoryFull(self.limits.history_bytes));
         }
         if let Some(follower) = state.followers.get_mut(member.id) {
-            follower.place = Place::CatchingUp { next: 0 };
+            follower.place = if watching {
+                Place::Live
+            } else {
+                Place::CatchingUp { next: 0 }
+            };
         }
         Ok(encode(&self.status(&state, true)))
     }
 
-    /// Queue `frame` for every live follower; one that cannot take it falls
-    /// behind and is told to resync.
+    /// Queue a frame of the run for every live follower; one that cannot
+    /// take it falls behind and is told to resync.
     pub(super) fn fan_out(&self, state: &mut State, frame: &Utf8Bytes) {
+        self.fan_out_to(state, frame, Audience::Followers);
+    }
+
+    /// Queue `frame` for every live member of `audience`.
+    pub(super) fn fan_out_to(&self, state: &mut State, frame: &Utf8Bytes, audience: Audience) {
         let bytes = frame.len();
         let cap = self.limits.follower_bytes;
         for (_, follower) in state.followers.iter_mut() {
-            if follower.place != Place::Live {
+            let listens = audience == Audience::Everyone || !follower.watching;
+            if follower.place != Place::Live || !listens {
                 continue;
             }
             let unread = follower.unread.fetch_add(bytes, Ordering::AcqRel);

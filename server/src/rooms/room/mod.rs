@@ -50,7 +50,7 @@ use super::code::{PresenterKey, RoomCode};
 use super::history::{Frame, History, Kept};
 use super::limits::RoomLimits;
 pub(crate) use members::Membership;
-use members::{Follower, evict_catching_up, rewind};
+use members::{Audience, Follower, evict_catching_up, rewind};
 
 /// Frames queued for the presenter's room notices (counts, the end). Lossy on
 /// purpose: a newer count replaces an older one soon after.
@@ -219,6 +219,14 @@ impl Room {
         self.fan_out(&mut state, frame);
     }
 
+    /// Bring everyone back: every student watching the room while exploring
+    /// is told to follow again (followers get the frame too, and ignore it).
+    pub(crate) fn gather(&self) {
+        let mut state = self.lock();
+        let frame = crate::session::encode(&ServerFrame::Gather);
+        self.fan_out_to(&mut state, &frame, Audience::Everyone);
+    }
+
     /// When the presenter last changed what the class sees.
     pub(crate) fn last_active(&self) -> Instant {
         self.lock().last_active
@@ -246,7 +254,7 @@ impl Room {
         state.presenter = Some((number, sender.clone()));
         state.status_changed = false;
         let status = encode(&self.status(&state, false));
-        self.fan_out(&mut state, &status);
+        self.fan_out_to(&mut state, &status, Audience::Everyone);
         let _ = sender.try_send(status);
         drop(state);
         PresenterSeat {
@@ -265,7 +273,7 @@ impl Room {
         }
         state.status_changed = false;
         let status = encode(&self.status(&state, false));
-        self.fan_out(&mut state, &status);
+        self.fan_out_to(&mut state, &status, Audience::Everyone);
         if let Some((_, presenter)) = &state.presenter {
             let _ = presenter.try_send(status);
         }
@@ -298,9 +306,11 @@ impl Room {
     }
 
     fn status(&self, state: &State, resync: bool) -> RoomStatus {
+        let exploring = members::watching(state);
         RoomStatus {
             code: self.code.to_string(),
-            followers: state.followers.len(),
+            followers: state.followers.len() - exploring,
+            exploring,
             presenter: state.presenter.is_some(),
             ended: false,
             reason: None,

@@ -44,7 +44,7 @@ fn drain(member: &mut Membership) -> Vec<String> {
 
 /// Join and pull the whole catch-up; the frames after the `room` frame.
 fn joined(room: &Arc<Room>) -> (Membership, Vec<String>) {
-    let (member, hello) = room.join(HOME).expect("joins");
+    let (member, hello) = room.join(HOME, false).expect("joins");
     assert!(!status(&hello).resync);
     let caught_up = pull_all(room, &member);
     (member, caught_up)
@@ -95,7 +95,7 @@ fn late_joiners_pull_the_history_from_the_last_loaded_frame_then_the_view() {
     publish(&room, "view-1", Kind::View);
     publish(&room, "record-1", RECORD);
     publish(&room, "view-2", Kind::View);
-    let (member, hello) = room.join(HOME).expect("joins");
+    let (member, hello) = room.join(HOME, false).expect("joins");
     let status = status(&hello);
     assert_eq!((status.code.as_str(), status.followers), ("K7QX2MPD", 1));
     let first = room.pull(&member, 2, usize::MAX).expect("pulls");
@@ -120,7 +120,7 @@ fn a_pull_stops_at_its_byte_budget_but_hands_out_one_frame_at_least() {
     for n in 0..10 {
         publish(&room, &format!("record-{n}"), RECORD);
     }
-    let (member, _) = room.join(HOME).expect("joins");
+    let (member, _) = room.join(HOME, false).expect("joins");
     let pulled = room.pull(&member, 64, 1).expect("pulls");
     assert_eq!(pulled.frames.len(), 1);
     assert_eq!(
@@ -141,7 +141,7 @@ fn a_change_behind_a_reader_sends_it_back_there() {
     room.publish(&snapshot(2), Kind::Run(Frame::Snapshot), Instant::now());
     publish(&room, r#"{"type":"done"}"#, Kind::Run(Frame::Done));
     let (mut live, _) = joined(&room);
-    let (reader, _) = room.join(HOME).expect("joins");
+    let (reader, _) = room.join(HOME, false).expect("joins");
     let pulled = room.pull(&reader, 2, usize::MAX).expect("pulls");
     assert!(!pulled.live, "loaded and snapshot read, done not yet");
     let newer = text(r#"{"type":"snapshot","state":{"records":2,"x":1}}"#);
@@ -244,14 +244,14 @@ fn caps_refuse_with_the_number() {
         followers_per_address: 2,
         ..RoomLimits::default()
     });
-    let _a = room.join(HOME).expect("joins");
-    let b = room.join(HOME).expect("joins");
-    assert_eq!(room.join(HOME).err(), Some(Refusal::AddressFull(2)));
+    let _a = room.join(HOME, false).expect("joins");
+    let b = room.join(HOME, false).expect("joins");
+    assert_eq!(room.join(HOME, false).err(), Some(Refusal::AddressFull(2)));
     let elsewhere = IpAddr::from([10, 0, 0, 7]);
-    let _c = room.join(elsewhere).expect("another address joins");
-    assert_eq!(room.join(elsewhere).err(), Some(Refusal::Full(3)));
+    let _c = room.join(elsewhere, false).expect("another address joins");
+    assert_eq!(room.join(elsewhere, false).err(), Some(Refusal::Full(3)));
     drop(b);
-    let (_, hello) = room.join(HOME).expect("leaving frees the place");
+    let (_, hello) = room.join(HOME, false).expect("leaving frees the place");
     assert_eq!(status(&hello).followers, 3);
 }
 
@@ -262,10 +262,10 @@ fn an_overflowing_history_refuses_joins_and_evicts_catch_ups_until_a_new_load() 
         ..RoomLimits::default()
     });
     publish(&room, "loaded", LOADED);
-    let (member, _) = room.join(HOME).expect("joins");
+    let (member, _) = room.join(HOME, false).expect("joins");
     publish(&room, "abcd", RECORD);
     publish(&room, "efgh", RECORD);
-    assert_eq!(room.join(HOME).err(), Some(Refusal::HistoryFull(10)));
+    assert_eq!(room.join(HOME, false).err(), Some(Refusal::HistoryFull(10)));
     let notified = member.wake.notified();
     tokio::pin!(notified);
     assert!(
@@ -290,7 +290,7 @@ fn an_empty_room_counts_how_long_it_has_been_empty() {
         room.empty_for(start + Duration::from_secs(5)),
         Duration::from_secs(5)
     );
-    let member = room.join(HOME).expect("joins");
+    let member = room.join(HOME, false).expect("joins");
     assert_eq!(
         room.empty_for(start + Duration::from_secs(6)),
         Duration::ZERO
@@ -336,7 +336,7 @@ fn a_second_presenter_takes_over() {
         Err(mpsc::error::TryRecvError::Disconnected)
     ));
     drop(first);
-    let (_, hello) = room.join(HOME).expect("joins");
+    let (_, hello) = room.join(HOME, false).expect("joins");
     assert!(
         status(&hello).presenter,
         "the old seat leaving does not unseat the new one"
@@ -357,7 +357,7 @@ fn ending_is_final_and_refuses_joins() {
         Some("the presenter ended the room")
     );
     assert_eq!(
-        room.join(HOME).err(),
+        room.join(HOME, false).err(),
         Some(Refusal::Ended("the presenter ended the room".into()))
     );
 }

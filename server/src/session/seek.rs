@@ -1,0 +1,128 @@
+//! The whole run up front, and jumps anywhere in it.
+//!
+//! On `load` the engine thread runs the scenario once to its end on a
+//! throwaway engine and sends its [`Outline`]: the browser's scrub bar and
+//! timeline span the whole run before a step is shown. Runs are
+//! deterministic, so the session's own engine then makes the same records.
+//!
+//! A `seek` brings the session's engine to the action that makes the
+//! record the browser wants to show, without a snapshot per action on the
+//! way (a snapshot of `crowd` weighs up to 30 KB, and it has 1,005 actions):
+//!
+//! ```text
+//!   engine at ─▶ step … step  step  step  step  step  ◀ the sought action
+//!   sent:        records from `have` on, every action
+//!   snapshots:               ├─ ACTIONS_BEFORE ───────┤ + the sought one's
+//! ```
+//!
+//! An engine already past the window starts again from a fresh load (a
+//! whole `crowd` run takes about 2 ms): an engine only runs forwards.
+
+use reactor_engine::{LabRun, LabRunOptions, LoadError};
+use reactor_protocol::{Outline, OutlineBuilder, Record, Snapshot};
+
+/// Actions before the sought one whose closing snapshots are sent too, so
+/// a learner stepping back from a far jump does not wait for the server
+/// at each of them.
+pub(crate) const ACTIONS_BEFORE: usize = 2;
+
+/// The outline of `scenario`'s whole run, from a throwaway engine.
+pub(crate) fn outline_of(scenario: &str, options: LabRunOptions) -> Result<Outline, LoadError> {
+    let mut run = LabRun::load(scenario, options)?;
+    let mut outline = OutlineBuilder::default();
+    while !run.is_done() {
+        outline.add_action(&run.step());
+    }
+    Ok(outline.finish())
+}
+
+/// What a seek sends, in order.
+#[derive(Debug)]
+pub(crate) enum Sent {
+    /// A record the client does not hold yet.
+    Record(Record),
+    /// The state after an action the browser may show.
+    Snapshot(Snapshot),
+}
+
+/// The session's engine, with how many records it has handed out.
+pub(crate) struct SeekableRun {
+    /// The engine.
+    pub(crate) engine: LabRun,
+    /// Records its steps have returned since it loaded.
+    pub(crate) recorded: u64,
+}
+
+impl SeekableRun {
+    /// A run at its start.
+    pub(crate) fn new(engine: LabRun) -> SeekableRun {
+        SeekableRun {
+            engine,
+            recorded: 0,
+        }
+    }
+
+    /// One step, counted.
+    pub(crate) fn step(&mut self) -> Vec<Record> {
+        let records = self.engine.step();
+        self.recorded += records.len() as u64;
+        records
+    }
+
+    /// Whether the engine is already past the start of `window`: it must
+    /// start again from a fresh load.
+    pub(crate) fn is_past(&self, window: Window) -> bool {
+        self.recorded > window.first
+    }
+
+    /// Step to the end of `window`, handing `send` the records from `have`
+    /// on and the snapshot after every action inside the window (see the
+    /// module docs); at least one snapshot, the last. Stops at the first
+    /// failed `send` (the client has gone).
+    pub(crate) fn advance_to<E>(
+        &mut self,
+        window: Window,
+        have: u64,
+        mut send: impl FnMut(Sent) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let mut answered = false;
+        while self.recorded < window.end && !self.engine.is_done() {
+            for record in self.step() {
+                if record.seq >= have {
+                    send(Sent::Record(record))?;
+                }
+            }
+            if self.recorded >= window.first {
+                send(Sent::Snapshot(self.engine.snapshot()))?;
+                answered = true;
+            }
+        }
+        if !answered {
+            send(Sent::Snapshot(self.engine.snapshot()))?;
+        }
+        Ok(())
+    }
+}
+
+/// The record counts between which a seek sends snapshots.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Window {
+    /// Records before the first action whose snapshot is sent.
+    pub(crate) first: u64,
+    /// Records after the sought action: where the engine stops.
+    pub(crate) end: u64,
+}
+
+impl Window {
+    /// The window for showing `records` records of the run `outline` describes.
+    pub(crate) fn of(outline: &Outline, records: u64) -> Window {
+        match outline.action_at(records.min(outline.records)) {
+            Some((index, _, end)) => {
+                let first = index.saturating_sub(ACTIONS_BEFORE);
+                let first = first.checked_sub(1).map_or(0, |i| outline.actions[i]);
+                Window { first, end }
+            }
+            None => Window { first: 0, end: 0 },
+        }
+    }
+}
