@@ -76,6 +76,33 @@ impl Page {
         Ok(self.client.execute(script, Vec::new()).await?)
     }
 
+    /// Resize the window so that the page's viewport (`innerWidth` ×
+    /// `innerHeight`) is `width` × `height` CSS pixels, as on a projector or a
+    /// phone; the window's own frame, if any, is measured and added.
+    pub async fn set_viewport(&self, width: u32, height: u32) -> Result<()> {
+        self.client.set_window_size(width, height).await?;
+        let inner = self
+            .eval("return [window.innerWidth, window.innerHeight];")
+            .await?;
+        let measured = |i: usize| inner[i].as_u64().unwrap_or(0) as u32;
+        let (extra_width, extra_height) = (
+            width.saturating_sub(measured(0)),
+            height.saturating_sub(measured(1)),
+        );
+        if extra_width > 0 || extra_height > 0 {
+            self.client
+                .set_window_size(width + extra_width, height + extra_height)
+                .await?;
+        }
+        eventually(&format!("a {width}×{height} viewport"), || async {
+            let inner = self
+                .eval("return [window.innerWidth, window.innerHeight];")
+                .await?;
+            Ok((inner[0] == width && inner[1] == height).then_some(()))
+        })
+        .await
+    }
+
     /// Save a PNG of the viewport as `target/screenshots/<name>.png` and return its path.
     pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");

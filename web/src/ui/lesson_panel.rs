@@ -8,7 +8,7 @@ use reactor_protocol::lesson::{Lesson, Term, active_stage};
 use wasm_bindgen::JsCast;
 
 use super::keyboard::typing_in_field;
-use super::pointer::pointer_css;
+use super::pointer::{bring_into_view, pointer_css};
 use crate::lesson::{LessonState, StageKey, bind_lesson, go_to_stage, progress_label, stage_key};
 use crate::player::Player;
 use crate::room::Classroom;
@@ -44,6 +44,18 @@ fn Narration(lesson: Arc<Lesson>, player: Player) -> impl IntoView {
         let lesson = lesson.clone();
         move || active.get().and_then(|k| lesson.stages.get(k).cloned())
     };
+    // A new stage: once its pointer's styles are in, what it points at scrolls into view.
+    Effect::new({
+        let stage = stage.clone();
+        move |_| {
+            let targets = stage().map(|s| s.point_at).unwrap_or_default();
+            if let Ok(frame) =
+                request_animation_frame_with_handle(move || bring_into_view(&targets))
+            {
+                on_cleanup(move || frame.cancel());
+            }
+        }
+    });
     let classroom = use_context::<Classroom>();
     let go = {
         let lesson = lesson.clone();

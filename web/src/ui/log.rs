@@ -9,7 +9,7 @@ use reactor_protocol::Record;
 
 use super::keyboard::take_over;
 use super::keyed::{Item, keyed};
-use crate::explain::summary;
+use crate::explain::{Moment, explain, main_task, summary};
 use crate::format::{scroll_to_show, visible_rows};
 use crate::history::History;
 use crate::room::Classroom;
@@ -34,6 +34,8 @@ pub fn EventLog() -> impl IntoView {
             .map_or(DEFAULT_VIEWPORT_PX, |el| f64::from(el.client_height()))
     };
     let total = move || player.history.with(History::len);
+    // The row under the pointer or the keyboard focus, read out below the log.
+    let hovered = RwSignal::new(None::<usize>);
 
     // Keep the current record in view. In the next animation frame: the
     // records that came with this position may also have made the log longer,
@@ -86,6 +88,8 @@ pub fn EventLog() -> impl IntoView {
                 aria-current=move || current().then_some("step")
                 title=title
                 style=format!("top: {}px", index * ROW_HEIGHT)
+                on:mouseenter=move |_| hovered.set(Some(index))
+                on:focus=move |_| hovered.set(Some(index))
                 on:click=move |_| {
                     take_over(player, classroom);
                     player.goto(index + 1);
@@ -99,11 +103,13 @@ pub fn EventLog() -> impl IntoView {
     view! {
         <section class="panel log-panel secondary" aria-label="Event log">
             <h2>"Event log " <small>{move || format!("{} records", total())}</small></h2>
+            <div class="log-head" aria-hidden="true">{LOG_HEADINGS}</div>
             <div
                 id="log"
                 class="log"
                 node_ref=scroller
                 data-records=move || total().to_string()
+                on:mouseleave=move |_| hovered.set(None)
                 on:scroll=move |_| {
                     if let Some(el) = scroller.get_untracked() {
                         scroll.set(f64::from(el.scroll_top()));
@@ -114,9 +120,42 @@ pub fn EventLog() -> impl IntoView {
                     {keyed(in_view, row)}
                 </div>
             </div>
+            <p id="log-detail" class="log-detail" aria-live="polite">
+                {move || match hovered.get() {
+                    Some(index) => player.history.with(|h| record_detail(h, index)),
+                    None => "Hover over a row, or Tab to it, to read what it says; click it to go there.".into(),
+                }}
+            </p>
         </section>
     }
 }
+
+/// What the record at `index` says, as the explanation would say it at its
+/// own step (the state its action left, not the one on screen), and its
+/// fields.
+fn record_detail(history: &History, index: usize) -> String {
+    let Some(record) = history.records().get(index) else {
+        return String::new();
+    };
+    let state = history.state_at(index + 1);
+    let moment = Moment {
+        state: state.as_deref(),
+        main: main_task(history.records()),
+    };
+    format!(
+        "#{} · turn {} · {} ms · {} · {}:{}\n{}",
+        record.seq,
+        record.turn,
+        record.time_ms,
+        summary(&record.event),
+        record.source.file,
+        record.source.line,
+        explain(record, moment)
+    )
+}
+
+/// The log's column headings, over the columns [`row_of`] writes.
+const LOG_HEADINGS: &str = "seq   turn      time  what happened";
 
 /// A log row: the record's `seq`, and its line (what the row shows).
 fn row_of(record: &Record) -> Item {
@@ -128,4 +167,38 @@ fn row_of(record: &Record) -> Item {
         summary(&record.event)
     );
     Item::text(record.seq, text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reactor_protocol::{Event, Source};
+
+    #[test]
+    fn the_headings_stand_over_their_columns() {
+        let record = Record {
+            seq: 1234,
+            turn: 56,
+            worker: 0,
+            time_ms: 123_456,
+            event: Event::Poll { task: 7 },
+            source: Source {
+                file: "engine/src/runtime/poll.rs".into(),
+                line: 1,
+            },
+        };
+        let row = row_of(&record).text;
+        let column = |text: &str, needle: &str| text.find(needle).unwrap();
+        assert_eq!(column(&row, "#1234"), column(LOG_HEADINGS, "seq"));
+        assert_eq!(column(&row, "t56"), column(LOG_HEADINGS, "turn"));
+        // Times are right-aligned: the unit ends under the heading's end.
+        assert_eq!(
+            column(&row, " ms") + " ms".len(),
+            column(LOG_HEADINGS, "time") + "time".len()
+        );
+        assert_eq!(
+            column(&row, "ms  ") + "ms  ".len(),
+            column(LOG_HEADINGS, "what")
+        );
+    }
 }

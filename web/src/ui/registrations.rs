@@ -6,6 +6,7 @@ use reactor_protocol::RegistrationView;
 
 use super::context::use_player;
 use super::keyed::{Item, keyed};
+use crate::explain::task_label;
 
 /// `#registrations`: one row per registered resource, keyed by token.
 #[component]
@@ -40,6 +41,11 @@ pub fn Registrations() -> impl IntoView {
             <Show when=move || player.state.with(|s| s.as_ref().is_none_or(|s| s.registrations.is_empty()))>
                 <p class="empty">"no resource registered"</p>
             </Show>
+            <p class="note">
+                <span class="bit on">"R"</span>" and "<span class="bit on">"W"</span>
+                ": the readiness the driver has cached for reading and for writing. \
+                 An OS event sets it; a read or write that hits WouldBlock clears it."
+            </p>
         </div>
     }
 }
@@ -55,6 +61,13 @@ fn Row(token: usize) -> impl IntoView {
                 .and_then(|s| s.registrations.iter().find(|r| r.token == token).cloned())
         })
     });
+    // A waker cell names the task it wakes as the narration does.
+    let waker = move |task: Option<u64>| {
+        player.state.with(|s| match (task, s.as_ref()) {
+            (Some(task), Some(s)) => task_label(task, &s.tasks),
+            _ => "—".to_string(),
+        })
+    };
     let read = move |show: fn(&RegistrationView) -> String| {
         io.with(|r| r.as_ref().map(show).unwrap_or_default())
     };
@@ -67,13 +80,8 @@ fn Row(token: usize) -> impl IntoView {
             <td class="bit" class:on=readable>{move || if readable() { "R" } else { "·" }}</td>
             <td class="bit" class:on=writable>{move || if writable() { "W" } else { "·" }}</td>
             <td>{move || read(|r| r.tick.to_string())}</td>
-            <td>{move || read(|r| waker(r.read_waker))}</td>
-            <td>{move || read(|r| waker(r.write_waker))}</td>
+            <td>{move || waker(io.with(|r| r.as_ref().and_then(|r| r.read_waker)))}</td>
+            <td>{move || waker(io.with(|r| r.as_ref().and_then(|r| r.write_waker)))}</td>
         </tr>
     }
-}
-
-/// A waker cell: the task it wakes, or a dash.
-fn waker(task: Option<u64>) -> String {
-    task.map_or("—".to_string(), |t| format!("task #{t}"))
 }

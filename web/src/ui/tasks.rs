@@ -47,7 +47,7 @@ fn TaskRow(id: TaskId) -> impl IntoView {
     let state = move || read(|t| t.state.name().to_string()).unwrap_or_default();
     view! {
         <li data-task=id.to_string() data-state=state>
-            <span class="name">{move || read(|t| format!("{} #{}", t.name, t.id))}</span>
+            <span class="name">{move || player.state.with(|s| s.as_ref().map(|s| task_label(id, &s.tasks)))}</span>
             <span class=move || format!("badge {}", state())>{state}</span>
             <span class="waits">
                 {move || read(|t| t.waiting_on.as_ref().map(|w| format!("waits on {w}")).unwrap_or_default())}

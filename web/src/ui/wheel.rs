@@ -101,9 +101,28 @@ pub fn Wheel() -> impl IntoView {
                 </span>
             </small></h2>
             <div id="wheel" class="wheel" role="grid" aria-label="Timer wheel: 6 levels of 64 slots" on:mouseleave=move |_| hovered.set(None)>
+                <SlotNumbers />
                 {(0..LEVELS).map(|level| view! { <LevelRow level hovered marked /> }).collect_view()}
             </div>
+            <p class="legend wheel-legend">
+                <span><span class="slot key occupied" aria-hidden="true"></span>"holds timers"</span>
+                <span><span class="slot key current" aria-hidden="true"></span>"the level's current slot"</span>
+                <span><span class="slot key" data-mark="cascade-from" aria-hidden="true"></span>"timers moving down a level"</span>
+            </p>
             <p id="wheel-detail" class="wheel-detail">{move || detail().unwrap_or_else(|| "Hover a slot (or Tab to one with timers) to see its timers.".into())}</p>
+        </div>
+    }
+}
+
+/// The slots' numbers over the grid: every eighth, so they stay legible.
+#[component]
+fn SlotNumbers() -> impl IntoView {
+    view! {
+        <div class="level slot-numbers" role="row" aria-hidden="true">
+            <span class="level-name">"slot"</span>
+            {(0..SLOTS).map(|slot| view! {
+                <span class="slot-number">{slot.is_multiple_of(8).then(|| slot.to_string())}</span>
+            }).collect_view()}
         </div>
     }
 }
