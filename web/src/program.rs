@@ -60,26 +60,40 @@ impl TaskAt {
     }
 }
 
-/// The tasks on line `line` of `file` in `state`: running first, then
-/// scheduled, then parked, each by id.
-pub fn tasks_at(state: &Snapshot, file: &str, line: u32) -> Vec<TaskAt> {
-    let mut here: Vec<TaskAt> = state
+/// The lines of `file` tasks stand on in `state`, in line order, each with
+/// its tasks: running first, then scheduled, then parked, each by id. One
+/// pass over the tasks, however many lines the program has.
+pub fn positions(state: &Snapshot, file: &str) -> Vec<(u32, Vec<TaskAt>)> {
+    let mut here: Vec<(u32, TaskAt)> = state
         .tasks
         .iter()
         .filter(|task| task.state != TaskState::Complete)
-        .filter(|task| {
-            task.awaiting
-                .as_ref()
-                .is_some_and(|at| at.file == file && at.line == line)
-        })
-        .map(|task| TaskAt {
-            id: task.id,
-            name: task.name.clone(),
-            state: task.state,
+        .filter_map(|task| {
+            let at = task.awaiting.as_ref().filter(|at| at.file == file)?;
+            let task = TaskAt {
+                id: task.id,
+                name: task.name.clone(),
+                state: task.state,
+            };
+            Some((at.line, task))
         })
         .collect();
-    here.sort_by_key(|task| (rank(task.state), task.id));
-    here
+    here.sort_by_key(|(line, task)| (*line, rank(task.state), task.id));
+    let mut lines: Vec<(u32, Vec<TaskAt>)> = Vec::new();
+    for (line, task) in here {
+        match lines.last_mut() {
+            Some((last, tasks)) if *last == line => tasks.push(task),
+            _ => lines.push((line, vec![task])),
+        }
+    }
+    lines
+}
+
+/// The tasks on `line`, from [`positions`].
+pub fn tasks_on(positions: &[(u32, Vec<TaskAt>)], line: u32) -> &[TaskAt] {
+    positions
+        .binary_search_by_key(&line, |(number, _)| *number)
+        .map_or(&[], |index| &positions[index].1)
 }
 
 fn rank(state: TaskState) -> u8 {
@@ -154,12 +168,17 @@ mod tests {
             ..Snapshot::default()
         };
         let file = "engine/src/scenario/tcp_read.rs";
-        let here = tasks_at(&state, file, 25);
+        let positions = positions(&state, file);
+        let lines: Vec<u32> = positions.iter().map(|(line, _)| *line).collect();
+        assert_eq!(lines, [25, 30]);
+        let here = tasks_on(&positions, 25);
         let ids: Vec<TaskId> = here.iter().map(|t| t.id).collect();
         assert_eq!(ids, [1, 0]);
         assert_eq!(here[0].label(), "t1 #1 running");
         assert_eq!(here[1].label(), "t0 #0 parked");
-        assert!(tasks_at(&state, "engine/src/scenario/crowd.rs", 25).is_empty());
+        assert!(tasks_on(&positions, 26).is_empty());
+        let elsewhere = super::positions(&state, "engine/src/scenario/crowd.rs");
+        assert!(elsewhere.is_empty());
     }
 
     #[test]

@@ -13,7 +13,7 @@ use reactor_protocol::api::ScenarioProgram;
 use super::context::use_player;
 use super::keyed::{Item, keyed};
 use crate::api;
-use crate::program::{TaskAt, decode, markers, split_await, tasks_at};
+use crate::program::{TaskAt, decode, markers, positions, split_await, tasks_on};
 
 /// Markers shown on one line; more tasks there are counted, not named.
 const MOST_MARKERS: usize = 3;
@@ -72,7 +72,7 @@ pub fn ProgramPanel() -> impl IntoView {
     view! {
         <section id="program" class="panel program" aria-label="The program">
             <h2>"Program " <code class="where">{file}</code></h2>
-            <p class="legend">
+            <p class="program-legend">
                 <span class="key parked">"parked on its .await"</span>
                 <span class="key running">"being polled"</span>
                 <span class="key woken">"woken, resumes here"</span>
@@ -95,27 +95,29 @@ fn Lines(program: Memo<Option<ScenarioProgram>>) -> impl IntoView {
             })
         })
     };
+    // Where every task stands, worked out once per state for all lines.
+    let player = use_player();
+    let positions = Memo::new(move |_| {
+        let Some(file) = program.with(|p| p.as_ref().map(|p| p.file.clone())) else {
+            return Vec::new();
+        };
+        player.state.with(|s| {
+            s.as_deref()
+                .map(|s| positions(s, &file))
+                .unwrap_or_default()
+        })
+    });
     let row = move |Item { id, text }: Item| {
         let number = id as u32;
-        view! { <Line number code=text program /> }.into_any()
+        view! { <Line number code=text positions /> }.into_any()
     };
     view! { <pre class="code-block">{keyed(rows, row)}</pre> }
 }
 
 /// One line: its number, its code (the `.await` marked) and its tasks.
 #[component]
-fn Line(number: u32, code: String, program: Memo<Option<ScenarioProgram>>) -> impl IntoView {
-    let player = use_player();
-    let here = Memo::new(move |_| {
-        let Some(file) = program.with(|p| p.as_ref().map(|p| p.file.clone())) else {
-            return Vec::new();
-        };
-        player.state.with(|s| {
-            s.as_deref()
-                .map(|s| tasks_at(s, &file, number))
-                .unwrap_or_default()
-        })
-    });
+fn Line(number: u32, code: String, positions: Memo<Vec<(u32, Vec<TaskAt>)>>) -> impl IntoView {
+    let here = Memo::new(move |_| positions.with(|p| tasks_on(p, number).to_vec()));
     let has = move |state: TaskState| here.with(|tasks| tasks.iter().any(|t| t.state == state));
     let code = match split_await(&code) {
         Some((before, await_, after)) => view! {
