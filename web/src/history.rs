@@ -31,6 +31,11 @@ use std::sync::Arc;
 
 use reactor_protocol::{Outline, Record, Snapshot, state_within};
 
+/// Actions the player keeps fetched past the one it shows (see
+/// [`History::prefetch`]): a `crowd` action is often three records, so a
+/// learner holding → for a second stays on fetched ground.
+pub const PREFETCH_ACTIONS: usize = 8;
+
 /// Records and snapshots of one run, in order.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct History {
@@ -122,12 +127,48 @@ impl History {
         }
     }
 
+    /// How many `step`s to send so that the engine, at `engine_at` records,
+    /// stands [`PREFETCH_ACTIONS`] actions past the one shown at `position`,
+    /// with every action between shown: the learner's next presses need no
+    /// server trip. 0 without an outline, at the run's end, or when the
+    /// engine is behind or past a gap (a seek will move it).
+    pub fn prefetch(&self, position: usize, engine_at: usize) -> usize {
+        let Some(outline) = &self.outline else {
+            return 0;
+        };
+        let engine_at = self.engine_boundary(engine_at);
+        let index = |records: usize| {
+            outline
+                .actions
+                .partition_point(|&end| (end as usize) < records)
+        };
+        let (here, engine) = (index(position), index(engine_at));
+        let ahead = match engine_at {
+            0 => 0,
+            _ if engine_at < position => return 0,
+            _ => engine + 1 - here.min(engine + 1),
+        };
+        let shown = outline.actions[here.min(outline.actions.len())..]
+            .iter()
+            .take(ahead)
+            .all(|&end| self.has_checkpoint(end as usize));
+        let left = outline.actions.len().saturating_sub(here + ahead);
+        if shown {
+            PREFETCH_ACTIONS.saturating_sub(ahead).min(left)
+        } else {
+            0
+        }
+    }
+
     /// Whether the snapshot taken when `records` records existed is here.
     /// The start state counts as 0: the server takes it after `load`, which
     /// may already have recorded main's spawn (sent with the first step).
     pub fn has_checkpoint(&self, records: usize) -> bool {
         if records == 0 {
-            return self.checkpoints.first().is_some_and(|c| self.is_start(c.records));
+            return self
+                .checkpoints
+                .first()
+                .is_some_and(|c| self.is_start(c.records));
         }
         self.checkpoints
             .binary_search_by_key(&records, |c| c.records)
@@ -146,7 +187,11 @@ impl History {
     /// Where the server's engine stands, as a record count an action ends
     /// at: 0 for the start state (see [`History::has_checkpoint`]).
     pub fn engine_boundary(&self, engine_at: usize) -> usize {
-        if self.is_start(engine_at) { 0 } else { engine_at }
+        if self.is_start(engine_at) {
+            0
+        } else {
+            engine_at
+        }
     }
 
     /// The record count after the action that makes record `position - 1`:

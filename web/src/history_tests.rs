@@ -336,3 +336,22 @@ fn the_next_action_is_a_step_and_anything_else_a_seek() {
     assert_eq!(plan(&history, 7, Goal::Position(8), None), Plan::NeedMore);
     assert_eq!(plan(&history, 7, Goal::Position(5), None), Plan::Arrive(5));
 }
+
+#[test]
+fn an_idle_player_keeps_the_next_actions_fetched() {
+    let mut history = outlined();
+    history.push_snapshot(snapshot(0));
+    // At the start, with nothing fetched: all three actions (fewer than the
+    // prefetch depth) are asked for.
+    assert_eq!(history.prefetch(0, 0), 3);
+    for record in tcp_read().into_iter().take(7) {
+        history.push_record(record).unwrap();
+    }
+    history.push_snapshot(snapshot(2));
+    history.push_snapshot(snapshot(7));
+    // Shown at 3, the engine at 7: one action left to fetch.
+    assert_eq!(history.prefetch(3, 7), 1);
+    // The engine behind what is shown (after a seek back): a seek will move it.
+    assert_eq!(history.prefetch(7, 2), 0);
+    assert_eq!(History::new().prefetch(0, 0), 0, "no outline, no prefetch");
+}

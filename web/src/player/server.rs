@@ -43,9 +43,15 @@ impl Player {
         }
         // With the run's outline a jump anywhere is one `seek`, so a history
         // longer than the engine (after reconnecting) need not be replayed.
+        // With the outline, an idle player also keeps a few actions ahead
+        // fetched, so the next presses are served here.
         let outlined = self.history.with_untracked(|h| h.outline().is_some());
-        let depth = match planned {
-            Plan::Arrive(_) if outlined => 0,
+        let depth = match (planned, engine_at) {
+            (Plan::Arrive(at), Some(engine_at)) if outlined => {
+                let ahead = self.history.with_untracked(|h| h.prefetch(at, engine_at));
+                ahead.min(super::sync::PIPELINE)
+            }
+            (Plan::Arrive(_), None) if outlined => 0,
             _ => sync.depth(planned, goal, recorded),
         };
         if let Plan::Seek(wanted) = planned {

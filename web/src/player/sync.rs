@@ -4,7 +4,7 @@
 use crate::history::{Goal, Plan};
 
 /// Most `step` commands in flight at once, when the goal is far ahead.
-const PIPELINE: usize = 8;
+pub(super) const PIPELINE: usize = 8;
 
 /// Missing records per extra step in flight. An action records anything from
 /// one record to hundreds, so the number of steps a goal needs is unknown:
