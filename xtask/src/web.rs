@@ -4,11 +4,14 @@
 //!
 //! ```text
 //! index.html                       (from web/index.html, names filled in)
-//! reactor_web-<hash>.js            JS glue from wasm-bindgen
-//! reactor_web-<hash>_bg.wasm       the app
-//! style-<hash>.css                 from web/style.css
+//! reactor_web-<hash>.js            JS glue from wasm-bindgen, minified
+//! reactor_web-<hash>_bg.wasm       the app, through wasm-opt
+//! style-<hash>.css                 from web/style.css, minified
 //! <each of the above>.br, .gz       brotli 11 and gzip 9 copies (see `precompress`)
 //! ```
+//!
+//! wasm-opt and the minifier come from npm (see `shrink`); without node the
+//! same files are written unshrunk.
 //!
 //! Asset names carry a hash of their contents, so the server can tell
 //! browsers to cache them for a year; only `index.html` is revalidated.
@@ -22,7 +25,8 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
-use crate::precompress::{self, Sizes};
+use crate::precompress;
+use crate::shrink::{Need, Tools};
 use crate::{StatusOk, cargo, step};
 
 /// The browser's target triple.
@@ -30,15 +34,24 @@ pub const TARGET: &str = "wasm32-unknown-unknown";
 /// The size-optimised profile from the workspace `Cargo.toml`.
 const PROFILE: &str = "wasm-release";
 
-/// Build the app and return the folder it was written to.
-pub fn build(root: &Path) -> Result<PathBuf> {
+/// Build the app and return the folder it was written to; `shrink` says
+/// whether it may be built unshrunk when node and npm are missing.
+pub fn build(root: &Path, shrink: Need) -> Result<PathBuf> {
     ensure_wasm_target()?;
     check_bindgen_pin(root)?;
+    let tools = Tools::ensure(root, shrink)?;
     step("building the web app for wasm32 (profile wasm-release)");
     let wasm = compile(root, &[])?.join("reactor-web.wasm");
     let site = root.join("target").join("site");
     let staging = root.join("target").join("site-bindgen");
     bind(&wasm, &staging, "reactor_web")?;
+    fs::copy(root.join("web/style.css"), staging.join("style.css"))?;
+    if let Some(tools) = &tools {
+        tools.wasm(&staging.join("reactor_web_bg.wasm"))?;
+        step("esbuild --minify (the JS glue and the stylesheet)");
+        tools.minify(&staging.join("reactor_web.js"))?;
+        tools.minify(&staging.join("style.css"))?;
+    }
 
     let _ = fs::remove_dir_all(&site);
     fs::create_dir_all(&site)?;
@@ -49,7 +62,7 @@ pub fn build(root: &Path) -> Result<PathBuf> {
         "reactor_web_bg",
         "wasm",
     )?;
-    let style = publish(&root.join("web/style.css"), &site, "style", "css")?;
+    let style = publish(&staging.join("style.css"), &site, "style", "css")?;
     let template = fs::read_to_string(root.join("web/index.html"))?;
     let index = template
         .replace("{{JS}}", &js)
@@ -76,7 +89,7 @@ pub fn build(root: &Path) -> Result<PathBuf> {
 
 /// `cargo build` the web crate (or one of its `extra` targets) for the
 /// browser; returns the folder the `.wasm` files are in.
-fn compile(root: &Path, extra: &[&str]) -> Result<PathBuf> {
+pub fn compile(root: &Path, extra: &[&str]) -> Result<PathBuf> {
     cargo(&[
         "build",
         "--package",
@@ -92,7 +105,7 @@ fn compile(root: &Path, extra: &[&str]) -> Result<PathBuf> {
 }
 
 /// wasm-bindgen, in-process: `<out>/<name>.js` and `<out>/<name>_bg.wasm`.
-fn bind(wasm: &Path, out: &Path, name: &str) -> Result<()> {
+pub fn bind(wasm: &Path, out: &Path, name: &str) -> Result<()> {
     step("wasm-bindgen (in-process)");
     let _ = fs::remove_dir_all(out);
     wasm_bindgen_cli_support::Bindgen::new()
@@ -106,49 +119,8 @@ fn bind(wasm: &Path, out: &Path, name: &str) -> Result<()> {
         .context("wasm-bindgen failed")
 }
 
-/// The size of the app's wasm beside the smallest Leptos app
-/// (`web/examples/leptos_floor.rs`), built with the same profile and flags.
-pub fn report_size(root: &Path) -> Result<()> {
-    let site = build(root)?;
-    step("building the Leptos floor (web/examples/leptos_floor.rs)");
-    let floor = compile(root, &["--example", "leptos_floor"])?
-        .join("examples")
-        .join("leptos_floor.wasm");
-    let staging = root.join("target").join("floor-bindgen");
-    bind(&floor, &staging, "leptos_floor")?;
-    // The app's copies were written by `build`; the floor gets the same treatment.
-    let app = precompress::written(&find_wasm(&site)?)?;
-    let floor = precompress::file(&staging.join("leptos_floor_bg.wasm"))?;
-    let row = |name: &str, raw: u64, brotli: u64, gzip: u64| {
-        println!("{name:<28} {raw:>10} {brotli:>10} {gzip:>10}");
-    };
-    println!(
-        "{:<28} {:>10} {:>10} {:>10}",
-        "wasm (after wasm-bindgen)", "raw B", "brotli B", "gzip -9 B"
-    );
-    row("app (target/site)", app.raw, app.brotli, app.gzip);
-    row(
-        "Leptos floor (one button)",
-        floor.raw,
-        floor.brotli,
-        floor.gzip,
-    );
-    let minus = |pick: fn(&Sizes) -> u64| pick(&app).saturating_sub(pick(&floor));
-    row(
-        "app minus floor",
-        minus(|s| s.raw),
-        minus(|s| s.brotli),
-        minus(|s| s.gzip),
-    );
-    println!(
-        "{:<28} {:>10} {:>10} {:>10}",
-        "budget (brotli as served)", 300_000, 100_000, "-"
-    );
-    Ok(())
-}
-
 /// The `.wasm` file in the site folder (its name carries a hash).
-fn find_wasm(site: &Path) -> Result<PathBuf> {
+pub fn find_wasm(site: &Path) -> Result<PathBuf> {
     fs::read_dir(site)?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .find(|path| path.extension().is_some_and(|ext| ext == "wasm"))
