@@ -97,14 +97,16 @@ impl Transfer {
                 );
             }
         };
-        header("initial transfer (index.html and what it names)");
+        header("initial (index.html, what it names)");
         rows(&self.initial);
+        let initial = self.initial_bytes();
+        let verdict = match INITIAL_BUDGET.checked_sub(initial) {
+            Some(left) => format!("{left} B left"),
+            None => format!("over by {} B", initial - INITIAL_BUDGET),
+        };
         println!(
-            "  {:<38} {:>10} {:>10}   budget {INITIAL_BUDGET} B, {} B left",
-            "total",
-            "",
-            self.initial_bytes(),
-            INITIAL_BUDGET as i64 - self.initial_bytes() as i64
+            "  {:<38} {:>10} {:>10}   budget {INITIAL_BUDGET} B: {verdict}",
+            "total", "", initial
         );
         header("on demand (not named by index.html)");
         rows(&self.on_demand);
