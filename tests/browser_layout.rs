@@ -2,150 +2,29 @@
 //!
 //! - Presenter mode on a 1280×720 projector: at every stage of every lesson
 //!   the server lists, the diagram, the narration and what the stage points
-//!   at are inside the viewport and not covered by anything else, the diagram's text renders at 20 px or more
-//!   and the wheel's slots are at least 14 px wide.
+//!   at are inside the viewport and not covered by anything else, the
+//!   diagram's text renders at 20 px or more and the wheel's slots are at
+//!   least 14 px wide; a scenario keeps the same floors; a room's code and
+//!   link are big and leave the screen to the run.
 //! - On a 1440×900 screen, outside presenter mode, what a stage points at is
 //!   scrolled into view.
 //! - A 390×844 phone never scrolls sideways: home, a scenario, a lesson and a
 //!   follower of a room.
+//! - A log row under the pointer reads out its record as its own step did.
 //!
 //! Every page measured is also saved as a screenshot (`target/screenshots/`).
 
+mod layout_support;
 #[allow(dead_code)] // each test binary uses a part of the helpers
 mod web_support;
 
 use anyhow::{Context, Result, ensure};
-use std::time::Duration;
-
-use reactor_e2e::{Page, TestServer, eventually_within, with_browser};
-use serde_json::Value;
-use web_support::{get_json, open, press};
-
-/// The smallest diagram text a projector at the back of a room can show.
-const MIN_DIAGRAM_TEXT_PX: f64 = 20.0;
-/// The narrowest wheel slot readable on a projector.
-const MIN_WHEEL_SLOT_PX: f64 = 14.0;
-/// How long a stage's targets may take to come into view once the player
-/// rests on the stage (a scroll is one frame; a layout that does not fit
-/// never gets there, and each such stage costs this much).
-const SCROLL_PATIENCE: Duration = Duration::from_secs(5);
-
-/// Where the diagram, the narration and the targets of the stage are, and
-/// how big the diagram's text and the wheel's slots render. `arguments[0]`
-/// is the stage's `point_at` list.
-const MEASURE: &str = r#"
-const [targets] = arguments;
-const vw = window.innerWidth, vh = window.innerHeight;
-const box = (el) => {
-  if (!el) return null;
-  const r = el.getBoundingClientRect();
-  return { top: r.top, left: r.left, bottom: r.bottom, right: r.right, width: r.width, height: r.height };
+use layout_support::{
+    MIN_DIAGRAM_TEXT_PX, MIN_WHEEL_SLOT_PX, at_stage, lessons, measure_until, projector_fits,
+    sideways_overflow,
 };
-const within = (b) => !!b && b.width > 0 && b.height > 0 &&
-  b.top >= -1 && b.left >= -1 && b.bottom <= vh + 1 && b.right <= vw + 1;
-// On screen and not covered: what the middle of its box shows is itself.
-const inside = (b, el) => within(b) && (() => {
-  const hit = document.elementFromPoint((b.left + b.right) / 2, (b.top + b.bottom) / 2);
-  return !!hit && (el === hit || el.contains(hit));
-})();
-const seen = (el) => inside(box(el), el);
-// A diagram part is its group; a panel target is the panel holding it.
-const target = (id) => {
-  const part = document.querySelector(`[data-part="${id}"]`);
-  if (part) return part;
-  const el = document.getElementById(id);
-  return el?.closest('.panel') ?? el;
-};
-const outside = targets.filter((id) => !seen(target(id)))
-  .map((id) => ({ id, box: box(target(id)) }));
-const scale = (t) => t.getScreenCTM()?.a ?? 0;
-const fonts = [...document.querySelectorAll('#diagram text')]
-  .filter((t) => t.textContent.trim() !== '' && t.getClientRects().length > 0)
-  .map((t) => parseFloat(getComputedStyle(t).fontSize) * scale(t));
-const slots = [...document.querySelectorAll('#wheel .slot')]
-  .map((s) => s.getBoundingClientRect().width).filter((w) => w > 0);
-return {
-  viewport: [vw, vh],
-  outside,
-  diagram: seen(document.querySelector('#diagram')),
-  lesson: seen(document.querySelector('#lesson')),
-  title: seen(document.querySelector('#lesson-stage-title')),
-  textTop: box(document.querySelector('#lesson-text'))?.top ?? null,
-  explanation: seen(document.querySelector('#explanation')),
-  smallestFont: fonts.length ? Math.min(...fonts) : null,
-  narrowestSlot: slots.length ? Math.min(...slots) : null,
-  pageHeight: document.documentElement.scrollHeight,
-};
-"#;
-
-/// The lessons the server serves: id and each stage's `point_at`.
-async fn lessons(server: &TestServer) -> Result<Vec<(String, Vec<Vec<String>>)>> {
-    let list = get_json(server, "/api/lessons").await?;
-    let mut lessons = Vec::new();
-    for entry in list.as_array().context("a list of lessons")? {
-        let id = entry["id"].as_str().context("a lesson id")?.to_string();
-        let lesson = get_json(server, &format!("/api/lessons/{id}")).await?;
-        let stages = lesson["stages"]
-            .as_array()
-            .context("a lesson's stages")?
-            .iter()
-            .map(|stage| {
-                stage["point_at"]
-                    .as_array()
-                    .map(|ids| {
-                        ids.iter()
-                            .filter_map(|id| id.as_str().map(str::to_string))
-                            .collect()
-                    })
-                    .unwrap_or_default()
-            })
-            .collect();
-        lessons.push((id, stages));
-    }
-    ensure!(!lessons.is_empty(), "the server lists no lesson");
-    Ok(lessons)
-}
-
-/// Wait until the lesson shows stage `number` (1-based) and the player rests there.
-async fn at_stage(page: &Page, id: &str, number: usize) -> Result<()> {
-    page.wait_for(&format!(
-        "#lesson[data-lesson='{id}'][data-stage='{number}']"
-    ))
-    .await?;
-    page.wait_for("#position[data-busy='false']").await?;
-    Ok(())
-}
-
-/// Measure the page until everything `fits` says must be on screen is, and
-/// return the last measure either way (scrolling into view may take a frame).
-async fn measure_until(
-    page: &Page,
-    targets: &[String],
-    fits: impl Fn(&Value) -> bool,
-) -> Result<Value> {
-    let last = std::cell::RefCell::new(Value::Null);
-    // A time-out is not an error here: the caller reports what the last
-    // measure found, with every other problem of the run.
-    let _ = eventually_within(SCROLL_PATIENCE, "the stage's targets on screen", || async {
-        let measured = page
-            .client
-            .execute(MEASURE, vec![serde_json::json!(targets)])
-            .await?;
-        let ok = fits(&measured);
-        *last.borrow_mut() = measured;
-        Ok(ok.then_some(()))
-    })
-    .await;
-    Ok(last.into_inner())
-}
-
-fn projector_fits(measured: &Value) -> bool {
-    measured["outside"].as_array().is_some_and(Vec::is_empty)
-        && measured["diagram"] == true
-        && measured["lesson"] == true
-        && measured["title"] == true
-        && measured["explanation"] == true
-}
+use reactor_e2e::{TestServer, with_browser};
+use web_support::{open, press};
 
 #[tokio::test]
 async fn presenter_mode_fits_every_lesson_stage_on_a_projector() -> Result<()> {
@@ -191,6 +70,41 @@ async fn presenter_mode_fits_every_lesson_stage_on_a_projector() -> Result<()> {
             "no lesson stage points at the wheel: its slots were never measured"
         );
         ensure!(problems.is_empty(), "{}", problems.join("\n"));
+        Ok(())
+    })
+    .await?;
+    server.shutdown().await
+}
+
+#[tokio::test]
+async fn presenter_mode_on_a_scenario_keeps_the_floors() -> Result<()> {
+    let server = TestServer::start().await?;
+    with_browser(&server, async |page| {
+        page.set_viewport(1280, 720).await?;
+        // spawn_lifecycle with its one-second sleep filed in the wheel.
+        open(page, "/scenario/spawn_lifecycle?step=12").await?;
+        page.wait_for("#position[data-step='12'][data-busy='false']")
+            .await?;
+        press(page, "f").await?;
+        page.wait_for("#app[data-presenter='true']").await?;
+        let measured = measure_until(page, &[], |m| m["diagram"] == true).await?;
+        page.screenshot("layout-projector-scenario").await?;
+        ensure!(
+            measured["diagram"] == true,
+            "the diagram on screen: {measured}"
+        );
+        ensure!(
+            measured["smallestFont"]
+                .as_f64()
+                .is_some_and(|px| px >= MIN_DIAGRAM_TEXT_PX),
+            "diagram text at {MIN_DIAGRAM_TEXT_PX} px or more: {measured}"
+        );
+        ensure!(
+            measured["narrowestSlot"]
+                .as_f64()
+                .is_some_and(|px| px >= MIN_WHEEL_SLOT_PX),
+            "wheel slots {MIN_WHEEL_SLOT_PX} px wide or more: {measured}"
+        );
         Ok(())
     })
     .await?;
@@ -269,21 +183,40 @@ async fn a_room_on_a_projector_shows_its_code_big_and_leaves_the_screen_to_the_r
     server.shutdown().await
 }
 
-/// How far `page` scrolls sideways: the document's width past the viewport's.
-async fn sideways_overflow(page: &Page) -> Result<i64> {
-    let widths = page
-        .eval(
-            "return [document.documentElement.scrollWidth, window.innerWidth,
-                     [...document.querySelectorAll('body *')]
-                       .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
-                       .slice(0, 5).map((e) => e.tagName + '#' + e.id + '.' + e.className)];",
+#[tokio::test]
+async fn a_log_row_under_the_pointer_reads_out_its_record_as_its_own_step_did() -> Result<()> {
+    let server = TestServer::start().await?;
+    with_browser(&server, async |page| {
+        open(page, "/scenario/tcp_read?step=12").await?;
+        page.wait_for("#position[data-step='12'][data-busy='false']")
+            .await?;
+        page.wait_for("#log .log-row[data-seq='3']")
+            .await?
+            .click()
+            .await?;
+        page.wait_for("#position[data-step='4'][data-busy='false']")
+            .await?;
+        let said = page.wait_for("#explanation").await?.text().await?;
+        // Back at step 12, row 3 under the pointer reads out what step 4 said.
+        page.open("/scenario/tcp_read?step=12").await?;
+        page.wait_for("#position[data-step='12'][data-busy='false']")
+            .await?;
+        // The pointer comes to rest on row 3.
+        page.eval(
+            "document.querySelector(\"#log .log-row[data-seq='3']\")
+               .dispatchEvent(new MouseEvent('mouseenter')); return true;",
         )
         .await?;
-    let overflow = widths[0].as_i64().unwrap_or(0) - widths[1].as_i64().unwrap_or(0);
-    if overflow > 0 {
-        eprintln!("wider than the viewport: {}", widths[2]);
-    }
-    Ok(overflow)
+        let detail = page.wait_for_text("#log-detail", "#3 · turn").await?;
+        page.screenshot("layout-log-detail").await?;
+        ensure!(
+            detail.contains(&said),
+            "the row's sentence {detail:?} is the one its step showed: {said:?}"
+        );
+        Ok(())
+    })
+    .await?;
+    server.shutdown().await
 }
 
 #[tokio::test]
