@@ -1,6 +1,8 @@
 //! Keyboard shortcuts where a learner really presses them, in real headless
-//! Chromium: with a button focused after a click, while playing, and with
-//! the shortcut list open; and the timer wheel without a mouse. Helpers and
+//! Chromium: with a button focused after a click (Space presses it), on the
+//! scenario picker (step keys stay there), across a page change (focus on
+//! the new heading), while playing, and with the shortcut list open; and the
+//! timer wheel without a mouse. Helpers and
 //! conventions as in `browser_web.rs`.
 //!
 //! `web_support::press` sends keys to the page body, which first moves focus
@@ -15,6 +17,9 @@ use web_support::{at_end, click_step, key, open, press, probe, settled_at, step_
 
 /// WebDriver's Tab key.
 const TAB: &str = "\u{e004}";
+
+/// WebDriver's Enter key.
+const ENTER: &str = "\u{e007}";
 
 /// Send `keys` to the focused element.
 async fn press_focused(page: &Page, keys: &str) -> Result<()> {
@@ -39,39 +44,121 @@ async fn playing(page: &Page) -> Result<bool> {
 }
 
 #[tokio::test]
-async fn space_steps_whichever_of_our_buttons_has_focus() -> Result<()> {
+async fn space_presses_the_focused_button_and_steps_from_the_page() -> Result<()> {
     let server = TestServer::start().await?;
     with_browser(&server, async |page| {
-        open(page, "/scenario/tcp_read?step=3").await?;
-        settled_at(page, 3).await?;
+        open(page, "/scenario/tcp_read?step=4").await?;
+        settled_at(page, 4).await?;
 
         page.wait_for("#back-btn").await?.click().await?;
-        settled_at(page, 2).await?;
+        settled_at(page, 3).await?;
         ensure!(focused_id(page).await? == "back-btn");
+        press_focused(page, " ").await?;
+        settled_at(page, 2).await?;
+        press_focused(page, ENTER).await?;
+        settled_at(page, 1).await?;
+        ensure!(focused_id(page).await? == "back-btn", "Back lost focus");
+
+        page.wait_for("#step-btn").await?.click().await?;
+        settled_at(page, 2).await?;
         press_focused(page, " ").await?;
         settled_at(page, 3).await?;
 
-        page.wait_for("#turn-btn").await?.click().await?;
-        let turn_end = eventually("next turn to move past step 3", || async {
-            let state = probe(page).await?;
-            Ok((step_of(&state) > 3 && state["busy"] == false).then_some(step_of(&state)))
-        })
-        .await?;
-        ensure!(focused_id(page).await? == "turn-btn");
-        press_focused(page, " ").await?;
-        settled_at(page, turn_end + 1).await?;
-
+        // The log row pressed by Space is the record already shown: it stays.
         page.wait_for(".log-row[data-seq='0']")
             .await?
             .click()
             .await?;
         settled_at(page, 1).await?;
-        let on_row = page
-            .eval("return document.activeElement.classList.contains('log-row');")
-            .await?;
-        ensure!(on_row == true, "the clicked log row lost focus");
         press_focused(page, " ").await?;
+        press_focused(page, key::RIGHT).await?;
         settled_at(page, 2).await?;
+
+        // With the page itself focused, Space steps.
+        press(page, " ").await?;
+        settled_at(page, 3).await?;
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test]
+async fn step_keys_on_the_scenario_picker_never_change_scenario() -> Result<()> {
+    let server = TestServer::start().await?;
+    with_browser(&server, async |page| {
+        open(page, "/scenario/tcp_read").await?;
+        settled_at(page, 0).await?;
+        page.eval("document.querySelector('#scenario-picker').focus(); return null;")
+            .await?;
+        ensure!(focused_id(page).await? == "scenario-picker");
+        for keys in [key::RIGHT, key::RIGHT, key::LEFT] {
+            press_focused(page, keys).await?;
+        }
+        let state = probe(page).await?;
+        let picked = page
+            .eval("return document.querySelector('#scenario-picker').value;")
+            .await?;
+        ensure!(
+            state["url"] == "/scenario/tcp_read" && picked == "tcp_read" && state["step"] == 0,
+            "a step key on the picker moved the app: picker {picked}, {state}"
+        );
+        page.screenshot("keys-picker-focused").await?;
+
+        // Choosing another scenario in the list moves focus to the new
+        // page's heading, so → then steps the new scenario.
+        page.eval(
+            "const s = document.querySelector('#scenario-picker');
+             s.value = 'timers'; s.dispatchEvent(new Event('change', { bubbles: true }));
+             return null;",
+        )
+        .await?;
+        eventually("focus on the timers page's heading", || async {
+            let state = probe(page).await?;
+            let on_heading = focused_id(page).await? == "page-title";
+            Ok((on_heading && state["url"] == "/scenario/timers").then_some(()))
+        })
+        .await?;
+        settled_at(page, 0).await?;
+        press_focused(page, key::RIGHT).await?;
+        let state = settled_at(page, 1).await?;
+        ensure!(
+            state["url"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("/scenario/timers"))
+        );
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test]
+async fn enter_on_a_home_card_puts_focus_on_the_new_pages_heading() -> Result<()> {
+    let server = TestServer::start().await?;
+    with_browser(&server, async |page| {
+        open(page, "/").await?;
+        let card = page
+            .wait_for("#scenarios button[data-scenario='tcp_read']")
+            .await?;
+        card.send_keys(ENTER).await?;
+        eventually("focus on the scenario's heading", || async {
+            Ok((focused_id(page).await? == "page-title").then_some(()))
+        })
+        .await?;
+        let heading = page.wait_for_text("#page-title", "Scenario:").await?;
+        ensure!(!heading.trim().is_empty());
+        settled_at(page, 0).await?;
+        press_focused(page, key::RIGHT).await?;
+        settled_at(page, 1).await?;
+
+        // Home again, by the brand link: focus on the home page's heading.
+        page.wait_for(".brand").await?.send_keys(ENTER).await?;
+        eventually("focus on the home page's heading", || async {
+            let home = page
+                .eval("return document.querySelector('#home') !== null;")
+                .await?;
+            Ok((home == true && focused_id(page).await? == "page-title").then_some(()))
+        })
+        .await?;
         Ok(())
     })
     .await

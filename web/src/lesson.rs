@@ -209,7 +209,7 @@ pub async fn fetch_lessons() -> Result<Vec<LessonSummary>, String> {
 }
 
 /// `GET /api/lessons/{id}`.
-async fn fetch_lesson(id: &str) -> Result<Lesson, String> {
+pub async fn fetch_lesson(id: &str) -> Result<Lesson, String> {
     let url = format!("/api/lessons/{id}");
     let text = get_text(&url).await?;
     crate::decode_api::lesson(&text, &url)

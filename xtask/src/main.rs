@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo xtask serve   build the web app, then run the server on http://127.0.0.1:3000
-//! cargo xtask test    format, lints, every test (real browser included)
+//! cargo xtask test    format, lints, every test (real browser and axe-core included)
 //! cargo xtask build-web   only the browser bundle, into target/site
 //! cargo xtask size        what the first screen downloads (against its budget) and what loads on demand
 //! ```
@@ -16,6 +16,7 @@ mod apt;
 #[cfg(test)]
 mod architecture_doc;
 mod browser;
+mod npm;
 mod precompress;
 mod shrink;
 mod size;
@@ -95,6 +96,7 @@ fn run(cli: Cli) -> Result<()> {
 
 fn test(root: &Path) -> Result<()> {
     let browser = browser::ensure()?;
+    npm::ensure(root)?;
     strace::ensure()?;
     step("cargo fmt --check");
     cargo(&["fmt", "--all", "--check"]).status_ok()?;

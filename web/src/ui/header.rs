@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use super::context::{Scenarios, use_player};
+use crate::lesson::LessonState;
 
 /// The top bar.
 #[component]
@@ -20,6 +21,7 @@ pub fn Header() -> impl IntoView {
                 <span class="dot" aria-hidden="true"></span>
                 <span class="label">{state}</span>
             </span>
+            <super::theme::ThemeButton />
             <button
                 id="presenter"
                 aria-pressed=move || player.presenter.get().to_string()
@@ -61,7 +63,7 @@ fn ScenarioPicker() -> impl IntoView {
     view! {
         <label class="picker">
             <span class="visually-hidden">"Scenario"</span>
-            <select id="scenario-picker" aria-label="Scenario" on:change=move |ev| {
+            <select id="scenario-picker" aria-label="Scenario" on:keydown=keep_step_keys on:change=move |ev| {
                 let id = event_target_value(&ev);
                 if !id.is_empty() {
                     player.load(&id);
@@ -72,4 +74,38 @@ fn ScenarioPicker() -> impl IntoView {
             </select>
         </label>
     }
+}
+
+/// ← and → on the focused picker would choose the neighbouring scenario
+/// (Chromium changes a closed select's value on them), and so load it: they
+/// are step keys, and step keys never act while a select has focus. ↑ and ↓
+/// still move through the list, as in every select.
+fn keep_step_keys(ev: leptos::ev::KeyboardEvent) {
+    if matches!(ev.key().as_str(), "ArrowLeft" | "ArrowRight") {
+        ev.prevent_default();
+    }
+}
+
+/// The scenario view's heading: the lesson open, else the scenario's title.
+/// Visually hidden (the picker and the lesson panel show the same words);
+/// focus lands here when the page changes (`routing`).
+#[component]
+pub fn PageHeading() -> impl IntoView {
+    let player = use_player();
+    let scenarios = expect_context::<Scenarios>();
+    let lessons = expect_context::<LessonState>();
+    let title = move || {
+        if let Some(lesson) = lessons.lesson.get() {
+            return format!("Lesson: {}", lesson.title);
+        }
+        let id = player.scenario.get().unwrap_or_default();
+        let title = scenarios.0.with(|list| {
+            list.as_ref()
+                .and_then(|list| list.as_ref().ok())
+                .and_then(|list| list.iter().find(|s| s.id == id))
+                .map(|s| s.title.clone())
+        });
+        format!("Scenario: {}", title.unwrap_or(id))
+    };
+    view! { <h1 id="page-title" class="visually-hidden" tabindex="-1">{title}</h1> }
 }

@@ -1,12 +1,33 @@
-//! The home page: the scenarios to open, and the lessons.
+//! The home page: where to start, the lessons in order, then the raw
+//! scenarios and the glossary.
 
 use leptos::prelude::*;
 
 use super::context::{Scenarios, use_player};
 
-/// Scenario cards from `GET /api/scenarios`.
+/// The home page. The lessons come first (the first is where a newcomer
+/// starts); the scenarios they walk through follow, for stepping without a
+/// story. "Present to a class" and "Join a class" are in the room bar above.
 #[component]
 pub fn Home() -> impl IntoView {
+    view! {
+        <main id="home" class="home">
+            <h1 id="page-title" tabindex="-1">"Watch an async runtime work, one step at a time"</h1>
+            <p class="lead">
+                "Each scenario runs on a real reactor: real sockets, a real timer wheel, real epoll. "
+                "A lesson tells its story as the records happen; step through at your own pace, "
+                "or present it to a class."
+            </p>
+            <super::lessons::LessonList />
+            <ScenarioCards />
+            <super::glossary::GlossaryLink />
+        </main>
+    }
+}
+
+/// Scenario cards from `GET /api/scenarios`.
+#[component]
+fn ScenarioCards() -> impl IntoView {
     let player = use_player();
     let Scenarios(list) = expect_context::<Scenarios>();
     let cards = move || {
@@ -29,14 +50,10 @@ pub fn Home() -> impl IntoView {
     }
     };
     view! {
-        <main id="home" class="home">
-            <h1>"Watch an async runtime work, one step at a time"</h1>
-            <p class="lead">
-                "Each scenario runs on a real reactor: real sockets, a real timer wheel, real epoll. "
-                "Pick one and step through what the runtime does."
-            </p>
+        <section id="scenario-list" class="scenario-list" aria-labelledby="scenarios-title">
+            <h2 id="scenarios-title">"Scenarios"</h2>
+            <p class="lead">"The runs the lessons walk through, without the story: pick one and step."</p>
             <ul id="scenarios" class="cards">{cards}</ul>
-            <super::lessons::LessonList />
-        </main>
+        </section>
     }
 }

@@ -50,6 +50,7 @@ pub fn install(player: Player) {
     open();
     let handle = window_event_listener(ev::popstate, move |_| open());
     on_cleanup(move || handle.remove());
+    focus_heading_on_new_page(player, lessons);
 
     // Browsers throttle history updates (about 100 per 10 s), and a held
     // arrow key steps faster than that: write the URL once the player rests.
@@ -83,6 +84,29 @@ pub fn install(player: Player) {
             set_timeout(write, URL_SETTLE);
         }
         scenario
+    });
+}
+
+/// After a move to another page (home, a scenario, a lesson), focus goes to
+/// its heading (`#page-title`), so the keyboard and a screen reader start at
+/// the top of what is new instead of on `<body>` or a control that is gone.
+/// The first page keeps the browser's own focus.
+fn focus_heading_on_new_page(player: Player, lessons: LessonState) {
+    Effect::new(move |previous: Option<(Option<String>, Option<String>)>| {
+        let page = (player.scenario.get(), lessons.id.get());
+        if previous.is_some_and(|previous| previous != page) {
+            // Once the new page is in the document.
+            request_animation_frame(|| {
+                use wasm_bindgen::JsCast;
+                let heading = document()
+                    .get_element_by_id("page-title")
+                    .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok());
+                if let Some(heading) = heading {
+                    let _ = heading.focus();
+                }
+            });
+        }
+        page
     });
 }
 

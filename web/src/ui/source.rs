@@ -119,7 +119,8 @@ fn Excerpt(text: Arc<str>, line: Memo<u32>) -> impl IntoView {
         .into_any()
     };
     view! {
-        <pre class="code-block">
+        // Focusable: a long line scrolls sideways, by keyboard too.
+        <pre class="code-block" tabindex="0">
             {keyed(lines, row)}
         </pre>
     }

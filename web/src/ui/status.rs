@@ -73,7 +73,7 @@ pub fn Console() -> impl IntoView {
     view! {
         <div class="panel console-panel">
             <h2>"Console"</h2>
-            <pre id="console" aria-label="Console output of the tasks">
+            <pre id="console">
                 {keyed(lines, |line| view! { <div class="line">{line.text}</div> }.into_any())}
             </pre>
         </div>
