@@ -48,7 +48,8 @@ pub struct TaskAt {
 }
 
 impl TaskAt {
-    /// The label of its marker, such as `handler #1 parked`.
+    /// The label of its marker, such as `handler (#1) parked`: the task
+    /// named as the sentences and the tasks panel name it.
     pub fn label(&self) -> String {
         let what = match self.state {
             TaskState::Idle => "parked",
@@ -56,7 +57,7 @@ impl TaskAt {
             TaskState::Running => "running",
             TaskState::Complete => "done",
         };
-        format!("{} #{} {what}", self.name, self.id)
+        format!("{} (#{}) {what}", self.name, self.id)
     }
 }
 
@@ -174,8 +175,8 @@ mod tests {
         let here = tasks_on(&positions, 25);
         let ids: Vec<TaskId> = here.iter().map(|t| t.id).collect();
         assert_eq!(ids, [1, 0]);
-        assert_eq!(here[0].label(), "t1 #1 running");
-        assert_eq!(here[1].label(), "t0 #0 parked");
+        assert_eq!(here[0].label(), "t1 (#1) running");
+        assert_eq!(here[1].label(), "t0 (#0) parked");
         assert!(tasks_on(&positions, 26).is_empty());
         let elsewhere = super::positions(&state, "engine/src/scenario/crowd.rs");
         assert!(elsewhere.is_empty());

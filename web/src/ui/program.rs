@@ -70,7 +70,7 @@ pub fn ProgramPanel() -> impl IntoView {
     };
     let file = move || program.with(|p| p.as_ref().map(|p| p.file.clone()));
     view! {
-        <section id="program" class="panel program" aria-label="The program">
+        <section id="program" class="panel program secondary" aria-label="The program">
             <h2>"Program " <code class="where">{file}</code></h2>
             <p class="program-legend">
                 <span class="key parked">"parked on its .await"</span>
