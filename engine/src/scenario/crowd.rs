@@ -36,7 +36,7 @@
 
 use std::time::Duration;
 
-use super::Setup;
+use super::{MainResult, Setup};
 use crate::{output, sleep, spawn_named};
 
 /// Tasks main spawns.
@@ -48,31 +48,33 @@ const NAPS: u32 = 3;
 /// The nap lengths in ms; worker `n` uses `RHYTHMS[n % 5]`.
 const RHYTHMS: [u64; 5] = [10, 20, 30, 40, 50];
 
-pub(crate) fn setup() -> Setup {
-    let main = async {
-        let handles: Vec<_> = (0..WORKERS)
-            .map(|n| {
-                let nap = Duration::from_millis(RHYTHMS[(n % 5) as usize]);
-                spawn_named(&format!("worker {n}"), async move {
-                    for _ in 0..NAPS {
-                        sleep(nap).await;
-                    }
-                    n
-                })
+/// Spawn the workers, then await each one's handle in spawn order.
+async fn main() -> MainResult {
+    let handles: Vec<_> = (0..WORKERS)
+        .map(|n| {
+            let nap = Duration::from_millis(RHYTHMS[(n % 5) as usize]);
+            spawn_named(&format!("worker {n}"), async move {
+                for _ in 0..NAPS {
+                    sleep(nap).await;
+                }
+                n
             })
-            .collect();
-        let mut sum = 0;
-        for handle in handles {
-            sum += handle.await.map_err(|error| error.to_string())?;
-        }
-        output(format!(
-            "{WORKERS} workers took {} naps; ids sum to {sum}",
-            WORKERS * u64::from(NAPS)
-        ));
-        Ok(())
-    };
+        })
+        .collect();
+    let mut sum = 0;
+    for handle in handles {
+        sum += handle.await.map_err(|error| error.to_string())?;
+    }
+    output(format!(
+        "{WORKERS} workers took {} naps; ids sum to {sum}",
+        WORKERS * u64::from(NAPS)
+    ));
+    Ok(())
+}
+
+pub(crate) fn setup() -> Setup {
     Setup {
-        main: Box::pin(main),
+        main: Box::pin(main()),
         script: None,
     }
 }

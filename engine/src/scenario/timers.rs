@@ -13,7 +13,7 @@
 
 use std::time::Duration;
 
-use super::Setup;
+use super::{MainResult, Setup};
 use crate::{output, sleep, spawn_named};
 
 /// The sleeps, shortest first, with the names their tasks get.
@@ -24,24 +24,26 @@ const SLEEPS: [(&str, Duration); 4] = [
     ("sleep 5 min", Duration::from_secs(300)),
 ];
 
-pub(crate) fn setup() -> Setup {
-    let main = async {
-        let handles: Vec<_> = SLEEPS
-            .iter()
-            .map(|&(name, duration)| {
-                spawn_named(name, async move {
-                    sleep(duration).await;
-                    output(format!("{name}: woke up"));
-                })
+/// One task per sleep, each printing when it wakes; then await them all.
+async fn main() -> MainResult {
+    let handles: Vec<_> = SLEEPS
+        .iter()
+        .map(|&(name, duration)| {
+            spawn_named(name, async move {
+                sleep(duration).await;
+                output(format!("{name}: woke up"));
             })
-            .collect();
-        for handle in handles {
-            handle.await.map_err(|error| error.to_string())?;
-        }
-        Ok(())
-    };
+        })
+        .collect();
+    for handle in handles {
+        handle.await.map_err(|error| error.to_string())?;
+    }
+    Ok(())
+}
+
+pub(crate) fn setup() -> Setup {
     Setup {
-        main: Box::pin(main),
+        main: Box::pin(main()),
         script: None,
     }
 }
