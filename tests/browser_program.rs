@@ -147,6 +147,46 @@ async fn tcp_reads_program_marks_where_each_task_is_parked() -> Result<()> {
     .await
 }
 
+/// Lines of `#program` and `#source` that are cut off: wider than their box.
+const CUT_OFF: &str = r#"
+const boxes = [...document.querySelectorAll('#program pre, #source pre')];
+if (boxes.length < 2 || !document.querySelector('#source .src-line.here')) return null;
+return boxes
+  .filter((pre) => pre.scrollWidth > pre.clientWidth + 1)
+  .map((pre) => pre.closest('section').id);
+"#;
+
+#[tokio::test]
+async fn long_lines_wrap_in_the_program_and_the_source_on_a_phone() -> Result<()> {
+    let server = TestServer::start().await?;
+    with_browser(&server, async |page| {
+        page.set_viewport(390, 844).await?;
+        // The wheel insert's line in the engine is long, and so are some of
+        // the program's lines, for a phone.
+        open(page, "/scenario/spawn_lifecycle?step=8").await?;
+        settled_at(page, 8).await?;
+        program(page).await?;
+        let cut = eventually("the program and the source to be laid out", || async {
+            let cut = page.eval(CUT_OFF).await?;
+            Ok((!cut.is_null()).then_some(cut))
+        })
+        .await?;
+        let line: Value = page
+            .eval("return document.querySelector('#source .src-line.here .code').innerText;")
+            .await?;
+        ensure!(
+            line.as_str().is_some_and(|text| text.len() > 40),
+            "a long line is shown: {line}"
+        );
+        page.eval("document.querySelector('#source').scrollIntoView(); return null;")
+            .await?;
+        page.screenshot("program-phone-source-wraps").await?;
+        ensure!(cut == serde_json::json!([]), "cut off on a phone: {cut}");
+        Ok(())
+    })
+    .await
+}
+
 #[tokio::test]
 async fn the_program_is_fetched_on_demand_not_built_into_the_wasm() -> Result<()> {
     let site = reactor_e2e::server::site_dir()?;
