@@ -163,13 +163,28 @@ async fn what_a_stage_points_at_is_scrolled_into_view() -> Result<()> {
 #[tokio::test]
 async fn a_room_on_a_projector_shows_its_code_big_and_leaves_the_screen_to_the_run() -> Result<()> {
     let server = TestServer::start().await?;
+    // The tallest thing a stage can point at: the first stage that shows the wheel.
+    let (id, number, targets) = lessons(&server)
+        .await?
+        .into_iter()
+        .find_map(|(id, stages)| {
+            let index = stages.iter().position(|t| t.iter().any(|t| t == "wheel"))?;
+            Some((id, index + 1, stages[index].clone()))
+        })
+        .context("no lesson stage points at the wheel")?;
     with_browser(&server, async |page| {
         page.set_viewport(1280, 720).await?;
-        open(page, "/lesson/tcp-read?stage=3").await?;
+        open(page, &format!("/lesson/{id}?stage={number}")).await?;
+        at_stage(page, &id, number).await?;
         page.wait_for("#present-btn").await?.click().await?;
         page.wait_for("#room-code[data-code]").await?;
         press(page, "f").await?;
         page.wait_for("#app[data-presenter='true']").await?;
+        let fits = measure_until(page, &targets, projector_fits).await?;
+        ensure!(
+            projector_fits(&fits),
+            "{id} stage {number} ({targets:?}) in a room: not all on screen: {fits}"
+        );
         let measured = page
             .eval(
                 "const px = (s) => parseFloat(getComputedStyle(document.querySelector(s)).fontSize);

@@ -32,10 +32,17 @@ const box = (el) => {
 };
 const within = (b) => !!b && b.width > 0 && b.height > 0 &&
   b.top >= -1 && b.left >= -1 && b.bottom <= vh + 1 && b.right <= vw + 1;
-// On screen and not covered: what the middle of its box shows is itself.
+// On screen and not covered: its middle and, a little inside, its four
+// corners show itself (or what it holds), not something drawn over it.
 const inside = (b, el) => within(b) && (() => {
-  const hit = document.elementFromPoint((b.left + b.right) / 2, (b.top + b.bottom) / 2);
-  return !!hit && (el === hit || el.contains(hit));
+  const dx = Math.min(12, b.width / 4), dy = Math.min(12, b.height / 4);
+  const points = [[(b.left + b.right) / 2, (b.top + b.bottom) / 2],
+    [b.left + dx, b.top + dy], [b.right - dx, b.top + dy],
+    [b.left + dx, b.bottom - dy], [b.right - dx, b.bottom - dy]];
+  return points.every(([x, y]) => {
+    const hit = document.elementFromPoint(x, y);
+    return !!hit && (el === hit || el.contains(hit));
+  });
 })();
 const seen = (el) => inside(box(el), el);
 // A diagram part is its group; a panel target is the panel holding it.

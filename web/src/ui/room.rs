@@ -73,6 +73,9 @@ fn Presenting(code: String) -> impl IntoView {
             <a id="room-link" class="room-link" href=link.clone() target="_blank">{link.clone()}</a>
             <span class="room-label">"code"</span>
             <strong id="room-code" class="room-code" data-code=code.clone()>{display(&code)}</strong>
+            // How the class follows, and the presenter's own buttons: one
+            // group, which presenter mode lifts into the header's spare middle.
+            <span class="room-class">
             <span id="room-followers" data-count=move || followers().to_string() aria-live="polite">
                 {move || match followers() {
                     1 => "1 student following".to_string(),
@@ -91,6 +94,7 @@ fn Presenting(code: String) -> impl IntoView {
                 "Bring everyone back"
             </button>
             <button id="room-end" on:click=move |_| classroom.end()>"End the room"</button>
+            </span>
         </section>
     }
 }
