@@ -68,11 +68,15 @@ pub fn App() -> impl IntoView {
 /// The scenario view: controls, diagram, state panels, log and source.
 #[component]
 fn Workbench() -> impl IntoView {
+    let player = context::use_player();
+    // In presenter mode the workbench scrolls inside the screen: a tab stop,
+    // so Page Up and Page Down reach what is below by keyboard too.
+    let scrolls = move || player.presenter.get().then_some("0");
     view! {
         <header::PageHeading />
         <controls::Controls />
         <timeline::Timeline />
-        <main class="workbench">
+        <main class="workbench" tabindex=scrolls>
             <lesson_panel::LessonPanel />
             <section class="stage" aria-label="The event loop">
                 <diagram::Diagram />
