@@ -11,7 +11,7 @@
 mod web_support;
 
 use anyhow::{Context, Result, bail, ensure};
-use reactor_e2e::{Page, TestServer, eventually, with_browser};
+use reactor_e2e::{Page, TestServer, eventually, with_browser, with_browser_flags};
 use web_support::{at_end, click_step, key, open, probe, settled_at};
 
 /// The palettes a reader can see.
@@ -281,6 +281,30 @@ async fn the_dark_palette_meets_wcag_aa_on_every_page() -> Result<()> {
 #[tokio::test]
 async fn the_presenter_palette_meets_wcag_aa_on_every_page() -> Result<()> {
     every_page(Palette::Presenter).await
+}
+
+/// Left on auto, the theme follows the system: a Chromium whose system
+/// prefers dark shows the dark palette, and choosing light overrides it.
+#[tokio::test]
+async fn auto_follows_a_system_that_prefers_dark() -> Result<()> {
+    let server = TestServer::start().await?;
+    with_browser_flags(&server, &["--force-dark-mode"], async |page| {
+        open(page, "/").await?;
+        page.wait_for("#theme-btn[data-theme='auto']").await?;
+        let prefers_dark = page
+            .eval("return matchMedia('(prefers-color-scheme: dark)').matches;")
+            .await?;
+        ensure!(
+            prefers_dark == true,
+            "--force-dark-mode did not reach the page"
+        );
+        check_palette(page, Palette::Dark).await?;
+        page.screenshot("a11y-auto-dark-home").await?;
+        choose(page, Palette::Light).await?;
+        check_palette(page, Palette::Light).await?;
+        Ok(())
+    })
+    .await
 }
 
 /// The checker itself: a control whose focus ring has too little contrast,

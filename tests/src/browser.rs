@@ -121,13 +121,23 @@ pub async fn with_browser(
     server: &TestServer,
     body: impl AsyncFnOnce(&Page) -> Result<()>,
 ) -> Result<()> {
+    with_browser_flags(server, &[], body).await
+}
+
+/// [`with_browser`] with extra Chromium command-line flags, such as
+/// `--force-dark-mode` (the system prefers a dark palette).
+pub async fn with_browser_flags(
+    server: &TestServer,
+    flags: &[&str],
+    body: impl AsyncFnOnce(&Page) -> Result<()>,
+) -> Result<()> {
     let driver = Driver::start().await?;
     let profile = std::env::temp_dir().join(format!(
         "reactor-lab-chromium-{}-{}",
         std::process::id(),
         driver.port
     ));
-    let client = match connect(&driver, &profile).await {
+    let client = match connect(&driver, &profile, flags).await {
         Ok(client) => client,
         Err(error) => {
             let _ = std::fs::remove_dir_all(&profile);
@@ -146,8 +156,12 @@ pub async fn with_browser(
     closed.context("closing the WebDriver session")
 }
 
-async fn connect(driver: &Driver, profile: &std::path::Path) -> Result<Client> {
-    let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|flag| flag.to_string()).collect();
+async fn connect(driver: &Driver, profile: &std::path::Path, flags: &[&str]) -> Result<Client> {
+    let mut args: Vec<String> = CHROMIUM_FLAGS
+        .iter()
+        .chain(flags)
+        .map(|flag| flag.to_string())
+        .collect();
     args.push(format!("--user-data-dir={}", profile.display()));
     let mut options = json!({ "args": args });
     if let Some(binary) = std::env::var_os("CHROMIUM") {
