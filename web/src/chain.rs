@@ -28,6 +28,18 @@ pub struct Link {
     pub seq: Option<u64>,
 }
 
+/// A task as the narration and the panels name it, `handler (#1)`, from
+/// its spawn record; `task #1` if none was recorded.
+fn named(records: &[Record], task: TaskId) -> String {
+    records
+        .iter()
+        .find_map(|record| match &record.event {
+            Event::Spawn { task: t, name } if *t == task => Some(format!("{name} (#{task})")),
+            _ => None,
+        })
+        .unwrap_or_else(|| format!("task #{task}"))
+}
+
 /// The chain of the wake near `position`, if the current record is part of one.
 pub fn wake_chain(records: &[Record], position: usize) -> Option<Vec<Link>> {
     let current = position.checked_sub(1)?;
@@ -55,14 +67,17 @@ pub fn wake_chain(records: &[Record], position: usize) -> Option<Vec<Link>> {
         (wake + 1..records.len()).find(|&i| matches(&records[i].event))
     };
     links.push(Link {
-        label: format!("waker of task #{task}"),
+        label: format!("waker of {}", named(records, task)),
         seq: seq(wake),
     });
     let poll = after(&|e| matches!(e, Event::Poll { task: t } if *t == task));
     if main_task(records) == Some(task) {
         // The block_on future: its waker marks it woken, no run queue.
         links.push(Link {
-            label: format!("poll task #{task} (main: at the top of a turn, never queued)"),
+            label: format!(
+                "poll {} at the top of a turn (main is never queued)",
+                named(records, task)
+            ),
             seq: poll.and_then(seq),
         });
         return Some(links);
@@ -73,7 +88,7 @@ pub fn wake_chain(records: &[Record], position: usize) -> Option<Vec<Link>> {
         seq: schedule.and_then(seq),
     });
     links.push(Link {
-        label: format!("poll task #{task}"),
+        label: format!("poll {}", named(records, task)),
         seq: poll.and_then(seq),
     });
     Some(links)
@@ -167,9 +182,9 @@ mod tests {
                 "OS event",
                 "token 1",
                 "registration 1",
-                "waker of task #0",
+                "waker of handler (#0)",
                 "run queue",
-                "poll task #0"
+                "poll handler (#0)"
             ]
         );
         let seqs: Vec<_> = chain.iter().map(|l| l.seq).collect();
@@ -205,8 +220,8 @@ mod tests {
                 "OS event",
                 "token 0",
                 "registration 0",
-                "waker of task #0",
-                "poll task #0 (main: at the top of a turn, never queued)"
+                "waker of main (#0)",
+                "poll main (#0) at the top of a turn (main is never queued)"
             ]
         );
         assert_eq!(chain.last().and_then(|l| l.seq), Some(11));
