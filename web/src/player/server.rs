@@ -155,7 +155,7 @@ impl Player {
                     s.done = done;
                     match s.seeking {
                         // One of a seek's snapshots: the last one answers it.
-                        Some(end) if records < end && !done => return,
+                        Some(end) if records < end && !done => {}
                         Some(_) => s.seeking = None,
                         None => s.in_flight = s.in_flight.saturating_sub(1),
                     }
