@@ -216,7 +216,7 @@ async fn choose(page: &Page, palette: Palette) -> Result<()> {
     .await
 }
 
-/// Every page in one palette: home, a scenario (R/W cells on, then a timer
+/// Every page in one palette: home (and its glossary open), a scenario (R/W cells on, then a timer
 /// filed), a lesson, and a room's presenter page.
 async fn every_page(palette: Palette) -> Result<()> {
     let axe = axe_source()?;
@@ -238,6 +238,11 @@ async fn every_page(palette: Palette) -> Result<()> {
         page.wait_for("#lessons .card").await?;
         page.wait_for("#scenarios .card").await?;
         audit(page, &axe, palette, "home", false).await?;
+        page.wait_for("#glossary summary").await?.click().await?;
+        page.wait_for("#glossary dt").await?;
+        page.eval("document.querySelector('#glossary').scrollIntoView(); return null;")
+            .await?;
+        audit(page, &axe, palette, "glossary", false).await?;
 
         opened("/scenario/tcp_read").await?;
         let mut state = settled_at(page, 0).await?;
