@@ -214,8 +214,8 @@ async fn a_follower_that_stops_reading_is_dropped_within_the_write_timeout() -> 
         .command(r#"{"cmd":"load","scenario":"tcp_read"}"#)
         .await?;
     let mut student = RoomSocket::joined(server.addr(), &room.code).await?;
-    for _ in 0..2 {
-        student.next_content().await?; // the catch-up: loaded, snapshot
+    for _ in 0..3 {
+        student.next_content().await?; // the catch-up: loaded, outline, snapshot
     }
     let socket = tokio::net::TcpSocket::new_v4()?;
     socket.set_recv_buffer_size(4096)?;

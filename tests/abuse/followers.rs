@@ -116,7 +116,9 @@ async fn long_history(presenter: &mut Ws, steps_after_done: usize) -> Result<u64
 /// non-readers are dropped while the presenter goes on, and memory returns.
 #[test]
 fn followers_that_never_read_cost_a_bounded_amount() -> Result<()> {
-    let (non_readers, history, per_follower) = (100, 1024 * 1024, 256 * 1024);
+    // The history holds `crowd` run once: its outline and records, about
+    // 1.0 MB of frames, under a 2 MiB cap.
+    let (non_readers, history, per_follower) = (100, 2 * 1024 * 1024, 256 * 1024);
     let write_timeout = Duration::from_secs(2);
     // What the row may add to the process at its peak: the room's history,
     // the presenter's engine and frames, and per follower its share of what
