@@ -28,10 +28,16 @@ pub fn EventLog() -> impl IntoView {
     let classroom = use_context::<Classroom>();
     let scroller = NodeRef::<Div>::new();
     let scroll = RwSignal::new(0.0_f64);
-    let viewport = move || {
-        scroller
-            .get_untracked()
-            .map_or(DEFAULT_VIEWPORT_PX, |el| f64::from(el.client_height()))
+    // The log's height, measured in the animation frame (when the page's
+    // layout is due anyway) and on scrolls: reading it while a step updates
+    // the page forced a layout of the whole page in the middle of the step.
+    let viewport_px = RwSignal::new(DEFAULT_VIEWPORT_PX);
+    let viewport = move || viewport_px.get();
+    let measure = move |el: &web_sys::HtmlDivElement| {
+        let height = f64::from(el.client_height());
+        if height > 0.0 && height != viewport_px.get_untracked() {
+            viewport_px.set(height);
+        }
     };
     let total = move || player.history.with(History::len);
     // The row under the pointer or the keyboard focus, read out below the log.
@@ -49,8 +55,9 @@ pub fn EventLog() -> impl IntoView {
             let Some(el) = scroller.get_untracked() else {
                 return;
             };
+            measure(&el);
             let top = f64::from(el.scroll_top());
-            if let Some(top) = scroll_to_show(index, ROW_PX, top, viewport()) {
+            if let Some(top) = scroll_to_show(index, ROW_PX, top, viewport_px.get_untracked()) {
                 el.set_scroll_top(top as i32);
                 scroll.set(top);
             }
@@ -64,16 +71,27 @@ pub fn EventLog() -> impl IntoView {
     // changes which row is current; scrolling adds and drops rows at the
     // edges; a row is redrawn only if its record was replaced (a replay
     // after reconnecting that came out differently).
+    // A row not shown yet is a different item (its id carries `AHEAD`), so
+    // a step redraws the one row it passes; which row is current is read
+    // through a selector, so a step wakes only the two rows it concerns.
+    // (With every row watching the position, each step made each row leave
+    // and rejoin the position's subscribers: most of a step's cost.)
+    let current = Selector::new(move || player.position.get());
     let in_view = move || {
         let range = visible_rows(total(), ROW_PX, scroll.get(), viewport());
-        player
-            .history
-            .with(|h| h.records()[range].iter().map(row_of).collect())
+        let position = player.position.get();
+        player.history.with(|h| {
+            (h.records()[range].iter())
+                .map(|record| row_of(record, position))
+                .collect()
+        })
     };
     let row = move |row: Item| {
-        let index = row.id as usize;
-        let current = move || player.position.get() == index + 1;
-        let ahead = move || player.position.get() <= index;
+        let index = (row.id & !AHEAD) as usize;
+        let ahead = row.id & AHEAD != 0;
+        let selector = current.clone();
+        let current = move || selector.selected(&(index + 1));
+        let is_current = current.clone();
         let kind = player
             .history
             .with_untracked(|h| h.records().get(index).map(|r| r.event.kind_name()));
@@ -85,7 +103,7 @@ pub fn EventLog() -> impl IntoView {
                 class:ahead=ahead
                 data-seq=index.to_string()
                 data-kind=kind
-                aria-current=move || current().then_some("step")
+                aria-current=move || is_current().then_some("step")
                 title=title
                 style=format!("top: {}px", index * ROW_HEIGHT)
                 on:mouseenter=move |_| hovered.set(Some(index))
@@ -112,6 +130,7 @@ pub fn EventLog() -> impl IntoView {
                 on:mouseleave=move |_| hovered.set(None)
                 on:scroll=move |_| {
                     if let Some(el) = scroller.get_untracked() {
+                        measure(&el);
                         scroll.set(f64::from(el.scroll_top()));
                     }
                 }
@@ -158,7 +177,10 @@ fn record_detail(history: &History, index: usize) -> String {
 const LOG_HEADINGS: &str = "seq   turn      time  what happened";
 
 /// A log row: the record's `seq`, and its line (what the row shows).
-fn row_of(record: &Record) -> Item {
+/// Set in a row's item id when its record is not shown yet at the position.
+const AHEAD: u64 = 1 << 63;
+
+fn row_of(record: &Record, position: usize) -> Item {
     let text = format!(
         "#{:<4} t{:<3} {:>6} ms  {}",
         record.seq,
@@ -166,7 +188,12 @@ fn row_of(record: &Record) -> Item {
         record.time_ms,
         summary(&record.event)
     );
-    Item::text(record.seq, text)
+    let ahead = if record.seq >= position as u64 {
+        AHEAD
+    } else {
+        0
+    };
+    Item::text(record.seq | ahead, text)
 }
 
 #[cfg(test)]
@@ -187,7 +214,7 @@ mod tests {
                 line: 1,
             },
         };
-        let row = row_of(&record).text;
+        let row = row_of(&record, 0).text;
         let column = |text: &str, needle: &str| text.find(needle).unwrap();
         assert_eq!(column(&row, "#1234"), column(LOG_HEADINGS, "seq"));
         assert_eq!(column(&row, "t56"), column(LOG_HEADINGS, "turn"));
@@ -200,5 +227,27 @@ mod tests {
             column(&row, "ms  ") + "ms  ".len(),
             column(LOG_HEADINGS, "what")
         );
+    }
+
+    #[test]
+    fn a_row_not_shown_yet_is_another_item() {
+        let record = Record {
+            seq: 5,
+            turn: 0,
+            worker: 0,
+            time_ms: 0,
+            event: Event::Poll { task: 1 },
+            source: Source {
+                file: "engine/src/runtime/poll.rs".into(),
+                line: 1,
+            },
+        };
+        assert_eq!(
+            row_of(&record, 5).id,
+            5 | AHEAD,
+            "record 5 is ahead at position 5"
+        );
+        assert_eq!(row_of(&record, 6).id, 5, "and shown at position 6");
+        assert_eq!(row_of(&record, 5).text, row_of(&record, 6).text);
     }
 }
