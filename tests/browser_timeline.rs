@@ -9,7 +9,10 @@ mod web_support;
 use anyhow::{Context, Result, ensure};
 use reactor_e2e::{Page, TestServer, eventually, with_browser};
 use serde_json::Value;
-use web_support::{get_json, key, open, press, probe, settled_at};
+use web_support::{get_json, open, press, probe, settled_at};
+
+/// WebDriver's End key.
+const END_KEY: &str = "\u{e010}";
 
 /// The longest a jump anywhere in `crowd` may take to show, once loaded.
 const JUMP_BUDGET_MS: f64 = 200.0;
@@ -89,7 +92,7 @@ async fn the_whole_run_is_known_up_front_and_every_step_is_a_jump_away() -> Resu
         ensure!(marked == Value::from(parks.clone()), "park marks {marked} != parks {parks:?}");
         page.screenshot("timeline-crowd-start").await?;
 
-        press(page, key::END).await?;
+        press(page, END_KEY).await?;
         let state = settled_at(page, total as u64).await?;
         ensure!(state["kind"] == kind_at(total as u64), "End shows {state}");
         ensure!(state["done"] == true, "the run is complete at its end: {state}");

@@ -142,6 +142,10 @@ async fn a_seek_lands_anywhere_forwards_and_back() -> Result<()> {
     let (_, states) = seek(&mut client, u64::MAX, outline.records).await?;
     ensure!(states.last().is_some_and(|s| s.records == outline.records));
     let (_, states) = seek(&mut client, 0, outline.records).await?;
-    ensure!(states.last() == Some(&start_state), "seek 0: {:?}", states.last());
+    ensure!(
+        states.last() == Some(&start_state),
+        "seek 0: {:?}",
+        states.last()
+    );
     client.close().await
 }

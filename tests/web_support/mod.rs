@@ -106,7 +106,6 @@ pub mod key {
     pub const LEFT: &str = "\u{e012}";
     pub const SHIFT: &str = "\u{e008}";
     pub const HOME: &str = "\u{e011}";
-    pub const END: &str = "\u{e010}";
     pub const ESCAPE: &str = "\u{e00c}";
     pub const RELEASE: &str = "\u{e000}";
 }
