@@ -201,20 +201,24 @@ mod tests {
     use super::*;
     use reactor_protocol::{Event, Source};
 
-    #[test]
-    fn the_headings_stand_over_their_columns() {
-        let record = Record {
-            seq: 1234,
-            turn: 56,
+    /// A `poll` record.
+    fn poll(seq: u64, turn: u64, time_ms: u64) -> Record {
+        Record {
+            seq,
+            turn,
             worker: 0,
-            time_ms: 123_456,
+            time_ms,
             event: Event::Poll { task: 7 },
             source: Source {
                 file: "engine/src/runtime/poll.rs".into(),
                 line: 1,
             },
-        };
-        let row = row_of(&record, 0).text;
+        }
+    }
+
+    #[test]
+    fn the_headings_stand_over_their_columns() {
+        let row = row_of(&poll(1234, 56, 123_456), 0).text;
         let column = |text: &str, needle: &str| text.find(needle).unwrap();
         assert_eq!(column(&row, "#1234"), column(LOG_HEADINGS, "seq"));
         assert_eq!(column(&row, "t56"), column(LOG_HEADINGS, "turn"));
@@ -231,17 +235,7 @@ mod tests {
 
     #[test]
     fn a_row_not_shown_yet_is_another_item() {
-        let record = Record {
-            seq: 5,
-            turn: 0,
-            worker: 0,
-            time_ms: 0,
-            event: Event::Poll { task: 1 },
-            source: Source {
-                file: "engine/src/runtime/poll.rs".into(),
-                line: 1,
-            },
-        };
+        let record = poll(5, 0, 0);
         assert_eq!(
             row_of(&record, 5).id,
             5 | AHEAD,
