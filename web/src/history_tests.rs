@@ -131,54 +131,6 @@ fn turn_end_needs_the_next_turn_or_done() {
 }
 
 #[test]
-fn plan_asks_for_more_only_when_needed() {
-    let mut history = filled(&[2, 5]);
-    assert_eq!(
-        plan(&history, 0, Goal::Position(3), Some(history.len())),
-        Plan::Arrive(3)
-    );
-    assert_eq!(
-        plan(&history, 0, Goal::Position(12), Some(history.len())),
-        Plan::NeedMore
-    );
-    assert_eq!(
-        plan(&history, 4, Goal::Idle, Some(history.len())),
-        Plan::Arrive(4)
-    );
-    assert_eq!(
-        plan(&history, 4, Goal::TurnEnd, Some(history.len())),
-        Plan::NeedMore
-    );
-    history.set_done();
-    assert_eq!(
-        plan(&history, 0, Goal::Position(12), Some(history.len())),
-        Plan::Arrive(7)
-    );
-    assert_eq!(
-        plan(&history, 4, Goal::TurnEnd, Some(history.len())),
-        Plan::Arrive(7)
-    );
-}
-
-#[test]
-fn the_player_waits_for_the_snapshot_that_closes_a_record() {
-    let mut history = filled(&[2]);
-    // The next action's first record is here, its snapshot not yet.
-    let record = tcp_read().into_iter().nth(2).expect("a third record");
-    history.push_record(record).unwrap();
-    assert_eq!((history.len(), history.settled()), (3, 2));
-    assert_eq!(
-        plan(&history, 2, Goal::Position(3), Some(history.len())),
-        Plan::NeedMore
-    );
-    history.push_snapshot(snapshot(3));
-    assert_eq!(
-        plan(&history, 2, Goal::Position(3), Some(history.len())),
-        Plan::Arrive(3)
-    );
-}
-
-#[test]
 fn a_done_snapshot_marks_the_history_done() {
     let mut history = History::new();
     let mut last = snapshot(0);
@@ -291,50 +243,6 @@ fn a_step_shows_only_with_both_snapshots_around_its_action() {
     assert!(!history.shows(1), "nor the first action's end");
     history.push_snapshot(snapshot(2));
     assert!(history.shows(1) && history.shows(3));
-}
-
-#[test]
-fn the_next_action_is_a_step_and_anything_else_a_seek() {
-    let mut history = outlined();
-    history.push_snapshot(snapshot(0));
-    // The engine at its start: the first action is one step away.
-    assert_eq!(
-        plan(&history, 0, Goal::Position(1), Some(0)),
-        Plan::NeedMore
-    );
-    // The load's own snapshot may count main's spawn already.
-    assert_eq!(
-        plan(&history, 0, Goal::Position(1), Some(1)),
-        Plan::NeedMore
-    );
-    assert_eq!(plan(&history, 0, Goal::Position(9), Some(0)), Plan::Seek(9));
-    assert_eq!(
-        plan(&history, 0, Goal::Position(99), Some(0)),
-        Plan::Seek(12)
-    );
-    // These twelve records are all in the first turn: it ends with them.
-    assert_eq!(plan(&history, 0, Goal::TurnEnd, Some(0)), Plan::Seek(12));
-    for record in tcp_read().into_iter().take(7) {
-        history.push_record(record).unwrap();
-    }
-    history.push_snapshot(snapshot(2));
-    history.push_snapshot(snapshot(7));
-    assert_eq!(
-        plan(&history, 7, Goal::Position(3), Some(7)),
-        Plan::Arrive(3)
-    );
-    assert_eq!(
-        plan(&history, 7, Goal::Position(8), Some(7)),
-        Plan::NeedMore
-    );
-    // The engine went on past what this client shows: back is a seek.
-    assert_eq!(
-        plan(&history, 7, Goal::Position(8), Some(12)),
-        Plan::Seek(8)
-    );
-    // A follower never asks: it shows what came, or waits.
-    assert_eq!(plan(&history, 7, Goal::Position(8), None), Plan::NeedMore);
-    assert_eq!(plan(&history, 7, Goal::Position(5), None), Plan::Arrive(5));
 }
 
 #[test]

@@ -24,6 +24,7 @@ pub mod format;
 pub mod history;
 pub mod keys;
 pub mod lesson;
+pub mod plan;
 pub mod player;
 pub mod program;
 pub mod room;

@@ -161,11 +161,11 @@ impl EngineThread {
         let outcome = catch_unwind(AssertUnwindSafe(|| {
             if loaded.run.is_past(window) {
                 let restarted = LabRun::load(&loaded.scenario, self.options.clone())
-                    .map_err(|error| Restart::from(error.to_string()))?;
+                    .map_err(|error| SeekStopped::CannotRestart(error.to_string()))?;
                 loaded.run = SeekableRun::new(restarted);
                 if window.first == 0 {
                     let state = loaded.run.engine.snapshot();
-                    send(&ServerFrame::Snapshot { state }).map_err(|_| Restart::gone())?;
+                    send(&ServerFrame::Snapshot { state }).map_err(|_| SeekStopped::ClientGone)?;
                 }
             }
             loaded
@@ -176,14 +176,14 @@ impl EngineThread {
                         Sent::Snapshot(state) => ServerFrame::Snapshot { state },
                     })
                 })
-                .map_err(|_| Restart::gone())?;
+                .map_err(|_| SeekStopped::ClientGone)?;
             Ok(loaded.run.engine.is_done())
         }));
         match outcome {
             Ok(Ok(true)) => self.send(&ServerFrame::Done),
             Ok(Ok(false)) => Ok(()),
-            Ok(Err(Restart(None))) => Err(Disconnected),
-            Ok(Err(Restart(Some(message)))) => {
+            Ok(Err(SeekStopped::ClientGone)) => Err(Disconnected),
+            Ok(Err(SeekStopped::CannotRestart(message))) => {
                 self.error(format!("the scenario could not start again: {message}"))
             }
             Err(panic) => {
@@ -243,20 +243,12 @@ fn advance(
     (records, run.engine.snapshot(), run.engine.is_done())
 }
 
-/// Why a seek stopped early: the fresh engine could not be built (its
-/// message), or the client has gone (`None`).
-struct Restart(Option<String>);
-
-impl Restart {
-    fn gone() -> Restart {
-        Restart(None)
-    }
-}
-
-impl From<String> for Restart {
-    fn from(message: String) -> Restart {
-        Restart(Some(message))
-    }
+/// Why a seek stopped early.
+enum SeekStopped {
+    /// The client has gone: nobody to answer.
+    ClientGone,
+    /// The engine had to start again and could not be built: why.
+    CannotRestart(String),
 }
 
 fn known_scenarios() -> String {

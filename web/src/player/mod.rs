@@ -36,7 +36,8 @@ mod sync;
 
 pub use link::{PRIVATE_ENDPOINT, RoomLink};
 
-use crate::history::{Goal, History};
+use crate::history::History;
+use crate::plan::Goal;
 use crate::socket::Socket;
 use sync::ServerSync;
 

@@ -14,7 +14,8 @@ use reactor_protocol::{Command, ServerFrame};
 
 use super::sync::ServerSync;
 use super::{Connection, Player};
-use crate::history::{Goal, History, Plan, plan};
+use crate::history::History;
+use crate::plan::{Goal, Plan, plan};
 
 /// Frames, at least, between two updates of the views while replaying
 /// towards a far goal. Telling the views of every frame made a replay of

@@ -1,7 +1,7 @@
 //! What the server's engine holds, as far as this client knows, and how
 //! many `step` commands to keep in flight towards a goal.
 
-use crate::history::{Goal, Plan};
+use crate::plan::{Goal, Plan};
 
 /// Most `step` commands in flight at once, when the goal is far ahead.
 pub(super) const PIPELINE: usize = 8;
