@@ -358,4 +358,4 @@ impl History {
 
 #[cfg(test)]
 #[path = "history_tests.rs"]
-mod tests;
+pub(crate) mod tests;

@@ -2,7 +2,9 @@ use super::*;
 use crate::fixture::{record, snapshot, tcp_read};
 use reactor_protocol::{Event, Park, Snapshot, TaskState, TaskView, WakeCause};
 
-fn filled(groups: &[usize]) -> History {
+/// A history of tcp_read's first records in actions of `groups` records,
+/// each closed by its snapshot.
+pub(crate) fn filled(groups: &[usize]) -> History {
     let mut history = History::new();
     history.push_snapshot(snapshot(0));
     let mut records = tcp_read().into_iter();
@@ -203,7 +205,7 @@ fn the_park_shows_from_its_record_until_its_events_are_dispatched() {
 
 /// tcp_read's first 12 records in three actions of 2, 5 and 5, with the
 /// outline that says so.
-fn outlined() -> History {
+pub(crate) fn outlined() -> History {
     let mut outline = reactor_protocol::OutlineBuilder::default();
     let records = tcp_read();
     outline.add_action(&records[..2]);

@@ -83,33 +83,7 @@ pub fn plan(history: &History, position: usize, goal: Goal, engine_at: Option<us
 mod tests {
     use super::*;
     use crate::fixture::{snapshot, tcp_read};
-    use crate::history::Pushed;
-
-    fn filled(groups: &[usize]) -> History {
-        let mut history = History::new();
-        history.push_snapshot(snapshot(0));
-        let mut records = tcp_read().into_iter();
-        for &size in groups {
-            for record in records.by_ref().take(size) {
-                assert_eq!(history.push_record(record), Ok(Pushed::Appended));
-            }
-            history.push_snapshot(snapshot(history.len() as u64));
-        }
-        history
-    }
-
-    /// tcp_read's first 12 records in three actions of 2, 5 and 5, with the
-    /// outline that says so.
-    fn outlined() -> History {
-        let mut outline = reactor_protocol::OutlineBuilder::default();
-        let records = tcp_read();
-        outline.add_action(&records[..2]);
-        outline.add_action(&records[2..7]);
-        outline.add_action(&records[7..12]);
-        let mut history = History::new();
-        history.set_outline(outline.finish());
-        history
-    }
+    use crate::history::tests::{filled, outlined};
 
     #[test]
     fn plan_asks_for_more_only_when_needed() {

@@ -31,7 +31,7 @@ use tokio::sync::mpsc;
 use super::admission::Slot;
 use super::outgoing::Outgoing;
 use super::request::Request;
-use super::seek::{SeekableRun, Sent, Window, outline_of};
+use super::seek::{SeekableRun, Window, outline_of};
 
 /// What a client must do before stepping.
 const NOTHING_LOADED: &str =
@@ -170,12 +170,7 @@ impl EngineThread {
             }
             loaded
                 .run
-                .advance_to(window, have, |sent| {
-                    send(&match sent {
-                        Sent::Record(record) => ServerFrame::Record { record },
-                        Sent::Snapshot(state) => ServerFrame::Snapshot { state },
-                    })
-                })
+                .advance_to(window, have, |frame| send(&frame))
                 .map_err(|_| SeekStopped::ClientGone)?;
             Ok(loaded.run.engine.is_done())
         }));
@@ -238,8 +233,7 @@ fn advance(
     run: &mut SeekableRun,
     how: fn(&mut LabRun) -> Vec<Record>,
 ) -> (Vec<Record>, Snapshot, bool) {
-    let records = how(&mut run.engine);
-    run.recorded += records.len() as u64;
+    let records = run.advance(how);
     (records, run.engine.snapshot(), run.engine.is_done())
 }
 

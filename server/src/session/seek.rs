@@ -19,7 +19,7 @@
 //! whole `crowd` run takes about 2 ms): an engine only runs forwards.
 
 use reactor_engine::{LabRun, LabRunOptions, LoadError};
-use reactor_protocol::{Outline, OutlineBuilder, Record, Snapshot};
+use reactor_protocol::{Outline, OutlineBuilder, Record, ServerFrame};
 
 /// Actions before the sought one whose closing snapshots are sent too, so
 /// a learner stepping back from a far jump does not wait for the server
@@ -34,15 +34,6 @@ pub(crate) fn outline_of(scenario: &str, options: LabRunOptions) -> Result<Outli
         outline.add_action(&run.step());
     }
     Ok(outline.finish())
-}
-
-/// What a seek sends, in order.
-#[derive(Debug)]
-pub(crate) enum Sent {
-    /// A record the client does not hold yet.
-    Record(Record),
-    /// The state after an action the browser may show.
-    Snapshot(Snapshot),
 }
 
 /// The session's engine, with how many records it has handed out.
@@ -62,9 +53,10 @@ impl SeekableRun {
         }
     }
 
-    /// One step, counted.
-    pub(crate) fn step(&mut self) -> Vec<Record> {
-        let records = self.engine.step();
+    /// Advance the engine by one of its methods (`LabRun::step`, `turn`,
+    /// `run`), counting the records it returns.
+    pub(crate) fn advance(&mut self, how: fn(&mut LabRun) -> Vec<Record>) -> Vec<Record> {
+        let records = how(&mut self.engine);
         self.recorded += records.len() as u64;
         records
     }
@@ -75,30 +67,32 @@ impl SeekableRun {
         self.recorded > window.first
     }
 
-    /// Step to the end of `window`, handing `send` the records from `have`
-    /// on and the snapshot after every action inside the window (see the
-    /// module docs); at least one snapshot, the last. Stops at the first
-    /// failed `send` (the client has gone).
+    /// Step to the end of `window`, handing `send` the `record` frames from
+    /// `have` on and a `snapshot` frame after every action inside the window
+    /// (see the module docs); at least one snapshot, the last. Stops at the
+    /// first failed `send` (the client has gone).
     pub(crate) fn advance_to<E>(
         &mut self,
         window: Window,
         have: u64,
-        mut send: impl FnMut(Sent) -> Result<(), E>,
+        mut send: impl FnMut(ServerFrame) -> Result<(), E>,
     ) -> Result<(), E> {
         let mut answered = false;
         while self.recorded < window.end && !self.engine.is_done() {
-            for record in self.step() {
+            for record in self.advance(LabRun::step) {
                 if record.seq >= have {
-                    send(Sent::Record(record))?;
+                    send(ServerFrame::Record { record })?;
                 }
             }
             if self.recorded >= window.first {
-                send(Sent::Snapshot(self.engine.snapshot()))?;
+                let state = self.engine.snapshot();
+                send(ServerFrame::Snapshot { state })?;
                 answered = true;
             }
         }
         if !answered {
-            send(Sent::Snapshot(self.engine.snapshot()))?;
+            let state = self.engine.snapshot();
+            send(ServerFrame::Snapshot { state })?;
         }
         Ok(())
     }
