@@ -20,10 +20,10 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, ensure};
 use fantoccini::wd::TimeoutConfiguration;
-use reactor_e2e::{Page, TestServer, eventually, eventually_within, with_browser};
+use reactor_e2e::{Page, TestServer, eventually_within, with_browser};
 use serde_json::{Value, json};
 use tokio::sync::Mutex;
-use web_support::{longest_task_ms, open, probe, step_of, watch_long_tasks};
+use web_support::{first_paint_ms, longest_task_ms, open, probe, step_of, watch_long_tasks};
 use ws_support::get;
 
 /// Most bytes (brotli, as served) the first screen may download.
@@ -202,16 +202,7 @@ async fn the_first_paint_with_the_wasm_cached_is_within_300_ms() -> Result<()> {
             let mut paints = Vec::new();
             for _ in 0..PAINT_LOADS {
                 page.open(path).await?;
-                let paint = eventually("a first-contentful-paint entry", || async {
-                    let paint = page
-                        .eval(
-                            "const e = performance.getEntriesByName('first-contentful-paint')[0];
-                             return e ? e.startTime : null;",
-                        )
-                        .await?;
-                    Ok(paint.as_f64())
-                })
-                .await?;
+                let paint = first_paint_ms(page).await?;
                 paints.push(paint);
             }
             let paints = sorted(paints);

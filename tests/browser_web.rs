@@ -10,8 +10,9 @@ mod web_support;
 use anyhow::{Context, Result, bail, ensure};
 use reactor_e2e::{PATIENCE, TestServer, eventually, with_browser};
 use web_support::{
-    MAX_RECORDS, at_end, click_step, explanation_contradictions, get_json, key, longest_task_ms,
-    open, open_at_end, panels_html, press, probe, settled_at, step_of, watch_long_tasks,
+    MAX_RECORDS, at_end, click_step, explanation_contradictions, first_paint_ms, get_json, key,
+    longest_task_ms, open, open_at_end, panels_html, press, probe, settled_at, step_of,
+    watch_long_tasks,
 };
 
 #[tokio::test]
@@ -456,17 +457,7 @@ async fn a_held_key_keeps_up_and_the_paint_and_task_times_are_reported() -> Resu
         // The first visit fills the cache; the second is the one measured.
         open(page, "/scenario/timers").await?;
         open(page, "/scenario/timers").await?;
-        // The entry appears once the browser has painted the app's first frame.
-        let paint = eventually("a first-contentful-paint entry", || async {
-            let paint = page
-                .eval(
-                    "const e = performance.getEntriesByName('first-contentful-paint')[0];
-                     return e ? e.startTime : null;",
-                )
-                .await?;
-            Ok(paint.as_f64())
-        })
-        .await?;
+        let paint = first_paint_ms(page).await?;
         watch_long_tasks(page).await?;
         press(page, &key::RIGHT.repeat(HELD_KEY_PRESSES)).await?;
         let state = settled_at(page, HELD_KEY_PRESSES as u64).await?;

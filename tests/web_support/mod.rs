@@ -148,6 +148,21 @@ pub async fn watch_long_tasks(page: &Page) -> Result<()> {
 }
 
 /// The longest task since [`watch_long_tasks`], in ms (0: none of 50 ms or more).
+/// The page's first-contentful-paint time (ms from navigation start), once
+/// the browser has painted the app's first frame.
+pub async fn first_paint_ms(page: &Page) -> Result<f64> {
+    eventually("a first-contentful-paint entry", || async {
+        let paint = page
+            .eval(
+                "const e = performance.getEntriesByName('first-contentful-paint')[0];
+                 return e ? e.startTime : null;",
+            )
+            .await?;
+        Ok(paint.as_f64())
+    })
+    .await
+}
+
 pub async fn longest_task_ms(page: &Page) -> Result<f64> {
     Ok(page
         .eval("return window.__longest;")
