@@ -15,9 +15,14 @@
 //! The driver turns an event into readiness and returns, as Tokio's
 //! `runtime/io/driver.rs` does; it wakes nobody itself. Who records the
 //! event and wakes the tasks is the loop's business, not the driver's.
+//!
+//! When its runtime shuts down, the driver is marked shut down (Tokio's
+//! `Driver::shutdown`): it takes no new socket, and the sockets still
+//! registered answer every operation with an error from then on.
 
 use std::collections::VecDeque;
 use std::io;
+use std::task::Waker;
 use std::time::Duration;
 
 use mio::event::Source;
@@ -62,6 +67,7 @@ pub(crate) struct Driver {
     events: Events,
     pub(crate) registrations: Slab<ScheduledIo>,
     pending: VecDeque<OsEvent>,
+    shut_down: bool,
 }
 
 impl Driver {
@@ -71,6 +77,7 @@ impl Driver {
             events: Events::with_capacity(event_capacity.max(1)),
             registrations: Slab::new(),
             pending: VecDeque::new(),
+            shut_down: false,
         })
     }
 
@@ -83,6 +90,9 @@ impl Driver {
         assumed_ready: bool,
         recorder: &mut Recorder,
     ) -> io::Result<usize> {
+        if self.shut_down {
+            return Err(io::Error::other(crate::runtime::RUNTIME_SHUT_DOWN));
+        }
         let entry = self.registrations.vacant_entry();
         let token = entry.key();
         let registry = self.poll.registry();
@@ -164,6 +174,25 @@ impl Driver {
         self.registrations
             .iter()
             .any(|(_, io)| io.read_waiter.is_some() || io.write_waiter.is_some())
+    }
+
+    /// Mark the driver shut down, and hand back the wakers still stored in
+    /// its registrations: tasks of other runtimes waiting on its sockets.
+    /// Woken, they poll again and get the error (as Tokio's
+    /// `ScheduledIo::shutdown` wakes every waiter).
+    pub(crate) fn shut_down(&mut self) -> Vec<Waker> {
+        self.shut_down = true;
+        self.registrations
+            .iter_mut()
+            .flat_map(|(_, io)| [io.read_waiter.take(), io.write_waiter.take()])
+            .flatten()
+            .map(|(_, waker)| waker)
+            .collect()
+    }
+
+    /// Whether the driver's runtime has shut down.
+    pub(crate) fn is_shut_down(&self) -> bool {
+        self.shut_down
     }
 
     /// Registrations for the snapshot, by token.

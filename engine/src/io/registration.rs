@@ -12,6 +12,13 @@
 //! ```
 //!
 //! That is the article's `poll_read`, and Tokio's `Registration::poll_io`.
+//!
+//! A registration belongs to the runtime that was current when it was
+//! made, and keeps that runtime's [`Handle`]: every operation and the
+//! deregistration go to *its* driver, whichever runtime is current then
+//! (see `runtime::handle`, which also says whose trace records what).
+//! Made with no runtime current, it panics as Tokio does; used after its
+//! runtime shut down, it answers Tokio's "being shutdown" error.
 
 use std::io;
 use std::panic::Location;
@@ -21,31 +28,39 @@ use mio::event::Source;
 use reactor_protocol::{Direction, Event, Outcome};
 
 use crate::runtime::context;
+use crate::runtime::handle::Handle;
 use crate::task::{WaitingOn, coop};
 use crate::trace::located;
 
-/// A socket registered under a token; deregistered on drop.
+/// A socket registered under a token with its runtime's driver;
+/// deregistered from that driver on drop.
 #[derive(Debug)]
 pub(crate) struct Registration<S: Source> {
     io: S,
     token: usize,
+    runtime: Handle,
 }
 
 impl<S: Source> Registration<S> {
     /// Register `io` with the current runtime's driver, readable and
     /// writable; its readiness starts empty, or set both ways if
     /// `assumed_ready` (see `ScheduledIo`).
+    ///
+    /// # Panics
+    /// With no runtime current, with Tokio's message (`NO_RUNTIME`).
+    #[track_caller]
     pub(crate) fn new(mut io: S, resource: String, assumed_ready: bool) -> io::Result<Self> {
-        let token = context::with(|core| {
+        let runtime = Handle::current();
+        let token = runtime.with(|core| {
             let mut recorder = core.recorder.borrow_mut();
             core.driver
                 .borrow_mut()
                 .register(&mut io, resource, assumed_ready, &mut recorder)
-        })?;
-        Ok(Registration { io, token })
+        })??;
+        Ok(Registration { io, token, runtime })
     }
 
-    /// The mio token.
+    /// The mio token, in its own runtime's driver.
     pub(crate) fn token(&self) -> usize {
         self.token
     }
@@ -83,7 +98,9 @@ impl<S: Source> Registration<S> {
                 },
             };
             let would_block = outcome == Outcome::WouldBlock;
-            record_syscall(name, Some(self.token), outcome, at);
+            if self.runtime.is_current() {
+                record_syscall(name, Some(self.token), outcome, at);
+            }
             if !would_block {
                 return Poll::Ready(result);
             }
@@ -94,6 +111,8 @@ impl<S: Source> Registration<S> {
     /// `Ready(tick)` if the cached readiness allows `direction`; otherwise
     /// store the task's waker (a `waker_stored` record) and return `Pending`.
     /// Being ready spends a unit of the task's cooperative budget (`coop`).
+    /// Once the socket's runtime is gone: `Ready(Err)`, Tokio's
+    /// `RUNTIME_SHUT_DOWN`.
     pub(crate) fn poll_ready(
         &mut self,
         cx: &mut Context<'_>,
@@ -102,15 +121,21 @@ impl<S: Source> Registration<S> {
         coop::budgeted(cx, |cx| self.poll_readiness(cx, direction))
     }
 
-    /// [`poll_ready`](Self::poll_ready)'s look at the cached readiness,
-    /// once the cooperative budget allowed it.
+    /// [`poll_ready`](Self::poll_ready)'s look at the cached readiness in
+    /// the socket's own driver, once the cooperative budget allowed it.
     fn poll_readiness(
         &mut self,
         cx: &mut Context<'_>,
         direction: Direction,
     ) -> Poll<io::Result<u64>> {
         let token = self.token;
-        let ready = context::with(|core| {
+        // The waiting task is named only to its own runtime: a task of
+        // another runtime is `None` there (see `ScheduledIo::Waiter`).
+        let own_task = self
+            .runtime
+            .is_current()
+            .then(|| context::current_task().unwrap_or_default());
+        let ready = self.runtime.with(|core| {
             let mut driver = core.driver.borrow_mut();
             let Some(io) = driver.registrations.get_mut(token) else {
                 return Err(io::Error::other(format!(
@@ -120,20 +145,27 @@ impl<S: Source> Registration<S> {
             if let Some(tick) = io.ready(direction) {
                 return Ok(Some(tick));
             }
-            let task = core.current_task.get().unwrap_or_default();
-            let (_replaced, at) = located(io.store_waiter(direction, (task, cx.waker().clone())));
-            let stored = Event::WakerStored {
-                token,
-                task,
-                direction,
-            };
-            core.recorder.borrow_mut().record_at(stored, at);
+            let (_replaced, at) =
+                located(io.store_waiter(direction, (own_task, cx.waker().clone())));
+            if let Some(task) = own_task {
+                let stored = Event::WakerStored {
+                    token,
+                    task,
+                    direction,
+                };
+                core.recorder.borrow_mut().record_at(stored, at);
+            }
             Ok(None)
-        })?;
+        })??;
         match ready {
             Some(tick) => Poll::Ready(Ok(tick)),
             None => {
-                context::set_waiting_on(WaitingOn::Readiness { direction, token });
+                let runtime = own_task.is_none().then(|| self.runtime.id());
+                context::set_waiting_on(WaitingOn::Readiness {
+                    direction,
+                    token,
+                    runtime,
+                });
                 Poll::Pending
             }
         }
@@ -142,11 +174,13 @@ impl<S: Source> Registration<S> {
     /// Forget `direction`'s readiness seen at `tick` (see `ScheduledIo`).
     fn clear_readiness(&mut self, direction: Direction, tick: u64) {
         let token = self.token;
-        context::with(|core| {
+        let recorded = self.runtime.is_current();
+        // A runtime gone since the syscall has nothing left to clear.
+        let _gone = self.runtime.with(|core| {
             let mut driver = core.driver.borrow_mut();
             let io = driver.registrations.get_mut(token);
             let (cleared, at) = located(io.is_some_and(|io| io.clear_readiness(direction, tick)));
-            if cleared {
+            if cleared && recorded {
                 let cleared = Event::ReadinessCleared {
                     token,
                     direction,
@@ -161,8 +195,10 @@ impl<S: Source> Registration<S> {
 impl<S: Source> Drop for Registration<S> {
     fn drop(&mut self) {
         let token = self.token;
-        // Without a runtime (it was dropped first) the socket just closes.
-        context::try_with(|core| {
+        // To the socket's own driver, wherever it is dropped; its runtime
+        // records the `deregister`. With the runtime dropped first, the
+        // socket just closes.
+        self.runtime.with_alive(|core| {
             let mut recorder = core.recorder.borrow_mut();
             core.driver
                 .borrow_mut()
@@ -171,7 +207,8 @@ impl<S: Source> Drop for Registration<S> {
     }
 }
 
-/// Record a syscall made by the running task at `at`, the syscall's line.
+/// Record a syscall made by the running task at `at`, the syscall's line,
+/// in the current runtime's trace.
 pub(crate) fn record_syscall(
     name: &str,
     token: Option<usize>,
@@ -187,6 +224,10 @@ pub(crate) fn record_syscall(
         recorder.record_at(Event::syscall(task, name, token, outcome), at);
     }
 }
+
+#[cfg(test)]
+#[path = "registration_tests.rs"]
+mod ownership_tests;
 
 #[cfg(test)]
 mod tests {

@@ -51,8 +51,10 @@ pub(crate) fn bit(direction: Direction) -> u8 {
     }
 }
 
-/// A task waiting for readiness, and its waker.
-pub(crate) type Waiter = (TaskId, Waker);
+/// A task waiting for readiness, and its waker. The task is `None` when it
+/// is not one of the driver's own runtime (a task of another runtime, or
+/// code outside any task): its wake is not the driver's runtime's to record.
+pub(crate) type Waiter = (Option<TaskId>, Waker);
 
 /// One registration's readiness and waiters; see the module docs.
 ///
@@ -128,7 +130,7 @@ impl ScheduledIo {
             Direction::Read => &self.read_waiter,
             Direction::Write => &self.write_waiter,
         };
-        waiter.as_ref().map(|(task, _)| *task)
+        waiter.as_ref().and_then(|(task, _)| *task)
     }
 }
 
@@ -166,10 +168,10 @@ mod tests {
     #[test]
     fn an_event_takes_the_waiter_of_its_direction_only() {
         let mut io = ScheduledIo::new("test".into(), false);
-        io.store_waiter(Direction::Read, (1, Waker::noop().clone()));
-        io.store_waiter(Direction::Write, (2, Waker::noop().clone()));
+        io.store_waiter(Direction::Read, (Some(1), Waker::noop().clone()));
+        io.store_waiter(Direction::Write, (Some(2), Waker::noop().clone()));
         let [read, write] = io.set_readiness(true, false);
-        assert_eq!(read.map(|(task, _)| task), Some(1));
+        assert_eq!(read.and_then(|(task, _)| task), Some(1));
         assert!(write.is_none());
         assert_eq!(io.waiter_task(Direction::Write), Some(2));
         assert_eq!(io.waiter_task(Direction::Read), None);

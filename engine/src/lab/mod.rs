@@ -111,7 +111,7 @@ impl LabRun {
             return Vec::new();
         }
         let core = Rc::clone(self.runtime.core());
-        let _enter = context::enter(&core);
+        let _driving = context::enter_to_drive(&core);
         let acted = event_loop::step(&core);
         self.check_end(&core, acted);
         let records = core.recorder.borrow_mut().take();

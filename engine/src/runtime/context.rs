@@ -5,8 +5,32 @@
 //! receives a `Context` with a waker. Like Tokio's `CURRENT`, a thread-local
 //! holds the runtime while it is stepping: [`enter`] sets it and the returned
 //! guard restores the previous value on drop.
+//!
+//! The current runtime is only where a resource is *born*: a socket keeps
+//! the runtime it was registered with (`runtime::handle`) and goes back to
+//! it for every read, write and its deregistration, whichever runtime is
+//! current then.
+//!
+//! # Entering to drive
+//!
+//! Being current is not the same as driving. [`enter_to_drive`] is what
+//! `block_on` and the lab's step do: it makes the runtime current *and*
+//! marks the thread as busy driving tasks. A second `block_on` while the
+//! thread is marked (from inside a task, or from inside the `block_on`
+//! future) would block the very thread that must run the tasks it waits
+//! for, so it panics, with Tokio's words ([`NESTED_BLOCK_ON`]; Tokio's
+//! `runtime/context/runtime.rs`, `enter_runtime`). A plain [`enter`] (a
+//! runtime's shutdown, `Runtime::enter`) only changes what is current, and
+//! may nest.
+//!
+//! # Tokio's words
+//!
+//! The panics and errors here say what Tokio 1.x says, word for word, so a
+//! learner who meets one in the lab meets the same text in a real program
+//! (and finds it when searching). The fidelity suite runs real Tokio
+//! programs and checks the two agree.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::panic::Location;
 use std::rc::Rc;
 use std::task::Poll;
@@ -16,8 +40,27 @@ use reactor_protocol::{Event, TaskId};
 use super::core::Core;
 use crate::task::WaitingOn;
 
+/// Tokio's panic for a resource or task made with no runtime current
+/// (`util/error.rs`, `CONTEXT_MISSING_ERROR`).
+pub const NO_RUNTIME: &str =
+    "there is no reactor running, must be called from the context of a Tokio 1.x runtime";
+
+/// Tokio's panic for a `block_on` on a thread that is already driving a
+/// runtime (`runtime/context/runtime.rs`, `enter_runtime`).
+pub const NESTED_BLOCK_ON: &str = "Cannot start a runtime from within a runtime. This happens \
+    because a function (like `block_on`) attempted to block the current thread while the \
+    thread is being used to drive asynchronous tasks. If you are in an async function, use \
+    `.await` on the future instead of blocking on it.";
+
+/// Tokio's error for a socket whose runtime was shut down or dropped
+/// (`util/error.rs`, `RUNTIME_SHUTTING_DOWN_ERROR`, returned by
+/// `Registration::poll_ready` as `io::Error::other`).
+pub const RUNTIME_SHUT_DOWN: &str = "A Tokio 1.x context was found, but it is being shutdown.";
+
 thread_local! {
     static CURRENT: RefCell<Option<Rc<Core>>> = const { RefCell::new(None) };
+    /// Whether this thread is inside a `block_on` or a lab step.
+    static DRIVING: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Restores the previously current runtime when dropped.
@@ -38,6 +81,33 @@ impl Drop for EnterGuard {
     }
 }
 
+/// Makes the thread free to drive a runtime again when dropped, and
+/// restores the previously current runtime.
+pub(crate) struct DriveGuard {
+    _current: EnterGuard,
+}
+
+/// Make `core` current and mark the thread as driving it, until the guard
+/// drops: what `block_on` and the lab's step do.
+///
+/// # Panics
+/// With [`NESTED_BLOCK_ON`] if the thread is already driving a runtime.
+#[track_caller]
+pub(crate) fn enter_to_drive(core: &Rc<Core>) -> DriveGuard {
+    if DRIVING.with(|driving| driving.replace(true)) {
+        panic!("{NESTED_BLOCK_ON}");
+    }
+    DriveGuard {
+        _current: enter(core),
+    }
+}
+
+impl Drop for DriveGuard {
+    fn drop(&mut self) {
+        DRIVING.with(|driving| driving.set(false));
+    }
+}
+
 /// The current runtime, if there is one.
 pub(crate) fn current() -> Option<Rc<Core>> {
     CURRENT.with(|current| current.borrow().clone())
@@ -52,12 +122,13 @@ pub(crate) fn try_with<R>(f: impl FnOnce(&Core) -> R) -> Option<R> {
 /// Run `f` with the current runtime.
 ///
 /// # Panics
-/// Outside a runtime: like Tokio, spawning or sleeping needs one.
+/// Outside a runtime, with Tokio's [`NO_RUNTIME`]: spawning, sleeping or
+/// making a socket needs one.
 #[track_caller]
 pub(crate) fn with<R>(f: impl FnOnce(&Core) -> R) -> R {
     match try_with(f) {
         Some(result) => result,
-        None => panic!("this needs a reactor-engine runtime: call it from a task or block_on"),
+        None => panic!("{NO_RUNTIME}"),
     }
 }
 

@@ -23,6 +23,7 @@ use reactor_protocol::{Event, TaskId, WakeCause};
 
 use super::clock::{Clock, ClockMode};
 use super::event_loop::LoopState;
+use super::id::{IdSlot, RuntimeId};
 use super::script::Script;
 use crate::io::driver::Driver;
 use crate::task::{Executor, JoinHandle};
@@ -63,6 +64,8 @@ pub(crate) struct Core {
     /// Lines printed with `output`, oldest first (only while recording).
     pub(crate) console: RefCell<Vec<String>>,
     pub(crate) io_wait_cap: Duration,
+    /// Which runtime this is, among those alive on the thread.
+    id: IdSlot,
 }
 
 impl Core {
@@ -80,7 +83,13 @@ impl Core {
             deferred: RefCell::new(Vec::new()),
             console: RefCell::new(Vec::new()),
             io_wait_cap: options.io_wait_cap,
+            id: IdSlot::take(),
         })
+    }
+
+    /// Which runtime this is, among those alive on the thread.
+    pub(crate) fn id(&self) -> RuntimeId {
+        self.id.id()
     }
 
     /// Make `future` the runtime's `main`, the future `block_on` drives:
@@ -167,9 +176,14 @@ impl Core {
     }
 
     /// Drop every task and the script: sockets close, timers are cancelled.
+    /// Then the driver is shut down: a socket that outlives the tasks (one
+    /// handed out of `block_on`) answers every operation with Tokio's
+    /// "being shutdown" error from now on.
     ///
     /// The futures are taken out first and dropped with no part borrowed,
     /// because their destructors deregister sockets and cancel timers.
+    /// As in Tokio, the tasks go first and the driver after them, so the
+    /// sockets they own are deregistered as usual.
     pub(crate) fn shutdown(&self) {
         let futures = self.executor.borrow_mut().take_all_futures();
         for future in futures {
@@ -179,5 +193,9 @@ impl Core {
         drop(script);
         let deferred = std::mem::take(&mut *self.deferred.borrow_mut());
         drop(deferred);
+        let waiting = self.driver.borrow_mut().shut_down();
+        for waker in waiting {
+            waker.wake();
+        }
     }
 }

@@ -49,7 +49,12 @@ pub(crate) fn dispatch_one(core: &Core) -> bool {
     };
     core.recorder.borrow_mut().record_at(os_event, at);
     for (task, waker) in dispatched.woken.into_iter().flatten() {
-        core.wake(task, WakeCause::Io, &waker);
+        match task {
+            Some(task) => core.wake(task, WakeCause::Io, &waker),
+            // A task of another runtime waits on this socket: its own loop
+            // queues it, so this trace has no `wake` for it.
+            None => waker.wake(),
+        }
     }
     true
 }

@@ -5,7 +5,9 @@
 //! - `core`: the four parts side by side; `event_loop`: one action per step;
 //!   `poll`: polling one task; `park`: waiting in the OS; `dispatch`: the OS
 //!   events and due timers becoming wakes; `clock`: virtual or real time;
-//!   `context`: the thread-local that lets futures find their runtime.
+//!   `context`: the thread-local that lets futures find their runtime;
+//!   `handle`: the runtime a socket belongs to, kept by the socket; `id`:
+//!   which runtime, when a program has several.
 //!
 //! The parts below the loop — the executor (`task`), the I/O driver (`io`)
 //! and the timers (`time`) — never see `Core`: they report what happened (a
@@ -17,6 +19,8 @@ pub(crate) mod context;
 pub(crate) mod core;
 mod dispatch;
 pub(crate) mod event_loop;
+pub(crate) mod handle;
+pub(crate) mod id;
 mod park;
 mod poll;
 pub(crate) mod script;
@@ -31,6 +35,7 @@ use std::time::Duration;
 use reactor_protocol::{Record, Snapshot};
 
 pub use self::clock::ClockMode;
+pub use self::context::{NESTED_BLOCK_ON, NO_RUNTIME, RUNTIME_SHUT_DOWN};
 pub use self::core::DEFAULT_IO_WAIT_CAP;
 use self::core::{Core, CoreOptions};
 pub use self::event_loop::POLL_BUDGET;
@@ -136,12 +141,19 @@ impl Runtime {
 
     /// Run `future` as the `main` task until it completes; other tasks run
     /// meanwhile and stay in the runtime afterwards.
+    ///
+    /// # Panics
+    /// On a thread that is already driving a runtime (inside a task, or
+    /// inside another `block_on`'s future), with Tokio's message
+    /// ([`NESTED_BLOCK_ON`]): the thread that would block is the one that
+    /// must run the tasks. Await the future instead.
+    #[track_caller]
     pub fn block_on<F>(&mut self, future: F) -> Result<F::Output, RunError>
     where
         F: Future + 'static,
         F::Output: 'static,
     {
-        let _enter = context::enter(&self.core);
+        let _driving = context::enter_to_drive(&self.core);
         let mut main = self.core.spawn_main(future);
         self.drive(&mut main)
     }
@@ -158,6 +170,17 @@ impl Runtime {
         }
     }
 
+    /// Make this runtime the current one until the guard drops, without
+    /// driving it (Tokio's `Runtime::enter`): a socket made meanwhile
+    /// belongs to this runtime, and only this runtime's loop will ever
+    /// deliver its readiness. Unlike `block_on`, entering may nest.
+    pub fn enter(&self) -> EnterGuard<'_> {
+        EnterGuard {
+            _current: context::enter(&self.core),
+            _runtime: std::marker::PhantomData,
+        }
+    }
+
     /// Hand out the records produced since the last call.
     pub fn take_records(&mut self) -> Vec<Record> {
         self.core.recorder.borrow_mut().take()
@@ -170,9 +193,26 @@ impl Runtime {
     }
 }
 
+/// The runtime entered by [`Runtime::enter`]; the one current before
+/// comes back when this drops.
+#[must_use = "the runtime is only current while the guard lives"]
+pub struct EnterGuard<'a> {
+    _current: context::EnterGuard,
+    _runtime: std::marker::PhantomData<&'a Runtime>,
+}
+
+impl fmt::Debug for EnterGuard<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EnterGuard").finish_non_exhaustive()
+    }
+}
+
 impl Drop for Runtime {
     fn drop(&mut self) {
         let _enter = context::enter(&self.core);
         self.core.shutdown();
     }
 }
+
+#[cfg(test)]
+mod block_on_tests;

@@ -14,6 +14,8 @@ use std::fmt;
 
 use reactor_protocol::{DEFERRED_WAKE, Direction, TaskId};
 
+use crate::runtime::id::RuntimeId;
+
 /// What an idle task waits for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum WaitingOn {
@@ -35,8 +37,12 @@ pub(crate) enum WaitingOn {
     Readiness {
         /// Read or write.
         direction: Direction,
-        /// The socket's mio token.
+        /// The socket's mio token, in its own runtime's driver.
         token: usize,
+        /// That runtime, when it is not the waiting task's own: only that
+        /// runtime's loop polls its driver, so while it is not being driven
+        /// the readiness never comes.
+        runtime: Option<RuntimeId>,
     },
 }
 
@@ -47,12 +53,23 @@ impl fmt::Display for WaitingOn {
             WaitingOn::Timer { deadline_ms } => write!(f, "timer (deadline {deadline_ms} ms)"),
             WaitingOn::Yield => write!(f, "its yield ({DEFERRED_WAKE})"),
             WaitingOn::Budget => write!(f, "a new budget (forced to yield; {DEFERRED_WAKE})"),
-            WaitingOn::Readiness { direction, token } => {
+            WaitingOn::Readiness {
+                direction,
+                token,
+                runtime,
+            } => {
                 let what = match direction {
                     Direction::Read => "read",
                     Direction::Write => "write",
                 };
-                write!(f, "{what} readiness on token {token}")
+                write!(f, "{what} readiness on token {token}")?;
+                match runtime {
+                    None => Ok(()),
+                    Some(runtime) => write!(
+                        f,
+                        " of {runtime}, another runtime: only its own loop polls its driver"
+                    ),
+                }
             }
         }
     }
@@ -70,7 +87,25 @@ mod tests {
         let readiness = WaitingOn::Readiness {
             direction: Direction::Read,
             token: 2,
+            runtime: None,
         };
         assert_eq!(readiness.to_string(), "read readiness on token 2");
+    }
+
+    #[test]
+    fn a_socket_of_another_runtime_names_that_runtime() {
+        let slot = crate::runtime::id::IdSlot::take();
+        let readiness = WaitingOn::Readiness {
+            direction: Direction::Write,
+            token: 0,
+            runtime: Some(slot.id()),
+        };
+        assert_eq!(
+            readiness.to_string(),
+            format!(
+                "write readiness on token 0 of {}, another runtime: only its own loop polls its driver",
+                slot.id()
+            )
+        );
     }
 }
