@@ -21,6 +21,11 @@
 //!                                                 # one Tokio program by hand
 //! ```
 //!
+//! [`ownership`] holds the programs that end in a panic, an error or a
+//! wait that never ends (which runtime a socket or a `block_on` meets):
+//! the `tokio_ownership` binary and the engine's twins print the same
+//! lines, with Tokio's own texts.
+//!
 //! `docs/fidelity.md` lists each behaviour, Tokio's source for it, the
 //! engine's, and the test that proves it.
 //!
@@ -40,6 +45,7 @@ pub mod engine_cases;
 pub mod engine_side;
 pub mod markers;
 pub mod observed;
+pub mod ownership;
 pub mod program;
 pub mod strace;
 pub mod tokio_side;

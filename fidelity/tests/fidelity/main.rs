@@ -11,7 +11,9 @@
 //! - `engine_edges`: the engine on `Duration::MAX`, a past deadline, and a
 //!   registration dropped while its event is in flight;
 //! - `engine_model`: rows of `docs/fidelity.md` no program puts side by
-//!   side with Tokio (I/O before timers in one park, ms rounding).
+//!   side with Tokio (I/O before timers in one park, ms rounding);
+//! - `ownership`: which runtime a socket or a `block_on` meets: Tokio's
+//!   panics, errors and endless waits, printed by both runtimes alike.
 //!
 //! Each Tokio program runs once per clock and test binary (see `support`),
 //! in parallel with the others as the test threads ask for them; a
@@ -20,6 +22,7 @@
 mod against_engine;
 mod engine_edges;
 mod engine_model;
+mod ownership;
 mod self_wakes;
 mod support;
 mod teeth;
