@@ -1,11 +1,13 @@
 //! The web app when things go wrong, in real headless Chromium: the server
-//! goes away and comes back, or answers with an `error` frame. Helpers and
-//! conventions as in `browser_web.rs`.
+//! goes away and comes back, answers with an `error` frame, or cannot give
+//! the scenario view's module. Helpers and conventions as in `browser_web.rs`.
 
 #[allow(dead_code)] // each test binary uses a part of the helpers
 mod web_support;
 
-use anyhow::{Result, ensure};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, ensure};
 use reactor_e2e::{TestServer, eventually, with_browser};
 use web_support::{click_step, open, panels_html, settled_at};
 
@@ -65,4 +67,78 @@ async fn a_server_error_frame_is_shown_not_swallowed() -> Result<()> {
         Ok(())
     })
     .await
+}
+
+/// A copy of the built site in a fresh folder, for a test that breaks it.
+fn copy_of_site(name: &str) -> Result<PathBuf> {
+    let copy = std::env::temp_dir().join(format!("reactor-lab-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&copy);
+    std::fs::create_dir_all(&copy)?;
+    for entry in std::fs::read_dir(reactor_e2e::server::site_dir()?)? {
+        let path = entry?.path();
+        if path.is_file() {
+            std::fs::copy(&path, copy.join(path.file_name().context("a file name")?))?;
+        }
+    }
+    Ok(copy)
+}
+
+/// Move the files of the modules split off the first screen (`split_*`,
+/// their `.br` and `.gz` too) from `from` to `to`.
+fn move_split_modules(from: &Path, to: &Path) -> Result<usize> {
+    let mut moved = 0;
+    for entry in std::fs::read_dir(from)? {
+        let path = entry?.path();
+        let name = path.file_name().context("a file name")?.to_owned();
+        if name.to_string_lossy().starts_with("split_") {
+            std::fs::rename(&path, to.join(name))?;
+            moved += 1;
+        }
+    }
+    Ok(moved)
+}
+
+/// The scenario view is a module of its own (the first screen does not
+/// need it). When it cannot be fetched — the network, or a server updated
+/// since the page was opened — the page says so and keeps its heading and
+/// connection; once the module is back, "Try again" opens the scenario.
+#[tokio::test]
+async fn a_scenario_view_that_cannot_load_says_so_and_loads_on_try_again() -> Result<()> {
+    let site = copy_of_site("site-without-workbench")?;
+    let aside = site.join("aside");
+    std::fs::create_dir_all(&aside)?;
+    ensure!(
+        move_split_modules(&site, &aside)? > 0,
+        "the built site has no split module"
+    );
+    let server = TestServer::start_with(|config| config.site = site.clone()).await?;
+    let outcome = with_browser(&server, async |page| {
+        open(page, "/scenario/tcp_read").await?;
+        let alert = page
+            .wait_for_text(".load-failed[role='alert']", "could not be loaded")
+            .await?;
+        ensure!(alert.contains("Try again"), "{alert}");
+        page.wait_for("#page-title").await?;
+        page.wait_for("#connection[data-state='connected']").await?;
+        ensure!(
+            page.eval("return document.querySelector('#position') === null")
+                .await?
+                .as_bool()
+                == Some(true),
+            "the controls are shown without their module"
+        );
+
+        move_split_modules(&aside, &site)?;
+        page.wait_for(".load-failed button").await?.click().await?;
+        settled_at(page, 0).await?;
+        let state = click_step(page).await?;
+        ensure!(
+            state["kind"].is_string(),
+            "cannot step after the retry: {state}"
+        );
+        Ok(())
+    })
+    .await;
+    let _ = std::fs::remove_dir_all(&site);
+    outcome
 }

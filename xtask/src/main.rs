@@ -20,6 +20,7 @@ mod npm;
 mod precompress;
 mod shrink;
 mod size;
+mod split;
 mod strace;
 mod summary;
 mod web;

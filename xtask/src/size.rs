@@ -144,7 +144,7 @@ fn report_floor(root: &Path, site: &Path) -> Result<()> {
         .join("examples")
         .join("leptos_floor.wasm");
     let staging = root.join("target").join("floor-bindgen");
-    web::bind(&floor, &staging, "leptos_floor")?;
+    web::bind(&floor, &staging, "leptos_floor", web::Keep::AppExports)?;
     let floor = staging.join("leptos_floor_bg.wasm");
     if let Some(tools) = Tools::ensure(root, Need::Required)? {
         tools.wasm(&floor)?;

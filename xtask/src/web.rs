@@ -1,11 +1,14 @@
-//! Build the browser bundle: cargo for wasm32, then wasm-bindgen in-process.
+//! Build the browser bundle: cargo for wasm32, the split, then wasm-bindgen
+//! in-process.
 //!
 //! Output, in `target/site`:
 //!
 //! ```text
 //! index.html                       (from web/index.html, names filled in)
 //! reactor_web-<hash>.js            JS glue from wasm-bindgen, minified
-//! reactor_web-<hash>_bg.wasm       the app, through wasm-opt
+//! reactor_web_bg-<hash>.wasm       the first screen's wasm, through wasm-opt
+//! __wasm_split-<hash>.js           the loader of the modules below (see `split`)
+//! split_<name>-<hash>.wasm         a view off the first screen, fetched on demand
 //! style-<hash>.css                 from web/style.css, minified
 //! <each of the above>.br, .gz       brotli 11 and gzip 9 copies (see `precompress`)
 //! ```
@@ -25,9 +28,9 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
-use crate::precompress;
 use crate::shrink::{Need, Tools};
 use crate::{StatusOk, cargo, step};
+use crate::{precompress, split};
 
 /// The browser's target triple.
 pub const TARGET: &str = "wasm32-unknown-unknown";
@@ -41,31 +44,54 @@ pub fn build(root: &Path, shrink: Need) -> Result<PathBuf> {
     check_bindgen_pin(root)?;
     let tools = Tools::ensure(root, shrink)?;
     step("building the web app for wasm32 (profile wasm-release)");
-    let wasm = compile(root, &[])?.join("reactor-web.wasm");
-    let site = root.join("target").join("site");
-    let staging = root.join("target").join("site-bindgen");
-    bind(&wasm, &staging, "reactor_web")?;
+    let target = root.join("target");
+    let linked = compile_relocatable(root)?;
+    let split = split::split(&linked, &target.join("site-split"), GLUE_JS)?;
+    let staging = target.join("site-bindgen");
+    bind(&split.main, &staging, "reactor_web", Keep::LinkerExports)?;
+    let mut on_demand = Vec::new();
+    for module in &split.on_demand {
+        let name = module
+            .file_name()
+            .context("a split module without a name")?;
+        fs::copy(module, staging.join(name))?;
+        on_demand.push(staging.join(name));
+    }
+    let loader = staging.join(split::LOADER);
+    fs::copy(&split.loader, &loader)?;
     fs::copy(root.join("web/style.css"), staging.join("style.css"))?;
+    let main_wasm = staging.join("reactor_web_bg.wasm");
     if let Some(tools) = &tools {
-        tools.wasm(&staging.join("reactor_web_bg.wasm"))?;
-        step("esbuild --minify (the JS glue and the stylesheet)");
-        tools.minify(&staging.join("reactor_web.js"))?;
+        for wasm in std::iter::once(&main_wasm).chain(&on_demand) {
+            tools.wasm(wasm)?;
+        }
+        step("esbuild --minify (the JS glue, the loader and the stylesheet)");
+        tools.minify(&staging.join(GLUE_JS))?;
+        tools.minify(&loader)?;
         tools.minify(&staging.join("style.css"))?;
     }
 
+    let site = target.join("site");
     let _ = fs::remove_dir_all(&site);
     fs::create_dir_all(&site)?;
-    let js = publish(&staging.join("reactor_web.js"), &site, "reactor_web", "js")?;
-    let wasm = publish(
-        &staging.join("reactor_web_bg.wasm"),
-        &site,
-        "reactor_web_bg",
-        "wasm",
-    )?;
+    let mut loader_text = fs::read_to_string(&loader)?;
+    for module in &on_demand {
+        let stem = module.file_stem().unwrap_or_default().to_string_lossy();
+        let published = publish(module, &site, &stem, "wasm")?;
+        replace_once(
+            &mut loader_text,
+            &format!("\"./{stem}.wasm\""),
+            &format!("\"./{published}\""),
+        )
+        .with_context(|| format!("the loader does not name {stem}.wasm"))?;
+    }
+    let (js, loader) = publish_linked(&staging.join(GLUE_JS), loader_text, &site)?;
+    let wasm = publish(&main_wasm, &site, "reactor_web_bg", "wasm")?;
     let style = publish(&staging.join("style.css"), &site, "style", "css")?;
     let template = fs::read_to_string(root.join("web/index.html"))?;
     let index = template
         .replace("{{JS}}", &js)
+        .replace("{{LOADER}}", &loader)
         .replace("{{WASM}}", &wasm)
         .replace("{{STYLE}}", &style);
     fs::write(site.join("index.html"), index)?;
@@ -79,12 +105,74 @@ pub fn build(root: &Path, shrink: Need) -> Result<PathBuf> {
     }
     let size = precompress::written(&site.join(&wasm))?;
     eprintln!(
-        "web app: {} ({} KiB wasm, {} KiB as served with brotli)",
+        "web app: {} ({} KiB main wasm, {} KiB as served with brotli)",
         site.display(),
         size.raw / 1024,
         size.brotli / 1024
     );
     Ok(site)
+}
+
+/// The JS glue's name as wasm-bindgen writes it.
+const GLUE_JS: &str = "reactor_web.js";
+
+/// The app linked with its relocations kept (`--emit-relocs`), which the
+/// split needs to move code between modules; returns the `.wasm`.
+fn compile_relocatable(root: &Path) -> Result<PathBuf> {
+    cargo(&[
+        "rustc",
+        "--package",
+        "reactor-web",
+        "--bin",
+        "reactor-web",
+        "--target",
+        TARGET,
+        "--profile",
+        PROFILE,
+        "--",
+        "-Clink-args=--emit-relocs",
+    ])
+    .status_ok()?;
+    Ok(root
+        .join("target")
+        .join(TARGET)
+        .join(PROFILE)
+        .join("reactor-web.wasm"))
+}
+
+/// Publish the glue and the loader, which import each other: both are named
+/// after one hash of the two, and each names the other by that name.
+fn publish_linked(glue: &Path, mut loader: String, site: &Path) -> Result<(String, String)> {
+    let mut glue = fs::read_to_string(glue)?;
+    let mut hasher = DefaultHasher::new();
+    (&glue, &loader).hash(&mut hasher);
+    let hash = hasher.finish();
+    let glue_name = format!("reactor_web-{hash:016x}.js");
+    let loader_name = format!("__wasm_split-{hash:016x}.js");
+    replace_once(
+        &mut glue,
+        &format!("\"./{}\"", split::LOADER),
+        &format!("\"./{loader_name}\""),
+    )
+    .context("the glue does not import the loader")?;
+    replace_once(
+        &mut loader,
+        &format!("\"./{GLUE_JS}\""),
+        &format!("\"./{glue_name}\""),
+    )
+    .context("the loader does not import the glue")?;
+    fs::write(site.join(&glue_name), glue)?;
+    fs::write(site.join(&loader_name), loader)?;
+    Ok((glue_name, loader_name))
+}
+
+/// Replace the one occurrence of `from` in `text`; fail if there is none.
+fn replace_once(text: &mut String, from: &str, to: &str) -> Result<()> {
+    let at = text
+        .find(from)
+        .with_context(|| format!("{from} not found"))?;
+    text.replace_range(at..at + from.len(), to);
+    Ok(())
 }
 
 /// `cargo build` the web crate (or one of its `extra` targets) for the
@@ -104,14 +192,25 @@ pub fn compile(root: &Path, extra: &[&str]) -> Result<PathBuf> {
     Ok(root.join("target").join(TARGET).join(PROFILE))
 }
 
+/// Which of the linker's exports wasm-bindgen keeps.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// Only the app's own (a module that was not split).
+    AppExports,
+    /// The linker's too: the split modules import them from the main one.
+    LinkerExports,
+}
+
 /// wasm-bindgen, in-process: `<out>/<name>.js` and `<out>/<name>_bg.wasm`.
-pub fn bind(wasm: &Path, out: &Path, name: &str) -> Result<()> {
+pub fn bind(wasm: &Path, out: &Path, name: &str, keep: Keep) -> Result<()> {
     step("wasm-bindgen (in-process)");
     let _ = fs::remove_dir_all(out);
     wasm_bindgen_cli_support::Bindgen::new()
         .input_path(wasm)
         .web(true)?
         .typescript(false)
+        .keep_lld_exports(keep == Keep::LinkerExports)
+        .demangle(keep == Keep::AppExports)
         .out_name(name)
         .remove_name_section(true)
         .remove_producers_section(true)

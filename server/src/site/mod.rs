@@ -2,8 +2,10 @@
 //!
 //! `cargo xtask build-web` writes a handful of files whose names carry a hash
 //! of their contents (`reactor_web-<16 hex>.js`, `reactor_web_bg-<16 hex>.wasm`,
-//! `style-<16 hex>.css`), `index.html`, which names them, and beside each
-//! a brotli (`.br`) and a gzip (`.gz`) copy. That shape decides how each is
+//! `style-<16 hex>.css`, the loader `__wasm_split-<16 hex>.js` and the views
+//! fetched on demand, `split_<view>-<16 hex>.wasm`), `index.html`, which
+//! names the first screen's, and beside each a brotli (`.br`) and a gzip
+//! (`.gz`) copy. That shape decides how each is
 //! served:
 //!
 //! | request                            | answer                                                   |
@@ -150,6 +152,8 @@ mod tests {
         assert!(is_hashed_asset("/reactor_web-0123456789abcdef_bg.wasm"));
         assert!(is_hashed_asset("/reactor_web-0123456789abcdef.js"));
         assert!(is_hashed_asset("/style-fedcba9876543210.css"));
+        assert!(is_hashed_asset("/__wasm_split-0123456789abcdef.js"));
+        assert!(is_hashed_asset("/split_workbench-0123456789abcdef.wasm"));
         assert!(!is_hashed_asset("/index.html"));
         assert!(!is_hashed_asset("/"));
         assert!(!is_hashed_asset("/style-123.css"));

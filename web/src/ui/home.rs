@@ -8,10 +8,13 @@ use super::context::{Scenarios, use_player};
 /// The home page. The lessons come first (the first is where a newcomer
 /// starts); the scenarios they walk through follow, for stepping without a
 /// story. "Present to a class" and "Join a class" are in the room bar above.
+/// A pointer or the focus on the page starts fetching the scenario view, so
+/// it is usually here by the time a card is chosen.
 #[component]
 pub fn Home() -> impl IntoView {
+    use super::workbench::preload;
     view! {
-        <main id="home" class="home">
+        <main id="home" class="home" on:pointerover=|_| preload() on:focusin=|_| preload()>
             <h1 id="page-title" tabindex="-1">"Watch an async runtime work, one step at a time"</h1>
             <p class="lead">
                 "Each scenario runs on a real reactor: real sockets, a real timer wheel, real epoll. "

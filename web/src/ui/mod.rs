@@ -27,6 +27,7 @@ mod tasks;
 mod theme;
 mod timeline;
 mod wheel;
+mod workbench;
 
 use leptos::prelude::*;
 
@@ -58,42 +59,14 @@ pub fn App() -> impl IntoView {
             <room::RoomBar />
             {move || match player.scenario.get() {
                 None => view! { <home::Home /> }.into_any(),
-                Some(_) => view! { <Workbench /> }.into_any(),
+                // The page's heading at once, the rest when its module is here.
+                Some(_) => view! {
+                    <header::PageHeading />
+                    <workbench::Workbench />
+                }
+                .into_any(),
             }}
             <shortcuts::Shortcuts />
         </div>
-    }
-}
-
-/// The scenario view: controls, diagram, state panels, log and source.
-#[component]
-fn Workbench() -> impl IntoView {
-    let player = context::use_player();
-    // In presenter mode the workbench scrolls inside the screen: a tab stop,
-    // so Page Up and Page Down reach what is below by keyboard too.
-    let scrolls = move || player.presenter.get().then_some("0");
-    view! {
-        <header::PageHeading />
-        <controls::Controls />
-        <timeline::Timeline />
-        <main class="workbench" tabindex=scrolls>
-            <lesson_panel::LessonPanel />
-            <section class="stage" aria-label="The event loop">
-                <diagram::Diagram />
-                <explanation::WakeChain />
-                <explanation::Explanation />
-                <program::ProgramPanel />
-                <source::SourcePane />
-            </section>
-            <section class="panels" aria-label="Runtime state">
-                <status::Clock />
-                <tasks::RunQueue />
-                <tasks::Tasks />
-                <registrations::Registrations />
-                <wheel::Wheel />
-                <status::Console />
-            </section>
-            <log::EventLog />
-        </main>
     }
 }
