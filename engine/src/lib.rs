@@ -55,6 +55,7 @@
 //! [`spawn`], [`sleep`], [`net`]). Records are documented in
 //! `docs/trace-format.md`.
 
+mod diagnose;
 pub mod io;
 mod lab;
 pub mod net;
@@ -64,6 +65,7 @@ pub mod task;
 pub mod time;
 mod trace;
 
+pub use diagnose::{SELF_WAKES_REPORTED_AT, block_thread_for};
 pub use lab::{LabRun, LabRunOptions, scenarios};
 pub use runtime::context::output;
 pub use runtime::{ClockMode, POLL_BUDGET, RunError, Runtime, RuntimeOptions};

@@ -57,13 +57,15 @@ pub enum Kind {
     Wake,
     /// An `output` record.
     Output,
+    /// A `diagnostic` record.
+    Diagnostic,
     /// An `error` record.
     Error,
 }
 
 impl Kind {
     /// Every kind, in the order of [`Event`]'s variants.
-    pub const ALL: [Kind; 22] = [
+    pub const ALL: [Kind; 23] = [
         Kind::Spawn,
         Kind::Schedule,
         Kind::Poll,
@@ -85,6 +87,7 @@ impl Kind {
         Kind::Unpark,
         Kind::Wake,
         Kind::Output,
+        Kind::Diagnostic,
         Kind::Error,
     ];
 
@@ -112,6 +115,7 @@ impl Kind {
             Kind::Unpark => "unpark",
             Kind::Wake => "wake",
             Kind::Output => "output",
+            Kind::Diagnostic => "diagnostic",
             Kind::Error => "error",
         }
     }
@@ -147,6 +151,7 @@ impl Event {
             Event::Unpark { .. } => Kind::Unpark,
             Event::Wake { .. } => Kind::Wake,
             Event::Output { .. } => Kind::Output,
+            Event::Diagnostic(_) => Kind::Diagnostic,
             Event::Error { .. } => Kind::Error,
         }
     }

@@ -18,6 +18,7 @@
 //! each record kind, in `docs/trace-format.md` and `docs/protocol.md`.
 
 pub mod api;
+pub mod diagnostic;
 pub mod frame;
 pub mod kind;
 pub mod lesson;
@@ -29,6 +30,9 @@ mod wire_names;
 pub mod within;
 
 pub use api::{ApiError, MAX_ID_LEN, ScenarioSummary, Trace, valid_id};
+pub use diagnostic::{
+    Diagnostic, DriverPart, FiredBy, LateTimer, Problem, WaitTarget, Waits, WakerPlace, WakerSpot,
+};
 pub use frame::{Command, ServerFrame};
 pub use kind::Kind;
 pub use outline::{Mark, MarkKind, Outline, OutlineBuilder};

@@ -9,6 +9,8 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
+use crate::diagnostic::Diagnostic;
+
 /// A task's id: its key in the executor's slab.
 pub type TaskId = u64;
 
@@ -209,6 +211,11 @@ pub enum Event {
         /// The text, without the trailing newline.
         text: String,
     },
+    /// The engine found, for certain, why a task hangs or stalls the
+    /// loop: a lost waker, a self-wake, a blocking poll, a deadlock, or a
+    /// run that can never progress (the last record). Boxed like
+    /// [`Event::Syscall`].
+    Diagnostic(Box<Diagnostic>),
     /// Something went wrong: a panicking task, an OS error, a broken script.
     Error {
         /// The task concerned, if any.

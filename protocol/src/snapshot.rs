@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::diagnostic::Waits;
 use crate::record::{Event, Record, Source, TaskId};
 
 /// The runtime's state between two steps.
@@ -109,6 +110,11 @@ pub struct TaskView {
     /// `None` before its first `Pending`, once complete, or when the future
     /// it waits on does not know its line.
     pub awaiting: Option<Source>,
+    /// What an idle task waits on, every place its waker is stored and
+    /// whether what must fire it is being driven (`null` unless idle).
+    /// Absent in older JSON.
+    #[serde(default)]
+    pub waits: Option<Waits>,
 }
 
 impl TaskView {

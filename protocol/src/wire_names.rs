@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::lesson::OutcomeKind;
-use crate::{Direction, Kind, MarkKind, TaskState, WakeCause};
+use crate::{Direction, DriverPart, Kind, MarkKind, Problem, TaskState, WakeCause};
 
 /// The variants serde accepts for `T`, read from its refusal of a bad one
 /// ("unknown variant `nope`, expected one of `a`, `b`, …").
@@ -40,4 +40,6 @@ fn every_name_is_serdes_and_every_all_is_complete() {
     check(&TaskState::ALL, TaskState::name);
     check(&OutcomeKind::ALL, OutcomeKind::name);
     check(&MarkKind::ALL, MarkKind::name);
+    check(&Problem::ALL, Problem::name);
+    check(&DriverPart::ALL, DriverPart::name);
 }

@@ -44,7 +44,25 @@ pub fn state_within(before: &Snapshot, after: &Snapshot, shown: &[Record]) -> Sn
         state.turn = record.turn;
         apply(&mut state, after, &record.event, &mut last_event_token);
     }
+    refresh_waits(&mut state, after);
     state
+}
+
+/// A task's `waits` can change without a record about the task (its timer
+/// cascades, the task it awaits loses its waker): an idle task that is
+/// still idle after the action shows the `waits` the action left; one
+/// woken by it keeps what it waited on until its wake; no other task waits.
+fn refresh_waits(state: &mut Snapshot, after: &Snapshot) {
+    for task in &mut state.tasks {
+        if task.state != TaskState::Idle {
+            task.waits = None;
+            continue;
+        }
+        let later = after.tasks.iter().find(|t| t.id == task.id);
+        if let Some(later) = later.filter(|later| later.state == TaskState::Idle) {
+            task.waits = later.waits.clone();
+        }
+    }
 }
 
 fn apply(state: &mut Snapshot, after: &Snapshot, event: &Event, event_token: &mut Option<usize>) {
@@ -55,6 +73,7 @@ fn apply(state: &mut Snapshot, after: &Snapshot, event: &Event, event_token: &mu
             state: TaskState::Idle,
             waiting_on: None,
             awaiting: None,
+            waits: None,
         }),
         Event::Schedule { task } => {
             state.run_queue.push(*task);
@@ -191,6 +210,7 @@ fn apply(state: &mut Snapshot, after: &Snapshot, event: &Event, event_token: &mu
         Event::Park { .. }
         | Event::Ready { .. }
         | Event::Syscall(_)
+        | Event::Diagnostic(_)
         | Event::ClockAdvance { .. }
         | Event::Error { .. } => {}
     }
@@ -333,6 +353,7 @@ mod tests {
                 state,
                 waiting_on: None,
                 awaiting,
+                waits: None,
             }],
             ..Snapshot::default()
         }

@@ -11,81 +11,17 @@
 
 use reactor_protocol::frame::{RoomStatus, ViewPosition};
 use reactor_protocol::{
-    Direction, Event, Kind, LevelView, Mark, MarkKind, Outcome, Outline, Park, Record,
-    RegistrationView, ServerFrame, SlotView, Snapshot, Source, TaskState, TaskView, TimerView,
-    WakeCause, WheelView,
+    Event, Kind, LevelView, Mark, MarkKind, Outcome, Outline, Park, Record, RegistrationView,
+    ServerFrame, SlotView, Snapshot, Source, TaskState, TaskView, TimerView, WakeCause, WheelView,
 };
-use serde_json::{Map, Value};
+use serde_json::Value;
 
+use crate::decode_diagnostic as diagnostic;
 /// A decoding error: which field was missing or of the wrong type.
-pub type Error = String;
-pub(crate) type Object = Map<String, Value>;
-
-pub(crate) fn field<'a>(object: &'a Object, name: &str) -> Result<&'a Value, Error> {
-    #[cfg(test)]
-    reads::note(object, name);
-    object
-        .get(name)
-        .ok_or_else(|| format!("missing field `{name}`"))
-}
-
-pub(crate) fn object<'a>(value: &'a Value, what: &str) -> Result<&'a Object, Error> {
-    value
-        .as_object()
-        .ok_or_else(|| format!("`{what}` is not an object"))
-}
-
-pub(crate) fn uint(object: &Object, name: &str) -> Result<u64, Error> {
-    field(object, name)?
-        .as_u64()
-        .ok_or_else(|| format!("`{name}` is not a whole number"))
-}
-
-pub(crate) fn small(object: &Object, name: &str) -> Result<u32, Error> {
-    u32::try_from(uint(object, name)?).map_err(|_| format!("`{name}` is too large"))
-}
-
-pub(crate) fn index(object: &Object, name: &str) -> Result<usize, Error> {
-    usize::try_from(uint(object, name)?).map_err(|_| format!("`{name}` is too large"))
-}
-
-pub(crate) fn flag(object: &Object, name: &str) -> Result<bool, Error> {
-    field(object, name)?
-        .as_bool()
-        .ok_or_else(|| format!("`{name}` is not true/false"))
-}
-
-pub(crate) fn text(object: &Object, name: &str) -> Result<String, Error> {
-    field(object, name)?
-        .as_str()
-        .map(str::to_string)
-        .ok_or_else(|| format!("`{name}` is not text"))
-}
-
-/// `null` or absent is `None`.
-pub(crate) fn maybe<T>(
-    object: &Object,
-    name: &str,
-    read: fn(&Object, &str) -> Result<T, Error>,
-) -> Result<Option<T>, Error> {
-    #[cfg(test)]
-    reads::note(object, name);
-    match object.get(name) {
-        None | Some(Value::Null) => Ok(None),
-        Some(_) => read(object, name).map(Some),
-    }
-}
-
-pub(crate) fn list<T>(
-    object: &Object,
-    name: &str,
-    read: fn(&Value) -> Result<T, Error>,
-) -> Result<Vec<T>, Error> {
-    let items = field(object, name)?
-        .as_array()
-        .ok_or_else(|| format!("`{name}` is not a list"))?;
-    items.iter().map(read).collect()
-}
+pub use crate::decode_fields::Error;
+pub(crate) use crate::decode_fields::{
+    Object, direction, field, flag, index, list, maybe, named, object, small, text, uint,
+};
 
 /// One frame's text.
 pub fn frame(text_: &str) -> Result<ServerFrame, Error> {
@@ -170,24 +106,6 @@ pub fn record(value: &Value) -> Result<Record, Error> {
             line: small(source, "line")?,
         },
     })
-}
-
-/// The value of `all` whose protocol name (`spell`) is field `name` of `o`.
-fn named<T: Copy>(
-    o: &Object,
-    name: &str,
-    all: &[T],
-    spell: fn(T) -> &'static str,
-) -> Result<T, Error> {
-    let spelled = text(o, name)?;
-    all.iter()
-        .copied()
-        .find(|&value| spell(value) == spelled)
-        .ok_or_else(|| format!("unknown {name} `{spelled}`"))
-}
-
-pub(crate) fn direction(o: &Object) -> Result<Direction, Error> {
-    named(o, "direction", &Direction::ALL, Direction::name)
 }
 
 pub(crate) fn cause(o: &Object) -> Result<WakeCause, Error> {
@@ -294,6 +212,7 @@ fn event(o: &Object) -> Result<Event, Error> {
             task: task()?,
             text: text(o, "text")?,
         },
+        Kind::Diagnostic => Event::Diagnostic(Box::new(diagnostic::diagnostic(o)?)),
         Kind::Error => Event::Error {
             task: maybe(o, "task", uint)?,
             message: text(o, "message")?,
@@ -339,6 +258,7 @@ fn task_view(value: &Value) -> Result<TaskView, Error> {
         state: named(o, "state", &TaskState::ALL, TaskState::name)?,
         waiting_on: maybe(o, "waiting_on", text)?,
         awaiting: maybe(o, "awaiting", source_at)?,
+        waits: maybe(o, "waits", diagnostic::waits)?,
     })
 }
 
@@ -403,8 +323,7 @@ fn timer(value: &Value) -> Result<TimerView, Error> {
 }
 
 #[cfg(test)]
-#[path = "decode_reads.rs"]
-pub(crate) mod reads;
+pub(crate) use crate::decode_fields::reads;
 
 #[cfg(test)]
 #[path = "decode_tests.rs"]

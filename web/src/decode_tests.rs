@@ -13,6 +13,10 @@ use std::collections::BTreeSet;
 use super::reads::{check, serde_names};
 use super::*;
 use reactor_protocol::frame::{RoomStatus, ViewPosition};
+use reactor_protocol::{
+    Diagnostic, Direction, DriverPart, FiredBy, LateTimer, Problem, WaitTarget, Waits, WakerPlace,
+    WakerSpot,
+};
 
 /// A record of every kind, every optional field filled in (and left out).
 fn samples(kind: Kind) -> Vec<Event> {
@@ -109,6 +113,33 @@ fn samples(kind: Kind) -> Vec<Event> {
             task: 1,
             text: "Read 14 bytes".into(),
         }],
+        Kind::Diagnostic => vec![
+            Event::Diagnostic(Box::new(Diagnostic {
+                problem: Problem::BlockingPoll,
+                tasks: vec![1, 2],
+                wakers: sample_spots(),
+                held_ms: Some(200),
+                late_timers: vec![LateTimer {
+                    timer: 0,
+                    task: 2,
+                    deadline_ms: 50,
+                    late_ms: 150,
+                }],
+                self_wakes: Some(3),
+                ends_run: true,
+                message: "held".into(),
+            })),
+            Event::Diagnostic(Box::new(Diagnostic {
+                problem: Problem::LostWaker,
+                tasks: vec![1],
+                wakers: Vec::new(),
+                held_ms: None,
+                late_timers: Vec::new(),
+                self_wakes: None,
+                ends_run: false,
+                message: "lost".into(),
+            })),
+        ],
         Kind::Error => vec![
             Event::Error {
                 task: Some(2),
@@ -136,6 +167,75 @@ fn sample_record(seq: u64, event: Event) -> Record {
     }
 }
 
+/// A waker in every place a waker can be, each part firing it.
+fn sample_spots() -> Vec<WakerSpot> {
+    let places = [
+        WakerPlace::Registration {
+            token: 0,
+            direction: Direction::Write,
+        },
+        WakerPlace::TimerEntry {
+            timer: 3,
+            deadline_ms: 50,
+            level: 0,
+            slot: 50,
+        },
+        WakerPlace::JoinHandle { of_task: 2 },
+        WakerPlace::Deferred,
+    ];
+    places
+        .into_iter()
+        .zip(DriverPart::ALL)
+        .enumerate()
+        .map(|(at, (place, part))| WakerSpot {
+            task: 1,
+            place,
+            fired_by: FiredBy {
+                part,
+                foreign: at == 0,
+                driven: at != 2,
+            },
+        })
+        .collect()
+}
+
+/// What a task may wait on: every target, with and without wakers.
+fn sample_waits() -> Vec<Option<Waits>> {
+    let waits = |on, wakers, unseen_wakers| {
+        Some(Waits {
+            on,
+            wakers,
+            unseen_wakers,
+        })
+    };
+    vec![
+        waits(WaitTarget::Join { task: 2 }, sample_spots(), 1),
+        waits(WaitTarget::Timer { deadline_ms: 50 }, Vec::new(), 0),
+        waits(
+            WaitTarget::Readiness {
+                direction: Direction::Read,
+                token: 0,
+                runtime: Some(1),
+            },
+            Vec::new(),
+            0,
+        ),
+        waits(
+            WaitTarget::Readiness {
+                direction: Direction::Write,
+                token: 1,
+                runtime: None,
+            },
+            Vec::new(),
+            0,
+        ),
+        waits(WaitTarget::Yield, Vec::new(), 0),
+        waits(WaitTarget::Budget, Vec::new(), 0),
+        waits(WaitTarget::Nothing, Vec::new(), 0),
+        None,
+    ]
+}
+
 fn full_snapshot() -> Snapshot {
     let task = |id, state, waiting_on: Option<&str>| TaskView {
         id,
@@ -146,6 +246,7 @@ fn full_snapshot() -> Snapshot {
             file: "engine/src/scenario/tcp_read.rs".into(),
             line: 60,
         }),
+        waits: sample_waits()[id as usize % sample_waits().len()].clone(),
     };
     Snapshot {
         time_ms: 1000,
@@ -156,6 +257,7 @@ fn full_snapshot() -> Snapshot {
         }),
         tasks: TaskState::ALL
             .iter()
+            .chain([TaskState::Idle; 4].iter())
             .enumerate()
             .map(|(id, state)| task(id as u64, *state, Some("join of task 1")))
             .collect(),

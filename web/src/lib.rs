@@ -19,6 +19,8 @@ pub mod api;
 pub mod chain;
 pub mod decode;
 pub mod decode_api;
+mod decode_diagnostic;
+mod decode_fields;
 pub mod explain;
 pub mod format;
 pub mod history;

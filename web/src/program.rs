@@ -146,6 +146,7 @@ mod tests {
                 file: "engine/src/scenario/tcp_read.rs".into(),
                 line,
             }),
+            waits: None,
         }
     }
 

@@ -6,7 +6,7 @@ use std::future::pending;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::rc::Rc;
 
-use reactor_protocol::{Event, Outcome, Record};
+use reactor_protocol::{Event, Outcome, Problem, Record};
 
 use super::{LabRun, LabRunOptions};
 use crate::net::TcpListener;
@@ -122,14 +122,32 @@ fn an_os_error_is_recorded_as_a_failed_syscall_and_an_error() {
 }
 
 #[test]
-fn a_deadlock_is_reported_instead_of_hanging() {
-    let (_, records) = run(|| Setup {
+fn a_run_that_can_never_progress_ends_with_the_stuck_diagnostic() {
+    let (engine, records) = run(|| Setup {
         main: Box::pin(pending()),
         script: None,
     });
-    let errors = errors(&records);
-    assert_eq!(errors.len(), 1);
-    assert!(errors[0].starts_with("deadlock"), "{errors:?}");
+    assert!(
+        errors(&records).is_empty(),
+        "no error record: a diagnostic says why"
+    );
+    let problems: Vec<(Problem, bool)> = records
+        .iter()
+        .filter_map(|record| match &record.event {
+            Event::Diagnostic(diagnostic) => Some((diagnostic.problem, diagnostic.ends_run)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        problems,
+        [(Problem::LostWaker, false), (Problem::Stuck, true)],
+        "main's waker was never stored; then nothing could happen"
+    );
+    assert!(matches!(
+        records.last().map(|record| &record.event),
+        Some(Event::Diagnostic(_))
+    ));
+    assert!(engine.is_done());
 }
 
 #[test]

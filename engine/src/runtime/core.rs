@@ -60,7 +60,9 @@ pub(crate) struct Core {
     /// Units of the cooperative budget left to the running poll.
     pub(crate) budget: Cell<u8>,
     /// Wakers `yield_now` handed over, fired after the next park.
-    deferred: RefCell<Vec<(Option<TaskId>, Waker)>>,
+    pub(crate) deferred: RefCell<Vec<(Option<TaskId>, Waker)>>,
+    /// What the diagnoses remember between polls.
+    pub(crate) watch: RefCell<crate::diagnose::Watch>,
     /// Lines printed with `output`, oldest first (only while recording).
     pub(crate) console: RefCell<Vec<String>>,
     pub(crate) io_wait_cap: Duration,
@@ -81,6 +83,7 @@ impl Core {
             current_task: Cell::new(None),
             budget: Cell::new(crate::task::coop::BUDGET),
             deferred: RefCell::new(Vec::new()),
+            watch: RefCell::new(crate::diagnose::Watch::default()),
             console: RefCell::new(Vec::new()),
             io_wait_cap: options.io_wait_cap,
             id: IdSlot::take(),
@@ -100,8 +103,11 @@ impl Core {
         F: Future + 'static,
         F::Output: 'static,
     {
+        let runtime = super::handle::Handle::current();
         let mut recorder = self.recorder.borrow_mut();
-        self.executor.borrow_mut().spawn_main(future, &mut recorder)
+        self.executor
+            .borrow_mut()
+            .spawn_main(future, runtime, &mut recorder)
     }
 
     /// Record a `wake` at the caller's line, fire the waker, and move the
@@ -172,6 +178,18 @@ impl Core {
             task: None,
             message: message.clone(),
         });
+        self.state.borrow_mut().failure = Some(message);
+    }
+
+    /// End a run in which nothing can ever happen again: its last record
+    /// is the `stuck` diagnostic saying why (`crate::diagnose`), and the
+    /// loop stops with `message`.
+    #[track_caller]
+    pub(crate) fn end_stuck(&self, message: String) {
+        let stuck = crate::diagnose::stuck(self);
+        self.recorder
+            .borrow_mut()
+            .record_past_limit(Event::Diagnostic(Box::new(stuck)));
         self.state.borrow_mut().failure = Some(message);
     }
 

@@ -26,6 +26,13 @@ thread_local! {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct RuntimeId(u32);
 
+impl RuntimeId {
+    /// The number, as the snapshot gives it.
+    pub(crate) fn number(self) -> u32 {
+        self.0
+    }
+}
+
 impl fmt::Display for RuntimeId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "runtime {}", self.0)

@@ -53,8 +53,10 @@ pub(crate) fn park(core: &Core) {
         ClockMode::Virtual => park_virtual(core, timer, script),
         ClockMode::Real => park_real(core, now, timeout_ms, script),
     });
-    if let Err(message) = waited {
-        core.fail(message);
+    match waited {
+        Err(message) if message == STUCK => core.end_stuck(message),
+        Err(message) => core.fail(message),
+        Ok(()) => {}
     }
 }
 
@@ -135,11 +137,13 @@ fn wait_for_io_or_deadlock(core: &Core) -> Result<usize, String> {
             core.io_wait_cap.as_millis()
         ));
     }
-    Err(
-        "deadlock: every task is waiting and no timer, socket or script step can wake any of them"
-            .into(),
-    )
+    Err(STUCK.into())
 }
+
+/// Why the loop stops when nothing can wake any task (the text of
+/// `RunError::Stopped`; the trace's last record is the `stuck` diagnostic).
+pub(crate) const STUCK: &str =
+    "deadlock: every task is waiting and no timer, socket or script step can wake any of them";
 
 fn poll_os(core: &Core, wait: Duration) -> Result<usize, String> {
     core.driver

@@ -12,6 +12,8 @@
 //!                 ─▶ poll the future ─▶ current task = none
 //!                 ─▶ record pending / ready / error (a panic)
 //!   Pending ─▶ Idle (or queued again if woken meanwhile)
+//!   then the diagnoses look at the poll (crate::diagnose): lost waker,
+//!   self-wake, blocking poll, deadlock
 //!   Ready, panic ─▶ drop the future ─▶ complete ─▶ record complete
 //!                                 ─▶ JoinHandle gets the panic ─▶ wake(join) its waiter
 //! ```
@@ -19,6 +21,7 @@
 use reactor_protocol::{Event, TaskId, WakeCause};
 
 use super::core::Core;
+use crate::diagnose;
 use crate::task::{JoinError, Polled, Polling, coop};
 use crate::trace::located;
 
@@ -30,6 +33,11 @@ pub(crate) fn poll_task(core: &Core, id: TaskId) {
         return;
     };
     let polled = poll_future(core, id, &mut polling);
+    let ended = diagnose::PollEnded {
+        task: id,
+        woke_itself: core.executor.borrow().woke_itself(id),
+        pending: matches!(polled, Polled::Pending),
+    };
     match polled {
         Polled::Pending => {
             let mut recorder = core.recorder.borrow_mut();
@@ -44,6 +52,7 @@ pub(crate) fn poll_task(core: &Core, id: TaskId) {
             complete(core, id, None, Some(JoinError { task: id, message }));
         }
     }
+    diagnose::after_poll(core, &ended);
     // Wakers fired directly by the task's code (not through the driver, the
     // wheel or a JoinHandle) are picked up here.
     core.schedule_woken();

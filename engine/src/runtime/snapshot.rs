@@ -4,12 +4,22 @@
 //! records by the protocol's one rule ([`Park::after`]), which the caller
 //! that sees each action's records applies.
 
-use reactor_protocol::{Park, Snapshot};
+use reactor_protocol::{Park, Snapshot, TaskView};
 
 use super::core::Core;
+use crate::diagnose::WakerIndex;
+
+/// Each idle task's `waits`: what it waits on, where its wakers are.
+fn with_waits(mut tasks: Vec<TaskView>, index: &WakerIndex) -> Vec<TaskView> {
+    for task in &mut tasks {
+        task.waits = index.waits(task.id);
+    }
+    tasks
+}
 
 /// The whole visible state of `core` now, with `park` in force.
 pub(crate) fn snapshot(core: &Core, park: Option<Park>, done: bool) -> Snapshot {
+    let index = WakerIndex::build(core);
     let state = core.state.borrow();
     let executor = core.executor.borrow();
     Snapshot {
@@ -17,7 +27,7 @@ pub(crate) fn snapshot(core: &Core, park: Option<Park>, done: bool) -> Snapshot 
         turn: state.turn,
         records: core.recorder.borrow().count(),
         park,
-        tasks: executor.views(),
+        tasks: with_waits(executor.views(), &index),
         run_queue: executor.queue_view(),
         registrations: core.driver.borrow().views(),
         wheel: core.timers.borrow().view(),

@@ -28,6 +28,7 @@
 use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
+use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
 use reactor_protocol::{TaskId, TaskState};
@@ -87,7 +88,7 @@ impl Executor {
         Some(Polling {
             id,
             future,
-            waker: task.waker.clone(),
+            waker: Waker::from(Arc::clone(&task.waker)),
         })
     }
 

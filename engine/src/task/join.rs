@@ -10,6 +10,12 @@
 //!                               └── waiter: (main, main's waker) ──wake(join)──▶
 //! ```
 //!
+//! A handle belongs to the runtime its task was spawned on and keeps that
+//! runtime's `Handle` (as a socket does, see `runtime::handle`): the task
+//! awaiting it is named in its join slot only when it is a task of that
+//! same runtime, so the `wake` (cause `join`) its completion records always
+//! names one of the runtime's own tasks.
+//!
 //! A handle is awaited through [`IntoFuture`]: `handle.await` turns it into a
 //! [`Join`] that knows the line of its `.await` (`#[track_caller]` on
 //! `into_future`), so a task waiting for the join is shown parked there.
@@ -32,6 +38,7 @@ use reactor_protocol::TaskId;
 
 use super::{WaitingOn, coop};
 use crate::runtime::context;
+use crate::runtime::handle::Handle;
 
 /// Why awaiting a [`JoinHandle`] gave no output.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -67,6 +74,9 @@ pub(crate) trait JoinNotify {
     fn fail(&self, error: JoinError);
     /// Take the task waiting on the handle, to wake it.
     fn take_waiter(&self) -> Option<Waiter>;
+    /// The task of this runtime waiting on the handle, if any, and whether
+    /// the stored waker is a clone of `waker_of(task)` (that task's own).
+    fn waiter(&self, waker_of: &dyn Fn(TaskId) -> Option<Waker>) -> Option<(TaskId, bool)>;
 }
 
 /// Output of one task, shared by the task and its handle.
@@ -116,21 +126,33 @@ impl<T> JoinNotify for JoinSlot<T> {
     fn take_waiter(&self) -> Option<Waiter> {
         self.state.borrow_mut().waiter.take()
     }
+
+    fn waiter(&self, waker_of: &dyn Fn(TaskId) -> Option<Waker>) -> Option<(TaskId, bool)> {
+        let state = self.state.borrow();
+        let (Some(task), waker) = state.waiter.as_ref()? else {
+            return None;
+        };
+        let own = waker_of(*task).is_some_and(|own| own.will_wake(waker));
+        Some((*task, own))
+    }
 }
 
 /// Awaits a spawned task's output. `Err` when the task panicked.
 pub struct JoinHandle<T> {
     task: TaskId,
     slot: Rc<JoinSlot<T>>,
+    /// The runtime the task was spawned on.
+    runtime: Handle,
     /// The result was already handed out.
     taken: bool,
 }
 
 impl<T> JoinHandle<T> {
-    pub(crate) fn new(task: TaskId, slot: Rc<JoinSlot<T>>) -> Self {
+    pub(crate) fn new(task: TaskId, slot: Rc<JoinSlot<T>>, runtime: Handle) -> Self {
         JoinHandle {
             task,
             slot,
+            runtime,
             taken: false,
         }
     }
@@ -194,9 +216,14 @@ impl<T> JoinHandle<T> {
         if let Some(result) = self.try_take() {
             return Poll::Ready(result);
         }
-        let waiter = context::current_task();
+        // Named only to its own runtime: a task id of another runtime
+        // would name some other task here.
+        let own = self.runtime.is_current();
+        let waiter = own.then(context::current_task).flatten();
         self.slot.state.borrow_mut().waiter = Some((waiter, cx.waker().clone()));
-        context::set_waiting_on(WaitingOn::Join { task: self.task });
+        if own {
+            context::set_waiting_on(WaitingOn::Join { task: self.task });
+        }
         Poll::Pending
     }
 }

@@ -18,6 +18,7 @@
 
 pub(crate) mod coop;
 mod harness;
+mod inspect;
 pub(crate) mod join;
 mod waiting_on;
 pub(crate) mod waker;
@@ -30,7 +31,6 @@ use std::panic::Location;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::Arc;
-use std::task::Waker;
 
 use reactor_protocol::{Event, Source, TaskId, TaskState, TaskView, WakeCause};
 use slab::Slab;
@@ -41,6 +41,7 @@ pub(crate) use waiting_on::WaitingOn;
 pub use yield_now::{YieldNow, yield_now};
 
 use crate::runtime::context;
+use crate::runtime::handle::Handle;
 use crate::trace::Recorder;
 use join::{JoinNotify, JoinSlot};
 use waker::{TaskWaker, WokenList};
@@ -64,7 +65,10 @@ pub(crate) struct Task {
     notified: bool,
     future: Option<TaskFuture>,
     join: Rc<dyn JoinNotify>,
-    waker: Waker,
+    /// The task's one waker. Every `Waker` the task hands out is a clone
+    /// of this `Arc`, so its count tells whether any waker of the task is
+    /// still stored anywhere (`inspect.rs`).
+    waker: Arc<TaskWaker>,
     waiting_on: Option<WaitingOn>,
     /// The `.await` in the program the task last returned `Pending` at (the
     /// leaf future's own line, from `#[track_caller]`): where it is parked,
@@ -113,6 +117,7 @@ impl Executor {
         name: &str,
         future: F,
         describe: fn(&F::Output) -> Option<String>,
+        runtime: Handle,
         recorder: &mut Recorder,
     ) -> JoinHandle<F::Output>
     where
@@ -123,7 +128,7 @@ impl Executor {
         let id = self.create(name, wrapped, slot.clone(), recorder);
         self.run_queue.push_back(id);
         recorder.record(Event::Schedule { task: id });
-        JoinHandle::new(id, slot)
+        JoinHandle::new(id, slot, runtime)
     }
 
     /// Make `future` the runtime's `main`, the future `block_on` drives:
@@ -134,6 +139,7 @@ impl Executor {
     pub(crate) fn spawn_main<F>(
         &mut self,
         future: F,
+        runtime: Handle,
         recorder: &mut Recorder,
     ) -> JoinHandle<F::Output>
     where
@@ -148,7 +154,7 @@ impl Executor {
             task: id,
             cause: WakeCause::BlockOn,
         });
-        JoinHandle::new(id, slot)
+        JoinHandle::new(id, slot, runtime)
     }
 
     /// Put a new task in the slab, `Scheduled`, and record `spawn`.
@@ -162,10 +168,10 @@ impl Executor {
     ) -> TaskId {
         let entry = self.tasks.vacant_entry();
         let id = entry.key() as TaskId;
-        let waker = Waker::from(Arc::new(TaskWaker {
+        let waker = Arc::new(TaskWaker {
             task: id,
             woken: self.woken.clone(),
-        }));
+        });
         // Names only matter to the picture: no allocation when not recording.
         let name = if recorder.enabled() {
             name.to_string()
@@ -285,6 +291,8 @@ impl Executor {
                     file: at.file().into(),
                     line: at.line(),
                 }),
+                // Filled in by the runtime, which sees every waker.
+                waits: None,
             })
             .collect()
     }
@@ -317,10 +325,12 @@ where
     F: Future + 'static,
     F::Output: Debug + 'static,
 {
+    let runtime = Handle::current();
     context::with(|core| {
         let mut recorder = core.recorder.borrow_mut();
         let mut executor = core.executor.borrow_mut();
-        executor.spawn(name, future, describe_debug::<F::Output>, &mut recorder)
+        let describe = describe_debug::<F::Output>;
+        executor.spawn(name, future, describe, runtime, &mut recorder)
     })
 }
 

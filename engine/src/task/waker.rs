@@ -36,6 +36,14 @@ impl WokenList {
             .push(task);
     }
 
+    /// Whether `task`'s waker fired since the list was last drained.
+    pub(crate) fn contains(&self, task: TaskId) -> bool {
+        self.ids
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains(&task)
+    }
+
     /// Move every woken id into `into` (cleared first), releasing the lock at once.
     pub(crate) fn drain_into(&self, into: &mut Vec<TaskId>) {
         into.clear();

@@ -19,6 +19,12 @@
 //! level; and a deadline the wheel has already reached completes on the
 //! first poll, without ever entering the wheel.
 //!
+//! A `Sleep` belongs to the runtime that was current when it was made and
+//! keeps that runtime's `Handle`, as a socket does (`runtime::handle`): its
+//! timer is filed in, and cancelled from, that runtime's wheel, whichever
+//! runtime polls it. Polled once its runtime has shut down, it panics as
+//! Tokio's does.
+//!
 //! A `Sleep` remembers its timer's key *and* a stamp: keys are slab keys and
 //! get reused, so "my key holds an entry with my stamp" is how a `Sleep`
 //! knows its own timer has not fired yet. Dropping an unfired `Sleep` removes
@@ -35,6 +41,8 @@ use std::time::Duration;
 use reactor_protocol::{Event, TaskId, WheelView};
 
 use crate::runtime::context;
+use crate::runtime::core::Core;
+use crate::runtime::handle::Handle;
 use crate::task::{WaitingOn, coop};
 use crate::trace::located;
 use wheel::{Position, TimerKey, Wheel, WheelEvent};
@@ -132,6 +140,11 @@ impl Timers {
             .is_some_and(|instant| instant <= now)
     }
 
+    /// Every filed timer: key, deadline, position and entry.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (TimerKey, u64, Position, &TimerEntry)> {
+        self.wheel.iter()
+    }
+
     /// The wheel for the snapshot.
     pub(crate) fn view(&self) -> WheelView {
         self.wheel.view(|entry| entry.task)
@@ -156,20 +169,24 @@ pub const MAX_SLEEP: Duration = Duration::from_secs(86_400 * 365 * 30);
 pub fn sleep(duration: Duration) -> Sleep {
     let millis = duration.min(MAX_SLEEP).as_nanos().div_ceil(1_000_000);
     let millis = u64::try_from(millis).unwrap_or(u64::MAX);
-    let now = context::with(|core| core.clock.borrow_mut().now());
-    sleep_until(now.saturating_add(millis))
+    let runtime = Handle::current();
+    let now = runtime.with_alive(|core| core.clock.borrow_mut().now());
+    Sleep::new(now.unwrap_or_default().saturating_add(millis), runtime)
 }
 
 /// Wait until the runtime's clock reads `deadline_ms`. A deadline the
 /// runtime has already reached completes on the first poll.
+///
+/// # Panics
+/// Outside a runtime: call it from a task or from `block_on`.
 #[track_caller]
 pub fn sleep_until(deadline_ms: u64) -> Sleep {
-    Sleep {
-        deadline_ms,
-        state: SleepState::Unregistered,
-        at: Location::caller(),
-    }
+    Sleep::new(deadline_ms, Handle::current())
 }
+
+/// Tokio's panic for a sleep polled once its runtime has shut down
+/// (`time/error.rs`, `Error::shutdown`, through `Sleep::poll`).
+pub const TIMER_SHUT_DOWN: &str = "A Tokio 1.x context was found, but it is being shutdown.";
 
 /// The future returned by [`sleep`].
 #[derive(Debug)]
@@ -179,6 +196,8 @@ pub struct Sleep {
     state: SleepState,
     /// Where the program made it: the line of its `.await`.
     at: &'static Location<'static>,
+    /// The runtime whose wheel holds its timer.
+    runtime: Handle,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -192,6 +211,27 @@ enum SleepState {
 }
 
 impl Sleep {
+    #[track_caller]
+    fn new(deadline_ms: u64, runtime: Handle) -> Sleep {
+        Sleep {
+            deadline_ms,
+            state: SleepState::Unregistered,
+            at: Location::caller(),
+            runtime,
+        }
+    }
+
+    /// Run `f` with the sleep's own runtime.
+    ///
+    /// # Panics
+    /// Once that runtime has shut down, with [`TIMER_SHUT_DOWN`].
+    fn with_runtime<R>(&self, f: impl FnOnce(&Core) -> R) -> R {
+        match self.runtime.with(f) {
+            Ok(result) => result,
+            Err(_) => panic!("{TIMER_SHUT_DOWN}"),
+        }
+    }
+
     /// The deadline in runtime milliseconds.
     pub fn deadline_ms(&self) -> u64 {
         self.deadline_ms
@@ -215,7 +255,7 @@ impl Sleep {
         match self.state {
             SleepState::Elapsed => Poll::Ready(()),
             SleepState::Unregistered => {
-                let state = context::with(|core| {
+                let state = self.with_runtime(|core| {
                     if core.timers.borrow().has_elapsed(deadline) {
                         return SleepState::Elapsed;
                     }
@@ -244,7 +284,7 @@ impl Sleep {
                 Poll::Pending
             }
             SleepState::Registered { key, stamp } => {
-                let pending = context::with(|core| {
+                let pending = self.with_runtime(|core| {
                     let mut timers = core.timers.borrow_mut();
                     let Some(entry) = timers.live(key, stamp) else {
                         return false;
@@ -273,7 +313,7 @@ impl Drop for Sleep {
         let SleepState::Registered { key, stamp } = self.state else {
             return;
         };
-        context::try_with(|core| {
+        self.runtime.with_alive(|core| {
             let mut timers = core.timers.borrow_mut();
             let live = timers.live(key, stamp).is_some();
             let (removed, at) = located(live && timers.wheel.remove(key).is_some());

@@ -144,6 +144,11 @@ impl<'a> Facts<'a> {
                 text: Some(text),
                 ..none
             },
+            Event::Diagnostic(diagnostic) => Facts {
+                task: diagnostic.tasks.first().copied(),
+                text: Some(diagnostic.problem.name()),
+                ..none
+            },
             Event::Error { task, message } => Facts {
                 task: *task,
                 text: Some(message),
@@ -281,7 +286,7 @@ impl fmt::Display for Matcher {
 fn fields_of(kind: Kind) -> &'static [&'static str] {
     match kind {
         Kind::Spawn | Kind::Schedule | Kind::Poll | Kind::Pending | Kind::Ready => &["task"],
-        Kind::Complete | Kind::Output | Kind::Error => &["task", "text"],
+        Kind::Complete | Kind::Output | Kind::Error | Kind::Diagnostic => &["task", "text"],
         Kind::Register | Kind::OsEvent => &["token", "readable", "writable"],
         Kind::Deregister => &["token"],
         Kind::Syscall => &["task", "op", "token", "outcome"],

@@ -41,6 +41,7 @@ pub fn task_of(event: &Event) -> Option<TaskId> {
         | Event::Output { task, .. } => Some(*task),
         Event::Syscall(call) => call.task,
         Event::Error { task, .. } => *task,
+        Event::Diagnostic(diagnostic) => diagnostic.tasks.first().copied(),
         _ => None,
     }
 }
@@ -109,6 +110,7 @@ pub fn summary(event: &Event) -> String {
         Event::Wake { task, cause } => format!("#{task} ({})", cause.name()),
         Event::Output { text, .. } => format!("\"{text}\""),
         Event::Error { message, .. } => message.clone(),
+        Event::Diagnostic(diagnostic) => diagnostic.problem.name().to_string(),
     };
     format!("{} {details}", event.kind_name())
         .trim_end()

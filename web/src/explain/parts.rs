@@ -105,6 +105,6 @@ pub fn acting(event: &Event) -> (Part, Option<Arrow>) {
         | Event::Ready { .. }
         | Event::Complete { .. }
         | Event::Output { .. } => (Part::Futures, None),
-        Event::Error { .. } => (Part::Futures, None),
+        Event::Error { .. } | Event::Diagnostic(_) => (Part::Futures, None),
     }
 }

@@ -317,5 +317,9 @@ pub fn explain(record: &Record, at: Moment) -> String {
             task: None,
             message,
         } => format!("Error: {message}"),
+        Event::Diagnostic(diagnostic) if diagnostic.ends_run => {
+            format!("The run ends: {}.", diagnostic.message)
+        }
+        Event::Diagnostic(diagnostic) => format!("The engine diagnoses: {}.", diagnostic.message),
     }
 }

@@ -12,6 +12,7 @@ fn handler() -> Vec<TaskView> {
         state: TaskState::Idle,
         waiting_on: None,
         awaiting: None,
+        waits: None,
     }]
 }
 

@@ -6,6 +6,14 @@ use super::entry::Filed;
 use super::{SLOTS_PER_LEVEL, Wheel, level::Level};
 
 impl<T> Wheel<T> {
+    /// Every filed timer, in key order: its key, deadline, where it is
+    /// filed and its value (for finding a task's timer, not for firing).
+    pub fn iter(&self) -> impl Iterator<Item = (super::TimerKey, u64, super::Position, &T)> {
+        self.entries
+            .iter()
+            .map(|(key, entry)| (key, entry.deadline, entry.position, &entry.value))
+    }
+
     /// Every level, its occupied slots and their timers, for the snapshot.
     /// `task_of` names the task each timer's value belongs to. Timer ids are
     /// the [`TimerKey`](super::TimerKey)s; timers inside a slot are listed in
