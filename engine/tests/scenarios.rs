@@ -34,9 +34,22 @@ fn index_of(events: &[Event], wanted: &Event) -> usize {
 }
 
 #[test]
-fn lists_the_four_scenarios() {
+fn lists_the_four_scenarios_then_the_five_labs() {
     let ids: Vec<_> = scenarios().iter().map(|info| info.id).collect();
-    assert_eq!(ids, ["tcp_read", "spawn_lifecycle", "timers", "crowd"]);
+    assert_eq!(
+        ids,
+        [
+            "tcp_read",
+            "spawn_lifecycle",
+            "timers",
+            "crowd",
+            "lost_waker",
+            "blocking_poll",
+            "self_wake",
+            "deadlock",
+            "cross_runtime"
+        ]
+    );
     assert!(
         scenarios()
             .iter()

@@ -58,7 +58,8 @@ pub fn block_thread_for(duration: Duration) {
 }
 
 /// After a poll: if it blocked, record the `blocking_poll` diagnostic with
-/// the timers now past their deadline.
+/// the timers now past their deadline, at the caller's line.
+#[track_caller]
 pub(super) fn check(core: &Core, task: TaskId) {
     let Some((held_ms, since)) = core.watch.borrow_mut().held.take() else {
         return;

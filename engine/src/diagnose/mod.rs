@@ -74,7 +74,8 @@ pub(crate) struct PollEnded {
     pub(crate) pending: bool,
 }
 
-/// Everything the loop asks after a poll; see the module docs.
+/// Everything the loop asks after a poll; see the module docs. A finding's
+/// record has the line below that asked for it as its source.
 pub(crate) fn after_poll(core: &Core, ended: &PollEnded) {
     if !core.recorder.borrow().enabled() {
         core.watch.borrow_mut().held = None;
@@ -103,6 +104,7 @@ pub(crate) fn after_poll(core: &Core, ended: &PollEnded) {
     }
 }
 
+#[track_caller]
 fn check_self_wake(core: &Core, ended: &PollEnded) {
     let mut watch = core.watch.borrow_mut();
     let polls = *watch
@@ -145,6 +147,7 @@ fn check_self_wake(core: &Core, ended: &PollEnded) {
     );
 }
 
+#[track_caller]
 fn lost_waker(core: &Core, task: TaskId) {
     record(
         core,
@@ -165,6 +168,7 @@ fn lost_waker(core: &Core, task: TaskId) {
     );
 }
 
+#[track_caller]
 fn check_deadlock(core: &Core) {
     let index = WakerIndex::build(core);
     let mut watch = core.watch.borrow_mut();

@@ -12,12 +12,14 @@
 //! and returns its records. The run ends when `main` completes, or with one
 //! `error` record (a panic in `main`, an OS error, a script error, a
 //! deadlock, or the record limit); then every task is dropped, so sockets
-//! close.
+//! close. From then on the snapshot shows the tasks as the run left them:
+//! one that never finished stays idle (or queued) with its `waits`, instead
+//! of looking complete because its future was dropped.
 
 use std::rc::Rc;
 use std::time::Duration;
 
-use reactor_protocol::{Event, Park, Record, Snapshot};
+use reactor_protocol::{Event, Park, Record, Snapshot, TaskId, TaskView};
 
 use crate::runtime::core::{Core, CoreOptions};
 use crate::runtime::{self, ClockMode, DEFAULT_IO_WAIT_CAP, Runtime, context, event_loop};
@@ -66,6 +68,9 @@ pub struct LabRun {
     /// The park in force after the last step, by the records' rule.
     park: Option<Park>,
     done: bool,
+    /// The tasks and the run queue when the run ended, before shutdown
+    /// dropped every future.
+    left: Option<(Vec<TaskView>, Vec<TaskId>)>,
 }
 
 impl LabRun {
@@ -101,6 +106,7 @@ impl LabRun {
             max_records: options.max_records,
             park: None,
             done: false,
+            left: None,
         })
     }
 
@@ -140,7 +146,12 @@ impl LabRun {
 
     /// The whole visible state.
     pub fn snapshot(&self) -> Snapshot {
-        runtime::snapshot(self.runtime.core(), self.park.clone(), self.done)
+        let mut snapshot = runtime::snapshot(self.runtime.core(), self.park.clone(), self.done);
+        if let Some((tasks, run_queue)) = &self.left {
+            snapshot.tasks.clone_from(tasks);
+            snapshot.run_queue.clone_from(run_queue);
+        }
+        snapshot
     }
 
     /// Whether the scenario has completed (or ended in an error).
@@ -169,6 +180,8 @@ impl LabRun {
             }
         }
         self.done = true;
+        let left = runtime::snapshot(core, None, true);
+        self.left = Some((left.tasks, left.run_queue));
         core.shutdown();
     }
 }

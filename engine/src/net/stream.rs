@@ -35,15 +35,20 @@ impl TcpStream {
         })
     }
 
-    /// Connect to a loopback address.
-    pub async fn connect(addr: SocketAddr) -> io::Result<TcpStream> {
-        check_loopback(addr)?;
-        let (result, at) = located(mio::net::TcpStream::connect(addr));
-        record_syscall("connect", None, outcome(&result), at);
-        let resource = format!("TcpStream to {}", shown(addr));
-        let mut stream = TcpStream::register(result?, resource, false)?;
-        poll_fn(|cx| stream.poll_connected(cx)).await?;
-        Ok(stream)
+    /// Connect to a loopback address. The caller's line is the `.await` a
+    /// task waiting for the handshake is shown parked on.
+    #[track_caller]
+    pub fn connect(addr: SocketAddr) -> impl Future<Output = io::Result<TcpStream>> {
+        let awaited_at = Location::caller();
+        async move {
+            check_loopback(addr)?;
+            let (result, at) = located(mio::net::TcpStream::connect(addr));
+            record_syscall("connect", None, outcome(&result), at);
+            let resource = format!("TcpStream to {}", shown(addr));
+            let mut stream = TcpStream::register(result?, resource, false)?;
+            poll_fn(|cx| context::awaiting_at(awaited_at, stream.poll_connected(cx))).await?;
+            Ok(stream)
+        }
     }
 
     /// Writable means the handshake finished: check it succeeded. Not

@@ -4,8 +4,13 @@
 //! a [`Script`] (for `tcp_read`, the peer socket). Everything is
 //! deterministic: same scenario, same records.
 
+mod blocking_poll;
+mod cross_runtime;
 mod crowd;
+mod deadlock;
+mod lost_waker;
 pub(crate) mod peer;
+mod self_wake;
 mod spawn_lifecycle;
 mod tcp_read;
 mod timers;
@@ -33,7 +38,7 @@ pub(crate) struct Scenario {
 }
 
 /// Every built-in scenario, in the order the lab lists them.
-pub(crate) static SCENARIOS: [Scenario; 4] = [
+pub(crate) static SCENARIOS: [Scenario; 9] = [
     Scenario {
         info: ScenarioInfo {
             id: "tcp_read",
@@ -69,6 +74,51 @@ pub(crate) static SCENARIOS: [Scenario; 4] = [
             program: "engine/src/scenario/crowd.rs",
         },
         setup: crowd::setup,
+    },
+    Scenario {
+        info: ScenarioInfo {
+            id: "lost_waker",
+            title: "Lab: a lost waker",
+            summary: "A hand-written future returns Pending without keeping its waker: nothing can ever poll its task again, and the run hangs.",
+            program: "engine/src/scenario/lost_waker.rs",
+        },
+        setup: lost_waker::setup,
+    },
+    Scenario {
+        info: ScenarioInfo {
+            id: "blocking_poll",
+            title: "Lab: a blocking call in a task",
+            summary: "A task blocks the thread for 200 ms (std::thread::sleep): the whole loop stops, and a 50 ms timer fires 150 ms late.",
+            program: "engine/src/scenario/blocking_poll.rs",
+        },
+        setup: blocking_poll::setup,
+    },
+    Scenario {
+        info: ScenarioInfo {
+            id: "self_wake",
+            title: "Lab: a task that wakes itself",
+            summary: "A future busy-waits by waking itself on every poll: it never leaves the run queue, and the loop's I/O gets a turn only every 61 polls.",
+            program: "engine/src/scenario/self_wake.rs",
+        },
+        setup: self_wake::setup,
+    },
+    Scenario {
+        info: ScenarioInfo {
+            id: "deadlock",
+            title: "Lab: two tasks awaiting each other",
+            summary: "ping awaits pong's JoinHandle and pong awaits ping's: neither can ever finish, and main gives up on them.",
+            program: "engine/src/scenario/deadlock.rs",
+        },
+        setup: deadlock::setup,
+    },
+    Scenario {
+        info: ScenarioInfo {
+            id: "cross_runtime",
+            title: "Lab: a socket of another runtime",
+            summary: "A listener made in runtime A is awaited in runtime B's loop: only A's driver could report the connection, A is never driven, and the run hangs.",
+            program: "engine/src/scenario/cross_runtime.rs",
+        },
+        setup: cross_runtime::setup,
     },
 ];
 
