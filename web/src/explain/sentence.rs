@@ -6,6 +6,11 @@ use reactor_protocol::{Event, POLL_BUDGET, Record, TaskId, TaskState, WakeCause}
 use super::moment::Moment;
 use super::words::{and_list, count, direction, interest, outcome, task_label};
 
+/// The one blocking call a trace holds: what `std::thread::sleep` asks
+/// Linux for, recorded by the engine's `block_thread_for`
+/// (docs/trace-format.md, the `blocking_poll` diagnostic).
+pub(crate) const BLOCKING_SLEEP: &str = "clock_nanosleep";
+
 fn os_event(token: usize, readable: bool, writable: bool, at: &Moment) -> String {
     let task = |id| task_label(id, at.tasks());
     let reported = format!(
@@ -230,6 +235,13 @@ pub fn explain(record: &Record, at: Moment) -> String {
                 .token
                 .map(|t| format!(" on token {t}"))
                 .unwrap_or_default();
+            if call.op == BLOCKING_SLEEP {
+                return format!(
+                    "{who} calls {}(), as std::thread::sleep does: a blocking call, so the thread sleeps inside this poll and nothing else runs (no other task, no OS event, no timer) until it returns; the kernel answers {}.",
+                    call.op,
+                    outcome(&call.outcome)
+                );
+            }
             format!(
                 "{who} calls {}(){on} without blocking; the kernel answers {}.",
                 call.op,

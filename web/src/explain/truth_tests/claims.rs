@@ -3,12 +3,23 @@
 use reactor_protocol::{Event, Snapshot, WakeCause};
 
 use super::truth::{Truth, start};
+use crate::explain::sentence::BLOCKING_SLEEP;
 
 /// The number just after `marker` in `text`, if `marker` is there.
 fn number_after(text: &str, marker: &str) -> Option<u64> {
     let rest = &text[text.find(marker)? + marker.len()..];
     let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
     digits.parse().ok()
+}
+
+/// The tasks `text` says have no waker: each "task N has no waker stored".
+fn tasks_said_to_have_no_waker(text: &str) -> Vec<u64> {
+    text.match_indices(" has no waker stored")
+        .filter_map(|(at, _)| {
+            let before = text[..at].rsplit_once("task ")?.1;
+            before.parse().ok()
+        })
+        .collect()
 }
 
 /// `text` without the phrases that deny a timer, so what is left names one
@@ -49,7 +60,16 @@ pub(super) fn contradictions(
     if lower.contains("no timer is filed") {
         claim(!filed, "says no timer is filed");
     }
-    if lower.contains("no waker is stored") || lower.contains("no waker stored") {
+    if let Event::Diagnostic(diagnostic) = &record.event {
+        // A diagnosis lists every waker spot of the tasks it names.
+        for task in tasks_said_to_have_no_waker(text) {
+            claim(
+                diagnostic.tasks.contains(&task)
+                    && !diagnostic.wakers.iter().any(|spot| spot.task == task),
+                "says a task has no waker stored, but its record lists one",
+            );
+        }
+    } else if lower.contains("no waker is stored") || lower.contains("no waker stored") {
         let token = match record.event {
             Event::OsEvent { token, .. }
             | Event::Register { token, .. }
@@ -74,6 +94,10 @@ pub(super) fn contradictions(
     }
 
     match &record.event {
+        Event::Syscall(call) if lower.contains("without blocking") => claim(
+            call.op != BLOCKING_SLEEP,
+            "says a blocking call does not block",
+        ),
         Event::Park { timeout_ms } => {
             let named = timer_claims(text);
             if named.contains("timer") || named.contains("deadline") {

@@ -13,6 +13,8 @@
 //!   clock_advance names a timer slot    → its target instant is the wheel's next expiration
 //!   "scripted peer"                     → it is not
 //!   "no waker is stored"                → the registration holds no waker
+//!   diagnostic: "task N has no waker stored" → the record lists no spot of task N
+//!   syscall "without blocking"          → it is not the blocking clock_nanosleep
 //!   "wakes nobody" / "is woken"         → no `wake` follows / a `wake` follows
 //!   wake of main                        → says it is never queued; no `schedule` of main exists
 //!   "off the front of the run queue"    → the task was at the front just before
@@ -166,6 +168,10 @@ fn old_wording(record: &Record, at: Moment) -> String {
         Event::OsEvent { token, .. } => format!(
             "The OS reports token {token} ready; no waker stored, so this event wakes nobody."
         ),
+        Event::Syscall(call) => format!(
+            "The task calls {}() without blocking; the kernel answers.",
+            call.op
+        ),
         _ => explain(record, at),
     }
 }
@@ -192,6 +198,10 @@ fn the_old_wording_is_caught() {
         "{wrong:#?}"
     );
     assert!(caught("os_event): says no waker is stored"), "{wrong:#?}");
+    assert!(
+        caught("syscall): says a blocking call does not block"),
+        "{wrong:#?}"
+    );
 }
 
 /// Prints every sentence of a golden trace, to read them:
