@@ -229,10 +229,11 @@ async fn a_log_row_under_the_pointer_reads_out_its_record_as_its_own_step_did() 
         page.open("/scenario/tcp_read?step=12").await?;
         page.wait_for("#position[data-step='12'][data-busy='false']")
             .await?;
-        // The pointer comes to rest on row 3.
+        // The pointer comes to rest on row 3 (the log listens for the
+        // `mouseover` a pointer sends, bubbling up from the row).
         page.eval(
             "document.querySelector(\"#log .log-row[data-seq='3']\")
-               .dispatchEvent(new MouseEvent('mouseenter')); return true;",
+               .dispatchEvent(new MouseEvent('mouseover', { bubbles: true })); return true;",
         )
         .await?;
         let detail = page.wait_for_text("#log-detail", "#3 · turn").await?;

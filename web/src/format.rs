@@ -36,13 +36,17 @@ pub fn visible_rows(total: usize, row_px: f64, scroll_px: f64, viewport_px: f64)
     start..end
 }
 
-/// The scroll offset that brings row `index` into a viewport, or `None` if it is visible.
+/// The scroll offset that brings row `index` into a viewport, or `None` if
+/// it is visible. A row gone past the bottom lands a third of the way down,
+/// one gone past the top two thirds down: stepping on then moves through the
+/// rows in view, and the list scrolls once every few steps, not at each.
 pub fn scroll_to_show(index: usize, row_px: f64, scroll_px: f64, viewport_px: f64) -> Option<f64> {
     let top = index as f64 * row_px;
+    let lead = (viewport_px / row_px / 3.0).floor() * row_px;
     if top < scroll_px {
-        Some(top)
+        Some((top + row_px + lead - viewport_px).max(0.0))
     } else if top + row_px > scroll_px + viewport_px {
-        Some((top + row_px - viewport_px).max(0.0))
+        Some((top - lead).max(0.0))
     } else {
         None
     }
@@ -149,8 +153,15 @@ mod tests {
     #[test]
     fn scrolling_follows_the_current_row() {
         assert_eq!(scroll_to_show(0, 20.0, 0.0, 100.0), None);
-        assert_eq!(scroll_to_show(10, 20.0, 0.0, 100.0), Some(120.0));
-        assert_eq!(scroll_to_show(2, 20.0, 100.0, 100.0), Some(40.0));
+        // Five rows in view, so a row comes back one row from an edge.
+        assert_eq!(scroll_to_show(10, 20.0, 0.0, 100.0), Some(180.0));
+        assert_eq!(scroll_to_show(20, 20.0, 500.0, 100.0), Some(340.0));
+        assert_eq!(scroll_to_show(2, 20.0, 100.0, 100.0), Some(0.0));
+        // After the scroll, the next rows need none.
+        for next in 11..=13 {
+            assert_eq!(scroll_to_show(next, 20.0, 180.0, 100.0), None);
+        }
+        assert_eq!(scroll_to_show(14, 20.0, 180.0, 100.0), Some(260.0));
     }
 
     #[test]

@@ -27,39 +27,56 @@ pub fn EventLog() -> impl IntoView {
     let player = use_player();
     let classroom = use_context::<Classroom>();
     let scroller = NodeRef::<Div>::new();
+    // Where the log is scrolled to, as the rows in view are computed from it.
     let scroll = RwSignal::new(0.0_f64);
-    // The log's height, measured in the animation frame (when the page's
-    // layout is due anyway) and on scrolls: reading it while a step updates
-    // the page forced a layout of the whole page in the middle of the step.
+    // The log's height (fixed by the stylesheet, 264 px, but presenter mode or
+    // a zoom may change it): measured when the log appears, on a window
+    // resize and on the learner's scrolls, never while a step updates the
+    // page, where reading it would force a layout of the whole page.
     let viewport_px = RwSignal::new(DEFAULT_VIEWPORT_PX);
     let viewport = move || viewport_px.get();
-    let measure = move |el: &web_sys::HtmlDivElement| {
-        let height = f64::from(el.client_height());
-        if height > 0.0 && height != viewport_px.get_untracked() {
-            viewport_px.set(height);
+    let measure = move || {
+        if let Some(el) = scroller.get_untracked() {
+            let height = f64::from(el.client_height());
+            if height > 0.0 && height != viewport_px.get_untracked() {
+                viewport_px.set(height);
+            }
         }
     };
+    Effect::new(move |_| {
+        if scroller.get().is_some() {
+            request_animation_frame(measure);
+        }
+    });
+    let resized = window_event_listener(leptos::ev::resize, move |_| measure());
+    on_cleanup(move || resized.remove());
     let total = move || player.history.with(History::len);
     // The row under the pointer or the keyboard focus, read out below the log.
     let hovered = RwSignal::new(None::<usize>);
+    let hover = move |index: Option<usize>| {
+        if index.is_some() && index != hovered.get_untracked() {
+            hovered.set(index);
+        }
+    };
 
-    // Keep the current record in view. In the next animation frame: the
-    // records that came with this position may also have made the log longer,
-    // and the browser cannot scroll past the spacer's old height. A newer
+    // Keep the current record in view: the rows in view follow at once (the
+    // same update as the step); the log's own scroll bar follows in the next
+    // animation frame, when the browser lays the page out anyway (the
+    // records that came with this position may also have made the log
+    // longer, and it cannot scroll past the spacer's old height). A newer
     // position, or the log going away, cancels the frame's scroll.
     Effect::new(move |_| {
         let Some(index) = player.position.get().checked_sub(1) else {
             return;
         };
+        let (top, height) = (scroll.get_untracked(), viewport_px.get_untracked());
+        let Some(top) = scroll_to_show(index, ROW_PX, top, height) else {
+            return;
+        };
+        scroll.set(top);
         let frame = request_animation_frame_with_handle(move || {
-            let Some(el) = scroller.get_untracked() else {
-                return;
-            };
-            measure(&el);
-            let top = f64::from(el.scroll_top());
-            if let Some(top) = scroll_to_show(index, ROW_PX, top, viewport_px.get_untracked()) {
+            if let Some(el) = scroller.get_untracked() {
                 el.set_scroll_top(top as i32);
-                scroll.set(top);
             }
         });
         if let Ok(frame) = frame {
@@ -106,12 +123,6 @@ pub fn EventLog() -> impl IntoView {
                 aria-current=move || is_current().then_some("step")
                 title=title
                 style=format!("top: {}px", index * ROW_HEIGHT)
-                on:mouseenter=move |_| hovered.set(Some(index))
-                on:focus=move |_| hovered.set(Some(index))
-                on:click=move |_| {
-                    take_over(player, classroom);
-                    player.goto(index + 1);
-                }
             >
                 {row.text}
             </button>
@@ -127,10 +138,21 @@ pub fn EventLog() -> impl IntoView {
                 class="log"
                 node_ref=scroller
                 data-records=move || total().to_string()
+                // The rows' events, handled here for all of them: a row comes
+                // and goes with every scroll and jump, and a listener on each
+                // would be added and removed as often.
+                on:click=move |ev| {
+                    if let Some(index) = row_index(&ev) {
+                        take_over(player, classroom);
+                        player.goto(index + 1);
+                    }
+                }
+                on:mouseover=move |ev| hover(row_index(&ev))
+                on:focusin=move |ev| hover(row_index(&ev))
                 on:mouseleave=move |_| hovered.set(None)
                 on:scroll=move |_| {
+                    measure();
                     if let Some(el) = scroller.get_untracked() {
-                        measure(&el);
                         scroll.set(f64::from(el.scroll_top()));
                     }
                 }
@@ -171,6 +193,14 @@ fn record_detail(history: &History, index: usize) -> String {
         record.source.line,
         explain(record, moment)
     )
+}
+
+/// The record index of the log row an event happened in, if any.
+fn row_index(ev: &web_sys::Event) -> Option<usize> {
+    use wasm_bindgen::JsCast;
+    let target = ev.target()?.dyn_into::<web_sys::Element>().ok()?;
+    let row = target.closest(".log-row").ok()??;
+    row.get_attribute("data-seq")?.parse().ok()
 }
 
 /// The log's column headings, over the columns [`row_of`] writes.

@@ -8,6 +8,7 @@
 //!  level 5                 ▯▯▯▯▯▯▯▯ …
 //! ```
 
+use leptos::html::Div;
 use leptos::prelude::*;
 use reactor_protocol::{Event, LevelView};
 
@@ -127,6 +128,39 @@ fn SlotNumbers() -> impl IntoView {
     }
 }
 
+/// What one slot shows at a step.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct SlotLook {
+    occupied: bool,
+    current: bool,
+    /// How the current record touches the slot (`inserted`, `cascade-from`, ...).
+    mark: Option<&'static str>,
+    /// The tooltip, for a slot holding timers.
+    title: Option<String>,
+}
+
+fn looks_of(level: u32, view: Option<&LevelView>, marked: &[Mark]) -> Vec<SlotLook> {
+    (0..SLOTS)
+        .map(|slot| {
+            let occupied = view.is_some_and(|l| occupied(l, slot));
+            SlotLook {
+                occupied,
+                current: view.is_some_and(|l| l.current_slot == slot),
+                mark: marked
+                    .iter()
+                    .find(|m| m.level == level && m.slot == slot)
+                    .map(|m| m.class),
+                title: view.filter(|_| occupied).map(|l| slot_title(l, slot)),
+            }
+        })
+        .collect()
+}
+
+/// One level's row. Its 64 cells are drawn once; each step one effect for
+/// the whole row works out what every cell shows and touches only the cells
+/// that changed. (A reactive closure per attribute per cell made 2,300
+/// subscribers that every step had to check, two milliseconds of a key
+/// press on `crowd`, for the one or two cells a step changes.)
 #[component]
 fn LevelRow(
     level: u32,
@@ -140,58 +174,62 @@ fn LevelRow(
                 .and_then(|s| s.wheel.levels.iter().find(|l| l.level == level).cloned())
         })
     });
+    let row = NodeRef::<Div>::new();
+    Effect::new(move |drawn: Option<Vec<SlotLook>>| {
+        let looks =
+            view_of.with(|view| marked.with(|marked| looks_of(level, view.as_ref(), marked)));
+        let Some(row) = row.get() else {
+            return drawn.unwrap_or_default();
+        };
+        let cells = row.children();
+        for (index, look) in looks.iter().enumerate() {
+            let unchanged = drawn.as_ref().and_then(|drawn| drawn.get(index)) == Some(look);
+            // The row's first child names the level; the slots follow it.
+            if let (false, Some(cell)) = (unchanged, cells.item(index as u32 + 1)) {
+                draw(&cell, look);
+            }
+        }
+        looks
+    });
     let slot_ms =
         move || view_of.with(|l| l.as_ref().map_or(String::new(), |l| human_ms(l.slot_ms)));
     view! {
-        <div class="level" role="row" data-level-row=level.to_string()>
+        <div class="level" role="row" data-level-row=level.to_string() node_ref=row>
             <span class="level-name" role="rowheader" title="slot width">{format!("L{level} ")} <small>{slot_ms}</small></span>
-            {(0..SLOTS).map(|index| view! { <WheelSlot level index view_of hovered marked /> }).collect_view()}
+            {(0..SLOTS).map(|slot| view! {
+                <span
+                    class="slot"
+                    role="gridcell"
+                    data-level=level.to_string()
+                    data-slot=slot.to_string()
+                    data-occupied="false"
+                    on:mouseenter=move |_| hovered.set(Some((level, slot)))
+                    on:focus=move |_| hovered.set(Some((level, slot)))
+                    on:blur=move |_| hovered.set(None)
+                ></span>
+            }).collect_view()}
         </div>
     }
 }
 
-#[component]
-fn WheelSlot(
-    level: u32,
-    index: u32,
-    view_of: Memo<Option<LevelView>>,
-    hovered: RwSignal<Option<(u32, u32)>>,
-    marked: Memo<Vec<Mark>>,
-) -> impl IntoView {
-    let slot = index;
-    let is_occupied = move || view_of.with(|l| l.as_ref().is_some_and(|l| occupied(l, slot)));
-    let is_current = move || view_of.with(|l| l.as_ref().is_some_and(|l| l.current_slot == slot));
-    let title = move || {
-        view_of.with(|l| {
-            l.as_ref()
-                .filter(|l| occupied(l, slot))
-                .map(|l| slot_title(l, slot))
-        })
+/// Show `look` on a slot's cell. Slots with timers are reachable by Tab
+/// too, and their tooltip lists the timers.
+fn draw(cell: &web_sys::Element, look: &SlotLook) {
+    let set = |name: &str, value: Option<&str>| {
+        let _ = match value {
+            Some(value) => cell.set_attribute(name, value),
+            None => cell.remove_attribute(name),
+        };
     };
-    let mark = move || {
-        marked.with(|m| {
-            m.iter()
-                .find(|m| m.level == level && m.slot == slot)
-                .map(|m| m.class)
-        })
-    };
-    view! {
-        <span
-            class="slot"
-            role="gridcell"
-            data-level=level.to_string()
-            data-slot=slot.to_string()
-            data-occupied=move || is_occupied().to_string()
-            data-current=move || is_current().then_some("true")
-            data-mark=mark
-            class:occupied=is_occupied
-            class:current=is_current
-            title=title
-            // Slots with timers are reachable by Tab too, and tell the same.
-            tabindex=move || is_occupied().then_some("0")
-            on:mouseenter=move |_| hovered.set(Some((level, slot)))
-            on:focus=move |_| hovered.set(Some((level, slot)))
-            on:blur=move |_| hovered.set(None)
-        ></span>
-    }
+    set(
+        "data-occupied",
+        Some(if look.occupied { "true" } else { "false" }),
+    );
+    set("data-current", look.current.then_some("true"));
+    set("data-mark", look.mark);
+    set("title", look.title.as_deref());
+    set("tabindex", look.occupied.then_some("0"));
+    let classes = cell.class_list();
+    let _ = classes.toggle_with_force("occupied", look.occupied);
+    let _ = classes.toggle_with_force("current", look.current);
 }
