@@ -98,6 +98,7 @@ pub const POINT_AT_TARGETS: &[&str] = &[
     "os",
     "executor",
     "tasks",
+    "why-stuck",
     "run-queue",
     "registrations",
     "wheel",

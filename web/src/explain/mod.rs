@@ -120,6 +120,7 @@ pub fn summary(event: &Event) -> String {
 mod moment;
 mod parts;
 mod sentence;
+pub mod stuck;
 mod the_loop;
 mod words;
 

@@ -23,6 +23,7 @@ mod routing;
 mod shortcuts;
 mod source;
 mod status;
+mod stuck;
 mod tasks;
 mod theme;
 mod timeline;

@@ -23,7 +23,7 @@ use wasm_split_helpers::{SplitLoaderError, wasm_split};
 
 use super::{
     context, controls, diagram, explanation, lesson_panel, log, program, registrations, source,
-    status, tasks, timeline, wheel,
+    status, stuck, tasks, timeline, wheel,
 };
 
 /// The scenario view, once its module is here.
@@ -99,6 +99,7 @@ fn Contents() -> impl IntoView {
                 <status::Clock />
                 <tasks::RunQueue />
                 <tasks::Tasks />
+                <stuck::WhyStuck />
                 <registrations::Registrations />
                 <wheel::Wheel />
                 <status::Console />

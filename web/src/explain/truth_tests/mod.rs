@@ -66,6 +66,7 @@ pub(super) fn states(records: &[Record]) -> Vec<Snapshot> {
 }
 
 mod claims;
+mod stuck;
 mod truth;
 
 use claims::contradictions;
