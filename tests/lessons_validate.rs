@@ -80,7 +80,12 @@ fn the_built_in_lessons_exist_with_six_article_steps_where_the_article_has_six()
             "spawn-lifecycle",
             "timer-wheel",
             "readiness",
-            "many-tasks"
+            "many-tasks",
+            "lost-waker",
+            "blocking-poll",
+            "self-wake",
+            "deadlock",
+            "cross-runtime"
         ]
     );
     for (id, scenario) in [
