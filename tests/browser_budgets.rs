@@ -281,7 +281,6 @@ async fn the_first_paint_with_the_wasm_cached_is_within_300_ms() -> Result<()> {
 }
 
 #[tokio::test]
-#[ignore = "fails today: none while stepping, but a 56 ms task when scrubbing crowd (quiet machine)"]
 async fn stepping_and_scrubbing_crowd_run_no_long_task() -> Result<()> {
     let _turn = ONE_BROWSER.lock().await;
     let server = TestServer::start().await?;
@@ -309,7 +308,6 @@ async fn stepping_and_scrubbing_crowd_run_no_long_task() -> Result<()> {
 }
 
 #[tokio::test]
-#[ignore = "fails today: p95 20.5 ms from step 2,000 of crowd (quiet machine)"]
 async fn a_key_press_on_crowd_is_painted_within_one_frame() -> Result<()> {
     let _turn = ONE_BROWSER.lock().await;
     let server = TestServer::start().await?;

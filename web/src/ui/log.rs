@@ -30,9 +30,9 @@ pub fn EventLog() -> impl IntoView {
     // Where the log is scrolled to, as the rows in view are computed from it.
     let scroll = RwSignal::new(0.0_f64);
     // The log's height (fixed by the stylesheet, 264 px, but presenter mode or
-    // a zoom may change it): measured when the log appears, on a window
-    // resize and on the learner's scrolls, never while a step updates the
-    // page, where reading it would force a layout of the whole page.
+    // a zoom may change it): measured when the log appears and on a window
+    // resize, never while a step updates the page, where reading it would
+    // force a layout of the whole page.
     let viewport_px = RwSignal::new(DEFAULT_VIEWPORT_PX);
     let viewport = move || viewport_px.get();
     let measure = move || {
@@ -59,12 +59,15 @@ pub fn EventLog() -> impl IntoView {
         }
     };
 
-    // Keep the current record in view: the rows in view follow at once (the
-    // same update as the step); the log's own scroll bar follows in the next
-    // animation frame, when the browser lays the page out anyway (the
-    // records that came with this position may also have made the log
-    // longer, and it cannot scroll past the spacer's old height). A newer
-    // position, or the log going away, cancels the frame's scroll.
+    // Keep the current record in view. The rows in view follow at once, in
+    // the same update as the step. The log's own scroll bar follows once the
+    // next frame is drawn: setting it makes the browser lay the page out
+    // first, which is free then and costs the frame a full layout before it
+    // (the records that came with this position may also have made the log
+    // longer, and it cannot scroll past the spacer's old height). Until then
+    // the old rows are still drawn (a page is 7 rows, the rows drawn beyond
+    // the view 8). A newer position cancels the frame's scroll.
+    let scrolling_to = StoredValue::new(None::<i32>);
     Effect::new(move |_| {
         let Some(index) = player.position.get().checked_sub(1) else {
             return;
@@ -75,9 +78,18 @@ pub fn EventLog() -> impl IntoView {
         };
         scroll.set(top);
         let frame = request_animation_frame_with_handle(move || {
-            if let Some(el) = scroller.get_untracked() {
-                el.set_scroll_top(top as i32);
-            }
+            set_timeout(
+                move || {
+                    let current = scroll.get_untracked() == top;
+                    let el = scroller.get_untracked().filter(|_| current);
+                    // Reading the scroll bar is free here, the page laid out.
+                    if let Some(el) = el.filter(|el| el.scroll_top() != top as i32) {
+                        scrolling_to.set_value(Some(top as i32));
+                        el.set_scroll_top(top as i32);
+                    }
+                },
+                std::time::Duration::ZERO,
+            );
         });
         if let Ok(frame) = frame {
             on_cleanup(move || frame.cancel());
@@ -151,8 +163,11 @@ pub fn EventLog() -> impl IntoView {
                 on:focusin=move |ev| hover(row_index(&ev))
                 on:mouseleave=move |_| hovered.set(None)
                 on:scroll=move |_| {
-                    measure();
-                    if let Some(el) = scroller.get_untracked() {
+                    // Our own scroll: `scroll` already says where (reading
+                    // it back could force a layout in front of a frame).
+                    if scrolling_to.get_value().is_some() {
+                        scrolling_to.set_value(None);
+                    } else if let Some(el) = scroller.get_untracked() {
                         scroll.set(f64::from(el.scroll_top()));
                     }
                 }
