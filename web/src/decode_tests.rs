@@ -13,10 +13,11 @@ use std::collections::BTreeSet;
 use super::reads::{check, serde_names};
 use super::*;
 use reactor_protocol::frame::{RoomStatus, ViewPosition};
-use reactor_protocol::{
-    Diagnostic, Direction, DriverPart, FiredBy, LateTimer, Problem, WaitTarget, Waits, WakerPlace,
-    WakerSpot,
-};
+use reactor_protocol::{Diagnostic, Direction, LateTimer, Problem};
+use wait_samples::{sample_spots, sample_waits};
+
+#[path = "decode_wait_samples.rs"]
+mod wait_samples;
 
 /// A record of every kind, every optional field filled in (and left out).
 fn samples(kind: Kind) -> Vec<Event> {
@@ -165,75 +166,6 @@ fn sample_record(seq: u64, event: Event) -> Record {
             line: 42,
         },
     }
-}
-
-/// A waker in every place a waker can be, each part firing it.
-fn sample_spots() -> Vec<WakerSpot> {
-    let places = [
-        WakerPlace::Registration {
-            token: 0,
-            direction: Direction::Write,
-        },
-        WakerPlace::TimerEntry {
-            timer: 3,
-            deadline_ms: 50,
-            level: 0,
-            slot: 50,
-        },
-        WakerPlace::JoinHandle { of_task: 2 },
-        WakerPlace::Deferred,
-    ];
-    places
-        .into_iter()
-        .zip(DriverPart::ALL)
-        .enumerate()
-        .map(|(at, (place, part))| WakerSpot {
-            task: 1,
-            place,
-            fired_by: FiredBy {
-                part,
-                foreign: at == 0,
-                driven: at != 2,
-            },
-        })
-        .collect()
-}
-
-/// What a task may wait on: every target, with and without wakers.
-fn sample_waits() -> Vec<Option<Waits>> {
-    let waits = |on, wakers, unseen_wakers| {
-        Some(Waits {
-            on,
-            wakers,
-            unseen_wakers,
-        })
-    };
-    vec![
-        waits(WaitTarget::Join { task: 2 }, sample_spots(), 1),
-        waits(WaitTarget::Timer { deadline_ms: 50 }, Vec::new(), 0),
-        waits(
-            WaitTarget::Readiness {
-                direction: Direction::Read,
-                token: 0,
-                runtime: Some(1),
-            },
-            Vec::new(),
-            0,
-        ),
-        waits(
-            WaitTarget::Readiness {
-                direction: Direction::Write,
-                token: 1,
-                runtime: None,
-            },
-            Vec::new(),
-            0,
-        ),
-        waits(WaitTarget::Yield, Vec::new(), 0),
-        waits(WaitTarget::Budget, Vec::new(), 0),
-        waits(WaitTarget::Nothing, Vec::new(), 0),
-        None,
-    ]
 }
 
 fn full_snapshot() -> Snapshot {
