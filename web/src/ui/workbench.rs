@@ -99,10 +99,10 @@ fn Contents() -> impl IntoView {
                 <status::Clock />
                 <tasks::RunQueue />
                 <tasks::Tasks />
-                <stuck::WhyStuck />
                 <registrations::Registrations />
                 <wheel::Wheel />
                 <status::Console />
+                <stuck::WhyStuck />
             </section>
             <log::EventLog />
         </main>
