@@ -80,11 +80,12 @@ pub fn EventLog() -> impl IntoView {
         let frame = request_animation_frame_with_handle(move || {
             set_timeout(
                 move || {
-                    let current = scroll.get_untracked() == top;
-                    let el = scroller.get_untracked().filter(|_| current);
+                    // `try_`: the log may be gone (the page left) by now.
+                    let current = scroll.try_get_untracked() == Some(top);
+                    let el = scroller.try_get_untracked().flatten().filter(|_| current);
                     // Reading the scroll bar is free here, the page laid out.
                     if let Some(el) = el.filter(|el| el.scroll_top() != top as i32) {
-                        scrolling_to.set_value(Some(top as i32));
+                        scrolling_to.try_set_value(Some(top as i32));
                         el.set_scroll_top(top as i32);
                     }
                 },

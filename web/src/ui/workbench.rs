@@ -4,7 +4,7 @@
 //!
 //! ```text
 //!  reactor_web_bg-<hash>.wasm      the first screen: player, routing, header, home
-//!        │ a scenario opens: Workbench → contents().await
+//!        │ a scenario opens: Workbench fetches it, then builds contents()
 //!        ▼
 //!  split_workbench-<hash>.wasm     every view below, fetched once
 //! ```
@@ -16,7 +16,10 @@
 //! (the network, or a server updated since the page opened) says so and
 //! offers to try again. On the host (unit tests) the call is direct.
 
+use std::future::Future;
+use std::pin::pin;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::{Context, Poll, Waker};
 
 use leptos::prelude::*;
 use wasm_split_helpers::{SplitLoaderError, wasm_split};
@@ -26,24 +29,67 @@ use super::{
     status, stuck, tasks, timeline, wheel,
 };
 
-/// The scenario view, once its module is here.
+/// Whether the workbench's module has been fetched and linked.
+static LOADED: AtomicBool = AtomicBool::new(false);
+
+/// Where the module stands, as the view shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Module {
+    Loading,
+    Here,
+    Failed,
+}
+
+/// The scenario view, once its module is here. The view itself is built
+/// synchronously, in this component's reactive scope, as any other child:
+/// only the fetch is asynchronous. (Built inside an async `Suspend`, its
+/// effects outlived the page when the learner went home and read signals
+/// already disposed.)
 #[component]
 pub fn Workbench() -> impl IntoView {
-    // Bumped by "Try again": the view asks for the module once more.
-    let attempt = RwSignal::new(0_u32);
-    let contents = move || {
-        attempt.track();
-        Suspend::new(async move {
-            match contents().await {
-                Ok(view) => view,
-                Err(_) => view! { <LoadFailed attempt /> }.into_any(),
-            }
-        })
+    let start = if LOADED.load(Ordering::Relaxed) {
+        Module::Here
+    } else {
+        Module::Loading
     };
-    view! {
-        <Suspense fallback=|| view! { <p class="loading-view" role="status">"Loading the event loop…"</p> }>
-            {contents}
-        </Suspense>
+    let module = RwSignal::new(start);
+    let fetch = move || {
+        module.set(Module::Loading);
+        leptos::task::spawn_local(async move {
+            let now = match fetch_module().await {
+                Ok(()) => Module::Here,
+                Err(_) => Module::Failed,
+            };
+            // The page may have moved on (home) before the answer came.
+            let _ = module.try_set(now);
+        });
+    };
+    if start == Module::Loading {
+        fetch();
+    }
+    move || match module.get() {
+        Module::Here => built().unwrap_or_else(|| view! { <LoadFailed retry=fetch /> }.into_any()),
+        Module::Loading => {
+            view! { <p class="loading-view" role="status">"Loading the event loop…"</p> }.into_any()
+        }
+        Module::Failed => view! { <LoadFailed retry=fetch /> }.into_any(),
+    }
+}
+
+/// Fetch and link the module (at once if it is here already).
+async fn fetch_module() -> Result<(), SplitLoaderError> {
+    preload_contents().await?;
+    LOADED.store(true, Ordering::Relaxed);
+    Ok(())
+}
+
+/// The view, its module being here: the split function's call then
+/// completes at its first poll, so no waker is ever needed.
+fn built() -> Option<AnyView> {
+    let call = pin!(contents());
+    match call.poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(Ok(view)) => Some(view),
+        _ => None,
     }
 }
 
@@ -54,17 +100,17 @@ pub fn preload() {
     if !STARTED.swap(true, Ordering::Relaxed) {
         leptos::task::spawn_local(async {
             // A failure here is not shown: opening a scenario tries again and says so.
-            let _ = preload_contents().await;
+            let _ = fetch_module().await;
         });
     }
 }
 
 #[component]
-fn LoadFailed(attempt: RwSignal<u32>) -> impl IntoView {
+fn LoadFailed(retry: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
     view! {
         <p class="error load-failed" role="alert">
             "The event loop view could not be loaded (the connection, or the server was updated). "
-            <button on:click=move |_| attempt.update(|n| *n += 1)>"Try again"</button>
+            <button on:click=move |_| retry()>"Try again"</button>
         </p>
     }
 }
