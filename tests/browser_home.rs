@@ -1,7 +1,8 @@
 //! The home page starts people right, in real headless Chromium: on a
 //! projector's 1280×720 the first screen says where to start and shows a
 //! lesson, "Present to a class" is there, the start link opens the first
-//! lesson, and the glossary is reachable without opening a lesson.
+//! lesson, the glossary is reachable without opening a lesson, and home
+//! and a scenario can be visited in turn without the app breaking.
 //! Screenshots go to `target/screenshots/home-*.png`.
 
 #[allow(dead_code)] // each test binary uses a part of the helpers
@@ -99,6 +100,44 @@ async fn the_glossary_is_reachable_from_the_home_page() -> Result<()> {
         page.eval("document.querySelector('#glossary').scrollIntoView(); return null;")
             .await?;
         page.screenshot("home-glossary").await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Home and back again, twice: the scenario view (a module of its own,
+/// loaded on demand) leaves nothing running behind it. It once did: its
+/// effects outlived it, read what was already gone and aborted the app, and
+/// the lesson list then never loaded.
+#[tokio::test]
+async fn going_home_from_a_scenario_and_back_leaves_the_app_working() -> Result<()> {
+    let server = TestServer::start().await?;
+    with_browser(&server, async |page| {
+        open(page, "/scenario/tcp_read?step=5").await?;
+        page.wait_for("#position[data-step='5']").await?;
+        page.eval(
+            "window.__errors = [];
+             addEventListener('error', (e) => __errors.push(String(e.message)));
+             addEventListener('unhandledrejection', (e) => __errors.push(String(e.reason)));
+             return true;",
+        )
+        .await?;
+        for _ in 0..2 {
+            page.wait_for(".brand").await?.click().await?;
+            page.wait_for("#lessons .card").await?;
+            page.wait_for("#scenarios li.card button")
+                .await?
+                .click()
+                .await?;
+            page.wait_for("#position").await?;
+        }
+        page.wait_for(".brand").await?.click().await?;
+        page.wait_for("#lessons .card").await?;
+        let errors = page.eval("return window.__errors;").await?;
+        ensure!(
+            errors.as_array().is_some_and(Vec::is_empty),
+            "the page threw: {errors}"
+        );
         Ok(())
     })
     .await
