@@ -184,8 +184,8 @@ pub fn sleep_until(deadline_ms: u64) -> Sleep {
     Sleep::new(deadline_ms, Handle::current())
 }
 
-/// Tokio's panic for a sleep polled once its runtime has shut down
-/// (`time/error.rs`, `Error::shutdown`, through `Sleep::poll`).
+/// Tokio's panic for a sleep polled once its runtime has shut down (the
+/// assert in `runtime/time/entry.rs`'s `poll_elapsed`, with this text).
 pub const TIMER_SHUT_DOWN: &str = "A Tokio 1.x context was found, but it is being shutdown.";
 
 /// The future returned by [`sleep`].
