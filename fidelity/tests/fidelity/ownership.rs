@@ -120,3 +120,33 @@ fn block_on_inside_block_on_panics() {
         lines(&[&format!("block_on in block_on: panicked: {NESTED}")])
     );
 }
+
+/// What the cross-runtime lesson says of a multi-thread runtime, asserted on
+/// Tokio alone (the engine has no multi-thread runtime to compare): A's
+/// worker threads drive its I/O driver, so A's listener accepts inside B's
+/// `block_on` while A's own `block_on` is not running.
+#[test]
+fn a_socket_of_a_multi_thread_runtime_works_in_another_runtime() {
+    use std::time::Duration;
+    let a = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("runtime A");
+    let listener = a
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .expect("bind in A");
+    let address = listener.local_addr().expect("A's address");
+    let _peer = std::net::TcpStream::connect(address).expect("connect to A");
+    let b = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime B");
+    // The timeout is made inside B: a `Sleep` needs a runtime when made.
+    let accepted = b
+        .block_on(async { tokio::time::timeout(Duration::from_secs(10), listener.accept()).await });
+    assert!(
+        matches!(accepted, Ok(Ok(_))),
+        "A's listener in B's block_on: {accepted:?}"
+    );
+}
