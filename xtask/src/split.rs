@@ -1,7 +1,8 @@
 //! Split the app's wasm so views off the first screen load on demand.
 //!
-//! The web crate marks its on-demand views with Leptos' `#[lazy]`: each
-//! becomes a call through an import the linker leaves open. Here, before
+//! The web crate marks each on-demand view with `#[wasm_split(name)]` (from
+//! `wasm_split_helpers`, what Leptos' `#[lazy]` expands to): each becomes a
+//! call through an import the linker leaves open. Here, before
 //! wasm-bindgen, `wasm_split_cli_support` follows the call graph from those
 //! split points and moves what only they reach into modules of their own:
 //!
@@ -40,7 +41,7 @@ pub struct Split {
 
 /// Split `wasm` into `out`; the loader will import the glue as `./<glue>`.
 pub fn split(wasm: &Path, out: &Path, glue: &str) -> Result<Split> {
-    step("wasm-split (the #[lazy] views into modules of their own)");
+    step("wasm-split (the #[wasm_split] views into modules of their own)");
     let _ = fs::remove_dir_all(out);
     fs::create_dir_all(out)?;
     let input = fs::read(wasm).with_context(|| format!("reading {}", wasm.display()))?;
