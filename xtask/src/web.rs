@@ -119,36 +119,19 @@ const GLUE_JS: &str = "reactor_web.js";
 /// The app linked with its relocations kept (`--emit-relocs`), which the
 /// split needs to move code between modules; returns the `.wasm`.
 fn compile_relocatable(root: &Path) -> Result<PathBuf> {
-    cargo(&[
-        "rustc",
-        "--package",
-        "reactor-web",
-        "--bin",
-        "reactor-web",
-        "--target",
-        TARGET,
-        "--profile",
-        PROFILE,
-        "--",
-        "-Clink-args=--emit-relocs",
-    ])
-    .status_ok()?;
-    Ok(root
-        .join("target")
-        .join(TARGET)
-        .join(PROFILE)
-        .join("reactor-web.wasm"))
+    cargo_web("rustc")
+        .args(["--bin", "reactor-web", "--", "-Clink-args=--emit-relocs"])
+        .status_ok()?;
+    Ok(out_dir(root).join("reactor-web.wasm"))
 }
 
 /// Publish the glue and the loader, which import each other: both are named
 /// after one hash of the two, and each names the other by that name.
 fn publish_linked(glue: &Path, mut loader: String, site: &Path) -> Result<(String, String)> {
     let mut glue = fs::read_to_string(glue)?;
-    let mut hasher = DefaultHasher::new();
-    (&glue, &loader).hash(&mut hasher);
-    let hash = hasher.finish();
-    let glue_name = format!("reactor_web-{hash:016x}.js");
-    let loader_name = format!("__wasm_split-{hash:016x}.js");
+    let hash = content_hash(&(&glue, &loader));
+    let glue_name = hashed_name("reactor_web", hash, "js");
+    let loader_name = hashed_name("__wasm_split", hash, "js");
     replace_once(
         &mut glue,
         &format!("\"./{}\"", split::LOADER),
@@ -178,8 +161,14 @@ fn replace_once(text: &mut String, from: &str, to: &str) -> Result<()> {
 /// `cargo build` the web crate (or one of its `extra` targets) for the
 /// browser; returns the folder the `.wasm` files are in.
 pub fn compile(root: &Path, extra: &[&str]) -> Result<PathBuf> {
+    cargo_web("build").args(extra).status_ok()?;
+    Ok(out_dir(root))
+}
+
+/// `cargo <subcommand>` for the web crate, the browser's target and profile.
+fn cargo_web(subcommand: &str) -> Command {
     cargo(&[
-        "build",
+        subcommand,
         "--package",
         "reactor-web",
         "--target",
@@ -187,9 +176,11 @@ pub fn compile(root: &Path, extra: &[&str]) -> Result<PathBuf> {
         "--profile",
         PROFILE,
     ])
-    .args(extra)
-    .status_ok()?;
-    Ok(root.join("target").join(TARGET).join(PROFILE))
+}
+
+/// Where cargo writes the web crate's `.wasm` files.
+fn out_dir(root: &Path) -> PathBuf {
+    root.join("target").join(TARGET).join(PROFILE)
 }
 
 /// Which of the linker's exports wasm-bindgen keeps.
@@ -229,11 +220,21 @@ pub fn find_wasm(site: &Path) -> Result<PathBuf> {
 /// Copy `file` into `site` as `stem-<hash>.ext` and return the new name.
 fn publish(file: &Path, site: &Path, stem: &str, ext: &str) -> Result<String> {
     let bytes = fs::read(file).with_context(|| format!("reading {}", file.display()))?;
-    let mut hasher = DefaultHasher::new();
-    bytes.hash(&mut hasher);
-    let name = format!("{stem}-{:016x}.{ext}", hasher.finish());
+    let name = hashed_name(stem, content_hash(&bytes), ext);
     fs::write(site.join(&name), bytes)?;
     Ok(name)
+}
+
+/// A hash of `contents`, for the names of the files it is published in.
+fn content_hash(contents: &impl Hash) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    contents.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// `stem-<16 hex digits>.ext`: the shape the server caches for a year.
+fn hashed_name(stem: &str, hash: u64, ext: &str) -> String {
+    format!("{stem}-{hash:016x}.{ext}")
 }
 
 /// `rustup target add` the wasm target when it is missing (machines here set

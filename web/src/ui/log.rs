@@ -222,10 +222,11 @@ fn row_index(ev: &web_sys::Event) -> Option<usize> {
 /// The log's column headings, over the columns [`row_of`] writes.
 const LOG_HEADINGS: &str = "seq   turn      time  what happened";
 
-/// A log row: the record's `seq`, and its line (what the row shows).
 /// Set in a row's item id when its record is not shown yet at the position.
 const AHEAD: u64 = 1 << 63;
 
+/// A log row: the record's `seq` (with [`AHEAD`] if not shown yet at
+/// `position`), and its line (what the row shows).
 fn row_of(record: &Record, position: usize) -> Item {
     let text = format!(
         "#{:<4} t{:<3} {:>6} ms  {}",

@@ -67,12 +67,13 @@ pub fn Workbench() -> impl IntoView {
     if start == Module::Loading {
         fetch();
     }
+    let failed = move || view! { <LoadFailed retry=fetch /> }.into_any();
     move || match module.get() {
-        Module::Here => built().unwrap_or_else(|| view! { <LoadFailed retry=fetch /> }.into_any()),
+        Module::Here => built().unwrap_or_else(failed),
         Module::Loading => {
             view! { <p class="loading-view" role="status">"Loading the event loop…"</p> }.into_any()
         }
-        Module::Failed => view! { <LoadFailed retry=fetch /> }.into_any(),
+        Module::Failed => failed(),
     }
 }
 
