@@ -26,6 +26,11 @@
 //! the `tokio_ownership` binary and the engine's twins print the same
 //! lines, with Tokio's own texts.
 //!
+//! [`multi_thread`] runs Tokio's multi-thread runtime (two workers) under
+//! strace, futexes traced, and checks that only one thread at a time ever
+//! waits in the runtime's `epoll_wait`: the one holding the I/O driver.
+//! Asserted on Tokio alone, as the engine has no multi-thread runtime yet.
+//!
 //! `docs/fidelity.md` lists each behaviour, Tokio's source for it, the
 //! engine's, and the test that proves it.
 //!
@@ -44,6 +49,7 @@ pub mod compare;
 pub mod engine_cases;
 pub mod engine_side;
 pub mod markers;
+pub mod multi_thread;
 pub mod observed;
 pub mod ownership;
 pub mod program;

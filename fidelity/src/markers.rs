@@ -15,6 +15,9 @@ pub const START: &str = "/reactor-lab-fidelity/start";
 pub const BLOCK_ON: &str = "/reactor-lab-fidelity/block-on";
 /// Stated right after `block_on` returns: runtime shutdown comes after it.
 pub const END: &str = "/reactor-lab-fidelity/end";
+/// Stated by each thread a multi-thread runtime starts (`on_thread_start`):
+/// the log's thread ids of the runtime's workers.
+pub const WORKER: &str = "/reactor-lab-fidelity/worker";
 /// Paused clock: `PARK` + nanoseconds since start, from `on_thread_park`.
 pub const PARK: &str = "/reactor-lab-fidelity/park/";
 /// Paused clock: `UNPARK` + nanoseconds since start, from `on_thread_unpark`.

@@ -11,16 +11,17 @@
 //! 13155 1795946539.246388 <... epoll_wait resumed>[], 1024, 0) = 0
 //! ```
 //!
-//! [`parse`] joins the halves (the call keeps the timestamp of its start)
-//! and skips signal and exit lines. Only the calls the suite looks at get a
-//! typed [`Call`]; the others are kept as [`Call::Other`].
+//! [`parse`] joins the halves (the call keeps the timestamp of its start,
+//! and the `resumed` half's as its return) and skips signal and exit lines;
+//! [`parse_log`] also keeps the calls the log cut short (see [`threads`]).
+//! Only the calls the suite looks at get a typed [`Call`]; the others are
+//! kept as [`Call::Other`].
 
 mod args;
-
-use std::borrow::Cow;
-use std::collections::HashMap;
+pub mod threads;
 
 pub use args::split_args;
+pub use threads::{Log, Unfinished, parse_log};
 
 /// One finished system call.
 #[derive(Clone, Debug, PartialEq)]
@@ -29,8 +30,17 @@ pub struct Syscall {
     pub tid: u32,
     /// When it started, in microseconds of the wall clock.
     pub at_us: u64,
+    /// When it returned, in microseconds: the stamp of its `resumed` half,
+    /// or for a call on one line its start plus `-T`'s time (its start when
+    /// the log has no `-T`).
+    pub returned_us: u64,
     /// The 1-based line of the log where it started.
     pub line: usize,
+    /// The 1-based line where it returned: its `resumed` half's, or `line`
+    /// for a call on one line. strace writes its lines in the order it
+    /// handles the threads' entries and returns, so lines order calls of
+    /// different threads without reading two clocks (see [`threads`]).
+    pub returned_line: usize,
     /// What it was.
     pub call: Call,
     /// What it returned.
@@ -54,6 +64,8 @@ pub struct Ret {
 pub enum Call {
     /// `epoll_wait`, `epoll_pwait` or `epoll_pwait2`.
     EpollWait {
+        /// The epoll instance waited on.
+        epfd: i32,
         /// The timeout in ms; `None` waits forever (`-1`, or `NULL` for `epoll_pwait2`).
         timeout_ms: Option<u64>,
         /// The `data` (as u64) of each event it returned.
@@ -89,6 +101,18 @@ pub enum Call {
     },
     /// `eventfd2`: Tokio's waker.
     Eventfd,
+    /// `epoll_create1` or `epoll_create`: an epoll instance (its fd is the
+    /// return value). mio makes one per I/O driver.
+    EpollCreate,
+    /// `futex`: a thread blocking on (or waking) a lock or condition variable.
+    Futex {
+        /// The futex word's address, as strace prints it (`0x7f…`).
+        addr: String,
+        /// The operation, such as `FUTEX_WAIT_BITSET_PRIVATE` or `FUTEX_WAKE_PRIVATE`.
+        op: String,
+        /// A wait with no timeout (`NULL`), as `Condvar::wait` makes.
+        untimed: bool,
+    },
     /// `write`: on Tokio's eventfd, an unpark of its I/O driver.
     Write {
         /// The descriptor written.
@@ -111,44 +135,19 @@ impl Syscall {
     pub fn took_ms(&self) -> Option<f64> {
         self.ret.took_us.map(|us| us as f64 / 1000.0)
     }
+
+    /// Whether it is a futex wait (`FUTEX_WAIT`, `FUTEX_WAIT_BITSET`, …,
+    /// private or not): the thread slept on a lock or condition variable.
+    pub fn is_futex_wait(&self) -> bool {
+        matches!(&self.call, Call::Futex { op, .. } if op.starts_with("FUTEX_WAIT"))
+    }
 }
 
-/// Parse a whole log. Lines that are not syscalls are skipped; a call cut
-/// short by the end of the log (its `resumed` half missing) is dropped.
+/// Parse a whole log: its finished calls, in the order they returned.
+/// Lines that are not syscalls are skipped; a call cut short by the end of
+/// the log (its `resumed` half missing) is dropped ([`parse_log`] keeps it).
 pub fn parse(log: &str) -> Vec<Syscall> {
-    let mut calls = Vec::new();
-    let mut unfinished: HashMap<u32, (u64, usize, String)> = HashMap::new();
-    for (index, raw) in log.lines().enumerate() {
-        let Some((tid, at_us, rest)) = split_prefix(raw) else {
-            continue;
-        };
-        let line = index + 1;
-        // A whole call, or the resumed half of one: stamped where it began.
-        let (at_us, line, text) = if let Some(head) = rest.strip_suffix("<unfinished ...>") {
-            unfinished.insert(tid, (at_us, line, head.trim_end().to_string()));
-            continue;
-        } else if let Some(tail) = rest.strip_prefix("<... ") {
-            let Some((_name, tail)) = tail.split_once(" resumed>") else {
-                continue;
-            };
-            let Some((at_us, line, head)) = unfinished.remove(&tid) else {
-                continue;
-            };
-            (at_us, line, Cow::Owned(format!("{head}{tail}")))
-        } else {
-            (at_us, line, Cow::Borrowed(rest))
-        };
-        if let Some((call, ret)) = parse_call(&text) {
-            calls.push(Syscall {
-                tid,
-                at_us,
-                line,
-                call,
-                ret,
-            });
-        }
-    }
-    calls
+    parse_log(log).calls
 }
 
 /// `13155 1795946539.246355 rest` → (13155, µs, rest).
@@ -218,6 +217,7 @@ fn typed(name: &str, args: &[&str]) -> Call {
     };
     match name {
         "epoll_wait" | "epoll_pwait" => Call::EpollWait {
+            epfd: fd(0).unwrap_or(-1),
             timeout_ms: args
                 .get(3)
                 .and_then(|arg| arg.parse::<i64>().ok())
@@ -225,6 +225,7 @@ fn typed(name: &str, args: &[&str]) -> Call {
             ready: args.get(1).map_or_else(Vec::new, |list| ready(list)),
         },
         "epoll_pwait2" => Call::EpollWait {
+            epfd: fd(0).unwrap_or(-1),
             timeout_ms: args.get(3).and_then(|arg| timespec_ms(arg)),
             ready: args.get(1).map_or_else(Vec::new, |list| ready(list)),
         },
@@ -252,6 +253,16 @@ fn typed(name: &str, args: &[&str]) -> Call {
             .find_map(|arg| args::unquote(arg))
             .map_or_else(other, |path| Call::Stat { path }),
         "eventfd2" | "eventfd" => Call::Eventfd,
+        "epoll_create1" | "epoll_create" => Call::EpollCreate,
+        "futex" => match (args.first(), args.get(1)) {
+            (Some(addr), Some(op)) => Call::Futex {
+                addr: (*addr).to_string(),
+                // `FUTEX_WAIT_BITSET_PRIVATE|FUTEX_CLOCK_REALTIME` → the operation alone.
+                op: op.split('|').next().unwrap_or(op).to_string(),
+                untimed: args.get(3) == Some(&"NULL"),
+            },
+            _ => other(),
+        },
         "write" => fd(0).map_or_else(other, |fd| Call::Write { fd }),
         _ => other(),
     }

@@ -32,6 +32,8 @@ fn parses_every_call_of_a_real_log() {
             Call::Read { .. } => "read",
             Call::Stat { .. } => "stat",
             Call::Eventfd => "eventfd",
+            Call::EpollCreate => "epoll_create",
+            Call::Futex { .. } => "futex",
             Call::Write { .. } => "write",
             Call::Other { .. } => "other",
         })
@@ -76,6 +78,7 @@ fn reads_epoll_waits_timeouts_and_ready_data() {
     assert_eq!(
         calls[5].call,
         Call::EpollWait {
+            epfd: 3,
             timeout_ms: None,
             ready: vec![94_755_351_364_864],
         }
@@ -90,14 +93,17 @@ fn joins_an_unfinished_call_with_its_resumed_half() {
     assert_eq!(
         last.call,
         Call::EpollWait {
+            epfd: 3,
             timeout_ms: Some(0),
             ready: vec![],
         }
     );
     assert_eq!(last.ret.value, Some(0));
-    // The call keeps its start: the timestamp and line of the unfinished half.
+    // The call keeps its start: the timestamp and line of the unfinished
+    // half; it returned at the resumed half's.
     assert_eq!(last.at_us, 1_795_946_539_246_355);
     assert_eq!(last.line, 12);
+    assert_eq!(last.returned_us, 1_795_946_539_246_388);
 }
 
 #[test]
@@ -162,6 +168,7 @@ fn other_threads_interleaving_does_not_mix_halves() {
     assert_eq!(
         calls[1].call,
         Call::EpollWait {
+            epfd: 3,
             timeout_ms: Some(5),
             ready: vec![],
         }
@@ -219,6 +226,41 @@ fn reads_the_time_spent_in_a_call_and_writes_to_the_waker() {
         [Some(6), Some(7), Some(961_347), Some(10), Some(5_123), None]
     );
     assert_eq!(calls[2].took_ms(), Some(961.347));
+    // A call on one line returns `-T`'s time after its start.
+    assert_eq!(calls[2].returned_us, 1_000_200 + 961_347);
     // The errno is still read when the time follows it.
     assert!(calls[3].would_block());
+}
+
+#[test]
+fn reads_epoll_creates_and_futexes() {
+    let log = "\
+5 1.000000 epoll_create1(EPOLL_CLOEXEC) = 3 <0.000011>
+6 1.000100 futex(0x7f5c3e1ff9a8, FUTEX_WAIT_BITSET_PRIVATE|FUTEX_CLOCK_REALTIME, 0, NULL, FUTEX_BITSET_MATCH_ANY) = 0 <0.004000>
+6 1.004200 futex(0x55d0c6a4b2c0, FUTEX_WAKE_PRIVATE, 1) = 0 <0.000005>
+6 1.004300 futex(0x55d0c6a4b2c0) = 0
+6 1.004400 futex(0x7f3331e6b658, FUTEX_WAIT_PRIVATE, 1, {tv_sec=9, tv_nsec=999995840}) = -1 ETIMEDOUT (Connection timed out) <10.000100>
+";
+    let calls = parse(log);
+    assert_eq!(calls[0].call, Call::EpollCreate);
+    assert_eq!(calls[0].ret.value, Some(3));
+    assert_eq!(
+        calls[1].call,
+        Call::Futex {
+            addr: "0x7f5c3e1ff9a8".into(),
+            op: "FUTEX_WAIT_BITSET_PRIVATE".into(),
+            untimed: true,
+        }
+    );
+    assert!(calls[1].is_futex_wait());
+    assert!(!calls[2].is_futex_wait());
+    assert_eq!(
+        calls[3].call,
+        Call::Other {
+            name: "futex".into()
+        }
+    );
+    // A wait with a timeout (the blocking pool's keep-alive, in Tokio).
+    assert!(calls[4].is_futex_wait());
+    assert!(matches!(calls[4].call, Call::Futex { untimed: false, .. }));
 }

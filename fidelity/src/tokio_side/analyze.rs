@@ -133,7 +133,9 @@ pub fn analyze(all: &[Syscall], clock: Clock) -> Result<Analysis, String> {
         let observed = &mut analysis.observed;
         match &call.call {
             Call::Write { fd } if Some(*fd) == waker_fd => self_unparked = true,
-            Call::EpollWait { timeout_ms, ready } => {
+            Call::EpollWait {
+                timeout_ms, ready, ..
+            } => {
                 let at_ms = match clock {
                     Clock::Real => call.at_us.saturating_sub(t0_us) as f64 / 1000.0,
                     Clock::Paused => paused_now,

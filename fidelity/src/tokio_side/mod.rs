@@ -57,7 +57,13 @@ pub fn run(binary: &Path, program: Program, clock: Clock) -> Result<TokioRun, St
     if clock == Clock::Real && !program.runs_on_real_clock() {
         return Err(format!("{program} only runs on the paused clock"));
     }
-    let log = log_path(program, clock);
+    let log = log_path(&format!(
+        "{program}-{}",
+        match clock {
+            Clock::Real => "real",
+            Clock::Paused => "paused",
+        }
+    ));
     let mut command = Command::new("strace");
     command
         // -T: the time spent in each call, to tell a wait that returned at once.
@@ -72,7 +78,7 @@ pub fn run(binary: &Path, program: Program, clock: Clock) -> Result<TokioRun, St
     if clock == Clock::Paused {
         command.arg("--paused");
     }
-    let output = run_with_limit(command, program)?;
+    let output = run_with_limit(command, &program)?;
     let text = std::fs::read_to_string(&log);
     let _ = std::fs::remove_file(&log);
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
@@ -96,15 +102,11 @@ pub fn run(binary: &Path, program: Program, clock: Clock) -> Result<TokioRun, St
     })
 }
 
-/// A log file of our own in the temp directory.
-fn log_path(program: Program, clock: Clock) -> PathBuf {
+/// A log file of our own in the temp directory, for a run called `name`.
+pub(crate) fn log_path(name: &str) -> PathBuf {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let clock = match clock {
-        Clock::Real => "real",
-        Clock::Paused => "paused",
-    };
     std::env::temp_dir().join(format!(
-        "reactor-fidelity-{}-{}-{program}-{clock}.strace",
+        "reactor-fidelity-{}-{}-{name}.strace",
         std::process::id(),
         NEXT.fetch_add(1, Ordering::Relaxed)
     ))
@@ -112,7 +114,10 @@ fn log_path(program: Program, clock: Clock) -> PathBuf {
 
 /// Run strace to completion, killing the traced program if it outlives
 /// [`RUN_LIMIT`] (strace then exits: its tracee is gone).
-fn run_with_limit(mut command: Command, program: Program) -> Result<std::process::Output, String> {
+pub(crate) fn run_with_limit(
+    mut command: Command,
+    program: &dyn std::fmt::Display,
+) -> Result<std::process::Output, String> {
     let child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

@@ -13,7 +13,10 @@
 //! - `engine_model`: rows of `docs/fidelity.md` no program puts side by
 //!   side with Tokio (I/O before timers in one park, ms rounding);
 //! - `ownership`: which runtime a socket or a `block_on` meets: Tokio's
-//!   panics, errors and endless waits, printed by both runtimes alike.
+//!   panics, errors and endless waits, printed by both runtimes alike;
+//! - `one_driver`: Tokio's multi-thread runtime under strace, futexes
+//!   traced: one thread at a time in `epoll_wait`, the driver changing
+//!   hands, the other worker on its condvar; and the checker's teeth.
 //!
 //! Each Tokio program runs once per clock and test binary (see `support`),
 //! in parallel with the others as the test threads ask for them; a
@@ -22,6 +25,7 @@
 mod against_engine;
 mod engine_edges;
 mod engine_model;
+mod one_driver;
 mod ownership;
 mod self_wakes;
 mod support;

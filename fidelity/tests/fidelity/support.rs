@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use reactor_fidelity::compare;
 use reactor_fidelity::engine_side;
+use reactor_fidelity::multi_thread::{self, MultiThreadProgram, MultiThreadRun};
 use reactor_fidelity::observed::Observed;
 use reactor_fidelity::program::{Clock, Program};
 use reactor_fidelity::tokio_side::{self, TokioRun};
@@ -30,6 +31,27 @@ pub fn tokio(program: Program, clock: Clock) -> Arc<TokioRun> {
         .get_or_init(|| tokio_side::run(binary, program, clock).map(Arc::new))
         .clone()
         .unwrap_or_else(|error| panic!("Tokio's {program} ({clock}) did not run: {error}"))
+}
+
+/// The run of the multi-thread `program` under strace; panics with the
+/// reason if it failed.
+pub fn multi_thread(program: MultiThreadProgram) -> Arc<MultiThreadRun> {
+    static RUNS: Cache<MultiThreadProgram, MultiThreadRun> = OnceLock::new();
+    slot(&RUNS, program)
+        .get_or_init(|| multi_thread::run(tokio_programs(), program).map(Arc::new))
+        .clone()
+        .unwrap_or_else(|error| panic!("Tokio's {program} did not run: {error}"))
+}
+
+/// Another run of the multi-thread `program`, not shared.
+pub fn multi_thread_again(program: MultiThreadProgram) -> Arc<MultiThreadRun> {
+    multi_thread::run(tokio_programs(), program)
+        .map(Arc::new)
+        .unwrap_or_else(|error| panic!("Tokio's {program} did not run: {error}"))
+}
+
+fn tokio_programs() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_tokio_programs"))
 }
 
 /// The engine's run of `program`; panics with the reason if it failed.

@@ -3,7 +3,11 @@
 //!
 //! ```text
 //! tokio_programs <program> [--paused]
+//! tokio_programs <mt_program>          (a multi-thread runtime, two workers)
 //! ```
+//!
+//! The `mt_…` programs (`multi_thread.rs`) build a multi-thread runtime
+//! instead, and are checked on Tokio alone (`reactor_fidelity::multi_thread`).
 //!
 //! `--paused` builds the runtime with `start_paused(true)`: the clock stands
 //! still and jumps by exactly each park's duration (Tokio's
@@ -12,12 +16,14 @@
 //! the runner can tell the program's syscalls from Tokio's start-up and
 //! shutdown (see `reactor_fidelity::markers`).
 
+mod multi_thread;
 mod programs;
 
 use std::process::ExitCode;
 use std::sync::OnceLock;
 
 use reactor_fidelity::markers;
+use reactor_fidelity::multi_thread::MultiThreadProgram;
 use reactor_fidelity::program::Program;
 use tokio::runtime::{Builder, Runtime};
 use tokio::time::Instant;
@@ -29,8 +35,16 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let paused = args.iter().any(|arg| arg == "--paused");
     let name = args.iter().find(|arg| !arg.starts_with("--"));
+    if let Some(program) = name.and_then(|name| MultiThreadProgram::from_name(name)) {
+        multi_thread::run(program);
+        return ExitCode::SUCCESS;
+    }
     let Some(program) = name.and_then(|name| Program::from_name(name)) else {
-        let names: Vec<_> = Program::ALL.iter().map(|program| program.name()).collect();
+        let names: Vec<_> = Program::ALL
+            .iter()
+            .map(|program| program.name())
+            .chain(MultiThreadProgram::ALL.iter().map(|program| program.name()))
+            .collect();
         eprintln!("usage: tokio_programs <{}> [--paused]", names.join("|"));
         return ExitCode::from(2);
     };
