@@ -68,7 +68,7 @@ mod trace;
 pub use diagnose::{SELF_WAKES_REPORTED_AT, block_thread_for};
 pub use lab::{LabRun, LabRunOptions, scenarios};
 pub use runtime::context::output;
-pub use runtime::{ClockMode, POLL_BUDGET, RunError, Runtime, RuntimeOptions};
+pub use runtime::{ClockMode, Flavor, POLL_BUDGET, RunError, Runtime, RuntimeOptions};
 pub use task::{Join, JoinError, JoinHandle, spawn, spawn_named, yield_now};
 pub use time::{MAX_SLEEP, Sleep, sleep, sleep_until};
 

@@ -70,6 +70,8 @@ pub(crate) struct Recorder {
     turn: u64,
     /// The runtime time stamped on new records.
     time_ms: u64,
+    /// The thread stamped on new records (0 for a current-thread runtime).
+    worker: u32,
 }
 
 impl Recorder {
@@ -83,6 +85,7 @@ impl Recorder {
             overflowed: false,
             turn: 0,
             time_ms: 0,
+            worker: 0,
         }
     }
 
@@ -126,7 +129,7 @@ impl Recorder {
         self.buffer.push(Record {
             seq: self.count,
             turn: self.turn,
-            worker: 0,
+            worker: self.worker,
             time_ms: self.time_ms,
             event,
             source: Source {
@@ -155,6 +158,12 @@ impl Recorder {
     /// Set the turn stamped on the following records.
     pub(crate) fn set_turn(&mut self, turn: u64) {
         self.turn = turn;
+    }
+
+    /// Set the thread stamped on the following records (a multi-thread
+    /// runtime's worker, or its `block_on` thread).
+    pub(crate) fn set_worker(&mut self, worker: u32) {
+        self.worker = worker;
     }
 
     /// Set the time stamped on the following records.

@@ -61,11 +61,31 @@ pub enum Kind {
     Diagnostic,
     /// An `error` record.
     Error,
+    /// A `push` record.
+    Push,
+    /// An `inject_taken` record.
+    InjectTaken,
+    /// An `overflow` record.
+    Overflow,
+    /// A `steal` record.
+    Steal,
+    /// A `search` record.
+    Search,
+    /// A `worker_park` record.
+    WorkerPark,
+    /// A `worker_unpark` record.
+    WorkerUnpark,
+    /// A `notify` record.
+    Notify,
+    /// A `driver_acquired` record.
+    DriverAcquired,
+    /// A `driver_released` record.
+    DriverReleased,
 }
 
 impl Kind {
     /// Every kind, in the order of [`Event`]'s variants.
-    pub const ALL: [Kind; 23] = [
+    pub const ALL: [Kind; 33] = [
         Kind::Spawn,
         Kind::Schedule,
         Kind::Poll,
@@ -89,6 +109,16 @@ impl Kind {
         Kind::Output,
         Kind::Diagnostic,
         Kind::Error,
+        Kind::Push,
+        Kind::InjectTaken,
+        Kind::Overflow,
+        Kind::Steal,
+        Kind::Search,
+        Kind::WorkerPark,
+        Kind::WorkerUnpark,
+        Kind::Notify,
+        Kind::DriverAcquired,
+        Kind::DriverReleased,
     ];
 
     /// The kind as records spell it, such as `waker_stored`.
@@ -117,6 +147,16 @@ impl Kind {
             Kind::Output => "output",
             Kind::Diagnostic => "diagnostic",
             Kind::Error => "error",
+            Kind::Push => "push",
+            Kind::InjectTaken => "inject_taken",
+            Kind::Overflow => "overflow",
+            Kind::Steal => "steal",
+            Kind::Search => "search",
+            Kind::WorkerPark => "worker_park",
+            Kind::WorkerUnpark => "worker_unpark",
+            Kind::Notify => "notify",
+            Kind::DriverAcquired => "driver_acquired",
+            Kind::DriverReleased => "driver_released",
         }
     }
 
@@ -153,6 +193,16 @@ impl Event {
             Event::Output { .. } => Kind::Output,
             Event::Diagnostic(_) => Kind::Diagnostic,
             Event::Error { .. } => Kind::Error,
+            Event::Push { .. } => Kind::Push,
+            Event::InjectTaken { .. } => Kind::InjectTaken,
+            Event::Overflow { .. } => Kind::Overflow,
+            Event::Steal { .. } => Kind::Steal,
+            Event::Search => Kind::Search,
+            Event::WorkerPark => Kind::WorkerPark,
+            Event::WorkerUnpark => Kind::WorkerUnpark,
+            Event::Notify { .. } => Kind::Notify,
+            Event::DriverAcquired => Kind::DriverAcquired,
+            Event::DriverReleased => Kind::DriverReleased,
         }
     }
 

@@ -23,6 +23,7 @@ pub mod frame;
 pub mod kind;
 pub mod lesson;
 pub mod outline;
+pub mod pool;
 pub mod record;
 pub mod snapshot;
 #[cfg(test)]
@@ -36,6 +37,7 @@ pub use diagnostic::{
 pub use frame::{Command, ServerFrame};
 pub use kind::Kind;
 pub use outline::{Mark, MarkKind, Outline, OutlineBuilder};
+pub use pool::{BLOCK_ON_THREAD, PoolView, Queue, WorkerState, WorkerView};
 pub use record::{Direction, Event, Outcome, Record, Source, Syscall, TaskId, WakeCause};
 pub use snapshot::{
     DEFERRED_WAKE, LevelView, Park, RegistrationView, SlotView, Snapshot, TaskState, TaskView,

@@ -10,6 +10,7 @@ use std::borrow::Cow;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Diagnostic;
+use crate::pool::Queue;
 
 /// A task's id: its key in the executor's slab.
 pub type TaskId = u64;
@@ -21,7 +22,9 @@ pub struct Record {
     pub seq: u64,
     /// The event-loop turn this action belongs to, from 0.
     pub turn: u64,
-    /// The worker thread that acted. Always 0: the engine has one worker.
+    /// The thread that acted: the only worker, 0, of a current-thread
+    /// runtime; a worker of a multi-thread one, or its `block_on` thread
+    /// ([`crate::pool::BLOCK_ON_THREAD`]).
     pub worker: u32,
     /// Virtual (or real, in real-clock mode) milliseconds since the runtime started.
     pub time_ms: u64,
@@ -223,6 +226,54 @@ pub enum Event {
         /// What went wrong.
         message: String,
     },
+    /// Multi-thread: a task was pushed to the acting worker's LIFO slot or
+    /// local queue, or to the inject queue (see [`crate::pool`]). A task
+    /// moving out of the LIFO slot to make room is pushed too.
+    Push {
+        /// The task.
+        task: TaskId,
+        /// Where it went.
+        queue: Queue,
+    },
+    /// Multi-thread: the acting worker took `count` tasks from the front of
+    /// the inject queue to the back of its local queue, and polls the first.
+    InjectTaken {
+        /// How many.
+        count: u32,
+    },
+    /// Multi-thread: the acting worker's local queue was full, so its
+    /// `count` oldest tasks moved to the back of the inject queue.
+    Overflow {
+        /// How many (half the queue).
+        count: u32,
+    },
+    /// Multi-thread: the acting worker stole the older half of worker
+    /// `from`'s local queue into its own, and polls the first.
+    Steal {
+        /// The worker robbed.
+        from: u32,
+        /// How many tasks moved.
+        count: u32,
+    },
+    /// Multi-thread: the acting worker ran out of work and began searching
+    /// the other workers' queues and the inject queue.
+    Search,
+    /// Multi-thread: the acting worker went to sleep: on the driver if it
+    /// took it (`driver_acquired` follows), else on its condition variable.
+    WorkerPark,
+    /// Multi-thread: the acting worker woke up and runs again.
+    WorkerUnpark,
+    /// Multi-thread: the acting thread woke a parked worker, because work
+    /// is waiting that it cannot do at once.
+    Notify {
+        /// The worker woken.
+        target: u32,
+    },
+    /// Multi-thread: the acting worker took the runtime's one I/O driver
+    /// and timer wheel, to wait on them while it sleeps.
+    DriverAcquired,
+    /// Multi-thread: the acting worker, awake again, let go of the driver.
+    DriverReleased,
 }
 
 impl Event {

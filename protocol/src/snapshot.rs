@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Waits;
+use crate::pool::PoolView;
 use crate::record::{Event, Record, Source, TaskId};
 
 /// The runtime's state between two steps.
@@ -31,6 +32,10 @@ pub struct Snapshot {
     pub console: Vec<String>,
     /// The main task has completed (or the run ended in an error).
     pub done: bool,
+    /// A multi-thread runtime's workers and inject queue (`run_queue` is
+    /// then empty); absent for a current-thread runtime.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pool: Option<PoolView>,
 }
 
 /// The loop's park: its wait in the OS, and the dispatch of the events the

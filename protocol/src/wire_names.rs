@@ -7,7 +7,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::lesson::OutcomeKind;
-use crate::{Direction, DriverPart, Kind, MarkKind, Problem, TaskState, WakeCause};
+use crate::{
+    Direction, DriverPart, Kind, MarkKind, Problem, Queue, TaskState, WakeCause, WorkerState,
+};
 
 /// The variants serde accepts for `T`, read from its refusal of a bad one
 /// ("unknown variant `nope`, expected one of `a`, `b`, …").
@@ -42,4 +44,6 @@ fn every_name_is_serdes_and_every_all_is_complete() {
     check(&MarkKind::ALL, MarkKind::name);
     check(&Problem::ALL, Problem::name);
     check(&DriverPart::ALL, DriverPart::name);
+    check(&Queue::ALL, Queue::name);
+    check(&WorkerState::ALL, WorkerState::name);
 }

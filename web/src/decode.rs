@@ -22,6 +22,7 @@ pub use crate::decode_fields::Error;
 pub(crate) use crate::decode_fields::{
     Object, direction, field, flag, index, list, maybe, named, object, small, text, uint,
 };
+use crate::decode_pool;
 
 /// One frame's text.
 pub fn frame(text_: &str) -> Result<ServerFrame, Error> {
@@ -217,6 +218,8 @@ fn event(o: &Object) -> Result<Event, Error> {
             task: maybe(o, "task", uint)?,
             message: text(o, "message")?,
         },
+        pool => decode_pool::pool_event(pool, o)?
+            .ok_or_else(|| format!("record kind `{name}` has no decoder"))?,
     })
 }
 
@@ -247,6 +250,7 @@ pub fn snapshot(value: &Value) -> Result<Snapshot, Error> {
                 .ok_or_else(|| "`console` holds non-text".into())
         })?,
         done: flag(o, "done")?,
+        pool: decode_pool::pool(o)?,
     })
 }
 

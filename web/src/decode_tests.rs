@@ -12,10 +12,13 @@ use std::collections::BTreeSet;
 
 use super::reads::{check, serde_names};
 use super::*;
+use pool_samples::{pool_samples, sample_pool};
 use reactor_protocol::frame::{RoomStatus, ViewPosition};
 use reactor_protocol::{Diagnostic, Direction, LateTimer, Problem};
 use wait_samples::{sample_spots, sample_waits};
 
+#[path = "decode_pool_samples.rs"]
+mod pool_samples;
 #[path = "decode_wait_samples.rs"]
 mod wait_samples;
 
@@ -151,6 +154,7 @@ fn samples(kind: Kind) -> Vec<Event> {
                 message: "script".into(),
             },
         ],
+        pool => pool_samples(pool),
     }
 }
 
@@ -224,6 +228,7 @@ fn full_snapshot() -> Snapshot {
         },
         console: vec!["done!".into()],
         done: true,
+        pool: Some(sample_pool()),
     }
 }
 

@@ -21,6 +21,7 @@ pub mod decode;
 pub mod decode_api;
 mod decode_diagnostic;
 mod decode_fields;
+mod decode_pool;
 pub mod explain;
 pub mod format;
 pub mod history;

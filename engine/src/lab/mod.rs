@@ -19,10 +19,10 @@
 use std::rc::Rc;
 use std::time::Duration;
 
-use reactor_protocol::{Event, Park, Record, Snapshot, TaskId, TaskView};
+use reactor_protocol::{Event, Park, PoolView, Record, Snapshot, TaskId, TaskView};
 
 use crate::runtime::core::{Core, CoreOptions};
-use crate::runtime::{self, ClockMode, DEFAULT_IO_WAIT_CAP, Runtime, context, event_loop};
+use crate::runtime::{self, ClockMode, DEFAULT_IO_WAIT_CAP, Flavor, Runtime, context, event_loop};
 use crate::scenario::{self, MainResult, Setup};
 use crate::task::JoinHandle;
 use crate::{DEFAULT_MAX_RECORDS, LoadError, ScenarioInfo};
@@ -47,6 +47,9 @@ pub struct LabRunOptions {
     pub clock: ClockMode,
     /// Longest single wait for an OS event the script made sure will come.
     pub io_wait_cap: Duration,
+    /// A multi-thread scenario's interleaving of its workers' actions
+    /// (0: round-robin); other seeds give other valid orders.
+    pub seed: u64,
 }
 
 impl Default for LabRunOptions {
@@ -55,6 +58,7 @@ impl Default for LabRunOptions {
             max_records: DEFAULT_MAX_RECORDS,
             clock: ClockMode::Virtual,
             io_wait_cap: DEFAULT_IO_WAIT_CAP,
+            seed: 0,
         }
     }
 }
@@ -68,9 +72,16 @@ pub struct LabRun {
     /// The park in force after the last step, by the records' rule.
     park: Option<Park>,
     done: bool,
-    /// The tasks and the run queue when the run ended, before shutdown
-    /// dropped every future.
-    left: Option<(Vec<TaskView>, Vec<TaskId>)>,
+    /// The tasks, the run queue and the pool when the run ended, before
+    /// shutdown dropped every future.
+    left: Option<Left>,
+}
+
+/// What a finished run's snapshot keeps of the moment it ended.
+struct Left {
+    tasks: Vec<TaskView>,
+    run_queue: Vec<TaskId>,
+    pool: Option<PoolView>,
 }
 
 impl LabRun {
@@ -78,15 +89,33 @@ impl LabRun {
     pub fn load(scenario: &str, options: LabRunOptions) -> Result<LabRun, LoadError> {
         let entry = scenario::find(scenario)
             .ok_or_else(|| LoadError::UnknownScenario(scenario.to_string()))?;
-        LabRun::with_setup(entry.setup, options)
+        LabRun::on_flavor(entry.setup, entry.workers, options)
     }
 
-    /// Build a lab run for any scenario setup (the built-ins, or tests' own).
+    /// Build a current-thread lab run for any scenario setup (tests' own).
+    #[cfg(test)]
     pub(crate) fn with_setup(
         setup: fn() -> Setup,
         options: LabRunOptions,
     ) -> Result<LabRun, LoadError> {
+        LabRun::on_flavor(setup, None, options)
+    }
+
+    /// Build a lab run on one thread, or on a pool of `workers`.
+    pub(crate) fn on_flavor(
+        setup: fn() -> Setup,
+        workers: Option<u32>,
+        options: LabRunOptions,
+    ) -> Result<LabRun, LoadError> {
+        let flavor = match workers {
+            None => Flavor::CurrentThread,
+            Some(workers) => Flavor::MultiThread {
+                workers,
+                seed: options.seed,
+            },
+        };
         let core_options = CoreOptions {
+            flavor,
             clock: options.clock,
             recording: true,
             max_records: Some(options.max_records),
@@ -147,9 +176,10 @@ impl LabRun {
     /// The whole visible state.
     pub fn snapshot(&self) -> Snapshot {
         let mut snapshot = runtime::snapshot(self.runtime.core(), self.park.clone(), self.done);
-        if let Some((tasks, run_queue)) = &self.left {
-            snapshot.tasks.clone_from(tasks);
-            snapshot.run_queue.clone_from(run_queue);
+        if let Some(left) = &self.left {
+            snapshot.tasks.clone_from(&left.tasks);
+            snapshot.run_queue.clone_from(&left.run_queue);
+            snapshot.pool.clone_from(&left.pool);
         }
         snapshot
     }
@@ -181,7 +211,11 @@ impl LabRun {
         }
         self.done = true;
         let left = runtime::snapshot(core, None, true);
-        self.left = Some((left.tasks, left.run_queue));
+        self.left = Some(Left {
+            tasks: left.tasks,
+            run_queue: left.run_queue,
+            pool: left.pool,
+        });
         core.shutdown();
     }
 }

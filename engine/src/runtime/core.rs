@@ -21,9 +21,11 @@ use std::time::Duration;
 
 use reactor_protocol::{Event, TaskId, WakeCause};
 
+use super::Flavor;
 use super::clock::{Clock, ClockMode};
 use super::event_loop::LoopState;
 use super::id::{IdSlot, RuntimeId};
+use super::multi_thread::Pool;
 use super::script::Script;
 use crate::io::driver::Driver;
 use crate::task::{Executor, JoinHandle};
@@ -44,6 +46,7 @@ pub(crate) struct CoreOptions {
     pub(crate) max_records: Option<u64>,
     pub(crate) io_wait_cap: Duration,
     pub(crate) event_capacity: usize,
+    pub(crate) flavor: Flavor,
 }
 
 /// The runtime's state; see the module docs.
@@ -66,15 +69,22 @@ pub(crate) struct Core {
     /// Lines printed with `output`, oldest first (only while recording).
     pub(crate) console: RefCell<Vec<String>>,
     pub(crate) io_wait_cap: Duration,
+    /// A multi-thread runtime's workers and inject queue; `None` for a
+    /// current-thread runtime, whose run queue is the executor's.
+    pub(crate) pool: Option<RefCell<Pool>>,
     /// Which runtime this is, among those alive on the thread.
     id: IdSlot,
 }
 
 impl Core {
     pub(crate) fn new(options: &CoreOptions) -> io::Result<Core> {
+        let pool = match options.flavor {
+            Flavor::CurrentThread => None,
+            Flavor::MultiThread { workers, seed } => Some(RefCell::new(Pool::new(workers, seed))),
+        };
         Ok(Core {
             recorder: RefCell::new(Recorder::new(options.recording, options.max_records)),
-            executor: RefCell::new(Executor::new(options.recording)),
+            executor: RefCell::new(Executor::new(options.recording, pool.is_some())),
             driver: RefCell::new(Driver::new(options.event_capacity)?),
             timers: RefCell::new(Timers::new()),
             clock: RefCell::new(Clock::new(options.clock)),
@@ -86,6 +96,7 @@ impl Core {
             watch: RefCell::new(crate::diagnose::Watch::default()),
             console: RefCell::new(Vec::new()),
             io_wait_cap: options.io_wait_cap,
+            pool,
             id: IdSlot::take(),
         })
     }
@@ -162,6 +173,26 @@ impl Core {
     pub(crate) fn schedule_woken(&self) {
         let mut recorder = self.recorder.borrow_mut();
         self.executor.borrow_mut().schedule_woken(&mut recorder);
+        drop(recorder);
+        self.place_scheduled();
+    }
+
+    /// A multi-thread runtime: hand the tasks just spawned or woken to the
+    /// pool, which puts each in a queue and records where.
+    pub(crate) fn place_scheduled(&self) {
+        let Some(pool) = &self.pool else {
+            return;
+        };
+        let mut scheduled = Vec::new();
+        self.executor.borrow_mut().take_unplaced(&mut scheduled);
+        if scheduled.is_empty() {
+            return;
+        }
+        let mut pool = pool.borrow_mut();
+        let mut recorder = self.recorder.borrow_mut();
+        for (task, is_yield) in scheduled {
+            pool.schedule(task, is_yield, &mut recorder);
+        }
     }
 
     /// Stamp the current time on the following records.

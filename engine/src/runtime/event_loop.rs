@@ -73,6 +73,9 @@ pub(crate) struct LoopState {
 
 /// Perform one action. Returns `false` if the loop has failed and cannot act.
 pub(crate) fn step(core: &Core) -> bool {
+    if core.pool.is_some() {
+        return super::multi_thread::step(core);
+    }
     if core.state.borrow().failure.is_some() {
         return false;
     }

@@ -21,6 +21,7 @@ mod dispatch;
 pub(crate) mod event_loop;
 pub(crate) mod handle;
 pub(crate) mod id;
+pub(crate) mod multi_thread;
 mod park;
 mod poll;
 pub(crate) mod script;
@@ -57,6 +58,26 @@ pub struct RuntimeOptions {
     pub io_wait_cap: Duration,
     /// OS events one park can bring back.
     pub event_capacity: usize,
+    /// One thread, or a pool of workers.
+    pub flavor: Flavor,
+}
+
+/// How many threads run a runtime's tasks, as Tokio's `Builder` chooses.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Flavor {
+    /// One loop on the calling thread (Tokio's `current_thread`).
+    #[default]
+    CurrentThread,
+    /// A pool of workers that steal from each other and share one driver
+    /// (Tokio's `multi_thread`). The workers are logical threads, stepped
+    /// one action at a time on the calling thread in the order `seed`
+    /// picks (0: round-robin), so a run replays exactly.
+    MultiThread {
+        /// How many workers (2 to 8; others are clamped).
+        workers: u32,
+        /// Which valid interleaving of the workers' actions.
+        seed: u64,
+    },
 }
 
 impl Default for RuntimeOptions {
@@ -67,6 +88,7 @@ impl Default for RuntimeOptions {
             max_records: Some(crate::DEFAULT_MAX_RECORDS),
             io_wait_cap: DEFAULT_IO_WAIT_CAP,
             event_capacity: DEFAULT_EVENT_CAPACITY,
+            flavor: Flavor::CurrentThread,
         }
     }
 }
@@ -79,6 +101,7 @@ impl RuntimeOptions {
             max_records: self.max_records,
             io_wait_cap: self.io_wait_cap,
             event_capacity: self.event_capacity,
+            flavor: self.flavor,
         }
     }
 }

@@ -60,6 +60,19 @@ pub(crate) fn park(core: &Core) {
     }
 }
 
+/// A multi-thread worker holding the driver was notified while it waited:
+/// Tokio wakes such a worker through the driver (mio's `Waker`), so its
+/// `epoll_wait` returns at once with whatever events are there. The record
+/// keeps the timeout it waited with; the wait itself takes no time.
+pub(crate) fn park_cut_short(core: &Core) {
+    let now = core.sync_time();
+    let timer = core.timers.borrow().next_expiration();
+    let timeout_ms = timer.map(|at| at.saturating_sub(now));
+    if let Err(message) = wait_in_os(core, timeout_ms, || poll_os(core, Duration::ZERO)) {
+        core.fail(message);
+    }
+}
+
 /// The park itself: `park` is recorded, `wait` waits in the OS, and once
 /// it is over the wheel catches up with the clock and `unpark` is
 /// recorded, both records at the caller's line, the one that waits.

@@ -33,5 +33,6 @@ pub(crate) fn snapshot(core: &Core, park: Option<Park>, done: bool) -> Snapshot 
         wheel: core.timers.borrow().view(),
         console: core.console.borrow().clone(),
         done,
+        pool: core.pool.as_ref().map(|pool| pool.borrow().view()),
     }
 }

@@ -9,11 +9,14 @@ mod cross_runtime;
 mod crowd;
 mod deadlock;
 mod lost_waker;
+mod multi_thread_spawn;
+mod multi_thread_tcp_read;
 pub(crate) mod peer;
 mod self_wake;
 mod spawn_lifecycle;
 mod tcp_read;
 mod timers;
+pub(crate) mod work_stealing;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -35,10 +38,12 @@ pub(crate) struct Scenario {
     pub(crate) info: ScenarioInfo,
     /// Builds the main future and script (inside the runtime's context).
     pub(crate) setup: fn() -> Setup,
+    /// A multi-thread runtime's workers; `None`: current-thread.
+    pub(crate) workers: Option<u32>,
 }
 
 /// Every built-in scenario, in the order the lab lists them.
-pub(crate) static SCENARIOS: [Scenario; 9] = [
+pub(crate) static SCENARIOS: [Scenario; 12] = [
     Scenario {
         info: ScenarioInfo {
             id: "tcp_read",
@@ -46,6 +51,7 @@ pub(crate) static SCENARIOS: [Scenario; 9] = [
             summary: "A handler's read hits WouldBlock, stores its waker, and is woken by an OS event when the peer's bytes arrive.",
             program: "engine/src/scenario/tcp_read.rs",
         },
+        workers: None,
         setup: tcp_read::setup,
     },
     Scenario {
@@ -55,6 +61,7 @@ pub(crate) static SCENARIOS: [Scenario; 9] = [
             summary: "main spawns a task that sleeps 1 s and returns 42; the timer wheel, the park timeout and the JoinHandle do the rest.",
             program: "engine/src/scenario/spawn_lifecycle.rs",
         },
+        workers: None,
         setup: spawn_lifecycle::setup,
     },
     Scenario {
@@ -64,6 +71,7 @@ pub(crate) static SCENARIOS: [Scenario; 9] = [
             summary: "Sleeps of 3 ms, 150 ms, 5 s and 5 min land on different wheel levels and cascade down as virtual time jumps.",
             program: "engine/src/scenario/timers.rs",
         },
+        workers: None,
         setup: timers::setup,
     },
     Scenario {
@@ -73,6 +81,7 @@ pub(crate) static SCENARIOS: [Scenario; 9] = [
             summary: "240 tasks nap to five rhythms: one run queue and one park per timer-wheel expiration serve them all, and the timers due together fire together. A long trace (about 6,000 records) to scrub through.",
             program: "engine/src/scenario/crowd.rs",
         },
+        workers: None,
         setup: crowd::setup,
     },
     Scenario {
@@ -82,6 +91,7 @@ pub(crate) static SCENARIOS: [Scenario; 9] = [
             summary: "A hand-written future returns Pending without keeping its waker: nothing can ever poll its task again, and the run hangs.",
             program: "engine/src/scenario/lost_waker.rs",
         },
+        workers: None,
         setup: lost_waker::setup,
     },
     Scenario {
@@ -91,6 +101,7 @@ pub(crate) static SCENARIOS: [Scenario; 9] = [
             summary: "A task blocks the thread for 200 ms (std::thread::sleep): the whole loop stops, and a 50 ms timer fires 150 ms late.",
             program: "engine/src/scenario/blocking_poll.rs",
         },
+        workers: None,
         setup: blocking_poll::setup,
     },
     Scenario {
@@ -100,6 +111,7 @@ pub(crate) static SCENARIOS: [Scenario; 9] = [
             summary: "A future busy-waits by waking itself on every poll: it never leaves the run queue, and the loop's I/O gets a turn only every 61 polls.",
             program: "engine/src/scenario/self_wake.rs",
         },
+        workers: None,
         setup: self_wake::setup,
     },
     Scenario {
@@ -109,6 +121,7 @@ pub(crate) static SCENARIOS: [Scenario; 9] = [
             summary: "ping awaits pong's JoinHandle and pong awaits ping's: neither can ever finish, and main gives up on them.",
             program: "engine/src/scenario/deadlock.rs",
         },
+        workers: None,
         setup: deadlock::setup,
     },
     Scenario {
@@ -118,7 +131,38 @@ pub(crate) static SCENARIOS: [Scenario; 9] = [
             summary: "A listener made in runtime A is awaited in runtime B's loop: only A's driver could report the connection, A is never driven, and the run hangs.",
             program: "engine/src/scenario/cross_runtime.rs",
         },
+        workers: None,
         setup: cross_runtime::setup,
+    },
+    Scenario {
+        info: ScenarioInfo {
+            id: "multi_thread_spawn",
+            title: "Four workers: the spawn flow",
+            summary: "main spawns four sleepers on a 4-worker runtime: they go through the inject queue to whichever worker wakes, and the one worker holding the driver fires their timers.",
+            program: "engine/src/scenario/multi_thread_spawn.rs",
+        },
+        workers: Some(4),
+        setup: multi_thread_spawn::setup,
+    },
+    Scenario {
+        info: ScenarioInfo {
+            id: "work_stealing",
+            title: "Work stealing",
+            summary: "One task spawns 16 short tasks on its own worker (LIFO slot, local queue); the idle workers of a 4-worker runtime wake and steal half its queue.",
+            program: "engine/src/scenario/work_stealing.rs",
+        },
+        workers: Some(4),
+        setup: work_stealing::setup,
+    },
+    Scenario {
+        info: ScenarioInfo {
+            id: "multi_thread_tcp_read",
+            title: "Two workers: reading from TCP",
+            summary: "Two clients write at once to a 2-worker runtime: the worker holding the driver gets both events, and the other worker steals one woken handler.",
+            program: "engine/src/scenario/multi_thread_tcp_read.rs",
+        },
+        workers: Some(2),
+        setup: multi_thread_tcp_read::setup,
     },
 ];
 

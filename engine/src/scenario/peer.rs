@@ -1,4 +1,4 @@
-//! The scripted peer of `tcp_read`: a plain blocking `std::net` socket on the
+//! The scripted peer of the TCP scenarios: plain blocking `std::net` sockets on the
 //! engine thread, outside the runtime, acting at fixed virtual times.
 
 use std::cell::Cell;
@@ -19,8 +19,11 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 pub(crate) enum PeerAction {
     /// Connect to the listener the scenario published.
     Connect,
-    /// Write these bytes, then close the connection.
+    /// Write these bytes on the oldest open connection, then close it.
     SendAndClose(&'static [u8]),
+    /// Write these bytes on every open connection, then close them all:
+    /// the OS reports them together, in one wait.
+    SendAllAndClose(&'static [u8]),
 }
 
 /// A peer socket following a list of `(time_ms, action)`.
@@ -28,7 +31,8 @@ pub(crate) struct Peer {
     steps: VecDeque<(u64, PeerAction)>,
     /// Set by the listener task once it is bound.
     listener: Rc<Cell<Option<SocketAddr>>>,
-    socket: Option<TcpStream>,
+    /// Open connections, oldest first.
+    sockets: VecDeque<TcpStream>,
 }
 
 impl Peer {
@@ -39,7 +43,7 @@ impl Peer {
         Peer {
             steps: steps.into(),
             listener,
-            socket: None,
+            sockets: VecDeque::new(),
         }
     }
 }
@@ -61,21 +65,33 @@ impl Script for Peer {
                     .ok_or("the peer cannot connect: no listener is bound yet")?;
                 let socket = TcpStream::connect_timeout(&addr, CONNECT_TIMEOUT)
                     .map_err(|error| format!("the peer could not connect: {error}"))?;
-                self.socket = Some(socket);
+                self.sockets.push_back(socket);
             }
             PeerAction::SendAndClose(bytes) => {
-                let mut socket = self
-                    .socket
-                    .take()
+                let socket = self
+                    .sockets
+                    .pop_front()
                     .ok_or("the peer cannot write: it is not connected")?;
-                socket
-                    .write_all(bytes)
-                    .map_err(|error| format!("the peer could not write: {error}"))?;
-                socket
-                    .shutdown(Shutdown::Both)
-                    .map_err(|error| format!("the peer could not close: {error}"))?;
+                send_and_close(socket, bytes)?;
+            }
+            PeerAction::SendAllAndClose(bytes) => {
+                if self.sockets.is_empty() {
+                    return Err("the peer cannot write: it is not connected".into());
+                }
+                for socket in std::mem::take(&mut self.sockets) {
+                    send_and_close(socket, bytes)?;
+                }
             }
         }
         Ok(true)
     }
+}
+
+fn send_and_close(mut socket: TcpStream, bytes: &[u8]) -> Result<(), String> {
+    socket
+        .write_all(bytes)
+        .map_err(|error| format!("the peer could not write: {error}"))?;
+    socket
+        .shutdown(Shutdown::Both)
+        .map_err(|error| format!("the peer could not close: {error}"))
 }

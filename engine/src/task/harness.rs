@@ -102,8 +102,10 @@ impl Executor {
         if let Some(task) = self.tasks.get_mut(id as usize) {
             task.future = Some(polling.future);
             task.state = TaskState::Idle;
+            // Woken during its own poll: back of the queue, as Tokio's
+            // harness does (`yield_now` on its scheduler).
             if std::mem::take(&mut task.notified) {
-                self.schedule(id, recorder);
+                self.schedule(id, true, recorder);
             }
         }
     }

@@ -93,11 +93,17 @@ pub(crate) struct Executor {
     /// Keep finished tasks (as tombstones) so the picture can show them and
     /// ids are never reused. Off when recording is off.
     keep_finished: bool,
+    /// A multi-thread runtime's tasks scheduled but not yet placed in a
+    /// worker's queue or the inject queue (the pool places them and records
+    /// where), each with whether it was woken during its own poll. `None`
+    /// for a current-thread runtime, whose run queue is `run_queue`.
+    unplaced: Option<Vec<(TaskId, bool)>>,
 }
 
 impl Executor {
-    pub(crate) fn new(keep_finished: bool) -> Self {
+    pub(crate) fn new(keep_finished: bool, pooled: bool) -> Self {
         Executor {
+            unplaced: pooled.then(Vec::new),
             tasks: Slab::new(),
             run_queue: VecDeque::new(),
             main: None,
@@ -126,8 +132,7 @@ impl Executor {
     {
         let (wrapped, slot) = with_join_slot(future, describe);
         let id = self.create(name, wrapped, slot.clone(), recorder);
-        self.run_queue.push_back(id);
-        recorder.record(Event::Schedule { task: id });
+        self.enqueue(id, false, recorder);
         JoinHandle::new(id, slot, runtime)
     }
 
@@ -221,13 +226,13 @@ impl Executor {
         let mut woken = std::mem::take(&mut self.scratch);
         self.woken.drain_into(&mut woken);
         for &id in &woken {
-            self.schedule(id, recorder);
+            self.schedule(id, false, recorder);
         }
         self.scratch = woken;
     }
 
     #[track_caller]
-    fn schedule(&mut self, id: TaskId, recorder: &mut Recorder) {
+    fn schedule(&mut self, id: TaskId, is_yield: bool, recorder: &mut Recorder) {
         let Some(task) = self.tasks.get_mut(id as usize) else {
             return;
         };
@@ -240,11 +245,32 @@ impl Executor {
             TaskState::Idle => {
                 task.state = TaskState::Scheduled;
                 task.waiting_on = None;
-                self.run_queue.push_back(id);
-                recorder.record(Event::Schedule { task: id });
+                self.enqueue(id, is_yield, recorder);
             }
             TaskState::Running => task.notified = true,
             TaskState::Scheduled | TaskState::Complete => {}
+        }
+    }
+
+    /// Put a scheduled task on the run queue, recording `schedule` at the
+    /// caller's line; a multi-thread runtime's pool places it instead.
+    #[track_caller]
+    fn enqueue(&mut self, id: TaskId, is_yield: bool, recorder: &mut Recorder) {
+        match &mut self.unplaced {
+            Some(unplaced) => unplaced.push((id, is_yield)),
+            None => {
+                self.run_queue.push_back(id);
+                recorder.record(Event::Schedule { task: id });
+            }
+        }
+    }
+
+    /// The tasks scheduled since the last call, for the pool to place
+    /// (`into` is cleared first; empty for a current-thread runtime).
+    pub(crate) fn take_unplaced(&mut self, into: &mut Vec<(TaskId, bool)>) {
+        into.clear();
+        if let Some(unplaced) = &mut self.unplaced {
+            std::mem::swap(unplaced, into);
         }
     }
 
@@ -327,10 +353,14 @@ where
 {
     let runtime = Handle::current();
     context::with(|core| {
-        let mut recorder = core.recorder.borrow_mut();
-        let mut executor = core.executor.borrow_mut();
-        let describe = describe_debug::<F::Output>;
-        executor.spawn(name, future, describe, runtime, &mut recorder)
+        let handle = {
+            let mut recorder = core.recorder.borrow_mut();
+            let mut executor = core.executor.borrow_mut();
+            let describe = describe_debug::<F::Output>;
+            executor.spawn(name, future, describe, runtime, &mut recorder)
+        };
+        core.place_scheduled();
+        handle
     })
 }
 

@@ -4,7 +4,7 @@
 //!
 //! | kind                | fields a matcher may set                  |
 //! |---------------------|-------------------------------------------|
-//! | spawn, schedule, poll, pending, ready | `task`                  |
+//! | spawn, schedule, poll, pending, ready, push | `task`            |
 //! | complete            | `task`, `text` (the output)               |
 //! | register, os_event  | `token`, `readable`, `writable`           |
 //! | deregister          | `token`                                   |
@@ -18,6 +18,7 @@
 //! | wake                | `task`, `cause`                           |
 //! | output, error       | `task`, `text` (contained)                |
 //! | timer_cancel, clock_advance, unpark | only `kind`               |
+//! | the pool's other kinds (steal, notify, …) | only `kind`         |
 
 use std::fmt;
 
@@ -50,7 +51,8 @@ impl<'a> Facts<'a> {
             | Event::Schedule { task }
             | Event::Poll { task }
             | Event::Pending { task }
-            | Event::Ready { task } => Facts {
+            | Event::Ready { task }
+            | Event::Push { task, .. } => Facts {
                 task: Some(*task),
                 ..none
             },
@@ -154,7 +156,18 @@ impl<'a> Facts<'a> {
                 text: Some(message),
                 ..none
             },
-            Event::TimerCancel { .. } | Event::ClockAdvance { .. } | Event::Unpark { .. } => none,
+            Event::TimerCancel { .. }
+            | Event::ClockAdvance { .. }
+            | Event::Unpark { .. }
+            | Event::InjectTaken { .. }
+            | Event::Overflow { .. }
+            | Event::Steal { .. }
+            | Event::Search
+            | Event::WorkerPark
+            | Event::WorkerUnpark
+            | Event::Notify { .. }
+            | Event::DriverAcquired
+            | Event::DriverReleased => none,
         }
     }
 }
@@ -297,6 +310,18 @@ fn fields_of(kind: Kind) -> &'static [&'static str] {
         Kind::TimerFire => &["task", "deadline_ms"],
         Kind::Park => &["timeout_ms"],
         Kind::Wake => &["task", "cause"],
-        Kind::TimerCancel | Kind::ClockAdvance | Kind::Unpark => &[],
+        Kind::Push => &["task"],
+        Kind::TimerCancel
+        | Kind::ClockAdvance
+        | Kind::Unpark
+        | Kind::InjectTaken
+        | Kind::Overflow
+        | Kind::Steal
+        | Kind::Search
+        | Kind::WorkerPark
+        | Kind::WorkerUnpark
+        | Kind::Notify
+        | Kind::DriverAcquired
+        | Kind::DriverReleased => &[],
     }
 }

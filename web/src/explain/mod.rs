@@ -38,6 +38,7 @@ pub fn task_of(event: &Event) -> Option<TaskId> {
         | Event::TimerInsert { task, .. }
         | Event::TimerFire { task, .. }
         | Event::Wake { task, .. }
+        | Event::Push { task, .. }
         | Event::Output { task, .. } => Some(*task),
         Event::Syscall(call) => call.task,
         Event::Error { task, .. } => *task,
@@ -111,6 +112,15 @@ pub fn summary(event: &Event) -> String {
         Event::Output { text, .. } => format!("\"{text}\""),
         Event::Error { message, .. } => message.clone(),
         Event::Diagnostic(diagnostic) => diagnostic.problem.name().to_string(),
+        Event::Push { task, queue } => format!("#{task} → {}", queue.name()),
+        Event::InjectTaken { count } | Event::Overflow { count } => format!("{count} tasks"),
+        Event::Steal { from, count } => format!("{count} from worker {from}"),
+        Event::Notify { target } => format!("worker {target}"),
+        Event::Search
+        | Event::WorkerPark
+        | Event::WorkerUnpark
+        | Event::DriverAcquired
+        | Event::DriverReleased => String::new(),
     };
     format!("{} {details}", event.kind_name())
         .trim_end()
@@ -119,6 +129,7 @@ pub fn summary(event: &Event) -> String {
 
 mod moment;
 mod parts;
+pub mod pool;
 mod sentence;
 pub mod stuck;
 mod the_loop;

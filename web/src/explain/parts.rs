@@ -106,5 +106,15 @@ pub fn acting(event: &Event) -> (Part, Option<Arrow>) {
         | Event::Complete { .. }
         | Event::Output { .. } => (Part::Futures, None),
         Event::Error { .. } | Event::Diagnostic(_) => (Part::Futures, None),
+        // The pool's records move tasks between the executor's queues.
+        Event::Push { .. }
+        | Event::InjectTaken { .. }
+        | Event::Overflow { .. }
+        | Event::Steal { .. }
+        | Event::Search
+        | Event::WorkerPark
+        | Event::WorkerUnpark
+        | Event::Notify { .. } => (Part::Executor, None),
+        Event::DriverAcquired | Event::DriverReleased => (Part::Reactor, None),
     }
 }

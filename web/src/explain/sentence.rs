@@ -4,7 +4,7 @@ use super::the_loop::{clock_advance, park};
 use reactor_protocol::{Event, POLL_BUDGET, Record, TaskId, TaskState, WakeCause};
 
 use super::moment::Moment;
-use super::words::{and_list, count, direction, interest, outcome, task_label};
+use super::words::{and_list, count, direction, interest, outcome, task_label, wake_cause};
 
 /// The one blocking call a trace holds: what `std::thread::sleep` asks
 /// Linux for, recorded by the engine's `block_thread_for`
@@ -76,26 +76,12 @@ fn os_event(token: usize, readable: bool, writable: bool, at: &Moment) -> String
 
 fn wake(id: TaskId, why: WakeCause, at: &Moment) -> String {
     let who = task_label(id, at.tasks());
-    let cause = match why {
-        WakeCause::BlockOn => {
-            return format!(
-                "Entering block_on marks {who} woken so the loop polls it first. {who} is the block_on future: it is never on the run queue, so no schedule follows."
-            );
-        }
-        WakeCause::Io => format!("An OS readiness event wakes the waker of {who}."),
-        WakeCause::Timer => format!("Its timer fired: the waker of {who} is woken."),
-        WakeCause::Join => {
-            format!("The task that {who} awaits has finished: its JoinHandle wakes {who}.")
-        }
-        WakeCause::Yield => format!(
-            "The deferred wake of {who} fires now that the driver has run (park, OS events, timers): its yield_now, or its spent cooperative budget, put the wake off until now."
-        ),
-        WakeCause::Other => {
-            format!(
-                "Code wakes the waker of {who} directly (not the driver, the wheel or a JoinHandle)."
-            )
-        }
-    };
+    if why == WakeCause::BlockOn {
+        return format!(
+            "Entering block_on marks {who} woken so the loop polls it first. {who} is the block_on future: it is never on the run queue, so no schedule follows."
+        );
+    }
+    let cause = wake_cause(why, &who);
     let task = at.task(id);
     let state = task.map(|t| t.state);
     let queued = at.state.is_some_and(|s| s.run_queue.contains(&id));
@@ -150,6 +136,11 @@ fn register(
 /// the engine's fixed rules; `truth_tests` holds each template to
 /// the state of every record of every golden trace.
 pub fn explain(record: &Record, at: Moment) -> String {
+    if let Some(sentence) =
+        super::pool::explain(record, &at).or_else(|| super::pool::explain_pooled(record, &at))
+    {
+        return sentence;
+    }
     let task = |id: TaskId| task_label(id, at.tasks());
     match &record.event {
         Event::Spawn { task: id, name } if at.is_main(*id) => format!(
@@ -333,5 +324,16 @@ pub fn explain(record: &Record, at: Moment) -> String {
             format!("The run ends: {}.", diagnostic.message)
         }
         Event::Diagnostic(diagnostic) => format!("The engine diagnoses: {}.", diagnostic.message),
+        // The pool's records: `super::pool::explain`, above.
+        Event::Push { .. }
+        | Event::InjectTaken { .. }
+        | Event::Overflow { .. }
+        | Event::Steal { .. }
+        | Event::Search
+        | Event::WorkerPark
+        | Event::WorkerUnpark
+        | Event::Notify { .. }
+        | Event::DriverAcquired
+        | Event::DriverReleased => String::new(),
     }
 }

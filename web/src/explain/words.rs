@@ -1,7 +1,7 @@
 //! Small phrases the sentences share: task labels, interests, outcomes,
-//! counts and lists.
+//! counts, lists and what fired a waker.
 
-use reactor_protocol::{Direction, Outcome, TaskId, TaskView};
+use reactor_protocol::{Direction, Outcome, TaskId, TaskView, WakeCause};
 
 /// `handler (#1)`, or `task #1` when the name is unknown.
 pub fn task_label(task: TaskId, tasks: &[TaskView]) -> String {
@@ -54,5 +54,23 @@ pub(super) fn and_list(items: &[String]) -> String {
         [] => String::new(),
         [one] => one.clone(),
         [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// What fired the waker of `who`.
+pub(super) fn wake_cause(why: WakeCause, who: &str) -> String {
+    match why {
+        WakeCause::BlockOn => format!("Entering block_on marks {who} woken."),
+        WakeCause::Io => format!("An OS readiness event wakes the waker of {who}."),
+        WakeCause::Timer => format!("Its timer fired: the waker of {who} is woken."),
+        WakeCause::Join => {
+            format!("The task that {who} awaits has finished: its JoinHandle wakes {who}.")
+        }
+        WakeCause::Yield => format!(
+            "The deferred wake of {who} fires now that the driver has run (park, OS events, timers): its yield_now, or its spent cooperative budget, put the wake off until now."
+        ),
+        WakeCause::Other => format!(
+            "Code wakes the waker of {who} directly (not the driver, the wheel or a JoinHandle)."
+        ),
     }
 }

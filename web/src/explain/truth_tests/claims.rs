@@ -42,7 +42,7 @@ pub(super) fn contradictions(
 ) -> Vec<String> {
     let record = &truth.records[i];
     let state = &states[i];
-    let start = start();
+    let start = start(truth.records);
     let before = i.checked_sub(1).map_or(&start, |p| &states[p]);
     let mut wrong = Vec::new();
     let mut claim = |holds: bool, what: &str| {

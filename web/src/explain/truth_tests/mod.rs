@@ -44,19 +44,23 @@ fn moved(state: &Snapshot, now: u64) -> Snapshot {
 /// Records `first..=last` are one dispatch: an `os_event` and its wakes.
 fn one_dispatch(records: &[Record], first: usize, last: usize) -> bool {
     matches!(records[first].event, Event::OsEvent { .. })
-        && records[first + 1..=last]
-            .iter()
-            .all(|r| matches!(r.event, Event::Wake { .. } | Event::Schedule { .. }))
+        && records[first + 1..=last].iter().all(|r| {
+            matches!(
+                r.event,
+                Event::Wake { .. } | Event::Schedule { .. } | Event::Push { .. }
+            )
+        })
 }
 
 /// The state each record left, as the web shows it.
 pub(super) fn states(records: &[Record]) -> Vec<Snapshot> {
     let mut states: Vec<Snapshot> = Vec::with_capacity(records.len());
-    let mut before = start();
+    let start = start(records);
+    let mut before = start.clone();
     let mut first = 0;
     for (i, record) in records.iter().enumerate() {
         if i == 0 || !one_dispatch(records, first, i) {
-            before = states.last().cloned().unwrap_or_else(start);
+            before = states.last().cloned().unwrap_or_else(|| start.clone());
             first = i;
         }
         let after = moved(&before, record.time_ms);

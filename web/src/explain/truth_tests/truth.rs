@@ -1,7 +1,10 @@
 //! What the records say, independently of any state, and the state
 //! before the first record.
 
-use reactor_protocol::{Event, LevelView, Record, Snapshot, TaskId, WakeCause, WheelView};
+use reactor_protocol::{
+    BLOCK_ON_THREAD, Event, LevelView, PoolView, Record, Snapshot, TaskId, WakeCause, WheelView,
+    WorkerState, WorkerView,
+};
 
 /// What the records say, independently of any state: the ground truth.
 pub(super) struct Truth<'a> {
@@ -47,8 +50,29 @@ impl Truth<'_> {
     }
 }
 
-/// The runtime before its first record: six empty wheel levels.
-pub(super) fn start() -> Snapshot {
+/// The runtime before its first record: six empty wheel levels, and a
+/// pool of idle workers if the records come from several threads.
+pub(super) fn start(records: &[Record]) -> Snapshot {
+    let workers = records
+        .iter()
+        .map(|r| r.worker)
+        .filter(|&w| w != BLOCK_ON_THREAD)
+        .max()
+        .unwrap_or(0);
+    let pool = records.iter().any(|r| r.worker != 0).then(|| PoolView {
+        workers: (0..=workers)
+            .map(|id| WorkerView {
+                id,
+                state: WorkerState::Running,
+                driver: false,
+                notified: false,
+                lifo: None,
+                queue: Vec::new(),
+            })
+            .collect(),
+        inject: Vec::new(),
+        seed: 0,
+    });
     let levels = (0..6)
         .map(|level| LevelView {
             level,
@@ -63,6 +87,7 @@ pub(super) fn start() -> Snapshot {
             levels,
             ..WheelView::default()
         },
+        pool,
         ..Snapshot::default()
     }
 }
