@@ -18,6 +18,11 @@ pub enum Command {
     Load {
         /// Scenario id, such as `tcp_read`.
         scenario: String,
+        /// A multi-thread scenario's interleaving of its workers' actions:
+        /// 0 (the default, and absent from the JSON) is round-robin; any
+        /// other seed gives another valid order. Ignored on one thread.
+        #[serde(default, skip_serializing_if = "is_default_seed")]
+        seed: u64,
     },
     /// Advance the engine by one action.
     Step,
@@ -257,4 +262,9 @@ mod tests {
         sorted.dedup();
         assert_eq!(sorted.len(), 32);
     }
+}
+
+/// Whether a seed is the default one, left out of the JSON.
+fn is_default_seed(seed: &u64) -> bool {
+    *seed == 0
 }

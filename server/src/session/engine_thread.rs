@@ -107,7 +107,11 @@ impl EngineThread {
     fn answer(&mut self, request: Request) -> Result<(), Disconnected> {
         match request {
             Request::Invalid(message) => self.send(&ServerFrame::Error { message }),
-            Request::Command(Command::Load { scenario }) => self.load(scenario),
+            Request::Command(Command::Load { scenario, seed }) => {
+                // Kept for `reset` and for a seek that starts again.
+                self.options.seed = seed;
+                self.load(scenario)
+            }
             Request::Command(Command::Reset) => match &self.loaded {
                 Some(loaded) => self.load(loaded.scenario.clone()),
                 None => self.error(NOTHING_LOADED.to_owned()),

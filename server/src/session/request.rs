@@ -137,7 +137,15 @@ mod tests {
         assert_eq!(
             parse(r#"{"cmd":"load","scenario":"tcp_read"}"#),
             Request::Command(Command::Load {
-                scenario: "tcp_read".into()
+                scenario: "tcp_read".into(),
+                seed: 0
+            })
+        );
+        assert_eq!(
+            parse(r#"{"cmd":"load","scenario":"work_stealing","seed":7}"#),
+            Request::Command(Command::Load {
+                scenario: "work_stealing".into(),
+                seed: 7
             })
         );
     }

@@ -212,7 +212,7 @@ impl Player {
     pub(super) fn send_load(self) {
         self.sync.set_value(ServerSync::default());
         if let Some(scenario) = self.scenario.get_untracked()
-            && self.send(&Command::Load { scenario })
+            && self.send(&Command::Load { scenario, seed: 0 })
         {
             self.sync.update_value(|s| s.in_flight = 1);
         }
