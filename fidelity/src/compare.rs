@@ -23,7 +23,7 @@
 //! trip, and does not model it.
 //!
 //! [`self_wakes`] finds such parks, precisely: a timed park that came back
-//! with **only** Tokio's waker event ([`Woken::OwnWaker`]: never one with a
+//! with **only** Tokio's waker event ([`crate::observed::Woken::OwnWaker`]: never one with a
 //! socket event), that the runtime thread had **itself** unparked (a write
 //! to the eventfd since the previous park), that **returned at once**
 //! (lasted at most [`AT_ONCE_MS`]), and whose **next park is kept and asks

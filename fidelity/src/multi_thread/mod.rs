@@ -1,10 +1,11 @@
 //! Tokio's multi-thread runtime under strace: one I/O driver per runtime,
 //! held by whichever worker parks.
 //!
-//! The engine has only a current-thread runtime, so these programs are
-//! asserted on Tokio alone. Each runs a `multi_thread` runtime with
-//! [`WORKERS`] worker threads (`tokio_programs mt_…`, every driver
-//! enabled) under `strace -f`, with the futex calls traced too:
+//! These programs are asserted on Tokio; the engine's logical workers
+//! are checked from its records (`tests/fidelity/one_driver_engine.rs`).
+//! Each runs a `multi_thread` runtime with [`WORKERS`] worker threads
+//! (`tokio_programs mt_…`, every driver enabled) under `strace -f`, with
+//! the futex calls traced too:
 //!
 //! ```text
 //! strace -f --seccomp-bpf -ttt -T -e trace=epoll_create1,epoll_wait,…,futex,… tokio_programs mt_tcp_read

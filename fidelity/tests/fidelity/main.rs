@@ -26,6 +26,7 @@ mod against_engine;
 mod engine_edges;
 mod engine_model;
 mod one_driver;
+mod one_driver_engine;
 mod ownership;
 mod self_wakes;
 mod support;

@@ -5,8 +5,8 @@
 //! condition variable, a futex
 //! (`tokio/src/runtime/scheduler/multi_thread/park.rs`).
 //!
-//! Asserted on Tokio alone (`reactor_fidelity::multi_thread`): the engine
-//! has no multi-thread runtime yet. Every run is checked for overlaps; the
+//! Asserted on Tokio (`reactor_fidelity::multi_thread`); the engine's side,
+//! read from its records, is `one_driver_engine.rs`. Every run is checked for overlaps; the
 //! facts that depend on how the OS schedules the two workers (the driver
 //! changing hands, a worker asleep on its futex while the other waits)
 //! hold if one of up to [`REAL_CLOCK_ATTEMPTS`] runs shows them, and every
