@@ -238,3 +238,43 @@ fn main_runs_on_the_block_on_thread_and_its_spawns_go_through_the_inject_queue()
         .collect();
     assert!(workers_polling.len() >= 2, "{workers_polling:?}");
 }
+
+/// The public API on a pool: spawn, yield, sleep, a panic, and every
+/// output back, whatever the interleaving.
+#[test]
+fn block_on_a_pool_runs_yields_sleeps_and_panics_to_the_end() {
+    use reactor_engine::{Flavor, Runtime, RuntimeOptions, sleep, spawn, yield_now};
+    use std::time::Duration;
+    for workers in [2, 3, 8] {
+        for seed in [0, 5] {
+            let options = RuntimeOptions {
+                flavor: Flavor::MultiThread { workers, seed },
+                ..RuntimeOptions::default()
+            };
+            let mut runtime = Runtime::new(options).expect("a runtime");
+            let total = runtime.block_on(async {
+                let handles: Vec<_> = (0..20u64)
+                    .map(|n| {
+                        spawn(async move {
+                            for _ in 0..3 {
+                                yield_now().await;
+                            }
+                            sleep(Duration::from_millis(n % 4)).await;
+                            n
+                        })
+                    })
+                    .collect();
+                let failing = spawn(async { panic!("on purpose") });
+                let mut total = 0;
+                for handle in handles {
+                    total += handle.await.expect("no panic");
+                }
+                (total, failing.await.is_err())
+            });
+            assert_eq!(total, Ok((190, true)), "{workers} workers, seed {seed}");
+            let snapshot = runtime.snapshot();
+            let pool = snapshot.pool.expect("a pool");
+            assert_eq!(pool.workers.len(), workers as usize);
+        }
+    }
+}
