@@ -187,6 +187,11 @@ fn is_false(value: &bool) -> bool {
     !*value
 }
 
+/// Whether a seed is the default one, left out of the JSON.
+fn is_default_seed(seed: &u64) -> bool {
+    *seed == 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -262,9 +267,4 @@ mod tests {
         sorted.dedup();
         assert_eq!(sorted.len(), 32);
     }
-}
-
-/// Whether a seed is the default one, left out of the JSON.
-fn is_default_seed(seed: &u64) -> bool {
-    *seed == 0
 }

@@ -161,9 +161,10 @@ impl PoolView {
                 }
             }
             Event::InjectTaken { count } => {
+                // The first is polled now; the rest wait in the local queue.
                 let taken = take_front(&mut self.inject, *count);
                 if let Some(acting) = self.worker_mut(worker) {
-                    acting.queue.extend(taken);
+                    acting.queue.extend(taken.into_iter().skip(1));
                 }
             }
             Event::Overflow { count } => {

@@ -236,7 +236,8 @@ pub enum Event {
         queue: Queue,
     },
     /// Multi-thread: the acting worker took `count` tasks from the front of
-    /// the inject queue to the back of its local queue, and polls the first.
+    /// the inject queue: it polls the first now, and the others go to the
+    /// back of its local queue.
     InjectTaken {
         /// How many.
         count: u32,

@@ -34,8 +34,12 @@ pub(super) fn explain(record: &Record, at: &Moment) -> Option<String> {
                 task(*id)
             ),
         },
+        Event::InjectTaken { count: 1 } => format!(
+            "{} takes the task at the front of the inject queue, to poll it now. A worker looks there when its own queues are empty, and first every 61st time it picks a task, so tasks sent there are never starved by local work.",
+            capital(&who)
+        ),
         Event::InjectTaken { count: n } => format!(
-            "{} finds its own queues empty and takes {} from the front of the inject queue (a share, not all: other workers may need some).",
+            "{} finds its own queues empty and takes {} from the front of the inject queue (a share, not all: other workers may need some). It polls the first now; the others wait in its local queue.",
             capital(&who),
             count(*n as usize, "task")
         ),

@@ -137,7 +137,7 @@ impl Pool {
         let workers = self.workers.len();
         let worker = &mut self.workers[w as usize];
         if worker.tick.is_multiple_of(GLOBAL_QUEUE_INTERVAL) {
-            return self.inject.pop_front().or_else(|| {
+            return self.take_one_injected(recorder).or_else(|| {
                 let worker = &mut self.workers[w as usize];
                 worker.lifo.take().or_else(|| worker.queue.pop())
             });
@@ -196,7 +196,16 @@ impl Pool {
             }
             return thief.queue.pop();
         }
-        self.inject.pop_front()
+        self.take_one_injected(recorder)
+    }
+
+    /// The task at the front of the inject queue, taken to be polled now.
+    fn take_one_injected(&mut self, recorder: &mut Recorder) -> Option<TaskId> {
+        let (task, at) = located(self.inject.pop_front());
+        if task.is_some() {
+            recorder.record_at(Event::InjectTaken { count: 1 }, at);
+        }
+        task
     }
 
     /// About to poll: a searcher stops searching, and the last searcher
