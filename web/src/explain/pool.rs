@@ -22,7 +22,7 @@ pub(super) fn explain(record: &Record, at: &Moment) -> Option<String> {
     Some(match &record.event {
         Event::Push { task: id, queue } => match queue {
             Queue::Lifo => format!(
-                "Task {} goes into {who}'s LIFO slot: the next task {who} polls. Tokio puts a task woken or spawned by a worker there, so the task that just woke it runs next, while its data is still in the cache.",
+                "Task {} goes into {who}'s LIFO slot: unless another task takes the slot first, it is the next task {who} polls. Tokio puts a task woken or spawned by a worker there, so it runs right after the task that woke it, while its data is still in the cache.",
                 task(*id)
             ),
             Queue::Local => format!(

@@ -44,7 +44,7 @@ pub(super) fn contradictions(
     let state = &states[i];
     let start = start(truth.records);
     let before = i.checked_sub(1).map_or(&start, |p| &states[p]);
-    let mut wrong = Vec::new();
+    let mut wrong = super::pool_claims::contradictions(truth, before, state, i, text);
     let mut claim = |holds: bool, what: &str| {
         if !holds {
             wrong.push(what.to_string());

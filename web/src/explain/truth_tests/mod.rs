@@ -70,6 +70,7 @@ pub(super) fn states(records: &[Record]) -> Vec<Snapshot> {
 }
 
 mod claims;
+mod pool_claims;
 mod stuck;
 mod truth;
 
