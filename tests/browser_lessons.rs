@@ -214,6 +214,20 @@ async fn the_other_lessons_walk_the_same_way() -> Result<()> {
     .await
 }
 
+/// The multi-thread lessons: stages bound to pool records (`steal`, `push`,
+/// `driver_released`) the browser must bind where the server did.
+#[tokio::test]
+async fn the_multi_thread_lessons_walk_the_same_way() -> Result<()> {
+    let server = TestServer::start().await?;
+    with_browser(&server, async |page| {
+        for id in ["multi-thread", "work-stealing"] {
+            walk(page, id).await?;
+        }
+        Ok(())
+    })
+    .await
+}
+
 /// `many-tasks` runs on `crowd`, whose stages lie thousands of records apart:
 /// each Next stage is a replay of up to a few thousand records.
 #[tokio::test]

@@ -85,7 +85,9 @@ fn the_built_in_lessons_exist_with_six_article_steps_where_the_article_has_six()
             "blocking-poll",
             "self-wake",
             "deadlock",
-            "cross-runtime"
+            "cross-runtime",
+            "multi-thread",
+            "work-stealing"
         ]
     );
     for (id, scenario) in [
@@ -120,6 +122,11 @@ fn the_built_in_lessons_exist_with_six_article_steps_where_the_article_has_six()
         "run-queue",
         "timer-wheel",
         "turn",
+        "worker",
+        "inject-queue",
+        "lifo-slot",
+        "work-stealing",
+        "driver",
     ] {
         assert!(
             glossary.contains(&term),

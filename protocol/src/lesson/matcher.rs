@@ -19,6 +19,10 @@
 //! | output, error       | `task`, `text` (contained)                |
 //! | timer_cancel, clock_advance, unpark | only `kind`               |
 //! | the pool's other kinds (steal, notify, …) | only `kind`         |
+//!
+//! No field names the thread that acted (`worker`) or a pool record's
+//! queue, victim, count or target; lessons bind those records by their
+//! place and check the rest against the real traces (`lessons/README.md`).
 
 use std::fmt;
 
@@ -295,8 +299,9 @@ impl fmt::Display for Matcher {
     }
 }
 
-/// The fields a matcher of `kind` may set (the table in the module docs).
-fn fields_of(kind: Kind) -> &'static [&'static str] {
+/// The fields a matcher of `kind` may set (the table in the module docs,
+/// and in `lessons/README.md`, which a test holds to this).
+pub(super) fn fields_of(kind: Kind) -> &'static [&'static str] {
     match kind {
         Kind::Spawn | Kind::Schedule | Kind::Poll | Kind::Pending | Kind::Ready => &["task"],
         Kind::Complete | Kind::Output | Kind::Error | Kind::Diagnostic => &["task", "text"],

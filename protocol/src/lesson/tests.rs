@@ -310,3 +310,66 @@ fn greedy_binding_succeeds_exactly_when_some_in_order_match_exists() {
         }
     }
 }
+
+/// `text` without its parenthesised asides: `op` (`read`, ...) → `op` .
+fn without_asides(text: &str) -> String {
+    let mut depth = 0usize;
+    text.chars()
+        .filter(|c| {
+            match c {
+                '(' => depth += 1,
+                ')' => {
+                    depth = depth.saturating_sub(1);
+                    return false;
+                }
+                _ => {}
+            }
+            depth == 0
+        })
+        .collect()
+}
+
+/// The words between backticks in `text`.
+fn quoted(text: &str) -> Vec<&str> {
+    text.split('`').skip(1).step_by(2).collect()
+}
+
+/// The table of `lessons/README.md` — what teachers read — lists every
+/// kind once, with exactly the fields [`Matcher::check`] lets it set.
+#[test]
+fn the_lesson_guide_s_table_lists_every_kind_with_its_fields() {
+    let guide = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../lessons/README.md");
+    let guide = std::fs::read_to_string(&guide).expect("lessons/README.md");
+    let table = guide
+        .split("## Matching records")
+        .nth(1)
+        .and_then(|section| section.split("\n## ").next())
+        .expect("the section on matching records");
+    let mut listed: Vec<(Kind, Vec<String>)> = Vec::new();
+    for row in table.lines().filter(|line| line.starts_with("| `")) {
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        let (kinds, fields) = (cells[1], cells[2]);
+        let mut fields: Vec<String> = quoted(&without_asides(fields))
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        fields.sort();
+        for name in quoted(kinds) {
+            let kind = Kind::from_name(name).unwrap_or_else(|| panic!("unknown kind `{name}`"));
+            listed.push((kind, fields.clone()));
+        }
+    }
+    for kind in Kind::ALL {
+        let rows: Vec<&Vec<String>> = listed
+            .iter()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, f)| f)
+            .collect();
+        let mut allowed: Vec<String> = matcher::fields_of(kind)
+            .iter()
+            .map(|f| f.to_string())
+            .collect();
+        allowed.sort();
+        assert_eq!(rows, [&allowed], "`{}` in lessons/README.md", kind.name());
+    }
+}

@@ -367,3 +367,229 @@ fn numbers_the_lessons_quote_are_the_engines() {
     );
     assert_quotes(&lessons, "many-tasks", collected, "(11 of them");
 }
+
+/// A record as the multi-thread lessons tell it: `worker 2: Steal { from: 3, count: 8 }`.
+fn told(record: &Record) -> String {
+    let thread = if record.worker == reactor_protocol::BLOCK_ON_THREAD {
+        "block_on".to_string()
+    } else {
+        format!("worker {}", record.worker)
+    };
+    format!("{thread}: {:?}", record.event)
+}
+
+/// The record `offset` records from the one stage `title` of `lesson` is bound to.
+fn near_stage(
+    lessons: &Lessons,
+    trace: &[Record],
+    lesson: &str,
+    title: &str,
+    offset: i64,
+) -> String {
+    let lesson = lessons.get(lesson).expect(lesson);
+    let stage = lesson
+        .stages
+        .iter()
+        .find(|stage| stage.title == title)
+        .unwrap_or_else(|| panic!("{}: no stage titled {title:?}", lesson.id));
+    let seq = stage.seq.expect("bound") as i64 + offset;
+    told(&trace[usize::try_from(seq).expect("inside the trace")])
+}
+
+/// A matcher cannot name the worker that acted, nor a pool record's queue,
+/// victim, count or target: the multi-thread lessons bind those records by
+/// their place. These are the workers and numbers their texts quote, at and
+/// around each stage's record.
+#[test]
+fn workers_and_counts_the_multi_thread_lessons_quote_are_the_engines() {
+    let lessons = real_lessons();
+
+    let tcp = engine_trace("multi_thread_tcp_read").unwrap();
+    let first = "The first worker to park takes the driver";
+    let spawned = "Spawned from block_on: the inject queue";
+    let polled = "Worker 1 polls the handler: its waker goes to the driver";
+    let second = "The second handler runs on the other worker";
+    let epoll = "One worker waits in epoll for both";
+    let wakes = "Wakes go to the worker that fires them";
+    let notify = "The driver is released and the other worker notified";
+    let steal = "Worker 1 steals the woken handler";
+    let thief = "The read succeeds on the thief";
+    for (title, offset, record) in [
+        (first, -2, "worker 0: Search"),
+        (first, -1, "worker 0: WorkerPark"),
+        (first, 0, "worker 0: DriverAcquired"),
+        (
+            "The other worker sleeps on a condition variable",
+            0,
+            "worker 1: WorkerPark",
+        ),
+        (spawned, 0, "block_on: Push { task: 1, queue: Inject }"),
+        (spawned, 1, "block_on: Notify { target: 1 }"),
+        (polled, -5, "worker 1: InjectTaken { count: 1 }"),
+        (
+            polled,
+            0,
+            "worker 1: WakerStored { token: 1, task: 1, direction: Read }",
+        ),
+        (second, -8, "worker 0: DriverReleased"),
+        (second, -5, "worker 0: InjectTaken { count: 1 }"),
+        (
+            second,
+            0,
+            "worker 0: WakerStored { token: 2, task: 2, direction: Read }",
+        ),
+        (epoll, -3, "worker 0: WorkerPark"),
+        (epoll, -2, "worker 0: DriverAcquired"),
+        (epoll, -1, "worker 1: WorkerPark"),
+        (epoll, 0, "worker 0: Park { timeout_ms: None }"),
+        (epoll, 1, "worker 0: ClockAdvance { from_ms: 0, to_ms: 5 }"),
+        (epoll, 2, "worker 0: Unpark { events: 2 }"),
+        (wakes, -4, "worker 0: Push { task: 1, queue: Lifo }"),
+        (wakes, -1, "worker 0: Push { task: 1, queue: Local }"),
+        (wakes, 0, "worker 0: Push { task: 2, queue: Lifo }"),
+        (notify, -1, "worker 0: DriverReleased"),
+        (notify, 0, "worker 0: Notify { target: 1 }"),
+        (notify, 2, "worker 1: WorkerUnpark"),
+        (notify, 4, "worker 0: Poll { task: 2 }"),
+        (steal, 0, "worker 1: Steal { from: 0, count: 1 }"),
+        (steal, 1, "worker 1: Poll { task: 1 }"),
+        (
+            thief,
+            -4,
+            "worker 1: Output { task: 1, text: \"Read 14 bytes\" }",
+        ),
+        (thief, 0, "worker 1: Wake { task: 0, cause: Join }"),
+    ] {
+        let found = near_stage(&lessons, &tcp, "multi-thread", title, offset);
+        assert_eq!(found, record, "multi-thread / {title:?}, record {offset:+}");
+    }
+    assert_quotes(
+        &lessons,
+        "multi-thread",
+        spawned,
+        "worker 1, the last to fall asleep",
+    );
+    assert_quotes(&lessons, "multi-thread", epoll, "time moves to 5 ms");
+    assert_quotes(
+        &lessons,
+        "multi-thread",
+        epoll,
+        "<strong>two</strong> events",
+    );
+    assert_quotes(
+        &lessons,
+        "multi-thread",
+        steal,
+        "one task, <code>handler 0</code>",
+    );
+
+    let stealing = engine_trace("work_stealing").unwrap();
+    let lands = "The spawner lands on worker 3";
+    let lifo = "Spawns go into the LIFO slot";
+    let sixteen = "Sixteen parts on one worker";
+    let newest = "The newest first";
+    let half = "A thief takes the older half";
+    let moves = "The waker moves the spawner";
+    let again = "A second thief";
+    let holder = "The driver's holder joins in";
+    for (title, offset, record) in [
+        (lands, -14, "worker 0: DriverAcquired"),
+        (lands, -4, "block_on: Notify { target: 3 }"),
+        (lands, 0, "worker 3: InjectTaken { count: 1 }"),
+        (lands, 1, "worker 3: Notify { target: 2 }"),
+        (lifo, -3, "worker 3: Push { task: 2, queue: Lifo }"),
+        (lifo, -1, "worker 3: Push { task: 2, queue: Local }"),
+        (lifo, 0, "worker 3: Push { task: 3, queue: Lifo }"),
+        (sixteen, -1, "worker 3: Push { task: 17, queue: Lifo }"),
+        (sixteen, 0, "worker 3: Pending { task: 1 }"),
+        (newest, -1, "worker 2: Search"),
+        (newest, 0, "worker 3: Poll { task: 17 }"),
+        (half, 0, "worker 2: Steal { from: 3, count: 8 }"),
+        (half, 1, "worker 2: Notify { target: 1 }"),
+        (half, 2, "worker 2: Poll { task: 2 }"),
+        (moves, -1, "worker 2: Wake { task: 1, cause: Join }"),
+        (moves, 0, "worker 2: Push { task: 1, queue: Lifo }"),
+        (again, 0, "worker 1: Steal { from: 3, count: 3 }"),
+        (again, 1, "worker 1: Notify { target: 0 }"),
+        (holder, -2, "worker 0: Park { timeout_ms: None }"),
+        (holder, -1, "worker 0: Unpark { events: 0 }"),
+        (holder, 0, "worker 0: DriverReleased"),
+        (holder, 11, "worker 0: Steal { from: 1, count: 1 }"),
+    ] {
+        let found = near_stage(&lessons, &stealing, "work-stealing", title, offset);
+        assert_eq!(
+            found, record,
+            "work-stealing / {title:?}, record {offset:+}"
+        );
+    }
+    // Worker 3's local queue: 15 parts pushed, none notified about; 8
+    // stolen, 2 polled before the second thief came.
+    let seq_of = |title: &str| {
+        let lesson = lessons.get("work-stealing").unwrap();
+        let stage = lesson.stages.iter().find(|s| s.title == title).unwrap();
+        stage.seq.unwrap() as usize
+    };
+    let between = |from: &str, to: &str| &stealing[seq_of(from)..seq_of(to)];
+    let local_pushes = between(lands, sixteen)
+        .iter()
+        .filter(|r| {
+            matches!(
+                r.event,
+                Event::Push {
+                    queue: reactor_protocol::Queue::Local,
+                    ..
+                }
+            )
+        })
+        .count();
+    let notified = between(lifo, sixteen)
+        .iter()
+        .filter(|r| matches!(r.event, Event::Notify { .. }))
+        .count();
+    let polled_by_3 = between(half, again)
+        .iter()
+        .filter(|r| r.worker == 3 && matches!(r.event, Event::Poll { .. }))
+        .count();
+    assert_eq!((local_pushes, notified, polled_by_3), (15, 0, 2));
+    assert_eq!(local_pushes - 8 - polled_by_3, 5);
+    assert_quotes(
+        &lessons,
+        "work-stealing",
+        half,
+        "<strong>8</strong> of its 15 tasks",
+    );
+    assert_quotes(&lessons, "work-stealing", again, "half of its 5 tasks");
+    // Who polled the parts, and where the spawner ran.
+    let names = reactor_protocol::lesson::TaskNames::from_records(&stealing);
+    let mut parts = [0; 4];
+    let mut spawner: Vec<u32> = Vec::new();
+    for record in &stealing {
+        if let Event::Poll { task } = record.event {
+            match names.name(task) {
+                Some(name) if name.starts_with("part ") => parts[record.worker as usize] += 1,
+                Some("spawner") if spawner.last() != Some(&record.worker) => {
+                    spawner.push(record.worker);
+                }
+                _ => {}
+            }
+        }
+    }
+    assert_eq!(
+        (parts, spawner.as_slice()),
+        ([2, 3, 4, 7], &[3, 2, 1, 3][..])
+    );
+    let joined = "Every part joined";
+    assert_quotes(
+        &lessons,
+        "work-stealing",
+        joined,
+        "worker 3 polled 7, worker 2 polled 4, worker 1 polled 3 and worker 0 polled 2",
+    );
+    assert_quotes(
+        &lessons,
+        "work-stealing",
+        joined,
+        "ran on workers 3, 2, 1 and 3",
+    );
+    assert_quotes(&lessons, "work-stealing", joined, "16 parts add up to 1240");
+}
