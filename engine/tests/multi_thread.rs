@@ -278,3 +278,58 @@ fn block_on_a_pool_runs_yields_sleeps_and_panics_to_the_end() {
         }
     }
 }
+
+/// Tokio's `park_yield`: a worker whose tasks yielded and that has nothing
+/// else to do looks at the OS only if it can take the driver; while another
+/// worker holds it, it just fires its own deferred wakes, with no OS wait.
+#[test]
+fn a_yield_fires_without_an_os_wait_while_another_worker_holds_the_driver() {
+    use reactor_engine::{Flavor, Runtime, RuntimeOptions, spawn, yield_now};
+    let options = RuntimeOptions {
+        flavor: Flavor::MultiThread {
+            workers: 2,
+            seed: 0,
+        },
+        ..RuntimeOptions::default()
+    };
+    let mut runtime = Runtime::new(options).expect("a runtime");
+    let done = runtime.block_on(async {
+        let tasks: Vec<_> = (0..2)
+            .map(|_| {
+                spawn(async {
+                    for _ in 0..50 {
+                        yield_now().await;
+                    }
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await.expect("no panic");
+        }
+    });
+    assert_eq!(done, Ok(()));
+    let mut holder = None;
+    let (mut yields, mut without_the_driver) = (0, 0);
+    for record in runtime.take_records() {
+        match record.event {
+            Event::DriverAcquired => holder = Some(record.worker),
+            Event::DriverReleased => holder = None,
+            Event::Park { .. } => assert_eq!(holder, Some(record.worker)),
+            Event::Wake {
+                cause: WakeCause::Yield,
+                ..
+            } => {
+                yields += 1;
+                if holder.is_some_and(|h| h != record.worker) {
+                    without_the_driver += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(yields, 100);
+    assert!(
+        without_the_driver > 0,
+        "every yield went through the driver"
+    );
+}

@@ -113,9 +113,9 @@ impl WakerIndex {
             let direct = is_own(Some(entry.task), &entry.waker);
             add(entry.task, place, own_part(DriverPart::TimerWheel), direct);
         }
-        for (task, waker) in core.deferred.borrow().iter() {
-            if let Some(task) = *task {
-                let direct = is_own(Some(task), waker);
+        for deferred in core.deferred.borrow().iter() {
+            if let Some(task) = deferred.task {
+                let direct = is_own(Some(task), &deferred.waker);
                 add(
                     task,
                     WakerPlace::Deferred,

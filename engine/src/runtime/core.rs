@@ -25,7 +25,7 @@ use super::Flavor;
 use super::clock::{Clock, ClockMode};
 use super::event_loop::LoopState;
 use super::id::{IdSlot, RuntimeId};
-use super::multi_thread::Pool;
+use super::multi_thread::{Actor, Pool};
 use super::script::Script;
 use crate::io::driver::Driver;
 use crate::task::{Executor, JoinHandle};
@@ -49,6 +49,15 @@ pub(crate) struct CoreOptions {
     pub(crate) flavor: Flavor,
 }
 
+/// A wake `yield_now` (or a spent budget) put off until the driver has run.
+pub(crate) struct DeferredWake {
+    /// The task that yielded, if a task did.
+    pub(crate) task: Option<TaskId>,
+    pub(crate) waker: Waker,
+    /// The worker that keeps it, in a multi-thread runtime.
+    pub(crate) worker: Option<u32>,
+}
+
 /// The runtime's state; see the module docs.
 pub(crate) struct Core {
     pub(crate) recorder: RefCell<Recorder>,
@@ -63,7 +72,7 @@ pub(crate) struct Core {
     /// Units of the cooperative budget left to the running poll.
     pub(crate) budget: Cell<u8>,
     /// Wakers `yield_now` handed over, fired after the next park.
-    pub(crate) deferred: RefCell<Vec<(Option<TaskId>, Waker)>>,
+    pub(crate) deferred: RefCell<Vec<DeferredWake>>,
     /// What the diagnoses remember between polls.
     pub(crate) watch: RefCell<crate::diagnose::Watch>,
     /// Lines printed with `output`, oldest first (only while recording).
@@ -135,16 +144,29 @@ impl Core {
     /// Keep `waker` to fire after the next park (Tokio's `Defer::defer`): the
     /// running task yields, but not before the driver has had its turn. A
     /// waker that will wake the same task as the last one kept is not kept
-    /// twice.
+    /// twice. In a multi-thread runtime each worker keeps its own, and the
+    /// `block_on` thread, which has no driver to wait for, wakes at once.
     pub(crate) fn defer(&self, waker: &Waker) {
+        let worker = match self.pool.as_ref().and_then(|pool| pool.borrow().acting()) {
+            Some(Actor::BlockOn) => {
+                waker.wake_by_ref();
+                return;
+            }
+            Some(Actor::Worker(w)) => Some(w),
+            None => None,
+        };
         let mut deferred = self.deferred.borrow_mut();
         if deferred
             .last()
-            .is_some_and(|(_, last)| last.will_wake(waker))
+            .is_some_and(|last| last.worker == worker && last.waker.will_wake(waker))
         {
             return;
         }
-        deferred.push((self.current_task.get(), waker.clone()));
+        deferred.push(DeferredWake {
+            task: self.current_task.get(),
+            waker: waker.clone(),
+            worker,
+        });
     }
 
     /// Whether a deferred wake waits for the next park to end.
@@ -152,11 +174,32 @@ impl Core {
         !self.deferred.borrow().is_empty()
     }
 
+    /// Whether worker `w` of a multi-thread runtime kept a deferred wake.
+    pub(crate) fn has_deferred_of(&self, w: u32) -> bool {
+        self.deferred
+            .borrow()
+            .iter()
+            .any(|deferred| deferred.worker == Some(w))
+    }
+
     /// Fire the deferred wakers, last kept first, as Tokio's `Defer::wake`
     /// pops them; each is a `wake` with cause `yield`.
     pub(crate) fn wake_deferred(&self) {
         let deferred = std::mem::take(&mut *self.deferred.borrow_mut());
-        for (task, waker) in deferred.into_iter().rev() {
+        self.fire_deferred(deferred);
+    }
+
+    /// Fire the deferred wakers worker `w` kept, as [`Core::wake_deferred`].
+    pub(crate) fn wake_deferred_of(&self, w: u32) {
+        let (own, others) = std::mem::take(&mut *self.deferred.borrow_mut())
+            .into_iter()
+            .partition(|deferred| deferred.worker == Some(w));
+        *self.deferred.borrow_mut() = others;
+        self.fire_deferred(own);
+    }
+
+    fn fire_deferred(&self, deferred: Vec<DeferredWake>) {
+        for DeferredWake { task, waker, .. } in deferred.into_iter().rev() {
             match task {
                 Some(task) => self.wake(task, WakeCause::Yield, &waker),
                 None => {

@@ -60,6 +60,15 @@ pub(crate) fn park(core: &Core) {
     }
 }
 
+/// A multi-thread worker's `park_yield` with the driver: a look at the OS
+/// with a zero timeout.
+pub(crate) fn park_yield(core: &Core) {
+    core.sync_time();
+    if let Err(message) = wait_in_os(core, Some(0), || poll_os(core, Duration::ZERO)) {
+        core.fail(message);
+    }
+}
+
 /// A multi-thread worker holding the driver was notified while it waited:
 /// Tokio wakes such a worker through the driver (mio's `Waker`), so its
 /// `epoll_wait` returns at once with whatever events are there. The record

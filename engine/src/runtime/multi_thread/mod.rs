@@ -26,11 +26,11 @@
 //! in epoll; what is not real is parallelism: two polls never overlap in
 //! time, and a worker's OS wait happens only when no other thread can act.
 //!
-//! Where the lab simplifies Tokio: a worker does not look at the driver
-//! every 61 ticks while busy (Tokio's maintenance `park_yield`); the LIFO
-//! chain's polls each get their own cooperative budget (Tokio shares one);
-//! the wakes `yield_now` defers are kept runtime-wide and fired by whichever
-//! worker next runs the driver (Tokio keeps them per worker); and the
+//! A worker that yielded tasks (`yield_now`) and has nothing else to do,
+//! and every worker every 61st tick, does Tokio's `park_yield` instead of
+//! parking: a zero-timeout turn of the driver if nobody holds it, then the
+//! wakes it deferred. Where the lab simplifies Tokio: the LIFO chain's polls
+//! each get their own cooperative budget (Tokio shares one), and the
 //! global-queue interval is fixed at 61, where Tokio tunes it from measured
 //! poll times (its starting value is 61).
 
@@ -46,9 +46,10 @@ use reactor_protocol::{Event, PoolView, Queue, TaskId};
 
 use crate::trace::{Recorder, located};
 use idle::Idle;
-use interleave::{Actor, Interleaving};
+use interleave::Interleaving;
 use worker::Worker;
 
+pub(crate) use interleave::Actor;
 pub(crate) use step::step;
 
 /// Workers a pool may have: enough to show stealing, few enough to draw.
@@ -59,6 +60,11 @@ pub(crate) const WORKERS: std::ops::RangeInclusive<u32> = 2..=8;
 /// (`runtime/scheduler/multi_thread/worker.rs`), against two tasks waking
 /// each other for ever and starving the rest.
 pub(crate) const MAX_LIFO_POLLS_PER_TICK: u32 = 3;
+
+/// Every this many ticks a busy worker gives the driver a zero-timeout
+/// turn, if nobody holds it: Tokio's `event_interval`, 61 for both
+/// flavours (`EVENT_INTERVAL` in `tokio/src/runtime/builder.rs`).
+pub(crate) const EVENT_INTERVAL: u32 = reactor_protocol::POLL_BUDGET;
 
 /// Every this many ticks a worker looks in the inject queue before its
 /// own: the value Tokio's multi-thread scheduler starts from
@@ -171,6 +177,11 @@ impl Pool {
     /// The worker holding the driver, if any.
     pub(crate) fn driver_holder(&self) -> Option<u32> {
         self.driver
+    }
+
+    /// The thread acting in the current step, if one is.
+    pub(crate) fn acting(&self) -> Option<Actor> {
+        self.acting
     }
 
     /// What the snapshot shows.

@@ -3,7 +3,9 @@
 //! ```text
 //!   choose a ready thread (interleave.rs)
 //!   ├─ block_on thread ─▶ poll main                           (one step)
-//!   ├─ worker ─▶ plan (worker.rs) ─▶ poll a task, or park / wake up
+//!   ├─ worker ─▶ plan (worker.rs) ─▶ poll a task, park / wake up, or
+//!   │           park_yield: a zero-timeout turn of a free driver, and the
+//!   │           wakes it deferred
 //!   │           └─ holding the driver after its wait: dispatch one event,
 //!   │              fire one instant, or fire the deferred wakes (one step);
 //!   │              after the last, wake up or sleep on, in the same step
@@ -49,7 +51,10 @@ pub(crate) fn step(core: &Core) -> bool {
         }
         Some(Actor::Worker(w)) => {
             act_as(core, Actor::Worker(w));
-            let plan = pool.borrow_mut().plan(w, &mut core.recorder.borrow_mut());
+            let deferred = core.has_deferred_of(w);
+            let plan = pool
+                .borrow_mut()
+                .plan(w, deferred, &mut core.recorder.borrow_mut());
             match plan {
                 Plan::Poll(task) => poll::poll_task(core, task),
                 Plan::Done => {}
@@ -59,6 +64,7 @@ pub(crate) fn step(core: &Core) -> bool {
                     pool.borrow_mut().start_dispatch(w);
                     end_dispatch_if_done(core, w);
                 }
+                Plan::ParkYield => park_yield(core, w),
             }
         }
         None => wait_in_os(core),
@@ -96,6 +102,27 @@ fn wait_in_os(core: &Core) {
     end_dispatch_if_done(core, w);
 }
 
+/// Tokio's `park_yield`: with the driver free, a zero-timeout turn of it
+/// (then the dispatch, as after any wait); with another worker holding it,
+/// only the wakes this worker deferred, and no system call.
+fn park_yield(core: &Core, w: u32) {
+    let Some(pool) = core.pool.as_ref() else {
+        return;
+    };
+    let took = pool
+        .borrow_mut()
+        .take_driver_to_yield(w, &mut core.recorder.borrow_mut());
+    if took {
+        park::park_yield(core);
+        pool.borrow_mut().start_dispatch(w);
+        end_dispatch_if_done(core, w);
+    } else {
+        core.wake_deferred_of(w);
+        pool.borrow_mut()
+            .notify_if_tasks_wait(w, &mut core.recorder.borrow_mut());
+    }
+}
+
 /// One piece of what the OS wait brought, in the current-thread loop's
 /// order: an event, an instant of the wheel, the deferred wakes.
 fn dispatch_next(core: &Core, w: u32) {
@@ -104,8 +131,8 @@ fn dispatch_next(core: &Core, w: u32) {
         dispatch::dispatch_one(core);
     } else if core.timers.borrow().has_due(now) {
         dispatch::fire_next_instant(core);
-    } else if core.has_deferred() {
-        core.wake_deferred();
+    } else if core.has_deferred_of(w) {
+        core.wake_deferred_of(w);
     }
     end_dispatch_if_done(core, w);
 }
@@ -116,7 +143,7 @@ fn end_dispatch_if_done(core: &Core, w: u32) {
     let now = core.clock.borrow_mut().now();
     let left = core.driver.borrow().has_pending()
         || core.timers.borrow().has_due(now)
-        || core.has_deferred();
+        || core.has_deferred_of(w);
     let Some(pool) = &core.pool else {
         return;
     };

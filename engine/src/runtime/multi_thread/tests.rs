@@ -74,7 +74,7 @@ fn the_block_on_thread_pushes_to_the_inject_queue_and_wakes_the_last_sleeper() {
     let mut recorder = Recorder::new(true, None);
     for w in 0..2 {
         pool.acting = Some(Actor::Worker(w));
-        assert_eq!(pool.plan(w, &mut recorder), worker::Plan::Done);
+        assert_eq!(pool.plan(w, false, &mut recorder), worker::Plan::Done);
     }
     assert_eq!(pool.driver_holder(), Some(0), "the first to park took it");
     recorder.take();

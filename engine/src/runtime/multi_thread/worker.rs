@@ -18,7 +18,7 @@
 use reactor_protocol::{Event, TaskId, WorkerState, WorkerView};
 
 use super::queue::{LOCAL_QUEUE_CAPACITY, LocalQueue};
-use super::{GLOBAL_QUEUE_INTERVAL, MAX_LIFO_POLLS_PER_TICK, Pool};
+use super::{EVENT_INTERVAL, GLOBAL_QUEUE_INTERVAL, MAX_LIFO_POLLS_PER_TICK, Pool};
 use crate::trace::{Recorder, located};
 
 /// One worker's core: its queues and flags.
@@ -36,6 +36,8 @@ pub(crate) struct Worker {
     chain: bool,
     pub(crate) queue: LocalQueue,
     tick: u32,
+    /// This tick's maintenance is done: the next step looks for a task.
+    ticked: bool,
     searching: bool,
     /// Another thread woke it; it is still parked until its next step.
     pub(crate) notified: bool,
@@ -55,6 +57,9 @@ pub(crate) enum Plan {
     Dispatch,
     /// It holds the driver and was notified: its OS wait ends at once.
     WaitCutShort,
+    /// Tokio's `park_yield`: a zero-timeout turn of the driver if it is
+    /// free, then the wakes this worker deferred.
+    ParkYield,
 }
 
 impl Worker {
@@ -68,6 +73,7 @@ impl Worker {
             chain: false,
             queue: LocalQueue::default(),
             tick: 0,
+            ticked: false,
             searching: false,
             notified: false,
             dispatching: false,
@@ -92,19 +98,21 @@ impl Worker {
 }
 
 impl Pool {
-    /// Decide worker `w`'s step, moving tasks and recording it.
-    pub(super) fn plan(&mut self, w: u32, recorder: &mut Recorder) -> Plan {
+    /// Decide worker `w`'s step, moving tasks and recording it;
+    /// `deferred`: it keeps wakes that `yield_now` put off.
+    pub(super) fn plan(&mut self, w: u32, deferred: bool, recorder: &mut Recorder) -> Plan {
         let holds_driver = self.driver == Some(w);
+        let driver_free = self.driver.is_none();
         let worker = &mut self.workers[w as usize];
+        if holds_driver && worker.dispatching {
+            return Plan::Dispatch;
+        }
         if worker.state == WorkerState::Parked {
-            return match (holds_driver, worker.dispatching) {
-                (true, true) => Plan::Dispatch,
-                (true, false) => Plan::WaitCutShort,
-                (false, _) => {
-                    self.wake_from_condvar(w, recorder);
-                    Plan::Done
-                }
-            };
+            if holds_driver {
+                return Plan::WaitCutShort;
+            }
+            self.wake_from_condvar(w, recorder);
+            return Plan::Done;
         }
         if worker.chain {
             if let Some(task) = worker.lifo.take() {
@@ -118,7 +126,15 @@ impl Pool {
             worker.lifo_polls = 0;
             worker.lifo_enabled = true;
         }
-        worker.tick = worker.tick.wrapping_add(1);
+        if !std::mem::replace(&mut worker.ticked, true) {
+            worker.tick = worker.tick.wrapping_add(1);
+            // Tokio's maintenance: the driver gets a turn now and then,
+            // however busy the worker (skipped when another holds it).
+            if worker.tick.is_multiple_of(EVENT_INTERVAL) && driver_free {
+                return Plan::ParkYield;
+            }
+        }
+        worker.ticked = false;
         if let Some(task) = self
             .next_task(w, recorder)
             .or_else(|| self.steal_work(w, recorder))
@@ -126,8 +142,33 @@ impl Pool {
             self.start_run(w, recorder);
             return Plan::Poll(task);
         }
+        if deferred {
+            return Plan::ParkYield;
+        }
         self.park(w, recorder);
         Plan::Done
+    }
+
+    /// A running worker's `park_yield`: it takes the driver if nobody
+    /// holds it (then waits in the OS with a zero timeout). Returns
+    /// whether it took it.
+    pub(super) fn take_driver_to_yield(&mut self, w: u32, recorder: &mut Recorder) -> bool {
+        if self.driver.is_some() {
+            return false;
+        }
+        let (_, at) = located(self.driver.replace(w));
+        recorder.record_at(Event::DriverAcquired, at);
+        true
+    }
+
+    /// After a `park_yield`, as after any park: wake a sleeper if more
+    /// than one task waits here (Tokio's `should_notify_others`).
+    pub(super) fn notify_if_tasks_wait(&mut self, w: u32, recorder: &mut Recorder) {
+        let worker = &self.workers[w as usize];
+        let waiting = usize::from(worker.lifo.is_some()) + worker.queue.len();
+        if !worker.searching && waiting > 1 {
+            self.notify(recorder);
+        }
     }
 
     /// Tokio's `Core::next_task`: the inject queue first every
@@ -250,22 +291,24 @@ impl Pool {
     }
 
     /// The driver holder has dispatched everything its wait brought (the
-    /// end of Tokio's `park_internal`): it wakes up if it now has tasks or
-    /// was notified, letting go of the driver, and wakes a sleeper if more
-    /// than one task waits; otherwise it sleeps on, still holding it.
-    /// Returns whether it woke up.
+    /// end of Tokio's `park_internal`): a worker that only yielded lets go
+    /// of the driver; a sleeping one wakes up if it now has tasks or was
+    /// notified, letting go of it, and otherwise sleeps on, still holding
+    /// it. Either wakes a sleeper if more than one task waits here.
+    /// Returns whether it is awake.
     pub(super) fn end_dispatch(&mut self, w: u32, recorder: &mut Recorder) -> bool {
         self.workers[w as usize].dispatching = false;
+        let awake = self.workers[w as usize].state != WorkerState::Parked;
         let has_tasks = self.has_tasks(w);
-        let wakes = has_tasks || !self.idle.is_parked(w);
+        let wakes = awake || has_tasks || !self.idle.is_parked(w);
         if wakes {
             let (_, at) = located(self.driver.take());
             recorder.record_at(Event::DriverReleased, at);
         }
-        let worker = &self.workers[w as usize];
-        let waiting = usize::from(worker.lifo.is_some()) + worker.queue.len();
-        if !worker.searching && waiting > 1 {
-            self.notify(recorder);
+        self.notify_if_tasks_wait(w, recorder);
+        if awake {
+            // A `park_yield`: the worker never slept.
+            return true;
         }
         if !wakes {
             return false;
