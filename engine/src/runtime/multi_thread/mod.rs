@@ -7,13 +7,16 @@
 //!
 //!   worker w, one action per step (Tokio's `Context::run`):
 //!     1. the LIFO slot again, if the last poll filled it (≤ 3 in a row)
-//!     2. tick += 1; next task: every 61st tick the inject queue first;
-//!        else LIFO slot, local queue, then a batch from the inject queue
+//!     2. tick += 1 (every 61st, a free driver gets a zero-timeout turn);
+//!        next task: every 61st tick the inject queue first; else LIFO
+//!        slot, local queue, then a batch from the inject queue
 //!     3. none: search (at most half the workers at once) and steal the
 //!        older half of another worker's local queue; else the inject queue
-//!     4. none: park. The first to park while the driver is free takes it
-//!        and waits in the OS (epoll) when nobody else can act; the others
-//!        sleep on a condition variable until notified.
+//!     4. none: with yields deferred, `park_yield` (a free driver's
+//!        zero-timeout turn, then those wakes); else park. The first to park
+//!        while the driver is free takes it and waits in the OS (epoll)
+//!        when nobody else can act; the others sleep on a condition
+//!        variable until notified.
 //!
 //!   a task woken or spawned on worker w goes into w's LIFO slot (the one
 //!   there moves to the back of w's local queue, overflowing half of a full
