@@ -3,11 +3,14 @@
 //! ```text
 //!  /                               home: pick a scenario or a lesson
 //!  /scenario/tcp_read?step=12      scenario tcp_read with 12 records shown
+//!  /scenario/work_stealing?seed=7  a multi-thread scenario in seed 7's interleaving
 //!  /lesson/tcp-read?stage=4        lesson tcp-read at stage 4
 //! ```
 //!
 //! `step=N` means "N records shown": step 0 is the start, and the current
-//! record at step N is the one with `seq` N-1.
+//! record at step N is the one with `seq` N-1. `seed=N` picks the
+//! interleaving of a multi-thread scenario's workers (0, the default and
+//! left out of the URL, is round-robin; one thread ignores it).
 
 use reactor_protocol::{DEFAULT_MAX_RECORDS, valid_id};
 
@@ -26,6 +29,8 @@ pub enum Route {
         id: String,
         /// Records shown.
         step: usize,
+        /// The interleaving of a multi-thread run's workers (0: round-robin).
+        seed: u64,
     },
     /// A lesson, at a stage (1-based), or at its introduction (0).
     Lesson {
@@ -50,6 +55,7 @@ impl Route {
             "scenario" => Route::Scenario {
                 id: id.to_string(),
                 step: number(search, "step").unwrap_or(0),
+                seed: seed_in(search).unwrap_or(0),
             },
             "lesson" => Route::Lesson {
                 id: id.to_string(),
@@ -63,8 +69,12 @@ impl Route {
     pub fn url(&self) -> String {
         match self {
             Route::Home => "/".into(),
-            Route::Scenario { id, step: 0 } => format!("/scenario/{id}"),
-            Route::Scenario { id, step } => format!("/scenario/{id}?step={step}"),
+            Route::Scenario { id, step, seed } => match (seed, step) {
+                (0, 0) => format!("/scenario/{id}"),
+                (0, step) => format!("/scenario/{id}?step={step}"),
+                (seed, 0) => format!("/scenario/{id}?seed={seed}"),
+                (seed, step) => format!("/scenario/{id}?seed={seed}&step={step}"),
+            },
             Route::Lesson { id, stage } => format!("/lesson/{id}?stage={stage}"),
         }
     }
@@ -72,13 +82,46 @@ impl Route {
 
 /// The value of `name=` in a query string, as a number no larger than [`MAX_STEP`].
 fn number(search: &str, name: &str) -> Option<usize> {
+    value(search, name)
+        .and_then(|value| value.parse::<usize>().ok())
+        .map(|n| n.min(MAX_STEP))
+}
+
+/// The raw value of `name=` in a query string.
+fn value<'a>(search: &'a str, name: &str) -> Option<&'a str> {
     search
         .trim_start_matches('?')
         .split('&')
         .filter_map(|pair| pair.split_once('='))
         .find(|(key, _)| *key == name)
-        .and_then(|(_, value)| value.parse::<usize>().ok())
-        .map(|n| n.min(MAX_STEP))
+        .map(|(_, value)| value)
+}
+
+/// The seed a query string asks for: 0 when it names none; a sentence
+/// saying what is wrong when its `seed=` is not a seed.
+pub fn seed_in(search: &str) -> Result<u64, String> {
+    let Some(given) = value(search, "seed") else {
+        return Ok(0);
+    };
+    parse_seed(given).map_err(|_| {
+        format!(
+            "The link's seed “{given}” is not a whole number from 0 to {}, so the round-robin interleaving (seed 0) is shown.",
+            u64::MAX
+        )
+    })
+}
+
+/// A seed as typed: digits only, from 0 to `u64::MAX`; else what a seed is.
+pub fn parse_seed(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    match digits.then(|| text.parse::<u64>().ok()).flatten() {
+        Some(seed) => Ok(seed),
+        None => Err(format!(
+            "A seed is a whole number from 0 (round-robin) to {}.",
+            u64::MAX
+        )),
+    }
 }
 
 #[cfg(test)]
@@ -92,7 +135,8 @@ mod tests {
             route,
             Route::Scenario {
                 id: "tcp_read".into(),
-                step: 12
+                step: 12,
+                seed: 0
             }
         );
         assert_eq!(route.url(), "/scenario/tcp_read?step=12");
@@ -100,9 +144,49 @@ mod tests {
             Route::parse("/scenario/timers/", ""),
             Route::Scenario {
                 id: "timers".into(),
-                step: 0
+                step: 0,
+                seed: 0
             }
         );
+    }
+
+    #[test]
+    fn a_seed_rides_in_the_link_unless_it_is_round_robin() {
+        let route = Route::parse("/scenario/work_stealing", "?step=75&seed=7");
+        assert_eq!(
+            route,
+            Route::Scenario {
+                id: "work_stealing".into(),
+                step: 75,
+                seed: 7
+            }
+        );
+        assert_eq!(route.url(), "/scenario/work_stealing?seed=7&step=75");
+        assert_eq!(
+            Route::parse("/scenario/work_stealing", "?seed=7").url(),
+            "/scenario/work_stealing?seed=7"
+        );
+        assert_eq!(
+            Route::parse("/scenario/work_stealing", "?seed=0&step=3").url(),
+            "/scenario/work_stealing?step=3"
+        );
+        let largest = format!("?seed={}", u64::MAX);
+        assert_eq!(seed_in(&largest), Ok(u64::MAX));
+    }
+
+    #[test]
+    fn a_bad_seed_is_a_sentence_and_round_robin() {
+        for bad in ["abc", "-1", "1.5", "", "+7", "18446744073709551616", "1e3"] {
+            let search = format!("?seed={bad}");
+            let said = seed_in(&search).expect_err(bad);
+            assert!(said.contains(&format!("“{bad}”")), "{said}");
+            assert!(said.contains("round-robin"), "{said}");
+            let route = Route::parse("/scenario/work_stealing", &search);
+            assert_eq!(route.url(), "/scenario/work_stealing", "{bad}");
+        }
+        assert_eq!(seed_in(""), Ok(0), "no seed: round-robin");
+        assert_eq!(parse_seed(" 42 "), Ok(42));
+        assert!(parse_seed("4 2").is_err());
     }
 
     #[test]
@@ -139,14 +223,16 @@ mod tests {
             Route::parse("/scenario/tcp_read", "?step=-3"),
             Route::Scenario {
                 id: "tcp_read".into(),
-                step: 0
+                step: 0,
+                seed: 0
             }
         );
         assert_eq!(
             Route::parse("/scenario/tcp_read", "?step=99999999999"),
             Route::Scenario {
                 id: "tcp_read".into(),
-                step: MAX_STEP
+                step: MAX_STEP,
+                seed: 0
             }
         );
     }

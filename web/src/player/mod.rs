@@ -68,6 +68,10 @@ impl Connection {
 pub struct Player {
     /// The scenario shown, if any.
     pub scenario: RwSignal<Option<String>>,
+    /// The interleaving asked of a multi-thread scenario (0: round-robin),
+    /// sent with every `load`; one thread ignores it. Not a signal: it
+    /// changes only with a load, which the views hear of through `history`.
+    pub seed: StoredValue<u64>,
     /// Every record and snapshot received for it.
     pub history: RwSignal<History>,
     /// Records shown: 0 is the start.
@@ -117,6 +121,7 @@ impl Player {
         let position = RwSignal::new(0);
         Player {
             scenario: RwSignal::new(None),
+            seed: StoredValue::new(0),
             history,
             position,
             current: Memo::new(move |_| history.with(|h| h.current(position.get()).cloned())),
@@ -138,8 +143,15 @@ impl Player {
         }
     }
 
-    /// Show `scenario` from its start (a fresh history).
+    /// Show `scenario` from its start (a fresh history), in the round-robin
+    /// interleaving.
     pub fn load(self, scenario: &str) {
+        self.load_seeded(scenario, 0);
+    }
+
+    /// Show `scenario` from its start in the interleaving of `seed`.
+    pub fn load_seeded(self, scenario: &str, seed: u64) {
+        self.seed.set_value(seed);
         self.pause();
         self.scenario.set(Some(scenario.to_string()));
         self.history.set(History::new());

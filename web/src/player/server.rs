@@ -148,6 +148,12 @@ impl Player {
             }
             ServerFrame::Snapshot { state } => {
                 let (records, done) = (state.records as usize, state.done);
+                // Following a room: its seed, so exploring goes on in the
+                // same interleaving.
+                let seed = state.pool.as_ref().map(|pool| pool.seed);
+                if let Some(seed) = seed.filter(|_| !self.link.driving.get_untracked()) {
+                    self.seed.set_value(seed);
+                }
                 self.history.update_untracked(|h| h.push_snapshot(state));
                 self.unshown.update_value(|n| *n += 1);
                 self.sync.update_value(|s| {
@@ -211,8 +217,9 @@ impl Player {
 
     pub(super) fn send_load(self) {
         self.sync.set_value(ServerSync::default());
+        let seed = self.seed.get_value();
         if let Some(scenario) = self.scenario.get_untracked()
-            && self.send(&Command::Load { scenario, seed: 0 })
+            && self.send(&Command::Load { scenario, seed })
         {
             self.sync.update_value(|s| s.in_flight = 1);
         }

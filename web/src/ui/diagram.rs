@@ -67,10 +67,14 @@ fn detail(part: Part, state: Option<&Snapshot>) -> [String; 2] {
             ],
             None => ["not parked".into(), String::new()],
         },
-        Part::Executor => [
-            format!("run queue: {}", state.run_queue.len()),
-            String::new(),
-        ],
+        // A pool has no one run queue: its queues have a panel of their own (`ui::pool`).
+        Part::Executor => match &state.pool {
+            Some(pool) => [plural(pool.workers.len(), "worker"), String::new()],
+            None => [
+                format!("run queue: {}", state.run_queue.len()),
+                String::new(),
+            ],
+        },
     }
 }
 

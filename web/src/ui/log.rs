@@ -5,7 +5,7 @@ use leptos::html::Div;
 use leptos::prelude::*;
 
 use super::context::use_player;
-use reactor_protocol::Record;
+use reactor_protocol::{BLOCK_ON_THREAD, Record};
 
 use super::keyboard::take_over;
 use super::keyed::{Item, keyed};
@@ -107,12 +107,15 @@ pub fn EventLog() -> impl IntoView {
     // (With every row watching the position, each step made each row leave
     // and rejoin the position's subscribers: most of a step's cost.)
     let current = Selector::new(move || player.position.get());
+    // A multi-thread run's rows name the thread that acted.
+    let pooled = super::pool::pooled(player);
     let in_view = move || {
         let range = visible_rows(total(), ROW_PX, scroll.get(), viewport());
         let position = player.position.get();
+        let pooled = pooled.get();
         player.history.with(|h| {
             (h.records()[range].iter())
-                .map(|record| row_of(record, position))
+                .map(|record| row_of(record, position, pooled))
                 .collect()
         })
     };
@@ -145,7 +148,7 @@ pub fn EventLog() -> impl IntoView {
     view! {
         <section class="panel log-panel secondary" aria-label="Event log">
             <h2>"Event log " <small>{move || format!("{} records", total())}</small></h2>
-            <div class="log-head" aria-hidden="true">{LOG_HEADINGS}</div>
+            <div class="log-head" aria-hidden="true">{move || if pooled.get() { POOL_HEADINGS } else { LOG_HEADINGS }}</div>
             <div
                 id="log"
                 class="log"
@@ -221,15 +224,23 @@ fn row_index(ev: &web_sys::Event) -> Option<usize> {
 
 /// The log's column headings, over the columns [`row_of`] writes.
 const LOG_HEADINGS: &str = "seq   turn      time  what happened";
+/// [`LOG_HEADINGS`] of a multi-thread run, whose rows name the thread.
+const POOL_HEADINGS: &str = "seq   turn      time  thread    what happened";
 
 /// Set in a row's item id when its record is not shown yet at the position.
 const AHEAD: u64 = 1 << 63;
 
 /// A log row: the record's `seq` (with [`AHEAD`] if not shown yet at
-/// `position`), and its line (what the row shows).
-fn row_of(record: &Record, position: usize) -> Item {
+/// `position`), and its line (what the row shows; in a `pooled` run, with
+/// the thread that acted: `w2`, `block_on`).
+fn row_of(record: &Record, position: usize, pooled: bool) -> Item {
+    let thread = match record.worker {
+        _ if !pooled => String::new(),
+        BLOCK_ON_THREAD => format!("{:<10}", "block_on"),
+        worker => format!("{:<10}", format!("w{worker}")),
+    };
     let text = format!(
-        "#{:<4} t{:<3} {:>6} ms  {}",
+        "#{:<4} t{:<3} {:>6} ms  {thread}{}",
         record.seq,
         record.turn,
         record.time_ms,
@@ -265,7 +276,7 @@ mod tests {
 
     #[test]
     fn the_headings_stand_over_their_columns() {
-        let row = row_of(&poll(1234, 56, 123_456), 0).text;
+        let row = row_of(&poll(1234, 56, 123_456), 0, false).text;
         let column = |text: &str, needle: &str| text.find(needle).unwrap();
         assert_eq!(column(&row, "#1234"), column(LOG_HEADINGS, "seq"));
         assert_eq!(column(&row, "t56"), column(LOG_HEADINGS, "turn"));
@@ -278,17 +289,32 @@ mod tests {
             column(&row, "ms  ") + "ms  ".len(),
             column(LOG_HEADINGS, "what")
         );
+        let pooled = |worker| {
+            let record = Record {
+                worker,
+                ..poll(1234, 56, 123_456)
+            };
+            row_of(&record, 0, true).text
+        };
+        for (worker, tag) in [(2, "w2"), (BLOCK_ON_THREAD, "block_on")] {
+            let row = pooled(worker);
+            assert_eq!(column(&row, tag), column(POOL_HEADINGS, "thread"), "{row}");
+            assert_eq!(column(&row, "poll"), column(POOL_HEADINGS, "what"), "{row}");
+        }
     }
 
     #[test]
     fn a_row_not_shown_yet_is_another_item() {
         let record = poll(5, 0, 0);
         assert_eq!(
-            row_of(&record, 5).id,
+            row_of(&record, 5, false).id,
             5 | AHEAD,
             "record 5 is ahead at position 5"
         );
-        assert_eq!(row_of(&record, 6).id, 5, "and shown at position 6");
-        assert_eq!(row_of(&record, 5).text, row_of(&record, 6).text);
+        assert_eq!(row_of(&record, 6, false).id, 5, "and shown at position 6");
+        assert_eq!(
+            row_of(&record, 5, false).text,
+            row_of(&record, 6, false).text
+        );
     }
 }

@@ -1,5 +1,6 @@
-//! The URL follows the player (`/scenario/tcp_read?step=12`) and the player
-//! follows the URL (on start-up and on the browser's back/forward).
+//! The URL follows the player (`/scenario/tcp_read?step=12`, with `seed=7`
+//! for another interleaving of a multi-thread run) and the player follows
+//! the URL (on start-up and on the browser's back/forward).
 
 use leptos::ev;
 use leptos::prelude::*;
@@ -7,23 +8,24 @@ use leptos::prelude::*;
 use crate::lesson::LessonState;
 use crate::player::Player;
 use crate::room::{Classroom, join_code};
-use crate::route::Route;
+use crate::route::{Route, seed_in};
 
-fn current_route() -> Route {
+/// The route in the address bar, and what is wrong with its seed, if anything.
+fn current_route() -> (Route, Option<String>) {
     let location = window().location();
-    Route::parse(
-        &location.pathname().unwrap_or_default(),
-        &location.search().unwrap_or_default(),
-    )
+    let search = location.search().unwrap_or_default();
+    let route = Route::parse(&location.pathname().unwrap_or_default(), &search);
+    (route, seed_in(&search).err())
 }
 
 /// Go where `route` says.
 fn apply(player: Player, lessons: LessonState, route: Route) {
     match route {
-        Route::Scenario { id, step } => {
+        Route::Scenario { id, step, seed } => {
             lessons.close();
-            if player.scenario.get_untracked().as_deref() != Some(id.as_str()) {
-                player.load(&id);
+            let shown = player.scenario.get_untracked();
+            if shown.as_deref() != Some(id.as_str()) || player.seed.get_value() != seed {
+                player.load_seeded(&id, seed);
             }
             player.goto(step);
         }
@@ -44,7 +46,14 @@ pub fn install(player: Player) {
         let path = window().location().pathname().unwrap_or_default();
         match join_code(&path) {
             Some(code) => classroom.follow(code),
-            None => apply(player, lessons, current_route()),
+            None => {
+                let (route, bad_seed) = current_route();
+                apply(player, lessons, route);
+                // After the load, which clears the error shown.
+                if bad_seed.is_some() {
+                    player.error.set(bad_seed);
+                }
+            }
         }
     };
     open();
@@ -58,6 +67,8 @@ pub fn install(player: Player) {
     Effect::new(move |previous: Option<Option<String>>| {
         let scenario = player.scenario.get();
         let step = player.position.get();
+        // A new seed comes with a load, which moves the position.
+        let seed = player.seed.get_value();
         // A follower's address stays `/join/CODE`.
         if player.busy.get() || !player.link.driving.get() {
             return scenario;
@@ -68,6 +79,7 @@ pub fn install(player: Player) {
             (None, Some(id)) => Route::Scenario {
                 id: id.clone(),
                 step,
+                seed,
             },
             (None, None) => Route::Home,
         };

@@ -25,8 +25,8 @@ use leptos::prelude::*;
 use wasm_split_helpers::{SplitLoaderError, wasm_split};
 
 use super::{
-    context, controls, diagram, explanation, lesson_panel, log, program, registrations, source,
-    status, stuck, tasks, timeline, wheel,
+    context, controls, diagram, explanation, lesson_panel, log, pool, program, registrations,
+    source, status, stuck, tasks, timeline, wheel,
 };
 
 /// Whether the workbench's module has been fetched and linked.
@@ -130,6 +130,8 @@ fn Contents() -> impl IntoView {
     // In presenter mode the workbench scrolls inside the screen: a tab stop,
     // so Page Up and Page Down reach what is below by keyboard too.
     let scrolls = move || player.presenter.get().then_some("0");
+    // A multi-thread run has no one run queue: a lane per thread instead.
+    let pooled = pool::pooled(player);
     view! {
         <controls::Controls />
         <timeline::Timeline />
@@ -144,7 +146,9 @@ fn Contents() -> impl IntoView {
             </section>
             <section class="panels" aria-label="Runtime state">
                 <status::Clock />
-                <tasks::RunQueue />
+                <Show when=move || !pooled.get() fallback=|| view! { <pool::Pool /> }>
+                    <tasks::RunQueue />
+                </Show>
                 <tasks::Tasks />
                 <registrations::Registrations />
                 <wheel::Wheel />
