@@ -79,8 +79,10 @@ fn thread_lane(worker: u64) -> String {
 /// Scroll `#pool` into view and take a screenshot at `width` × `height`.
 async fn screenshot_at(page: &Page, width: u32, height: u32, name: &str) -> Result<()> {
     page.set_viewport(width, height).await?;
-    page.eval("document.querySelector('#pool').scrollIntoView({ block: 'start' }); return true;")
-        .await?;
+    page.eval(
+        "document.querySelector('.pool-panel').scrollIntoView({ block: 'start' }); return true;",
+    )
+    .await?;
     page.screenshot(&format!("{name}-{width}x{height}")).await?;
     Ok(())
 }
@@ -232,7 +234,7 @@ async fn a_current_thread_run_has_no_lanes() -> Result<()> {
         settled_at(page, 20).await?;
         let shown = page
             .eval(
-                "return { pool: document.querySelector('#pool, .pool-lane, #seed-control') !== null,
+                "return { pool: document.querySelector('#pool, .pool-panel, .pool-lane, #seed-control') !== null,
                           runQueue: document.querySelector('#run-queue') !== null,
                           head: document.querySelector('.log-head').innerText };",
             )

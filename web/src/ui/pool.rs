@@ -66,32 +66,36 @@ pub fn Pool() -> impl IntoView {
             .collect_view()
     };
     view! {
-        <section id="pool" class="panel pool-panel" aria-labelledby="pool-title">
+        <section class="panel pool-panel" aria-labelledby="pool-title">
             <h2 id="pool-title">"Threads and queues " <small>"(multi-thread runtime)"</small></h2>
-            <div class="pool-note">
-                <p>"The workers are simulated threads, stepped one action at a time so every step can be shown and replayed: the futures, sockets and epoll are real; the parallelism is not."</p>
-                <details class="pool-more">
-                    <summary>"How?"</summary>
-                    <p>"Each step lets one thread act once, chosen by the interleaving: round-robin (seed 0) takes the threads that can act in turn — worker 0, worker 1, …, then the block_on thread — and another seed picks among them pseudo-randomly, another valid order. Two polls never overlap, and the worker holding the driver waits in epoll only when no other thread can act."</p>
-                </details>
-            </div>
-            <SeedControl />
-            // The lanes show the state shown: none before the first step.
-            <Show when=move || pool.with(Option::is_some)>
-                <div id="pool-lanes" class="pool-lanes" data-workers=move || workers.get().to_string()>
-                    {block_on_lane(player, lanes)}
-                    {inject_lane(player, lanes)}
-                    {worker_lanes}
-                    {move || moved.get().map(arrow)}
+            // `#pool`, a direct child as every panel's list is, so a lesson
+            // stage can point at the panel as at the others (`ui::pointer`).
+            <div id="pool">
+                <div class="pool-note">
+                    <p>"The workers are simulated threads, stepped one action at a time so every step can be shown and replayed: the futures, sockets and epoll are real; the parallelism is not."</p>
+                    <details class="pool-more">
+                        <summary>"How?"</summary>
+                        <p>"Each step lets one thread act once, chosen by the interleaving: round-robin (seed 0) takes the threads that can act in turn — worker 0, worker 1, …, then the block_on thread — and another seed picks among them pseudo-randomly, another valid order. Two polls never overlap, and the worker holding the driver waits in epoll only when no other thread can act."</p>
+                    </details>
                 </div>
-                <p class="legend pool-legend">
-                    <span><span class="key key-acting" aria-hidden="true"></span>"the thread acting in this step"</span>
-                    <span><span class="key key-move" aria-hidden="true"></span>"tasks it moved between lanes"</span>
-                </p>
-                <p id="pool-move" class="pool-move" aria-hidden="true">
-                    {move || moved.get().map(|m| format!("In this step {}.", m.sentence()))}
-                </p>
-            </Show>
+                <SeedControl />
+                // The lanes show the state shown: none before the first step.
+                <Show when=move || pool.with(Option::is_some)>
+                    <div id="pool-lanes" class="pool-lanes" data-workers=move || workers.get().to_string()>
+                        {block_on_lane(player, lanes)}
+                        {inject_lane(player, lanes)}
+                        {worker_lanes}
+                        {move || moved.get().map(arrow)}
+                    </div>
+                    <p class="legend pool-legend">
+                        <span><span class="key key-acting" aria-hidden="true"></span>"the thread acting in this step"</span>
+                        <span><span class="key key-move" aria-hidden="true"></span>"tasks it moved between lanes"</span>
+                    </p>
+                    <p id="pool-move" class="pool-move" aria-hidden="true">
+                        {move || moved.get().map(|m| format!("In this step {}.", m.sentence()))}
+                    </p>
+                </Show>
+            </div>
         </section>
     }
 }
