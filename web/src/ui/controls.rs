@@ -1,5 +1,7 @@
 //! Step controls: restart, back, step, next turn, play/pause, speed, scrub.
 
+use std::time::Duration;
+
 use leptos::prelude::*;
 
 use super::context::{Scenarios, drivable, use_player};
@@ -7,7 +9,7 @@ use super::keyboard::{perform, take_over};
 use crate::format::count;
 use crate::history::History;
 use crate::keys::Action;
-use crate::player::SPEEDS;
+use crate::player::{Player, SPEEDS};
 use crate::room::Classroom;
 
 /// The control bar.
@@ -22,6 +24,7 @@ pub fn Controls() -> impl IntoView {
     let act = move |action| perform(player, classroom, action);
     // An unknown scenario has no engine behind it: stepping would wait forever.
     let stuck = move || !drivable(player, scenarios);
+    let scrub = scrubber(player);
     let no_next = move || player.at_end() || stuck();
     view! {
         <nav id="controls" class="controls" aria-label="Step controls">
@@ -60,7 +63,7 @@ pub fn Controls() -> impl IntoView {
                     on:input=move |ev| {
                         if let Ok(position) = event_target_value(&ev).parse::<usize>() {
                             take_over(player, classroom);
-                            player.goto(position);
+                            scrub(position);
                         }
                     }
                 />
@@ -80,6 +83,34 @@ pub fn Controls() -> impl IntoView {
                 "running the engine…"
             </span>
         </nav>
+    }
+}
+
+/// Where the scrub bar goes: the position it is dragged to is shown in a
+/// task of its own, right after the input event's, and only the latest of
+/// the positions that came meanwhile. Chromium fires a dragged range
+/// input's events as a frame starts, just before drawing it, so updating
+/// the panels there put their script and then the whole page's style,
+/// layout and paint into one task: on `crowd`, 20 ms and more of each for
+/// a far jump, over the 50 ms a task may take. Apart, each half is a task
+/// of its own, and a fast drag shows only the position it reached.
+fn scrubber(player: Player) -> impl Fn(usize) + Copy + Send + Sync + 'static {
+    let wanted = StoredValue::new(None::<usize>);
+    move |position| {
+        let waiting = wanted.get_value().is_some();
+        wanted.set_value(Some(position));
+        if waiting {
+            return; // the task already waiting shows it
+        }
+        set_timeout(
+            move || {
+                // `try_`: the controls may be gone (the page left) by now.
+                if let Some(Some(position)) = wanted.try_update_value(Option::take) {
+                    player.goto(position);
+                }
+            },
+            Duration::ZERO,
+        );
     }
 }
 

@@ -6,11 +6,8 @@
 use leptos::prelude::*;
 
 use super::context::use_player;
-use super::keyed::{Item, keyed};
+use super::keyed::{Item, Live, keyed};
 use crate::explain::stuck::{Answer, Finding, answers, finding, latest_diagnostic};
-
-/// Separates the fields of an answer row's text.
-const FIELD: char = '\u{1f}';
 
 /// The latest diagnosis on screen: its record's `seq`, whether that record
 /// is the current one, and what it found.
@@ -47,7 +44,19 @@ pub fn WhyStuck() -> impl IntoView {
             .state
             .with(|s| s.as_deref().map(answers).unwrap_or_default())
     });
-    let rows = move || answered.with(|(shown, _)| shown.iter().map(answer_item).collect());
+    // One row per place in the list, kept while the list is that long: a
+    // jump (which changes the tasks answered for and every deadline they
+    // wait on) rewrites the rows' words instead of building new rows.
+    let rows = move || answered.with(|(shown, _)| (0..shown.len()).map(Item::id).collect());
+    let live = Live::new();
+    Effect::new(move |_| {
+        answered.with(|(shown, _)| {
+            for (place, answer) in shown.iter().enumerate() {
+                live.show(place as u64, answer.clone());
+            }
+        });
+    });
+    let row = move |item: Item| answer_row(answered, live, item);
     let left_out = move || answered.with(|(_, left_out)| *left_out);
     let none_idle = move || answered.with(|(shown, _)| shown.is_empty());
     view! {
@@ -59,7 +68,7 @@ pub fn WhyStuck() -> impl IntoView {
                 data-ends-run=move || shown.with(|s| s.as_ref().is_some_and(|s| s.finding.ends_run)).to_string()
             >
                 {move || shown.get().map(|shown| view! { <Diagnosis shown /> })}
-                <ul class="stuck-tasks">{keyed(rows, answer_row)}</ul>
+                <ul class="stuck-tasks">{keyed(rows, row)}</ul>
                 <Show when=none_idle>
                     <p class="empty">"No task is waiting."</p>
                 </Show>
@@ -103,36 +112,25 @@ fn Diagnosis(shown: Shown) -> impl IntoView {
     }
 }
 
-/// An answer as a keyed row: redrawn only when its words change.
-fn answer_item(answer: &Answer) -> Item {
-    let never = if answer.never_wakes { "never" } else { "" };
-    let text = [
-        answer.label.as_str(),
-        never,
-        &answer.waits_on,
-        &answer.waker,
-        &answer.fired_by,
-    ]
-    .join(&FIELD.to_string());
-    Item::text(answer.task, text)
-}
-
-/// One idle task's three answers, as its item says.
-fn answer_row(item: Item) -> AnyView {
-    let mut fields = item.text.split(FIELD).map(str::to_string);
-    let mut next = move || fields.next().unwrap_or_default();
-    let (label, never, waits_on, waker, fired_by) = (next(), next(), next(), next(), next());
-    let never = !never.is_empty();
+/// One idle task's three answers: the row at `item.id`'s place, as `live` says.
+fn answer_row(answered: Memo<(Vec<Answer>, usize)>, live: Live<Answer>, item: Item) -> AnyView {
+    let place = item.id as usize;
+    let Some(now) = answered.with_untracked(|(shown, _)| shown.get(place).cloned()) else {
+        return ().into_any();
+    };
+    let answer = live.row(item.id, now);
+    let never = move || answer.with(|a| a.never_wakes);
+    let text = move |of: fn(&Answer) -> &String| move || answer.with(|a| of(a).clone());
     view! {
-        <li data-task=item.id.to_string() data-never-wakes=never.to_string()>
+        <li data-task=move || answer.with(|a| a.task.to_string()) data-never-wakes=move || never().to_string()>
             <p class="stuck-task">
-                <span class="name">{label}</span>
-                {never.then(|| view! { <span class="badge never">"nothing will wake it"</span> })}
+                <span class="name">{text(|a| &a.label)}</span>
+                {move || never().then(|| view! { <span class="badge never">"nothing will wake it"</span> })}
             </p>
             <dl>
-                <dt>"waits on"</dt><dd class="waits-on">{waits_on}</dd>
-                <dt>"waker"</dt><dd class="waker">{waker}</dd>
-                <dt>"fired by"</dt><dd class="fired-by">{fired_by}</dd>
+                <dt>"waits on"</dt><dd class="waits-on">{text(|a| &a.waits_on)}</dd>
+                <dt>"waker"</dt><dd class="waker">{text(|a| &a.waker)}</dd>
+                <dt>"fired by"</dt><dd class="fired-by">{text(|a| &a.fired_by)}</dd>
             </dl>
         </li>
     }
