@@ -157,7 +157,7 @@ fn Line(number: u32, code: String, positions: Memo<Vec<(u32, Vec<TaskAt>)>>) -> 
 /// One task's marker on its line.
 fn chip(task: &TaskAt, label: String) -> impl IntoView + use<> {
     view! {
-        <span class="task-at" data-task=task.id.to_string() data-state=task.state.name()>
+        <span class=format!("task-at {}", task.state.name()) data-task=task.id.to_string() data-state=task.state.name()>
             {label}
         </span>
     }
