@@ -35,12 +35,11 @@
 mod common;
 
 use std::hint::black_box;
-use std::time::Duration;
 
-use criterion::measurement::{Measurement, ValueFormatter, WallTime};
+use common::ProcessCpuTime;
+use criterion::measurement::Measurement;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use reactor_engine::{Flavor, Runtime, RuntimeOptions};
-use rustix::time::{ClockId, clock_gettime};
 
 /// Workers on both sides.
 const WORKERS: u32 = 2;
@@ -244,54 +243,6 @@ fn wall(c: &mut Criterion) {
 fn cpu(c: &mut Criterion<ProcessCpuTime>) {
     spawn_group(c, "mt_spawn/cpu");
     yield_group(c, "mt_yield/cpu");
-}
-
-/// A criterion measurement that counts the CPU time of **every thread of
-/// the process** (`CLOCK_PROCESS_CPUTIME_ID`): for Tokio, its two workers
-/// and the `block_on` thread; for ours, the bench thread, which runs all.
-/// Unlike `common::CpuTime` (the bench thread only), it does not miss what
-/// Tokio's workers do, and unlike wall time it does not count the wait for
-/// a core on a loaded machine, nor credit Tokio for running two at once.
-pub struct ProcessCpuTime;
-
-/// Reports values in ns, µs, ms or s like criterion's wall-clock measurement.
-static DURATION_FORMAT: WallTime = WallTime;
-
-impl Measurement for ProcessCpuTime {
-    type Intermediate = Duration;
-    type Value = Duration;
-
-    fn start(&self) -> Duration {
-        process_cpu_time()
-    }
-
-    fn end(&self, start: Duration) -> Duration {
-        process_cpu_time().saturating_sub(start)
-    }
-
-    fn add(&self, v1: &Duration, v2: &Duration) -> Duration {
-        *v1 + *v2
-    }
-
-    fn zero(&self) -> Duration {
-        Duration::ZERO
-    }
-
-    fn to_f64(&self, value: &Duration) -> f64 {
-        value.as_nanos() as f64
-    }
-
-    fn formatter(&self) -> &dyn ValueFormatter {
-        DURATION_FORMAT.formatter()
-    }
-}
-
-/// CPU time all the process's threads have used so far.
-fn process_cpu_time() -> Duration {
-    let now = clock_gettime(ClockId::ProcessCPUTime);
-    let seconds = u64::try_from(now.tv_sec).unwrap_or(0);
-    let nanos = u32::try_from(now.tv_nsec).unwrap_or(0);
-    Duration::new(seconds, nanos)
 }
 
 criterion_group! {

@@ -94,41 +94,56 @@ pub fn random_deadlines(count: usize) -> Vec<u64> {
 /// `current_thread` runs tasks and timers on the thread calling `block_on`).
 pub struct CpuTime;
 
+/// A criterion measurement that counts the CPU time **all threads of the
+/// process** have used (`CLOCK_PROCESS_CPUTIME_ID`): for a runtime with
+/// worker threads (Tokio's `multi_thread`), what its workers do as well as
+/// the bench thread. Unlike wall time it does not count the wait for a core
+/// on a loaded machine, nor credit a runtime for running two at once.
+pub struct ProcessCpuTime;
+
 /// Reports values in ns, µs, ms or s like criterion's wall-clock measurement.
 static DURATION_FORMAT: WallTime = WallTime;
 
-impl Measurement for CpuTime {
-    type Intermediate = Duration;
-    type Value = Duration;
+/// `Measurement` for a unit struct that reads CPU time from `$clock`.
+macro_rules! cpu_time_measurement {
+    ($measurement:ty, $clock:expr) => {
+        impl Measurement for $measurement {
+            type Intermediate = Duration;
+            type Value = Duration;
 
-    fn start(&self) -> Duration {
-        thread_cpu_time()
-    }
+            fn start(&self) -> Duration {
+                cpu_time($clock)
+            }
 
-    fn end(&self, start: Duration) -> Duration {
-        thread_cpu_time().saturating_sub(start)
-    }
+            fn end(&self, start: Duration) -> Duration {
+                cpu_time($clock).saturating_sub(start)
+            }
 
-    fn add(&self, v1: &Duration, v2: &Duration) -> Duration {
-        *v1 + *v2
-    }
+            fn add(&self, v1: &Duration, v2: &Duration) -> Duration {
+                *v1 + *v2
+            }
 
-    fn zero(&self) -> Duration {
-        Duration::ZERO
-    }
+            fn zero(&self) -> Duration {
+                Duration::ZERO
+            }
 
-    fn to_f64(&self, value: &Duration) -> f64 {
-        value.as_nanos() as f64
-    }
+            fn to_f64(&self, value: &Duration) -> f64 {
+                value.as_nanos() as f64
+            }
 
-    fn formatter(&self) -> &dyn ValueFormatter {
-        DURATION_FORMAT.formatter()
-    }
+            fn formatter(&self) -> &dyn ValueFormatter {
+                DURATION_FORMAT.formatter()
+            }
+        }
+    };
 }
 
-/// CPU time the calling thread has used so far.
-fn thread_cpu_time() -> Duration {
-    let now = clock_gettime(ClockId::ThreadCPUTime);
+cpu_time_measurement!(CpuTime, ClockId::ThreadCPUTime);
+cpu_time_measurement!(ProcessCpuTime, ClockId::ProcessCPUTime);
+
+/// CPU time `clock` (the calling thread's, or the process's) has counted so far.
+fn cpu_time(clock: ClockId) -> Duration {
+    let now = clock_gettime(clock);
     let seconds = u64::try_from(now.tv_sec).unwrap_or(0);
     let nanos = u32::try_from(now.tv_nsec).unwrap_or(0);
     Duration::new(seconds, nanos)
