@@ -286,7 +286,6 @@ async fn the_first_paint_with_the_wasm_cached_is_within_300_ms() -> Result<()> {
 const TIMING_PASSES: usize = 3;
 
 #[tokio::test]
-#[ignore = "passes locally since the rows update in place (eight runs in a row at load 3-7), but not yet confirmed by a fresh-clone CI run, where the old code measured 61, 68 and 61 ms"]
 async fn stepping_and_scrubbing_crowd_run_no_long_task() -> Result<()> {
     let _turn = ONE_BROWSER.lock().await;
     let server = TestServer::start().await?;
