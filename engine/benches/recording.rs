@@ -141,6 +141,7 @@ fn build_and_drop_records(records: &mut Vec<Record>) -> usize {
                 file: "engine/src/runtime/poll.rs".into(),
                 line: 34,
             },
+            span: None,
         });
     }
     black_box(&*records);

@@ -45,7 +45,7 @@
 
 use std::panic::Location;
 
-use reactor_protocol::{Event, Record, Source};
+use reactor_protocol::{Event, Record, Source, Span};
 
 /// `value` and the source line it was computed on: the line that did the
 /// work, for the record that reports it (see the module docs).
@@ -72,6 +72,9 @@ pub(crate) struct Recorder {
     time_ms: u64,
     /// The thread stamped on new records (0 for a current-thread runtime).
     worker: u32,
+    /// The playground program's position stamped on new records, while a
+    /// task of such a program is polled.
+    span: Option<Span>,
 }
 
 impl Recorder {
@@ -86,6 +89,7 @@ impl Recorder {
             turn: 0,
             time_ms: 0,
             worker: 0,
+            span: None,
         }
     }
 
@@ -120,8 +124,13 @@ impl Recorder {
     /// Record `event` even past the limit: the one `error` that reports it.
     #[track_caller]
     pub(crate) fn record_past_limit(&mut self, event: Event) {
+        self.record_past_limit_at(event, Location::caller());
+    }
+
+    /// [`Recorder::record_past_limit`] at `at`, the line that did the work.
+    pub(crate) fn record_past_limit_at(&mut self, event: Event, at: &'static Location<'static>) {
         if self.enabled {
-            self.push(event, Location::caller());
+            self.push(event, at);
         }
     }
 
@@ -136,6 +145,7 @@ impl Recorder {
                 file: location.file().into(),
                 line: location.line(),
             },
+            span: self.span,
         });
         self.count += 1;
     }
@@ -169,6 +179,11 @@ impl Recorder {
     /// Set the time stamped on the following records.
     pub(crate) fn set_time(&mut self, time_ms: u64) {
         self.time_ms = time_ms;
+    }
+
+    /// Stamp new records with this program position (`None`: none).
+    pub(crate) fn set_span(&mut self, span: Option<Span>) {
+        self.span = span;
     }
 }
 

@@ -38,7 +38,7 @@ pub use frame::{Command, ServerFrame};
 pub use kind::Kind;
 pub use outline::{Mark, MarkKind, Outline, OutlineBuilder};
 pub use pool::{BLOCK_ON_THREAD, PoolView, Queue, WorkerState, WorkerView};
-pub use record::{Direction, Event, Outcome, Record, Source, Syscall, TaskId, WakeCause};
+pub use record::{Direction, Event, Outcome, Record, Source, Span, Syscall, TaskId, WakeCause};
 pub use snapshot::{
     DEFERRED_WAKE, LevelView, Park, RegistrationView, SlotView, Snapshot, TaskState, TaskView,
     TimerView, WheelView,

@@ -194,6 +194,7 @@ mod tests {
                 file: "test".into(),
                 line: 1,
             },
+            span: None,
         }
     }
 

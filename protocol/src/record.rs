@@ -33,6 +33,21 @@ pub struct Record {
     pub event: Event,
     /// The engine source line that produced this record.
     pub source: Source,
+    /// Where the learner's own program was (a playground program's line and
+    /// column) when the runtime did this, for records made while polling one
+    /// of its tasks. Absent for built-in scenarios and for the loop's own
+    /// actions (park, OS events, timer fires).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub span: Option<Span>,
+}
+
+/// A place in a playground program: 1-based line and column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Span {
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column, in characters.
+    pub column: u32,
 }
 
 /// An engine source location, as `file:line`.
@@ -417,6 +432,7 @@ mod tests {
                 file: "engine/src/io/driver.rs".into(),
                 line: 120,
             },
+            span: None,
         };
         let json = serde_json::to_value(&record).unwrap();
         assert_eq!(json["kind"], "os_event");
@@ -447,8 +463,9 @@ mod tests {
             "Event is {} bytes",
             size_of::<Event>()
         );
+        // 112 bytes before the playground's program position (`span`).
         assert!(
-            size_of::<Record>() <= 112,
+            size_of::<Record>() <= 120,
             "Record is {} bytes",
             size_of::<Record>()
         );

@@ -66,7 +66,7 @@ impl Park {
     ///
     /// let record = |seq, event| Record {
     ///     seq, turn: 1, worker: 0, time_ms: 0, event,
-    ///     source: Source { file: "engine/src/runtime/park.rs".into(), line: 1 },
+    ///     source: Source { file: "engine/src/runtime/park.rs".into(), line: 1 }, span: None,
     /// };
     /// let park = record(7, Event::Park { timeout_ms: Some(960) });
     /// let unpark = record(8, Event::Unpark { events: 1 });
@@ -115,6 +115,10 @@ pub struct TaskView {
     /// `None` before its first `Pending`, once complete, or when the future
     /// it waits on does not know its line.
     pub awaiting: Option<Source>,
+    /// A playground program's task: the line and column of its program the
+    /// task last reached — the `.await` it is parked on while idle.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<crate::Span>,
     /// What an idle task waits on, every place its waker is stored and
     /// whether what must fire it is being driven (`null` unless idle).
     /// Absent in older JSON.

@@ -76,6 +76,7 @@ fn apply(state: &mut Snapshot, after: &Snapshot, event: &Event, event_token: &mu
             state: TaskState::Idle,
             waiting_on: None,
             awaiting: None,
+            at: None,
             waits: None,
         }),
         Event::Schedule { task } => {
@@ -92,12 +93,15 @@ fn apply(state: &mut Snapshot, after: &Snapshot, event: &Event, event_token: &mu
             set_task(state, *task, TaskState::Idle, waiting_on);
             if let Some(view) = state.tasks.iter_mut().find(|t| t.id == *task) {
                 view.awaiting = later.and_then(|t| t.awaiting.clone());
+                view.at = later.and_then(|t| t.at);
             }
         }
         Event::Complete { task, .. } => {
             set_task(state, *task, TaskState::Complete, None);
+            let later = after.tasks.iter().find(|t| t.id == *task);
             if let Some(view) = state.tasks.iter_mut().find(|t| t.id == *task) {
                 view.awaiting = None;
+                view.at = later.and_then(|t| t.at);
             }
         }
         Event::Register {

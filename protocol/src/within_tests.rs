@@ -14,6 +14,7 @@ fn record(seq: u64, event: Event) -> Record {
             file: "engine/src/runtime/poll.rs".into(),
             line: 1,
         },
+        span: None,
     }
 }
 
@@ -34,6 +35,7 @@ fn with_task(records: u64, state: TaskState, awaiting: Option<Source>) -> Snapsh
             waiting_on: None,
             awaiting,
             waits: None,
+            at: None,
         }],
         ..Snapshot::default()
     }

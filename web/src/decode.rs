@@ -12,7 +12,8 @@
 use reactor_protocol::frame::{RoomStatus, ViewPosition};
 use reactor_protocol::{
     Event, Kind, LevelView, Mark, MarkKind, Outcome, Outline, Park, Record, RegistrationView,
-    ServerFrame, SlotView, Snapshot, Source, TaskState, TaskView, TimerView, WakeCause, WheelView,
+    ServerFrame, SlotView, Snapshot, Source, Span, TaskState, TaskView, TimerView, WakeCause,
+    WheelView,
 };
 use serde_json::Value;
 
@@ -106,6 +107,7 @@ pub fn record(value: &Value) -> Result<Record, Error> {
             file: text(source, "file")?.into(),
             line: small(source, "line")?,
         },
+        span: maybe(o, "span", span_at)?,
     })
 }
 
@@ -263,6 +265,16 @@ fn task_view(value: &Value) -> Result<TaskView, Error> {
         waiting_on: maybe(o, "waiting_on", text)?,
         awaiting: maybe(o, "awaiting", source_at)?,
         waits: maybe(o, "waits", diagnostic::waits)?,
+        at: maybe(o, "at", span_at)?,
+    })
+}
+
+/// Field `name` of `o` as a playground program's `{line, column}`.
+fn span_at(o: &Object, name: &str) -> Result<Span, Error> {
+    let at = object(field(o, name)?, name)?;
+    Ok(Span {
+        line: small(at, "line")?,
+        column: small(at, "column")?,
     })
 }
 

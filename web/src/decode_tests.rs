@@ -169,6 +169,7 @@ fn sample_record(seq: u64, event: Event) -> Record {
             file: "engine/src/runtime/park.rs".into(),
             line: 42,
         },
+        span: None,
     }
 }
 
@@ -183,6 +184,7 @@ fn full_snapshot() -> Snapshot {
             line: 60,
         }),
         waits: sample_waits()[id as usize % sample_waits().len()].clone(),
+        at: None,
     };
     Snapshot {
         time_ms: 1000,

@@ -15,6 +15,7 @@ pub fn record(seq: u64, turn: u64, event: Event) -> Record {
             file: "engine/src/runtime/mod.rs".into(),
             line: 10 + seq as u32,
         },
+        span: None,
     }
 }
 

@@ -44,6 +44,7 @@ fn a_record_inside_an_action_shows_the_state_it_left() {
         waiting_on: waiting_on.map(String::from),
         awaiting: None,
         waits: None,
+        at: None,
     };
     let records = tcp_read();
     let mut history = History::new();

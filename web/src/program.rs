@@ -147,6 +147,7 @@ mod tests {
                 line,
             }),
             waits: None,
+            at: None,
         }
     }
 

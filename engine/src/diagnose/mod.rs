@@ -81,6 +81,10 @@ pub(crate) fn after_poll(core: &Core, ended: &PollEnded) {
         core.watch.borrow_mut().held = None;
         return;
     }
+    // A run that has just been ended (a program's limit) needs no diagnosis.
+    if core.state.borrow().failure.is_some() {
+        return;
+    }
     blocking::check(core, ended.task);
     check_self_wake(core, ended);
     if !ended.pending || ended.woke_itself {

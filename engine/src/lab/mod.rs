@@ -63,6 +63,15 @@ impl Default for LabRunOptions {
     }
 }
 
+/// A program from outside the engine — a playground program, interpreted:
+/// its `main` future and the peer at the other end of its sockets.
+pub struct Program {
+    /// `block_on`'s future; `Err` ends the run with an `error` record.
+    pub main: std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>>>>,
+    /// The world outside the program, if it uses sockets.
+    pub peer: Option<crate::Peer>,
+}
+
 /// One built-in scenario on one runtime, advanced one action at a time by
 /// the caller — what the server runs per browser session.
 pub struct LabRun {
@@ -92,6 +101,25 @@ impl LabRun {
         LabRun::on_flavor(entry.setup, entry.workers, options)
     }
 
+    /// Build a run of a program from outside the engine, on one thread or
+    /// on a pool of `workers`. `build` is called inside the new runtime.
+    pub fn load_program(
+        build: impl FnOnce() -> Program,
+        workers: Option<u32>,
+        options: LabRunOptions,
+    ) -> Result<LabRun, LoadError> {
+        let setup = move || {
+            let program = build();
+            Setup {
+                main: program.main,
+                script: program
+                    .peer
+                    .map(|peer| Box::new(peer) as Box<dyn crate::runtime::script::Script>),
+            }
+        };
+        LabRun::on_flavor(setup, workers, options)
+    }
+
     /// Build a current-thread lab run for any scenario setup (tests' own).
     #[cfg(test)]
     pub(crate) fn with_setup(
@@ -103,7 +131,7 @@ impl LabRun {
 
     /// Build a lab run on one thread, or on a pool of `workers`.
     pub(crate) fn on_flavor(
-        setup: fn() -> Setup,
+        setup: impl FnOnce() -> Setup,
         workers: Option<u32>,
         options: LabRunOptions,
     ) -> Result<LabRun, LoadError> {

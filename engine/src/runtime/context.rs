@@ -35,7 +35,7 @@ use std::panic::Location;
 use std::rc::Rc;
 use std::task::Poll;
 
-use reactor_protocol::{Event, TaskId};
+use reactor_protocol::{Event, Span, TaskId};
 
 use super::core::Core;
 use crate::task::WaitingOn;
@@ -193,5 +193,40 @@ pub fn output(text: impl Into<String>) {
         if recorder.record_at(printed, at) {
             core.console.borrow_mut().push(text);
         }
+    });
+}
+
+/// A playground program's interpreter says where in the learner's program
+/// the running task is: the records made from here on carry `span`, and the
+/// task remembers it (the snapshot's `at`) until it moves on. Does nothing
+/// outside a recording runtime's poll.
+pub fn program_at(span: Span) {
+    try_with(|core| {
+        if let Some(task) = core.current_task.get()
+            && core.recorder.borrow().enabled()
+        {
+            core.recorder.borrow_mut().set_span(Some(span));
+            core.executor.borrow_mut().set_at(task, span);
+        }
+    });
+}
+
+/// End the run now, from inside a task: one `error` record with `message`
+/// (and the running task), and the loop stops after this action. For a
+/// playground program's limits (time, tasks, sockets), which end the whole
+/// run rather than one task. Does nothing outside a runtime.
+#[track_caller]
+pub fn end_run(message: String) {
+    let at = Location::caller();
+    try_with(|core| {
+        let task = core.current_task.get();
+        core.recorder.borrow_mut().record_past_limit_at(
+            Event::Error {
+                task,
+                message: message.clone(),
+            },
+            at,
+        );
+        core.state.borrow_mut().failure = Some(message);
     });
 }

@@ -68,7 +68,7 @@ pub(crate) fn setup() -> Setup {
         vec![
             (0, PeerAction::Connect),
             (0, PeerAction::Connect),
-            (SEND_AT_MS, PeerAction::SendAllAndClose(MESSAGE)),
+            (SEND_AT_MS, PeerAction::SendAllAndClose(MESSAGE.into())),
         ],
     );
     Setup {

@@ -55,7 +55,7 @@ pub(crate) fn setup() -> Setup {
         Rc::clone(&address),
         vec![
             (0, PeerAction::Connect),
-            (SEND_AT_MS, PeerAction::SendAndClose(MESSAGE)),
+            (SEND_AT_MS, PeerAction::SendAndClose(MESSAGE.into())),
         ],
     );
     Setup {

@@ -32,7 +32,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use reactor_protocol::{Event, Source, TaskId, TaskState, TaskView, WakeCause};
+use reactor_protocol::{Event, Source, Span, TaskId, TaskState, TaskView, WakeCause};
 use slab::Slab;
 
 pub(crate) use harness::{Polled, Polling};
@@ -74,6 +74,8 @@ pub(crate) struct Task {
     /// leaf future's own line, from `#[track_caller]`): where it is parked,
     /// and where it resumes when polled again.
     awaiting: Option<&'static Location<'static>>,
+    /// A playground program's task: the program position it last reached.
+    at: Option<Span>,
 }
 
 /// All tasks and the run queue.
@@ -192,6 +194,7 @@ impl Executor {
             waker,
             waiting_on: None,
             awaiting: None,
+            at: None,
         });
         recorder.record(Event::Spawn { task: id, name });
         id
@@ -288,6 +291,18 @@ impl Executor {
         }
     }
 
+    /// Note the program position task `id` has reached (a playground program).
+    pub(crate) fn set_at(&mut self, id: TaskId, at: Span) {
+        if let Some(task) = self.tasks.get_mut(id as usize) {
+            task.at = Some(at);
+        }
+    }
+
+    /// The program position task `id` last reached, if its program has any.
+    pub(crate) fn at(&self, id: TaskId) -> Option<Span> {
+        self.tasks.get(id as usize).and_then(|task| task.at)
+    }
+
     /// Take every live future out, marking the tasks complete: shutting down.
     pub(crate) fn take_all_futures(&mut self) -> Vec<TaskFuture> {
         self.run_queue.clear();
@@ -317,6 +332,7 @@ impl Executor {
                     file: at.file().into(),
                     line: at.line(),
                 }),
+                at: task.at,
                 // Filled in by the runtime, which sees every waker.
                 waits: None,
             })

@@ -15,6 +15,7 @@ fn record(seq: u64, event: Event) -> Record {
             file: "engine/src/lib.rs".into(),
             line: 1,
         },
+        span: None,
     }
 }
 

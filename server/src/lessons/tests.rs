@@ -64,6 +64,7 @@ fn trace(scenario: &str) -> Result<Vec<Record>, String> {
                 file: "engine/src/lib.rs".into(),
                 line: 1,
             },
+            span: None,
         })
         .collect())
 }

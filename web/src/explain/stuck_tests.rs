@@ -21,6 +21,7 @@ fn task(id: TaskId, name: &str, waits: Option<Waits>) -> TaskView {
         waiting_on: None,
         awaiting: None,
         waits,
+        at: None,
     }
 }
 

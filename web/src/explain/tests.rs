@@ -13,6 +13,7 @@ fn handler() -> Vec<TaskView> {
         waiting_on: None,
         awaiting: None,
         waits: None,
+        at: None,
     }]
 }
 

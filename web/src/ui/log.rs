@@ -271,6 +271,7 @@ mod tests {
                 file: "engine/src/runtime/poll.rs".into(),
                 line: 1,
             },
+            span: None,
         }
     }
 

@@ -182,6 +182,7 @@ mod tests {
                 file: "engine/src/runtime/multi_thread/worker.rs".into(),
                 line: 1,
             },
+            span: None,
         }
     }
 
