@@ -67,7 +67,7 @@ mod trace;
 
 pub use diagnose::{SELF_WAKES_REPORTED_AT, block_thread_for};
 pub use lab::{LabRun, LabRunOptions, Program, scenarios};
-pub use runtime::context::{end_run, output, program_at};
+pub use runtime::context::{end_run, now_ms, output, program_at};
 pub use runtime::{ClockMode, Flavor, POLL_BUDGET, RunError, Runtime, RuntimeOptions};
 pub use scenario::peer::{Peer, PeerAction};
 pub use task::{Join, JoinError, JoinHandle, spawn, spawn_named, yield_now};

@@ -6,9 +6,10 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// The source folders the page covers.
-const SOURCE_DIRS: [&str; 7] = [
+const SOURCE_DIRS: [&str; 8] = [
     "protocol/src",
     "engine/src",
+    "playground/src",
     "server/src",
     "web/src",
     "fidelity/src",

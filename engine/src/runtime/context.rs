@@ -230,3 +230,9 @@ pub fn end_run(message: String) {
         core.state.borrow_mut().failure = Some(message);
     });
 }
+
+/// The current runtime's time, in milliseconds since it started (virtual,
+/// unless the run uses the real clock); `None` outside a runtime.
+pub fn now_ms() -> Option<u64> {
+    try_with(|core| core.clock.borrow_mut().now())
+}
