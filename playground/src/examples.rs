@@ -35,6 +35,4 @@ async fn main() {
 "#;
 
 /// The client of the article's handler: what `tcp_read`'s peer does.
-pub const ARTICLE_PEER: &str =
-    "at 0 ms connect\nat 5 ms send \"hello, reactor\" and close\n";
-
+pub const ARTICLE_PEER: &str = "at 0 ms connect\nat 5 ms send \"hello, reactor\" and close\n";

@@ -21,7 +21,9 @@ fn limits() -> Limits {
 fn try_program(source: &str, peer: &str) {
     let limits = limits();
     if let Ok(compiled) = compile(source, peer, &limits) {
-        let mut run = compiled.load(LabRunOptions::default()).expect("the runtime starts");
+        let mut run = compiled
+            .load(LabRunOptions::default())
+            .expect("the runtime starts");
         let mut records = 0;
         while !run.is_done() {
             records += run.step().len();
@@ -32,8 +34,22 @@ fn try_program(source: &str, peer: &str) {
 
 /// Pieces of the subset, for splicing into programs.
 const PIECES: [&str; 16] = [
-    ".await", "tokio::spawn(", "loop {", "}", "{", ")", "(", ";", "let x = 1;", "break;",
-    "tokio::task::yield_now().await;", "?", "&mut ", "\"", "println!(\"{}\", x);", "return 0;",
+    ".await",
+    "tokio::spawn(",
+    "loop {",
+    "}",
+    "{",
+    ")",
+    "(",
+    ";",
+    "let x = 1;",
+    "break;",
+    "tokio::task::yield_now().await;",
+    "?",
+    "&mut ",
+    "\"",
+    "println!(\"{}\", x);",
+    "return 0;",
 ];
 
 #[derive(Debug, Clone)]

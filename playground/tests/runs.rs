@@ -30,7 +30,9 @@ fn last_error(records: &[Record]) -> (String, Option<(u32, u32)>) {
         .iter()
         .rev()
         .find_map(|record| match &record.event {
-            Event::Error { message, .. } => Some((message.clone(), record.span.map(|s| (s.line, s.column)))),
+            Event::Error { message, .. } => {
+                Some((message.clone(), record.span.map(|s| (s.line, s.column))))
+            }
             _ => None,
         })
         .expect("an error record")
@@ -77,7 +79,10 @@ async fn main() {
 
 #[test]
 fn the_same_program_gives_the_same_records_a_thousand_times() {
-    for (source, peer, runs) in [(ARTICLE_SPAWN, "", 1_000), (ARTICLE_HANDLER, ARTICLE_PEER, 200)] {
+    for (source, peer, runs) in [
+        (ARTICLE_SPAWN, "", 1_000),
+        (ARTICLE_HANDLER, ARTICLE_PEER, 200),
+    ] {
         let first = run(source, peer);
         for _ in 1..runs {
             assert_eq!(run(source, peer), first);
@@ -91,7 +96,17 @@ fn join_select_and_spawn_run_as_tokio_would() {
     let records = run(&source, "");
     assert_eq!(
         outputs(&records),
-        ["a 1", "b 1", "a 2", "b 2", "a 3", "the short sleep won", "x 1", "y 1", "1 1 true"]
+        [
+            "a 1",
+            "b 1",
+            "a 2",
+            "b 2",
+            "a 3",
+            "the short sleep won",
+            "x 1",
+            "y 1",
+            "1 1 true"
+        ]
     );
     assert_eq!(run(&source, ""), records);
 }
@@ -100,14 +115,20 @@ fn join_select_and_spawn_run_as_tokio_would() {
 fn a_pool_program_runs_on_workers() {
     let records = run(POOL, "");
     assert_eq!(outputs(&records), ["0", "2", "4", "6"]);
-    assert!(records.iter().any(|record| record.worker == 1), "a second worker acted");
+    assert!(
+        records.iter().any(|record| record.worker == 1),
+        "a second worker acted"
+    );
 }
 
 #[test]
 fn an_unwrap_on_an_error_panics_its_task_at_its_line() {
     let source = "#[tokio::main]\nasync fn main() {\n    let r: Result<u8, String> = Err(String::from(\"nope\"));\n    r.unwrap();\n}\n";
     let (message, _) = last_error(&run(source, ""));
-    assert!(message.contains("called `Result::unwrap()` on an `Err` value: \"nope\""), "{message}");
+    assert!(
+        message.contains("called `Result::unwrap()` on an `Err` value: \"nope\""),
+        "{message}"
+    );
     assert!(message.contains("line 4:5"), "{message}");
 }
 
@@ -123,7 +144,8 @@ fn a_loop_without_an_await_is_reported_as_a_busy_poll() {
 fn each_limit_ends_the_run_and_says_which() {
     let spawn_many = "#[tokio::main]\nasync fn main() {\n    for i in 0..50 {\n        tokio::spawn(async { 1 });\n    }\n}\n";
     let sleep_long = "#[tokio::main]\nasync fn main() {\n    tokio::time::sleep(Duration::from_secs(200000)).await;\n}\n";
-    let recurse = "fn f(n: u64) -> u64 { f(n + 1) }\n#[tokio::main]\nasync fn main() {\n    f(0);\n}\n";
+    let recurse =
+        "fn f(n: u64) -> u64 { f(n + 1) }\n#[tokio::main]\nasync fn main() {\n    f(0);\n}\n";
     let big = "#[tokio::main]\nasync fn main() {\n    let buf = vec![0u8; 100000000];\n}\n";
     let sockets = "#[tokio::main]\nasync fn main() {\n    for i in 0..10 {\n        let l = tokio::net::TcpListener::bind(\"127.0.0.1:0\").await.unwrap();\n    }\n}\n";
     let limits = Limits {
@@ -142,7 +164,14 @@ fn each_limit_ends_the_run_and_says_which() {
         let (message, _) = last_error(&records);
         assert!(message.contains(says), "{source}: {message}");
     }
-    let records = run_with(spawn_many, "", &Limits { max_records: 40, ..Limits::default() });
+    let records = run_with(
+        spawn_many,
+        "",
+        &Limits {
+            max_records: 40,
+            ..Limits::default()
+        },
+    );
     let (message, _) = last_error(&records);
     assert!(message.contains("limit of 40 records"), "{message}");
 }
@@ -155,8 +184,16 @@ fn records_carry_the_program_position_and_tasks_their_await() {
     while !run.is_done() && parked.is_none() {
         run.step();
         let snapshot = run.snapshot();
-        parked = snapshot.tasks.iter().find(|task| task.id == 1 && task.state == reactor_protocol::TaskState::Idle).and_then(|task| task.at);
+        parked = snapshot
+            .tasks
+            .iter()
+            .find(|task| task.id == 1 && task.state == reactor_protocol::TaskState::Idle)
+            .and_then(|task| task.at);
     }
     let at = parked.expect("the sleeper parks");
-    assert_eq!((at.line, at.column), (4, 9), "the sleeper is parked on its sleep's line");
+    assert_eq!(
+        (at.line, at.column),
+        (4, 9),
+        "the sleeper is parked on its sleep's line"
+    );
 }

@@ -61,7 +61,12 @@ impl Lowering<'_> {
                 }
             }
             "vec" => {
-                let refused = |_| too_many(mac, "`vec!` makes a byte buffer of zeroes here: write `vec![0u8; n]`");
+                let refused = |_| {
+                    too_many(
+                        mac,
+                        "`vec!` makes a byte buffer of zeroes here: write `vec![0u8; n]`",
+                    )
+                };
                 let (element, length) = mac
                     .parse_body_with(|input: ParseStream<'_>| {
                         let element: Expr = input.parse()?;
@@ -77,7 +82,9 @@ impl Lowering<'_> {
                     semi_token: syn::token::Semi::default(),
                     len: Box::new(length),
                 };
-                return self.expr(&Expr::Repeat(repeat)).map(|expr| ast::Expr { span, ..expr });
+                return self
+                    .expr(&Expr::Repeat(repeat))
+                    .map(|expr| ast::Expr { span, ..expr });
             }
             "join" => ExprKind::Join(self.arguments(mac)?),
             "select" => ExprKind::Select(self.select(mac)?),
