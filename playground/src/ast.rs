@@ -120,6 +120,8 @@ pub(crate) enum Builtin {
     Bind,
     /// `TcpStream::connect(address)`
     Connect,
+    /// `Vec::new()`, `Vec::with_capacity(n)`
+    VecNew,
     /// `String::from_utf8_lossy(bytes)`
     FromUtf8Lossy,
     /// `String::from(text)`, `String::new()` with no argument
@@ -138,6 +140,7 @@ pub(crate) enum Builtin {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Method {
     Unwrap,
+    Push,
     Expect,
     IsOk,
     IsErr,
@@ -262,6 +265,14 @@ pub(crate) enum ExprKind {
         inclusive: bool,
         body: Block,
     },
+    /// `for pattern in items`, over a `Vec` (taken: the loop owns it).
+    ForEach {
+        pattern: Pattern,
+        items: Box<Expr>,
+        body: Block,
+    },
+    /// `vec![a, b, c]`
+    List(Vec<Expr>),
     Break(Option<Box<Expr>>),
     Continue,
     Return(Option<Box<Expr>>),

@@ -46,3 +46,28 @@ fn article_handle_connection_makes_tcp_reads_records() {
     let records = run(ARTICLE_HANDLER, ARTICLE_PEER);
     assert_eq!(kinds(&records), kinds(&scenario("tcp_read")));
 }
+
+#[test]
+fn each_example_makes_its_scenarios_record_kinds_and_output() {
+    for example in crate::examples::EXAMPLES {
+        let Some(id) = example.scenario else { continue };
+        let records = run(example.program, example.peer);
+        let outputs = |records: &[Record]| -> Vec<String> {
+            records
+                .iter()
+                .filter_map(|record| match &record.event {
+                    reactor_protocol::Event::Output { text, .. } => Some(text.clone()),
+                    _ => None,
+                })
+                .collect()
+        };
+        let expected = scenario(id);
+        assert_eq!(outputs(&records), outputs(&expected), "{}", example.id);
+        assert_eq!(
+            kinds(&records),
+            kinds(&expected),
+            "{} against {id}",
+            example.id
+        );
+    }
+}

@@ -72,10 +72,10 @@ fn twenty_constructs_are_refused_where_they_are_with_their_name() {
         ),
         (in_main("    let s = x.name;"), 3, 15, "named fields"),
         (
-            in_main("    let v: Vec<u8> = Vec::new();"),
+            in_main("    let m = HashMap::new();"),
             3,
-            22,
-            "`Vec::new`",
+            13,
+            "`HashMap::new`",
         ),
         (in_main("    let t = x.trim();"), 3, 15, "method `trim`"),
         (in_main("    unsafe { }"), 3, 5, "`unsafe`"),

@@ -238,6 +238,40 @@ pub(crate) fn expr<'a>(ctx: &'a Rc<Ctx>, env: &'a mut Env, expr: &'a Expr) -> St
                 }
                 Ok(Value::Unit)
             }
+            ExprKind::ForEach {
+                pattern,
+                items,
+                body,
+            } => {
+                let items = match calls::eval(ctx, env, items).await? {
+                    Value::List(items) => std::mem::take(&mut *items.borrow_mut()),
+                    other => {
+                        return Err(panic(format!(
+                            "`for` runs over a range (`0..n`) or a Vec, not a {}",
+                            other.type_name()
+                        )));
+                    }
+                };
+                for item in items {
+                    let mark = env.mark();
+                    bind(env, pattern, item);
+                    let result = block(ctx, env, body).await;
+                    env.truncate(mark);
+                    match result {
+                        Ok(_) | Err(Flow::Continue) => {}
+                        Err(Flow::Break(_)) => break,
+                        Err(other) => return Err(other),
+                    }
+                }
+                Ok(Value::Unit)
+            }
+            ExprKind::List(items) => {
+                let mut values = Vec::new();
+                for item in items {
+                    values.push(calls::eval(ctx, env, item).await?);
+                }
+                Ok(Value::List(Rc::new(std::cell::RefCell::new(values))))
+            }
             ExprKind::Break(value) => {
                 let value = match value {
                     Some(value) => calls::eval(ctx, env, value).await?,

@@ -70,6 +70,7 @@ pub(super) fn builtin_call(
                 Lazy::Connect(address)
             })
         }
+        Builtin::VecNew => Value::List(Rc::new(std::cell::RefCell::new(Vec::new()))),
         Builtin::FromUtf8Lossy => {
             arity(1)?;
             let Value::Bytes(bytes) = &args[0] else {
@@ -151,6 +152,18 @@ pub(super) fn method_call(
             none(&args)?;
             Value::future(Lazy::Accept(listener))
         }
+        (Method::Push, Value::List(items)) => {
+            let [item] =
+                <[Value; 1]>::try_from(args).map_err(|_| "`push` takes one value".to_string())?;
+            let mut items = items.borrow_mut();
+            if let Err(flow) = ctx.allocate(8) {
+                return Ok(Err(flow));
+            }
+            items.push(item);
+            Value::Unit
+        }
+        (Method::Len, Value::List(items)) => Value::Int(items.borrow().len() as i64),
+        (Method::IsEmpty, Value::List(items)) => Value::Bool(items.borrow().is_empty()),
         (Method::Len, Value::Bytes(bytes)) => Value::Int(bytes.borrow().len() as i64),
         (Method::Len, Value::Str(text)) => Value::Int(text.len() as i64),
         (Method::IsEmpty, Value::Bytes(bytes)) => Value::Bool(bytes.borrow().is_empty()),
@@ -192,9 +205,17 @@ pub(super) fn index(
     range: bool,
     inclusive: bool,
 ) -> Result<Result<Value, Flow>, String> {
+    if let (Value::List(items), false) = (base, range) {
+        let items = items.borrow();
+        let i = usize::try_from(start.unwrap_or(0)).map_err(|_| "a negative index".to_string())?;
+        let length = items.len();
+        return items.get(i).cloned().map(Ok).ok_or_else(|| {
+            format!("index out of bounds: the len is {length} but the index is {i}")
+        });
+    }
     let Value::Bytes(bytes) = base else {
         return Err(format!(
-            "indexing a {}: only byte buffers can be indexed",
+            "indexing a {}: only byte buffers and Vecs can be indexed",
             base.type_name()
         ));
     };

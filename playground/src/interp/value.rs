@@ -23,6 +23,7 @@ pub(crate) enum Value {
     Bytes(Rc<RefCell<Vec<u8>>>),
     Duration(Duration),
     Tuple(Rc<[Value]>),
+    List(Rc<RefCell<Vec<Value>>>),
     Result(Rc<Result<Value, Value>>),
     /// A future not awaited yet; taken when awaited or spawned.
     Future(Rc<RefCell<Option<Lazy>>>),
@@ -84,6 +85,7 @@ impl Value {
             Value::Bytes(_) => "byte buffer",
             Value::Duration(_) => "Duration",
             Value::Tuple(_) => "tuple",
+            Value::List(_) => "Vec",
             Value::Result(_) => "Result",
             Value::Future(_) => "future",
             Value::Handle(_) => "JoinHandle",
@@ -106,6 +108,18 @@ impl Value {
             (Value::Duration(a), Value::Duration(b)) => a == b,
             (Value::Error(a), Value::Error(b)) => a == b,
             (Value::Tuple(a), Value::Tuple(b)) if a.len() == b.len() => {
+                for (a, b) in a.iter().zip(b.iter()) {
+                    if !a.equals(b)? {
+                        return Some(false);
+                    }
+                }
+                true
+            }
+            (Value::List(a), Value::List(b)) => {
+                let (a, b) = (a.borrow(), b.borrow());
+                if a.len() != b.len() {
+                    return Some(false);
+                }
                 for (a, b) in a.iter().zip(b.iter()) {
                     if !a.equals(b)? {
                         return Some(false);
@@ -161,6 +175,7 @@ impl fmt::Debug for Value {
                 }
                 tuple.finish()
             }
+            Value::List(items) => f.debug_list().entries(items.borrow().iter()).finish(),
             Value::Result(result) => match &**result {
                 Ok(value) => f.debug_tuple("Ok").field(value).finish(),
                 Err(value) => f.debug_tuple("Err").field(value).finish(),

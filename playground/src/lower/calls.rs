@@ -14,12 +14,7 @@ impl Lowering<'_> {
         let Expr::Path(path) = &*call.func else {
             return refuse(&call.func, "only named functions can be called");
         };
-        if let Some(arguments) = path.path.segments.iter().find(|s| !s.arguments.is_none()) {
-            return refuse(
-                &arguments.arguments,
-                "type arguments (`::<…>`) are not supported",
-            );
-        }
+        // Type arguments (`pending::<()>()`) are read past, as every type is.
         let segments: Vec<String> = path
             .path
             .segments

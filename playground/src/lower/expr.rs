@@ -226,10 +226,11 @@ impl<'a> Lowering<'a> {
                     return refuse(label, "labels are not supported");
                 }
                 let Expr::Range(range) = &*expr_for.expr else {
-                    return refuse(
-                        &expr_for.expr,
-                        "`for` runs over a range only, such as `0..n` or `1..=n`",
-                    );
+                    return Ok(ExprKind::ForEach {
+                        pattern: self.pattern(&expr_for.pat)?,
+                        items: self.boxed(&expr_for.expr)?,
+                        body: self.block(&expr_for.body)?,
+                    });
                 };
                 let (Some(start), Some(end)) = (&range.start, &range.end) else {
                     return refuse(range, "a `for` range needs both ends, such as `0..n`");

@@ -60,32 +60,7 @@ impl Lowering<'_> {
                     equal: name == "assert_eq",
                 }
             }
-            "vec" => {
-                let refused = |_| {
-                    too_many(
-                        mac,
-                        "`vec!` makes a byte buffer of zeroes here: write `vec![0u8; n]`",
-                    )
-                };
-                let (element, length) = mac
-                    .parse_body_with(|input: ParseStream<'_>| {
-                        let element: Expr = input.parse()?;
-                        input.parse::<Token![;]>()?;
-                        let length: Expr = input.parse()?;
-                        Ok((element, length))
-                    })
-                    .map_err(refused)?;
-                let repeat = syn::ExprRepeat {
-                    attrs: Vec::new(),
-                    bracket_token: syn::token::Bracket::default(),
-                    expr: Box::new(element),
-                    semi_token: syn::token::Semi::default(),
-                    len: Box::new(length),
-                };
-                return self
-                    .expr(&Expr::Repeat(repeat))
-                    .map(|expr| ast::Expr { span, ..expr });
-            }
+            "vec" => return self.vec(mac),
             "join" => ExprKind::Join(self.arguments(mac)?),
             "select" => ExprKind::Select(self.select(mac)?),
             _ => {
@@ -99,6 +74,33 @@ impl Lowering<'_> {
             }
         };
         Ok(ast::Expr { kind, span })
+    }
+
+    /// `vec![0u8; n]`: a byte buffer; `vec![a, b, …]`: a `Vec`.
+    fn vec(&mut self, mac: &Macro) -> Result<ast::Expr, ProgramError> {
+        let span = span_of(mac);
+        let repeated = mac.parse_body_with(|input: ParseStream<'_>| {
+            let element: Expr = input.parse()?;
+            input.parse::<Token![;]>()?;
+            let length: Expr = input.parse()?;
+            Ok((element, length))
+        });
+        let Ok((element, length)) = repeated else {
+            let items = self.arguments(mac)?;
+            return Ok(ast::Expr {
+                kind: ExprKind::List(items),
+                span,
+            });
+        };
+        let repeat = syn::ExprRepeat {
+            attrs: Vec::new(),
+            bracket_token: syn::token::Bracket::default(),
+            expr: Box::new(element),
+            semi_token: syn::token::Semi::default(),
+            len: Box::new(length),
+        };
+        self.expr(&Expr::Repeat(repeat))
+            .map(|expr| ast::Expr { span, ..expr })
     }
 
     fn arguments(&mut self, mac: &Macro) -> Result<Vec<ast::Expr>, ProgramError> {

@@ -12,7 +12,7 @@ use crate::ProgramError;
 use crate::ast::{Builtin, Method};
 
 /// Every library function the playground runs, by its full path.
-const BUILTINS: [(&str, Builtin); 17] = [
+const BUILTINS: [(&str, Builtin); 19] = [
     ("tokio::spawn", Builtin::Spawn),
     ("tokio::task::spawn", Builtin::Spawn),
     ("tokio::time::sleep", Builtin::Sleep),
@@ -36,6 +36,8 @@ const BUILTINS: [(&str, Builtin); 17] = [
     ("std::string::String::from", Builtin::StringFrom),
     ("std::string::String::new", Builtin::StringFrom),
     ("std::thread::sleep", Builtin::BlockingSleep),
+    ("std::vec::Vec::new", Builtin::VecNew),
+    ("std::vec::Vec::with_capacity", Builtin::VecNew),
     ("std::future::pending", Builtin::Pending),
     ("std::result::Result::Ok", Builtin::Ok),
     ("std::result::Result::Err", Builtin::Err),
@@ -52,17 +54,19 @@ const BUILTINS: [(&str, Builtin); 17] = [
 ];
 
 /// What a name means before any `use`.
-const PRELUDE: [(&str, &str); 5] = [
+const PRELUDE: [(&str, &str); 6] = [
     ("Duration", "std::time::Duration"),
     ("String", "std::string::String"),
+    ("Vec", "std::vec::Vec"),
     ("Ok", "std::result::Result::Ok"),
     ("Err", "std::result::Result::Err"),
     ("tokio", "tokio"),
 ];
 
 /// Every method the playground runs, by name.
-pub(super) const METHODS: [(&str, Method); 15] = [
+pub(super) const METHODS: [(&str, Method); 16] = [
     ("unwrap", Method::Unwrap),
+    ("push", Method::Push),
     ("expect", Method::Expect),
     ("is_ok", Method::IsOk),
     ("is_err", Method::IsErr),
@@ -82,7 +86,7 @@ pub(super) const METHODS: [(&str, Method); 15] = [
 /// A short list of what can be called, for refusals.
 pub(super) const KNOWN_CALLS: &str = "tokio::spawn, tokio::time::sleep, tokio::task::yield_now, \
     Duration::from_secs/from_millis, TcpListener::bind, TcpStream::connect, \
-    String::from_utf8_lossy, String::from, std::thread::sleep, std::future::pending, Ok, Err \
+    String::from_utf8_lossy, String::from, Vec::new, std::thread::sleep, std::future::pending, Ok, Err \
     and the program's own functions";
 
 /// The program's `use` lines: short name → full path.
