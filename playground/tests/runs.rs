@@ -197,3 +197,31 @@ fn records_carry_the_program_position_and_tasks_their_await() {
         "the sleeper is parked on its sleep's line"
     );
 }
+
+#[test]
+fn select_races_a_read_against_a_sleep() {
+    let source = r#"use tokio::io::AsyncReadExt;
+use tokio::net::TcpListener;
+use tokio::time::{sleep, Duration};
+
+#[tokio::main]
+async fn main() {
+    let listener = TcpListener::bind("127.0.0.1:8080").await.unwrap();
+    let (mut stream, _) = listener.accept().await.unwrap();
+    let mut buf = [0u8; 64];
+    for _ in 0..2 {
+        tokio::select! {
+            read = stream.read(&mut buf) => {
+                let n = read.unwrap();
+                println!("read {}", String::from_utf8_lossy(&buf[..n]));
+            }
+            _ = sleep(Duration::from_millis(20)) => println!("timed out"),
+        }
+    }
+}
+"#;
+    let fast = "at 0 ms connect\nat 5 ms send \"hi\"";
+    assert_eq!(outputs(&run(source, fast)), ["read hi", "timed out"]);
+    let slow = "at 0 ms connect\nat 50 ms send \"late\"";
+    assert_eq!(outputs(&run(source, slow)), ["timed out", "timed out"]);
+}
