@@ -49,6 +49,28 @@ async fn statements(ctx: &Rc<Ctx>, env: &mut Env, block: &Block) -> Result<Value
     }
 }
 
+/// One pass of a loop's body, with the loop's variable bound if it has
+/// one: `Ok(true)` to go on (the body ended or said `continue`), `Ok(false)`
+/// after a `break`; any other early exit passes through.
+async fn iteration(
+    ctx: &Rc<Ctx>,
+    env: &mut Env,
+    variable: Option<(&Pattern, Value)>,
+    body: &Block,
+) -> Result<bool, Flow> {
+    let mark = env.mark();
+    if let Some((pattern, value)) = variable {
+        bind(env, pattern, value);
+    }
+    let result = block(ctx, env, body).await;
+    env.truncate(mark);
+    match result {
+        Ok(_) | Err(Flow::Continue) => Ok(true),
+        Err(Flow::Break(_)) => Ok(false),
+        Err(other) => Err(other),
+    }
+}
+
 /// Bind `value` to `pattern`; `false` if it does not match.
 pub(crate) fn bind(env: &mut Env, pattern: &Pattern, value: Value) -> bool {
     match (pattern, value) {
@@ -196,10 +218,8 @@ pub(crate) fn expr<'a>(ctx: &'a Rc<Ctx>, env: &'a mut Env, expr: &'a Expr) -> St
             }
             ExprKind::While { condition, body } => {
                 while truth(&calls::eval(ctx, env, condition).await?).map_err(&panic)? {
-                    match block(ctx, env, body).await {
-                        Ok(_) | Err(Flow::Continue) => {}
-                        Err(Flow::Break(_)) => break,
-                        Err(other) => return Err(other),
+                    if !iteration(ctx, env, None, body).await? {
+                        break;
                     }
                 }
                 Ok(Value::Unit)
@@ -224,14 +244,8 @@ pub(crate) fn expr<'a>(ctx: &'a Rc<Ctx>, env: &'a mut Env, expr: &'a Expr) -> St
                     int(&calls::eval(ctx, env, end).await?, "a range's end").map_err(&panic)?;
                 let mut i = start;
                 while if *inclusive { i <= end } else { i < end } {
-                    let mark = env.mark();
-                    bind(env, pattern, Value::Int(i));
-                    let result = block(ctx, env, body).await;
-                    env.truncate(mark);
-                    match result {
-                        Ok(_) | Err(Flow::Continue) => {}
-                        Err(Flow::Break(_)) => break,
-                        Err(other) => return Err(other),
+                    if !iteration(ctx, env, Some((pattern, Value::Int(i))), body).await? {
+                        break;
                     }
                     let Some(next) = i.checked_add(1) else { break };
                     i = next;
@@ -253,14 +267,8 @@ pub(crate) fn expr<'a>(ctx: &'a Rc<Ctx>, env: &'a mut Env, expr: &'a Expr) -> St
                     }
                 };
                 for item in items {
-                    let mark = env.mark();
-                    bind(env, pattern, item);
-                    let result = block(ctx, env, body).await;
-                    env.truncate(mark);
-                    match result {
-                        Ok(_) | Err(Flow::Continue) => {}
-                        Err(Flow::Break(_)) => break,
-                        Err(other) => return Err(other),
+                    if !iteration(ctx, env, Some((pattern, item)), body).await? {
+                        break;
                     }
                 }
                 Ok(Value::Unit)
