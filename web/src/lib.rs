@@ -29,6 +29,7 @@ pub mod keys;
 pub mod lesson;
 pub mod plan;
 pub mod player;
+pub mod playground;
 pub mod program;
 pub mod room;
 pub mod route;

@@ -61,22 +61,31 @@ impl TaskAt {
     }
 }
 
+/// The file name a playground program's panel gives it: its tasks stand on
+/// the program's own lines (`TaskView::at`), not on an engine file's.
+pub const PLAYGROUND_FILE: &str = "";
+
 /// The lines of `file` tasks stand on in `state`, in line order, each with
 /// its tasks: running first, then scheduled, then parked, each by id. One
-/// pass over the tasks, however many lines the program has.
+/// pass over the tasks, however many lines the program has. For
+/// [`PLAYGROUND_FILE`], the lines of the learner's program.
 pub fn positions(state: &Snapshot, file: &str) -> Vec<(u32, Vec<TaskAt>)> {
     let mut here: Vec<(u32, TaskAt)> = state
         .tasks
         .iter()
         .filter(|task| task.state != TaskState::Complete)
         .filter_map(|task| {
-            let at = task.awaiting.as_ref().filter(|at| at.file == file)?;
+            let line = if file == PLAYGROUND_FILE {
+                task.at?.line
+            } else {
+                task.awaiting.as_ref().filter(|at| at.file == file)?.line
+            };
             let task = TaskAt {
                 id: task.id,
                 name: task.name.clone(),
                 state: task.state,
             };
-            Some((at.line, task))
+            Some((line, task))
         })
         .collect();
     here.sort_by_key(|(line, task)| (*line, rank(task.state), task.id));
@@ -182,6 +191,12 @@ mod tests {
         assert!(tasks_on(&positions, 26).is_empty());
         let elsewhere = super::positions(&state, "engine/src/scenario/crowd.rs");
         assert!(elsewhere.is_empty());
+        // A playground program's tasks stand on its own lines.
+        let mut state = state;
+        state.tasks[0].at = Some(reactor_protocol::Span { line: 3, column: 9 });
+        let mine = super::positions(&state, PLAYGROUND_FILE);
+        assert_eq!(mine.len(), 1);
+        assert_eq!(mine[0].0, 3);
     }
 
     #[test]

@@ -5,6 +5,8 @@
 //!  /scenario/tcp_read?step=12      scenario tcp_read with 12 records shown
 //!  /scenario/work_stealing?seed=7  a multi-thread scenario in seed 7's interleaving
 //!  /lesson/tcp-read?stage=4        lesson tcp-read at stage 4
+//!  /playground?example=timers      the playground, with an example's program
+//!  /playground?code=<…>            the playground, with a shared program
 //! ```
 //!
 //! `step=N` means "N records shown": step 0 is the start, and the current
@@ -39,12 +41,31 @@ pub enum Route {
         /// The stage, from 1; 0 is the introduction, before the first record.
         stage: usize,
     },
+    /// The playground: a program of the learner's own.
+    Playground {
+        /// An example to open (`?example=<id>`).
+        example: Option<String>,
+        /// A share link's packed program (`?code=<…>`, see
+        /// `crate::playground::share`).
+        code: Option<String>,
+    },
 }
 
 impl Route {
     /// Read a route from `location.pathname` and `location.search`.
     /// Anything unrecognised is the home page.
     pub fn parse(path: &str, search: &str) -> Route {
+        if path.trim_matches('/') == "playground" {
+            let example = value(search, "example").filter(|id| valid_id(id));
+            let code = value(search, "code").filter(|code| {
+                code.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            });
+            return Route::Playground {
+                example: example.map(str::to_string),
+                code: code.map(str::to_string),
+            };
+        }
         let mut parts = path.trim_matches('/').split('/');
         let (kind, id) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
         // The protocol's rule for ids, as the server applies it.
@@ -76,6 +97,13 @@ impl Route {
                 (seed, step) => format!("/scenario/{id}?seed={seed}&step={step}"),
             },
             Route::Lesson { id, stage } => format!("/lesson/{id}?stage={stage}"),
+            Route::Playground {
+                code: Some(code), ..
+            } => format!("/playground?code={code}"),
+            Route::Playground {
+                example: Some(id), ..
+            } => format!("/playground?example={id}"),
+            Route::Playground { .. } => "/playground".into(),
         }
     }
 }
@@ -187,6 +215,26 @@ mod tests {
         assert_eq!(seed_in(""), Ok(0), "no seed: round-robin");
         assert_eq!(parse_seed(" 42 "), Ok(42));
         assert!(parse_seed("4 2").is_err());
+    }
+
+    #[test]
+    fn playground_links_carry_an_example_or_a_program() {
+        assert_eq!(
+            Route::parse("/playground", ""),
+            Route::Playground {
+                example: None,
+                code: None
+            }
+        );
+        let example = Route::parse("/playground/", "?example=article-spawn");
+        assert_eq!(example.url(), "/playground?example=article-spawn");
+        let shared = Route::parse("/playground", "?code=eJzL-_0");
+        assert_eq!(shared.url(), "/playground?code=eJzL-_0");
+        // Neither may smuggle anything else into the page.
+        assert_eq!(
+            Route::parse("/playground", "?example=<b>&code=a%20b").url(),
+            "/playground"
+        );
     }
 
     #[test]

@@ -41,6 +41,32 @@ use crate::plan::Goal;
 use crate::socket::Socket;
 use sync::ServerSync;
 
+/// The scenario id the server's `loaded` frame gives a playground program
+/// (no scenario has it).
+pub const PROGRAM: &str = "program";
+
+/// A playground program the learner loaded, as sent.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Program {
+    /// The program's text.
+    pub source: String,
+    /// Its peer description.
+    pub peer: String,
+}
+
+/// Where the server placed a program's compile error.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProgramError {
+    /// The server's words.
+    pub message: String,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column, in characters.
+    pub column: u32,
+    /// The place is in the peer description, not the program.
+    pub in_peer: bool,
+}
+
 /// The socket's state, shown in `#connection[data-state]`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Connection {
@@ -100,6 +126,10 @@ pub struct Player {
     pub state: Memo<Option<Arc<Snapshot>>>,
     /// The classroom room this socket is in, if any.
     pub link: RoomLink,
+    /// The playground program loaded (when `scenario` is [`PROGRAM`]).
+    pub program: RwSignal<Option<Program>>,
+    /// The last program refused, with the place at fault.
+    pub program_error: RwSignal<Option<ProgramError>>,
     goal: StoredValue<Goal>,
     sync: StoredValue<ServerSync>,
     /// Frames put in the history untracked that the views have not been told
@@ -135,6 +165,8 @@ impl Player {
             busy: RwSignal::new(false),
             replaying: RwSignal::new(false),
             link: RoomLink::new(),
+            program: RwSignal::new(None),
+            program_error: RwSignal::new(None),
             goal: StoredValue::new(Goal::Idle),
             sync: StoredValue::new(ServerSync::default()),
             unshown: StoredValue::new(0),
@@ -162,9 +194,21 @@ impl Player {
         self.send_load();
     }
 
+    /// Run a playground program from its start (a fresh history): every
+    /// step, jump and reset then works on it as on a scenario.
+    pub fn load_program(self, source: &str, peer: &str) {
+        self.program.set(Some(Program {
+            source: source.to_string(),
+            peer: peer.to_string(),
+        }));
+        self.program_error.set(None);
+        self.load_seeded(PROGRAM, 0);
+    }
+
     /// Back to the home page: nothing shown.
     pub fn unload(self) {
         self.pause();
+        self.program.set(None);
         self.scenario.set(None);
         self.history.set(History::new());
         self.position.set(0);

@@ -10,10 +10,12 @@ use crate::lesson::LessonState;
 pub fn Header() -> impl IntoView {
     let player = use_player();
     let state = move || player.connection.get().id();
+    let page = expect_context::<super::playground::PlaygroundPage>();
     view! {
         <header class="top">
             <a class="brand" href="/" on:click=move |ev| {
                 ev.prevent_default();
+                page.close();
                 player.unload();
             }>"Reactor Lab"</a>
             <ScenarioPicker />

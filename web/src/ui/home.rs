@@ -13,6 +13,7 @@ use super::context::{Scenarios, use_player};
 #[component]
 pub fn Home() -> impl IntoView {
     use super::workbench::preload;
+    let open_playground = super::routing::playground_opener(use_player());
     view! {
         <main id="home" class="home" on:pointerover=|_| preload() on:focusin=|_| preload()>
             <h1 id="page-title" tabindex="-1">"Watch an async runtime work, one step at a time"</h1>
@@ -20,6 +21,13 @@ pub fn Home() -> impl IntoView {
                 "Each scenario runs on a real reactor: real sockets, a real timer wheel, real epoll. "
                 "A lesson tells its story as the records happen; step through at your own pace, "
                 "or present it to a class."
+            </p>
+            <p class="playground-way-in">
+                <a id="open-playground" class="button-link" href="/playground" on:click=move |ev| {
+                    ev.prevent_default();
+                    open_playground(None);
+                }>"Write your own async Rust"</a>
+                " in the playground, and step through what the runtime does with it."
             </p>
             <super::lessons::LessonList />
             <ScenarioCards />

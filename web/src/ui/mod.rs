@@ -15,6 +15,7 @@ mod keyed;
 mod lesson_panel;
 mod lessons;
 mod log;
+mod playground;
 mod pointer;
 mod pool;
 mod pool_moves;
@@ -48,10 +49,13 @@ pub fn App() -> impl IntoView {
     provide_context(Scenarios::fetch());
     player.connect();
     LessonState::provide();
+    playground::PlaygroundPage::provide();
     Classroom::provide(player);
     routing::install(player);
     keyboard::install(player);
     theme::install();
+    let page = expect_context::<playground::PlaygroundPage>();
+    let in_playground = Memo::new(move |_| page.open.with(Option::is_some));
     view! {
         <div
             id="app"
@@ -61,14 +65,21 @@ pub fn App() -> impl IntoView {
             <header::Header />
             <banners::Banners />
             <room::RoomBar />
-            {move || match player.scenario.get() {
-                None => view! { <home::Home /> }.into_any(),
-                // The page's heading at once, the rest when its module is here.
-                Some(_) => view! {
-                    <header::PageHeading />
-                    <workbench::Workbench />
-                }
-                .into_any(),
+            // The playground keeps its page (and editors) while its program
+            // loads: only its opening and closing rebuild it.
+            {move || if in_playground.get() {
+                view! { <playground::Playground /> }.into_any()
+            } else {
+                (move || match player.scenario.get() {
+                    None => view! { <home::Home /> }.into_any(),
+                    // The page's heading at once, the rest when its module is here.
+                    Some(_) => view! {
+                        <header::PageHeading />
+                        <workbench::Workbench />
+                    }
+                    .into_any(),
+                })
+                .into_any()
             }}
             <shortcuts::Shortcuts />
         </div>

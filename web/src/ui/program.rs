@@ -3,7 +3,10 @@
 //! task waits on, and the line the task being polled resumed from.
 //!
 //! The program is fetched when a scenario opens (it is not in the wasm), once
-//! per scenario.
+//! per scenario. A playground program is the learner's own text, as run:
+//! its tasks stand on its lines (`TaskView::at`) and the line the current
+//! record's `span` names is lit. A scenario with an example links to it in
+//! the playground; one the playground cannot write says why.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -13,7 +16,9 @@ use reactor_protocol::api::ScenarioProgram;
 use super::context::use_player;
 use super::keyed::{Item, keyed};
 use crate::api;
-use crate::program::{TaskAt, decode, markers, positions, split_await, tasks_on};
+use crate::player::PROGRAM;
+use crate::playground::{EXAMPLES_URL, decode_examples, not_expressible};
+use crate::program::{PLAYGROUND_FILE, TaskAt, decode, markers, positions, split_await, tasks_on};
 
 /// Markers shown on one line; more tasks there are counted, not named.
 const MOST_MARKERS: usize = 3;
@@ -35,6 +40,21 @@ pub fn ProgramPanel() -> impl IntoView {
         let Some(id) = player.scenario.get() else {
             return;
         };
+        if id == PROGRAM {
+            let lines = player.program.with(|p| {
+                p.as_ref()
+                    .map(|p| p.source.lines().map(str::to_string).collect())
+                    .unwrap_or_default()
+            });
+            let program = ScenarioProgram {
+                scenario: id.clone(),
+                file: PLAYGROUND_FILE.into(),
+                first_line: 1,
+                lines,
+            };
+            loaded.set(Some((id, Loaded::Program(program))));
+            return;
+        }
         if loaded.with_untracked(|l| l.as_ref().is_some_and(|(shown, _)| *shown == id)) {
             return;
         }
@@ -68,10 +88,16 @@ pub fn ProgramPanel() -> impl IntoView {
         }
         _ => view! { <p class="empty">"Loading the program…"</p> }.into_any(),
     };
-    let file = move || program.with(|p| p.as_ref().map(|p| p.file.clone()));
+    let file = move || {
+        program.with(|p| match p.as_ref().map(|p| p.file.as_str()) {
+            Some(PLAYGROUND_FILE) => view! { "yours" }.into_any(),
+            file => view! { <code class="where">{file.map(str::to_string)}</code> }.into_any(),
+        })
+    };
     view! {
         <section id="program" class="panel program secondary" aria-label="The program">
-            <h2>"Program " <code class="where">{file}</code></h2>
+            <h2>"Program " {file}</h2>
+            <OpenInPlayground />
             <p class="program-legend">
                 <span class="key parked">"parked on its .await"</span>
                 <span class="key running">"being polled"</span>
@@ -107,16 +133,26 @@ fn Lines(program: Memo<Option<ScenarioProgram>>) -> impl IntoView {
                 .unwrap_or_default()
         })
     });
+    let lit = Memo::new(move |_| {
+        player
+            .current
+            .with(|r| r.as_ref().and_then(|r| r.span).map(|span| span.line))
+    });
     let row = move |Item { id, text }: Item| {
         let number = id as u32;
-        view! { <Line number code=text positions /> }.into_any()
+        view! { <Line number code=text positions lit /> }.into_any()
     };
     view! { <pre class="code-block">{keyed(rows, row)}</pre> }
 }
 
 /// One line: its number, its code (the `.await` marked) and its tasks.
 #[component]
-fn Line(number: u32, code: String, positions: Memo<Vec<(u32, Vec<TaskAt>)>>) -> impl IntoView {
+fn Line(
+    number: u32,
+    code: String,
+    positions: Memo<Vec<(u32, Vec<TaskAt>)>>,
+    lit: Memo<Option<u32>>,
+) -> impl IntoView {
     let here = Memo::new(move |_| positions.with(|p| tasks_on(p, number).to_vec()));
     let has = move |state: TaskState| here.with(|tasks| tasks.iter().any(|t| t.state == state));
     let code = match split_await(&code) {
@@ -145,6 +181,7 @@ fn Line(number: u32, code: String, positions: Memo<Vec<(u32, Vec<TaskAt>)>>) -> 
             class:parked=move || has(TaskState::Idle)
             class:running=move || has(TaskState::Running)
             class:woken=move || has(TaskState::Scheduled)
+            class:current=move || lit.get() == Some(number)
             data-line=number.to_string()
         >
             <span class="num">{number}</span>
@@ -160,5 +197,54 @@ fn chip(task: &TaskAt, label: String) -> impl IntoView + use<> {
         <span class=format!("task-at {}", task.state.name()) data-task=task.id.to_string() data-state=task.state.name()>
             {label}
         </span>
+    }
+}
+
+/// "Open in playground": the scenario's example program, if it has one; a
+/// scenario the playground cannot write says why, on a disabled button.
+#[component]
+fn OpenInPlayground() -> impl IntoView {
+    let player = use_player();
+    let open = super::routing::playground_opener(player);
+    let examples = RwSignal::new(None::<Vec<(String, String)>>);
+    spawn_local(async move {
+        let pairs = api::get_text(EXAMPLES_URL)
+            .await
+            .and_then(|text| decode_examples(&text))
+            .map(|list| {
+                list.into_iter()
+                    .filter_map(|e| Some((e.scenario?, e.id)))
+                    .collect()
+            });
+        let _ = examples.try_set(pairs.ok());
+    });
+    move || {
+        let scenario = player.scenario.get().filter(|id| id != PROGRAM)?;
+        if let Some(why) = not_expressible(&scenario) {
+            return Some(
+                view! {
+                    <button id="open-in-playground" class="open-playground" disabled=true>
+                        "Open in playground: " {why}
+                    </button>
+                }
+                .into_any(),
+            );
+        }
+        let example = examples.with(|list| {
+            list.as_ref()?
+                .iter()
+                .find(|(s, _)| *s == scenario)
+                .map(|(_, id)| id.clone())
+        })?;
+        let href = format!("/playground?example={example}");
+        Some(
+            view! {
+                <a id="open-in-playground" class="open-playground" href=href on:click=move |ev| {
+                    ev.prevent_default();
+                    open(Some(example.clone()));
+                }>"Open in playground"</a>
+            }
+            .into_any(),
+        )
     }
 }

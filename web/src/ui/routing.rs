@@ -5,6 +5,7 @@
 use leptos::ev;
 use leptos::prelude::*;
 
+use super::playground::{Opening, PlaygroundPage};
 use crate::lesson::LessonState;
 use crate::player::Player;
 use crate::room::{Classroom, join_code};
@@ -19,7 +20,14 @@ fn current_route() -> (Route, Option<String>) {
 }
 
 /// Go where `route` says.
-fn apply(player: Player, lessons: LessonState, route: Route) {
+fn apply(player: Player, lessons: LessonState, page: PlaygroundPage, route: Route) {
+    if let Route::Playground { example, code } = route {
+        lessons.close();
+        player.unload();
+        page.open.set(Some(Opening { example, code }));
+        return;
+    }
+    page.close();
     match route {
         Route::Scenario { id, step, seed } => {
             lessons.close();
@@ -30,16 +38,32 @@ fn apply(player: Player, lessons: LessonState, route: Route) {
             player.goto(step);
         }
         Route::Lesson { id, stage } => lessons.open(player, id, stage),
-        Route::Home => {
+        Route::Home | Route::Playground { .. } => {
             lessons.close();
             player.unload();
         }
     }
 }
 
+/// What opens the playground (with an example) as a new entry in the
+/// history: the home page's and the scenario view's links call it.
+pub fn playground_opener(player: Player) -> impl Fn(Option<String>) + Copy + 'static {
+    let lessons = expect_context::<LessonState>();
+    let page = expect_context::<PlaygroundPage>();
+    move |example| {
+        let route = Route::Playground {
+            example,
+            code: None,
+        };
+        write_url(&route.url(), true);
+        apply(player, lessons, page, route);
+    }
+}
+
 /// Read the URL now, follow back/forward, and keep the URL in step.
 pub fn install(player: Player) {
     let lessons = expect_context::<LessonState>();
+    let page = expect_context::<PlaygroundPage>();
     let classroom = expect_context::<Classroom>();
     // `/join/CODE` follows a classroom room; every other URL is a route.
     let open = move || {
@@ -48,7 +72,7 @@ pub fn install(player: Player) {
             Some(code) => classroom.follow(code),
             None => {
                 let (route, bad_seed) = current_route();
-                apply(player, lessons, route);
+                apply(player, lessons, page, route);
                 // After the load, which clears the error shown.
                 if bad_seed.is_some() {
                     player.error.set(bad_seed);
@@ -59,21 +83,24 @@ pub fn install(player: Player) {
     open();
     let handle = window_event_listener(ev::popstate, move |_| open());
     on_cleanup(move || handle.remove());
-    focus_heading_on_new_page(player, lessons);
+    focus_heading_on_new_page(player, lessons, page);
 
     // Browsers throttle history updates (about 100 per 10 s), and a held
     // arrow key steps faster than that: write the URL once the player rests.
     let generation = StoredValue::new(0_u64);
-    Effect::new(move |previous: Option<Option<String>>| {
+
+    // Leaving the playground is a new page, whatever the scenario was.
+    Effect::new(move |previous: Option<(Option<String>, bool)>| {
         let scenario = player.scenario.get();
+        let playground = page.open.with(Option::is_some);
         let step = player.position.get();
         // A new seed comes with a load, which moves the position.
         let seed = player.seed.get_value();
-        // A follower's address stays `/join/CODE`.
-        if player.busy.get() || !player.link.driving.get() {
-            return scenario;
+        // A follower's address stays `/join/CODE`; the playground's is its own.
+        if playground || player.busy.get() || !player.link.driving.get() {
+            return (scenario, playground);
         }
-        let changed_page = previous.is_some_and(|p| p != scenario);
+        let changed_page = previous.is_some_and(|(p, was)| p != scenario || was);
         let route = match (lessons.route(player), &scenario) {
             (Some(lesson), _) => lesson,
             (None, Some(id)) => Route::Scenario {
@@ -95,7 +122,7 @@ pub fn install(player: Player) {
         } else {
             set_timeout(write, URL_SETTLE);
         }
-        scenario
+        (scenario, playground)
     });
 }
 
@@ -103,10 +130,14 @@ pub fn install(player: Player) {
 /// its heading (`#page-title`), so the keyboard and a screen reader start at
 /// the top of what is new instead of on `<body>` or a control that is gone.
 /// The first page keeps the browser's own focus.
-fn focus_heading_on_new_page(player: Player, lessons: LessonState) {
-    Effect::new(move |previous: Option<(Option<String>, Option<String>)>| {
-        let page = (player.scenario.get(), lessons.id.get());
-        if previous.is_some_and(|previous| previous != page) {
+/// Running a program in the playground is no new page: focus stays on Run.
+fn focus_heading_on_new_page(player: Player, lessons: LessonState, playground: PlaygroundPage) {
+    type Page = (Option<String>, Option<String>, bool);
+    Effect::new(move |previous: Option<Page>| {
+        let open = playground.open.with(Option::is_some);
+        let scenario = player.scenario.get().filter(|_| !open);
+        let page = (scenario, lessons.id.get(), open);
+        if previous.as_ref().is_some_and(|previous| *previous != page) {
             // Once the new page is in the document.
             request_animation_frame(|| {
                 use wasm_bindgen::JsCast;
