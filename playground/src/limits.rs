@@ -25,6 +25,12 @@ pub struct Limits {
     pub steps_per_poll: u64,
     /// Deepest chain of function calls.
     pub max_call_depth: u32,
+    /// Stack the interpreter may use below a task's poll, in bytes: each
+    /// nested call and expression is a nested poll on the thread's stack,
+    /// so recursion is bounded by bytes, whatever the build's frame sizes.
+    /// The thread running the engine needs this much and some to spare
+    /// (threads start with 2 MiB; the server gives its engine threads more).
+    pub max_stack_bytes: usize,
     /// Bytes of strings and buffers a run may create, in total.
     pub max_memory_bytes: u64,
     /// Actions in a peer description.
@@ -44,6 +50,7 @@ impl Default for Limits {
             max_virtual_time: Duration::from_secs(24 * 60 * 60),
             steps_per_poll: 100_000,
             max_call_depth: 64,
+            max_stack_bytes: 1024 * 1024,
             max_memory_bytes: 16 * 1024 * 1024,
             max_peer_actions: 64,
             max_workers: 16,

@@ -151,6 +151,7 @@ fn each_limit_ends_the_run_and_says_which() {
     let limits = Limits {
         max_tasks: 10,
         max_sockets: 3,
+        max_call_depth: 8,
         ..Limits::default()
     };
     for (source, says) in [

@@ -112,6 +112,7 @@ pub(crate) fn literal_value(literal: &Literal) -> Value {
 pub(crate) fn expr<'a>(ctx: &'a Rc<Ctx>, env: &'a mut Env, expr: &'a Expr) -> Step<'a> {
     Box::pin(async move {
         ctx.tick()?;
+        ctx.check_stack()?;
         let panic = |message: String| {
             Flow::Panic(format!(
                 "{message} (at line {}:{})",

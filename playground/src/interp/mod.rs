@@ -105,6 +105,8 @@ pub(crate) struct Ctx {
     pub(crate) sockets: Cell<u32>,
     pub(crate) memory: Cell<u64>,
     pub(crate) depth: Cell<u32>,
+    /// Where the stack stood when the running task's poll began.
+    stack_base: Cell<usize>,
 }
 
 impl Ctx {
@@ -120,6 +122,22 @@ impl Ctx {
             )));
         }
         self.fuel.set(left - 1);
+        Ok(())
+    }
+
+    /// Check the stack the running poll has used, as the distance from the
+    /// poll's start to a local of the caller (stacks grow down here).
+    pub(crate) fn check_stack(&self) -> Result<(), Flow> {
+        let marker = 0u8;
+        let here = (&raw const marker).addr();
+        let used = self.stack_base.get().saturating_sub(here);
+        if used > self.limits.max_stack_bytes {
+            return Err(self.end(format!(
+                "the program nests too deeply: its calls and expressions used more than {} KiB of stack in one poll \
+                 (in Rust, deep recursion overflows the stack and aborts the program)",
+                self.limits.max_stack_bytes / 1024
+            )));
+        }
         Ok(())
     }
 
@@ -159,6 +177,7 @@ pub(crate) fn main(
         sockets: Cell::new(0),
         memory: Cell::new(0),
         depth: Cell::new(0),
+        stack_base: Cell::new(0),
     });
     let Some(function) = program.function("main").cloned() else {
         return Box::pin(async { Err("the program has no `main`".to_string()) });
@@ -192,6 +211,8 @@ impl<F: Future + Unpin> Future for Budgeted<F> {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         self.ctx.fuel.set(self.ctx.limits.steps_per_poll);
+        let marker = 0u8;
+        self.ctx.stack_base.set((&raw const marker).addr());
         Pin::new(&mut self.inner).poll(cx)
     }
 }
