@@ -31,6 +31,8 @@ pub struct Limits {
     /// The thread running the engine needs this much and some to spare
     /// (threads start with 2 MiB; the server gives its engine threads more).
     pub max_stack_bytes: usize,
+    /// Deepest nesting of tuples, results and `Vec`s inside one another.
+    pub max_value_nesting: u32,
     /// Bytes of strings and buffers a run may create, in total.
     pub max_memory_bytes: u64,
     /// Actions in a peer description.
@@ -51,6 +53,7 @@ impl Default for Limits {
             steps_per_poll: 100_000,
             max_call_depth: 64,
             max_stack_bytes: 1024 * 1024,
+            max_value_nesting: 64,
             max_memory_bytes: 16 * 1024 * 1024,
             max_peer_actions: 64,
             max_workers: 16,

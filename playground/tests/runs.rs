@@ -226,3 +226,16 @@ async fn main() {
     let slow = "at 0 ms connect\nat 50 ms send \"late\"";
     assert_eq!(outputs(&run(source, slow)), ["timed out", "timed out"]);
 }
+
+#[test]
+fn no_value_nests_past_the_limit_or_holds_itself() {
+    let deep = "#[tokio::main]\nasync fn main() {\n    let mut t = (0, 0);\n    loop {\n        t = (t, 1);\n    }\n}\n";
+    let (message, _) = last_error(&run(deep, ""));
+    assert!(
+        message.contains("values nested more than 64 deep"),
+        "{message}"
+    );
+    let itself = "#[tokio::main]\nasync fn main() {\n    let mut a = Vec::new();\n    a.push(1);\n    let t = (a, 2);\n    a.push(t);\n}\n";
+    let (message, _) = last_error(&run(itself, ""));
+    assert!(message.contains("a Vec inside a Vec"), "{message}");
+}

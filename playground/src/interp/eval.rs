@@ -147,7 +147,9 @@ pub(crate) fn expr<'a>(ctx: &'a Rc<Ctx>, env: &'a mut Env, expr: &'a Expr) -> St
                 for item in items {
                     values.push(calls::eval(ctx, env, item).await?);
                 }
-                Ok(Value::Tuple(values.into()))
+                let tuple = Value::Tuple(values.into());
+                ctx.check_value(&tuple, false)?;
+                Ok(tuple)
             }
             ExprKind::Field(base, index) => match calls::eval(ctx, env, base).await? {
                 Value::Tuple(items) => items
@@ -277,9 +279,13 @@ pub(crate) fn expr<'a>(ctx: &'a Rc<Ctx>, env: &'a mut Env, expr: &'a Expr) -> St
             ExprKind::List(items) => {
                 let mut values = Vec::new();
                 for item in items {
-                    values.push(calls::eval(ctx, env, item).await?);
+                    let item = calls::eval(ctx, env, item).await?;
+                    ctx.check_value(&item, true)?;
+                    values.push(item);
                 }
-                Ok(Value::List(Rc::new(std::cell::RefCell::new(values))))
+                let list = Value::List(Rc::new(std::cell::RefCell::new(values)));
+                ctx.check_value(&list, false)?;
+                Ok(list)
             }
             ExprKind::Break(value) => {
                 let value = match value {

@@ -93,13 +93,18 @@ pub(super) fn builtin_call(
             reactor_engine::block_thread_for(duration(&args[0])?);
             Value::Unit
         }
-        Builtin::Ok => {
+        Builtin::Ok | Builtin::Err => {
             arity(1)?;
-            Value::ok(args.remove(0))
-        }
-        Builtin::Err => {
-            arity(1)?;
-            Value::err(args.remove(0))
+            let inner = args.remove(0);
+            let result = if builtin == Builtin::Ok {
+                Value::ok(inner)
+            } else {
+                Value::err(inner)
+            };
+            if let Err(flow) = ctx.check_value(&result, false) {
+                return Ok(Err(flow));
+            }
+            result
         }
     }))
 }
@@ -155,10 +160,10 @@ pub(super) fn method_call(
         (Method::Push, Value::List(items)) => {
             let [item] =
                 <[Value; 1]>::try_from(args).map_err(|_| "`push` takes one value".to_string())?;
-            let mut items = items.borrow_mut();
-            if let Err(flow) = ctx.allocate(8) {
+            if let Err(flow) = ctx.check_value(&item, true).and_then(|()| ctx.allocate(8)) {
                 return Ok(Err(flow));
             }
+            let mut items = items.borrow_mut();
             items.push(item);
             Value::Unit
         }

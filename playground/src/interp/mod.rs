@@ -141,6 +141,25 @@ impl Ctx {
         Ok(())
     }
 
+    /// A tuple, result or `Vec` just made (or an item about to go into a
+    /// `Vec`, `into_list`): nested no deeper than the limit, and no `Vec`
+    /// inside a `Vec`, so no value can ever contain itself.
+    pub(crate) fn check_value(&self, value: &Value, into_list: bool) -> Result<(), Flow> {
+        let limit = self.limits.max_value_nesting;
+        let (depth, has_list) = value.nesting(limit + 1);
+        if depth > limit {
+            return Err(self.end(format!(
+                "values nested more than {limit} deep (tuples, results and Vecs inside one another), the limit"
+            )));
+        }
+        if into_list && has_list {
+            return Err(Flow::Panic(
+                "a Vec inside a Vec is not supported in the playground".into(),
+            ));
+        }
+        Ok(())
+    }
+
     /// Count `bytes` more of strings and buffers against the memory limit.
     pub(crate) fn allocate(&self, bytes: u64) -> Result<(), Flow> {
         let used = self.memory.get().saturating_add(bytes);

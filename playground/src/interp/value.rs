@@ -135,6 +135,37 @@ impl Value {
         })
     }
 
+    /// How deeply tuples, results and `Vec`s nest in this value (0 for a
+    /// plain one), counted no further than `limit`, and whether a `Vec` is
+    /// among them.
+    pub(crate) fn nesting(&self, limit: u32) -> (u32, bool) {
+        if limit == 0 {
+            return (1, false);
+        }
+        let inner = |items: &mut dyn Iterator<Item = &Value>| {
+            items.fold((0, false), |(depth, list), item| {
+                let (d, l) = item.nesting(limit - 1);
+                (depth.max(d), list || l)
+            })
+        };
+        match self {
+            Value::Tuple(items) => {
+                let (depth, list) = inner(&mut items.iter());
+                (depth + 1, list)
+            }
+            Value::Result(result) => {
+                let (Ok(value) | Err(value)) = &**result;
+                let (depth, list) = value.nesting(limit - 1);
+                (depth + 1, list)
+            }
+            Value::List(items) => {
+                let (depth, _) = inner(&mut items.borrow().iter());
+                (depth + 1, true)
+            }
+            _ => (0, false),
+        }
+    }
+
     /// How many bytes the value holds, for the memory limit.
     pub(crate) fn weight(&self) -> u64 {
         match self {
