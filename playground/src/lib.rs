@@ -72,6 +72,14 @@ pub fn compile(source: &str, peer: &str, limits: &Limits) -> Result<Compiled, Pr
             limits.max_source_bytes
         )));
     }
+    if peer.len() > limits.max_source_bytes {
+        return Err(ProgramError::whole(format!(
+            "the peer description is {} bytes; the playground takes at most {} bytes",
+            peer.len(),
+            limits.max_source_bytes
+        ))
+        .in_peer());
+    }
     let peer = peer::parse(peer, limits).map_err(ProgramError::in_peer)?;
     let program = lower::program(source, limits)?;
     Ok(Compiled {
