@@ -23,6 +23,9 @@ pub struct Limits {
     /// Interpreter steps one poll of a task may take: a loop that never
     /// reaches an `.await` that waits is a busy poll, reported as such.
     pub steps_per_poll: u64,
+    /// Interpreter steps a whole run may take: bounds the CPU one program
+    /// can use, however it spreads its work over polls.
+    pub max_total_steps: u64,
     /// Deepest chain of function calls.
     pub max_call_depth: u32,
     /// Stack the interpreter may use below a task's poll, in bytes: each
@@ -51,6 +54,7 @@ impl Default for Limits {
             max_records: reactor_engine::DEFAULT_MAX_RECORDS,
             max_virtual_time: Duration::from_secs(24 * 60 * 60),
             steps_per_poll: 100_000,
+            max_total_steps: 10_000_000,
             max_call_depth: 64,
             max_stack_bytes: 1024 * 1024,
             max_value_nesting: 64,

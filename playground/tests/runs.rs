@@ -138,6 +138,9 @@ fn a_loop_without_an_await_is_reported_as_a_busy_poll() {
     let (message, span) = last_error(&run(source, ""));
     assert!(message.starts_with("busy poll"), "{message}");
     assert_eq!(span.map(|(line, _)| line), Some(5));
+    let empty = "#[tokio::main]\nasync fn main() {\n    for i in 0..1000000000000 {}\n}\n";
+    let (message, _) = last_error(&run(empty, ""));
+    assert!(message.starts_with("busy poll"), "{message}");
 }
 
 #[test]
@@ -238,4 +241,20 @@ fn no_value_nests_past_the_limit_or_holds_itself() {
     let itself = "#[tokio::main]\nasync fn main() {\n    let mut a = Vec::new();\n    a.push(1);\n    let t = (a, 2);\n    a.push(t);\n}\n";
     let (message, _) = last_error(&run(itself, ""));
     assert!(message.contains("a Vec inside a Vec"), "{message}");
+}
+
+#[test]
+fn a_run_is_bounded_in_steps_however_it_spreads_them() {
+    let source = "#[tokio::main]\nasync fn main() {\n    loop {\n        for i in 0..1000 {}\n        tokio::task::yield_now().await;\n    }\n}\n";
+    let limits = Limits {
+        max_total_steps: 200_000,
+        ..Limits::default()
+    };
+    let started = std::time::Instant::now();
+    let (message, _) = last_error(&run_with(source, "", &limits));
+    assert!(
+        message.contains("more than 200000 interpreter steps"),
+        "{message}"
+    );
+    eprintln!("200,000 steps took {:?}", started.elapsed());
 }

@@ -58,6 +58,8 @@ async fn iteration(
     variable: Option<(&Pattern, Value)>,
     body: &Block,
 ) -> Result<bool, Flow> {
+    // A pass of an empty body is a step too: `for _ in 0..n {}` is work.
+    ctx.tick()?;
     let mark = env.mark();
     if let Some((pattern, value)) = variable {
         bind(env, pattern, value);

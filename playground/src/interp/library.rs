@@ -160,7 +160,10 @@ pub(super) fn method_call(
         (Method::Push, Value::List(items)) => {
             let [item] =
                 <[Value; 1]>::try_from(args).map_err(|_| "`push` takes one value".to_string())?;
-            if let Err(flow) = ctx.check_value(&item, true).and_then(|()| ctx.allocate(size_of::<Value>() as u64)) {
+            if let Err(flow) = ctx
+                .check_value(&item, true)
+                .and_then(|()| ctx.allocate(size_of::<Value>() as u64))
+            {
                 return Ok(Err(flow));
             }
             let mut items = items.borrow_mut();

@@ -101,6 +101,8 @@ pub(crate) struct Ctx {
     pub(crate) bound: std::cell::RefCell<Vec<(Rc<str>, SocketAddr)>>,
     /// Steps left in this poll of the running task.
     fuel: Cell<u64>,
+    /// Steps taken by the whole run.
+    steps: Cell<u64>,
     pub(crate) tasks: Cell<u32>,
     pub(crate) sockets: Cell<u32>,
     pub(crate) memory: Cell<u64>,
@@ -122,6 +124,14 @@ impl Ctx {
             )));
         }
         self.fuel.set(left - 1);
+        let steps = self.steps.get() + 1;
+        if steps > self.limits.max_total_steps {
+            return Err(self.end(format!(
+                "the program took more than {} interpreter steps in all, its limit",
+                self.limits.max_total_steps
+            )));
+        }
+        self.steps.set(steps);
         Ok(())
     }
 
@@ -189,6 +199,7 @@ pub(crate) fn main(
     let ctx = Rc::new(Ctx {
         program: Arc::clone(&program),
         fuel: Cell::new(limits.steps_per_poll),
+        steps: Cell::new(0),
         limits,
         listener,
         bound: std::cell::RefCell::new(Vec::new()),
