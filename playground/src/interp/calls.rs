@@ -220,16 +220,7 @@ pub(crate) fn drive(ctx: Rc<Ctx>, lazy: Lazy) -> Step<'static> {
     Box::pin(async move {
         match lazy {
             Lazy::Sleep(duration) => {
-                let now = reactor_engine::now_ms().unwrap_or(0);
-                let limit =
-                    u64::try_from(ctx.limits.max_virtual_time.as_millis()).unwrap_or(u64::MAX);
-                let millis = u64::try_from(duration.as_millis()).unwrap_or(u64::MAX);
-                if now.saturating_add(millis) > limit {
-                    return Err(ctx.end(format!(
-                        "this sleep would end at {} ms, past the run's limit of {limit} ms of virtual time",
-                        now.saturating_add(millis)
-                    )));
-                }
+                ctx.check_time(duration)?;
                 reactor_engine::sleep(duration).await;
                 Ok(Value::Unit)
             }

@@ -90,7 +90,11 @@ pub(super) fn builtin_call(
         },
         Builtin::BlockingSleep => {
             arity(1)?;
-            reactor_engine::block_thread_for(duration(&args[0])?);
+            let duration = duration(&args[0])?;
+            if let Err(flow) = ctx.check_time(duration) {
+                return Ok(Err(flow));
+            }
+            reactor_engine::block_thread_for(duration);
             Value::Unit
         }
         Builtin::Ok | Builtin::Err => {

@@ -170,6 +170,20 @@ impl Ctx {
         Ok(())
     }
 
+    /// A sleep (or a blocking call) of `duration` from now must end within
+    /// the run's virtual time.
+    pub(crate) fn check_time(&self, duration: std::time::Duration) -> Result<(), Flow> {
+        let now = reactor_engine::now_ms().unwrap_or(0);
+        let limit = u64::try_from(self.limits.max_virtual_time.as_millis()).unwrap_or(u64::MAX);
+        let end = now.saturating_add(u64::try_from(duration.as_millis()).unwrap_or(u64::MAX));
+        if end > limit {
+            return Err(self.end(format!(
+                "this sleep would end at {end} ms, past the run's limit of {limit} ms of virtual time"
+            )));
+        }
+        Ok(())
+    }
+
     /// Count `bytes` more of strings and buffers against the memory limit.
     pub(crate) fn allocate(&self, bytes: u64) -> Result<(), Flow> {
         let used = self.memory.get().saturating_add(bytes);
