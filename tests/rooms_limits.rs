@@ -124,7 +124,7 @@ async fn unknown_rooms_bad_codes_and_wrong_keys_are_refused() -> Result<()> {
         .send(r#"{"cmd":"view","step":1,"lesson":"../etc"}"#)
         .await?;
     match second.next_content().await? {
-        (_, ServerFrame::Error { message }) => ensure!(message.contains("lesson"), "{message}"),
+        (_, ServerFrame::Error { message, .. }) => ensure!(message.contains("lesson"), "{message}"),
         (raw, _) => bail!("expected an error, got {raw}"),
     }
     Ok(())

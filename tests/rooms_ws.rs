@@ -87,7 +87,7 @@ async fn fifty_followers_receive_every_frame_in_order_and_cannot_drive() -> Resu
     // A follower's step is refused, and nothing is produced for anyone.
     followers[7].send(r#"{"cmd":"step"}"#).await?;
     match followers[7].next_content().await? {
-        (_, ServerFrame::Error { message }) => {
+        (_, ServerFrame::Error { message, .. }) => {
             ensure!(
                 message.contains("\"step\" refused") && message.contains(&room.code),
                 "{message}"

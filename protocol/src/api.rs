@@ -62,16 +62,98 @@ pub struct ScenarioProgram {
     pub lines: Vec<String>,
 }
 
-/// The body of every non-2xx answer from `/api/...`.
+/// What a playground program's run calls itself where a scenario id goes:
+/// the `scenario` of `POST /api/run`'s [`Trace`] and of the `loaded` frame
+/// a program's `load` is answered with. No scenario has this id.
+pub const PROGRAM: &str = "program";
+
+/// The body of `POST /api/run`: a playground program to compile and run
+/// to its end, answered with its [`Trace`] (whose `scenario` is [`PROGRAM`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunRequest {
+    /// The program's source text.
+    pub program: String,
+    /// Its peer description: what the other end of its sockets does, and
+    /// when. Empty (the default) when it needs none.
+    #[serde(default)]
+    pub peer: String,
+    /// A multi-thread program's interleaving of its workers' actions (0,
+    /// the default: round-robin), as for a scenario's `load`.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub seed: u64,
+}
+
+/// Where and why a playground program (or its peer description) was
+/// refused: the `error` of a `400` answer to `POST /api/run`, as
+/// [`ProgramRefused`]. The WebSocket's `error` frame carries the same
+/// `line`, `column` and `in_peer` beside its `message`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgramFault {
+    /// What is wrong and what is supported instead.
+    pub message: String,
+    /// 1-based line of the construct at fault (1 when the whole text is).
+    pub line: u32,
+    /// 1-based column of the construct at fault, in characters.
+    pub column: u32,
+    /// The peer description, not the program, is at fault. Absent when false.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub in_peer: bool,
+}
+
+/// The body of `POST /api/run`'s `400` for a program that does not
+/// compile: `{"error":{"message":…,"line":…,"column":…}}`. Every other
+/// failure of the route is an [`ApiError`], whose `error` is a string.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgramRefused {
+    /// Where and why.
+    pub error: ProgramFault,
+}
+
+/// The body of every non-2xx answer from `/api/...` (but
+/// [`ProgramRefused`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {
     /// What went wrong, in words a person can act on.
     pub error: String,
 }
 
+fn is_zero(value: &u64) -> bool {
+    *value == 0
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_run_request_needs_only_its_program() {
+        let plain: RunRequest = serde_json::from_str(r#"{"program":"x"}"#).expect("decodes");
+        assert_eq!(plain.program, "x");
+        assert_eq!((plain.peer.as_str(), plain.seed), ("", 0));
+        assert!(serde_json::from_str::<RunRequest>(r#"{"source":"x"}"#).is_err());
+        assert!(serde_json::from_str::<RunRequest>(r#"{"program":"x","pear":""}"#).is_err());
+    }
+
+    #[test]
+    fn a_refused_program_says_where() {
+        let refused = ProgramRefused {
+            error: ProgramFault {
+                message: "no".into(),
+                line: 2,
+                column: 5,
+                in_peer: false,
+            },
+        };
+        assert_eq!(
+            serde_json::to_string(&refused).expect("encodes"),
+            r#"{"error":{"message":"no","line":2,"column":5}}"#
+        );
+    }
 
     #[test]
     fn ids_are_short_lowercase_url_words() {

@@ -4,15 +4,19 @@
 //! values) are a contract the web app, the tests and the classroom rooms rely
 //! on: extend them, never rename them. See `docs/protocol.md`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::outline::Outline;
 use crate::record::Record;
 use crate::snapshot::Snapshot;
 
 /// A command from a client, tagged by `cmd`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "cmd", rename_all = "snake_case", deny_unknown_fields)]
+///
+/// `{"cmd":"load"}` takes either a `scenario` ([`Command::Load`]) or a
+/// playground `program` ([`Command::LoadProgram`]); both are read by hand
+/// (see [`Command`]'s `Deserialize`), so each is spelled `load` on the wire.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "cmd", rename_all = "snake_case")]
 pub enum Command {
     /// Start a scenario from the beginning.
     Load {
@@ -21,6 +25,22 @@ pub enum Command {
         /// A multi-thread scenario's interleaving of its workers' actions:
         /// 0 (the default, and absent from the JSON) is round-robin; any
         /// other seed gives another valid order. Ignored on one thread.
+        #[serde(default, skip_serializing_if = "is_default_seed")]
+        seed: u64,
+    },
+    /// Compile a playground program (a subset of async Rust against
+    /// Tokio's API) and start it from the beginning: `{"cmd":"load",
+    /// "program":"…","peer":"…"}`. A program that does not compile is
+    /// answered with an `error` frame carrying its `line` and `column`.
+    #[serde(rename = "load")]
+    LoadProgram {
+        /// The program's source text.
+        program: String,
+        /// The peer description: what the other end of the program's
+        /// sockets does, and when (empty: no peer). Always written.
+        #[serde(default)]
+        peer: String,
+        /// As for a scenario: a multi-thread program's interleaving.
         #[serde(default, skip_serializing_if = "is_default_seed")]
         seed: u64,
     },
@@ -45,6 +65,74 @@ pub enum Command {
         /// is sent again.
         have: u64,
     },
+}
+
+/// The JSON shape of a [`Command`], as serde reads it: `load` with every
+/// field it may take, sorted into a scenario or a program afterwards.
+#[derive(Deserialize)]
+#[serde(tag = "cmd", rename_all = "snake_case", deny_unknown_fields)]
+enum WireCommand {
+    Load {
+        scenario: Option<String>,
+        program: Option<String>,
+        peer: Option<String>,
+        #[serde(default)]
+        seed: u64,
+    },
+    Step,
+    Turn,
+    Run,
+    Reset,
+    Seek {
+        records: u64,
+        have: u64,
+    },
+}
+
+impl<'de> Deserialize<'de> for Command {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Command, D::Error> {
+        let wire = WireCommand::deserialize(deserializer)?;
+        Command::try_from(wire).map_err(serde::de::Error::custom)
+    }
+}
+
+impl TryFrom<WireCommand> for Command {
+    type Error = &'static str;
+
+    fn try_from(wire: WireCommand) -> Result<Command, &'static str> {
+        Ok(match wire {
+            WireCommand::Load {
+                scenario,
+                program,
+                peer,
+                seed,
+            } => match (scenario, program, peer) {
+                (Some(scenario), None, None) => Command::Load { scenario, seed },
+                (None, Some(program), peer) => Command::LoadProgram {
+                    program,
+                    peer: peer.unwrap_or_default(),
+                    seed,
+                },
+                (Some(_), Some(_), _) => {
+                    return Err("a load takes a `scenario` or a `program`, not both");
+                }
+                (Some(_), None, Some(_)) => {
+                    return Err("`peer` goes with a `program`, not with a `scenario`");
+                }
+                (None, None, _) => {
+                    return Err(
+                        "missing field `scenario` (or `program`, to run a program): \
+                         send {\"cmd\":\"load\",\"scenario\":\"tcp_read\"}",
+                    );
+                }
+            },
+            WireCommand::Step => Command::Step,
+            WireCommand::Turn => Command::Turn,
+            WireCommand::Run => Command::Run,
+            WireCommand::Reset => Command::Reset,
+            WireCommand::Seek { records, have } => Command::Seek { records, have },
+        })
+    }
 }
 
 /// A frame from the server, tagged by `type`.
@@ -74,6 +162,16 @@ pub enum ServerFrame {
     Error {
         /// What was wrong, in words a person can act on.
         message: String,
+        /// A playground program that does not compile: the 1-based line of
+        /// the construct at fault (with `column`; both or neither).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        line: Option<u32>,
+        /// The 1-based column, in characters, of the construct at fault.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        column: Option<u32>,
+        /// The position is in the peer description, not in the program.
+        #[serde(default, skip_serializing_if = "is_false")]
+        in_peer: bool,
     },
     /// Classroom rooms only: who is in the room and whether it still runs.
     /// Sent to the presenter and every follower when they connect, when the
@@ -88,6 +186,18 @@ pub enum ServerFrame {
     /// own to follow again ([`PresenterCommand::Gather`]). Sent to every
     /// follower and every student watching the room while exploring.
     Gather,
+}
+
+impl ServerFrame {
+    /// An `error` frame that points at no place in a program.
+    pub fn error(message: impl Into<String>) -> ServerFrame {
+        ServerFrame::Error {
+            message: message.into(),
+            line: None,
+            column: None,
+            in_peer: false,
+        }
+    }
 }
 
 /// The body of a `{"type":"room", ...}` frame.
@@ -193,78 +303,5 @@ fn is_default_seed(seed: &u64) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn room_frames_have_the_documented_shape() {
-        let frame = ServerFrame::Room(RoomStatus {
-            code: "K7QX2MPD".into(),
-            followers: 3,
-            presenter: true,
-            ended: false,
-            reason: None,
-            resync: false,
-            exploring: 0,
-        });
-        let json = serde_json::to_string(&frame).expect("encodes");
-        assert_eq!(
-            json,
-            r#"{"type":"room","code":"K7QX2MPD","followers":3,"presenter":true,"ended":false}"#
-        );
-        assert_eq!(
-            serde_json::from_str::<ServerFrame>(&json).expect("decodes"),
-            frame
-        );
-    }
-
-    #[test]
-    fn view_frames_and_commands_share_their_body() {
-        let at = ViewPosition {
-            step: 12,
-            lesson: Some("tcp-read".into()),
-            stage: Some(4),
-        };
-        let frame = serde_json::to_string(&ServerFrame::View(at.clone())).expect("encodes");
-        assert_eq!(
-            frame,
-            r#"{"type":"view","step":12,"lesson":"tcp-read","stage":4}"#
-        );
-        let command: PresenterCommand =
-            serde_json::from_str(r#"{"cmd":"view","step":12,"lesson":"tcp-read","stage":4}"#)
-                .expect("decodes");
-        assert_eq!(command, PresenterCommand::View(at));
-        let plain: PresenterCommand =
-            serde_json::from_str(r#"{"cmd":"view","step":0}"#).expect("decodes");
-        assert_eq!(plain, PresenterCommand::View(ViewPosition::default()));
-        assert!(serde_json::from_str::<PresenterCommand>(r#"{"cmd":"view","step":-1}"#).is_err());
-        assert!(
-            serde_json::from_str::<PresenterCommand>(r#"{"cmd":"view","step":1,"x":1}"#).is_err()
-        );
-    }
-
-    #[test]
-    fn presenter_commands_never_shadow_a_session_command() {
-        for name in PresenterCommand::NAMES {
-            let json = format!(r#"{{"cmd":"{name}"}}"#);
-            assert!(
-                serde_json::from_str::<Command>(&json).is_err(),
-                "{name} is also a Command"
-            );
-        }
-        assert_eq!(
-            serde_json::from_str::<PresenterCommand>(r#"{"cmd":"end"}"#).expect("decodes"),
-            PresenterCommand::End
-        );
-    }
-
-    #[test]
-    fn the_code_alphabet_has_no_look_alikes_or_repeats() {
-        for banned in b"01IO" {
-            assert!(!ROOM_CODE_ALPHABET.contains(banned));
-        }
-        let mut sorted = ROOM_CODE_ALPHABET.to_vec();
-        sorted.dedup();
-        assert_eq!(sorted.len(), 32);
-    }
-}
+#[path = "frame_tests.rs"]
+mod tests;

@@ -7,6 +7,7 @@
 //!                       │ /            site: the built app, precompressed, cached    │
 //!                       │ /api/...     scenarios, traces, engine source, lessons     │
 //!          ══WS════▶    │ /ws          session ──channels──▶ engine thread ─▶ LabRun │
+//!                       │ POST /api/run  a playground program, compiled and run      │
 //!                       │ /rooms/…/ws  classroom rooms: a presenter and followers    │
 //!                       │ /healthz     "ok"                                          │
 //!                       └────────────────────────────────────────────────────────────┘
@@ -19,7 +20,8 @@
 //!
 //! Start it with [`start`], which binds and serves in the background; stop it
 //! with [`Server::shutdown`] (dropping a [`Server`] also asks it to stop). The
-//! WebSocket contract is in `docs/protocol.md`; the limits in [`Limits`].
+//! WebSocket contract is in `docs/protocol.md`; the limits in [`Limits`],
+//! [`RoomLimits`] and [`ProgramLimits`].
 
 mod api;
 mod http;
@@ -27,6 +29,7 @@ mod lessons;
 mod limits;
 mod origin;
 mod peer;
+mod programs;
 mod rooms;
 mod session;
 mod site;
@@ -52,6 +55,12 @@ pub use limits::{
 
 use http::Connections;
 use origin::Origins;
+use programs::Programs;
+pub use programs::{
+    DEFAULT_MAX_CONCURRENT_RUNS, DEFAULT_MAX_RUN_BODY_BYTES, DEFAULT_MAX_RUN_TIME,
+    DEFAULT_MAX_WAITING_RUNS, DEFAULT_RUN_WAIT_TIMEOUT, ENGINE_STACK_BYTES, ProgramFlags,
+    ProgramLimits,
+};
 use rooms::Rooms;
 pub use rooms::{
     CLOSE_ENDED, CLOSE_RATE_LIMITED, CLOSE_REPLACED, CLOSE_UNKNOWN_ROOM, CLOSE_WRONG_KEY,
@@ -81,6 +90,8 @@ pub struct Config {
     pub limits: Limits,
     /// What classroom rooms may cost.
     pub rooms: RoomLimits,
+    /// What playground programs may cost.
+    pub programs: ProgramLimits,
     /// Origins besides the server's own whose pages may open WebSockets
     /// (`--allow-origin`): `https://host[:port]`, `null`, or `*` for any.
     pub allowed_origins: Vec<String>,
@@ -96,6 +107,7 @@ impl Config {
             lessons: PathBuf::from("lessons"),
             limits: Limits::default(),
             rooms: RoomLimits::default(),
+            programs: ProgramLimits::default(),
             allowed_origins: Vec::new(),
         }
     }
@@ -109,6 +121,7 @@ pub struct Server {
     sessions: Sessions,
     connections: Arc<Connections>,
     rooms: Rooms,
+    programs: Arc<Programs>,
 }
 
 impl Server {
@@ -130,6 +143,12 @@ impl Server {
     /// Classroom rooms open right now.
     pub fn open_rooms(&self) -> usize {
         self.rooms.live()
+    }
+
+    /// Playground programs compiling or running right now, or waiting for
+    /// a turn to ([`ProgramLimits::max_concurrent`], [`ProgramLimits::max_waiting`]).
+    pub fn program_runs(&self) -> usize {
+        self.programs.gate.taken()
     }
 
     /// Wait until the server stops (after [`Server::shutdown`] from elsewhere, or an error).
@@ -172,9 +191,15 @@ pub async fn start(config: Config) -> Result<Server, String> {
     let lessons = Lessons::load(&config.lessons)?;
     let origins = Origins::new(&config.allowed_origins)?;
     let (stop, stopped) = watch::channel(false);
+    let programs = Arc::new(Programs::new(
+        config.programs.clone(),
+        config.limits.max_records,
+        config.limits.header_read_timeout,
+    ));
     let sessions = Sessions::new(
         config.limits.clone(),
         config.rooms.max_rooms,
+        Arc::clone(&programs),
         stopped.clone(),
     );
     let rooms = Rooms::new(config.rooms.clone(), sessions.clone(), stopped.clone());
@@ -187,6 +212,7 @@ pub async fn start(config: Config) -> Result<Server, String> {
         .merge(api::router(
             api::TraceCache::new(config.limits.max_records),
             lessons,
+            Arc::clone(&programs),
         ))
         .fallback_service(site);
     // Layered around the whole router rather than each route, so they see
@@ -218,5 +244,6 @@ pub async fn start(config: Config) -> Result<Server, String> {
         sessions,
         connections,
         rooms,
+        programs,
     })
 }

@@ -84,8 +84,10 @@ pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(10 * 60);
 /// a phone on a weak Wi-Fi takes in well under a second; a client that takes
 /// nothing for ten seconds has stopped reading.
 pub const DEFAULT_WRITE_TIMEOUT: Duration = Duration::from_secs(10);
-/// Default for [`Limits::max_message_bytes`]: 64 KiB. The largest command,
-/// `load`, is under 100 bytes; anything near this size is abuse or a bug.
+/// Default for [`Limits::max_message_bytes`]: 64 KiB. Every command is
+/// under 100 bytes but a program's `load`, which carries its source (at
+/// most 16 KiB by default, longer once escaped as JSON) and peer
+/// description; anything near this size is abuse or a bug.
 pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 64 * 1024;
 /// Default for [`Limits::ws_buffer_bytes`]: 8 KiB, one sixteenth of
 /// tungstenite's default, still larger than a snapshot of a built-in scenario.

@@ -75,6 +75,9 @@ struct Args {
     /// Classroom room limits.
     #[command(flatten)]
     rooms: reactor_server::RoomFlags,
+    /// Playground program limits.
+    #[command(flatten)]
+    programs: reactor_server::ProgramFlags,
 }
 
 #[tokio::main]
@@ -104,6 +107,7 @@ async fn main() {
         limits,
         lessons: args.lessons,
         rooms: args.rooms.limits(),
+        programs: args.programs.limits(),
         allowed_origins: args.allow_origins,
         ..reactor_server::Config::new(SocketAddr::new(args.bind, args.port), args.site)
     };

@@ -262,7 +262,7 @@ impl RoomSocket {
                     return Ok(frames);
                 }
                 ServerFrame::Snapshot { .. } => return Ok(frames),
-                ServerFrame::Error { message } => bail!("{command} was refused: {message}"),
+                ServerFrame::Error { message, .. } => bail!("{command} was refused: {message}"),
                 _ => {}
             }
         }

@@ -102,7 +102,7 @@ impl Client {
     /// The `error` frame the server sends next; returns its message.
     pub async fn expect_error(&mut self) -> Result<String> {
         match self.next_frame().await? {
-            ServerFrame::Error { message } => Ok(message),
+            ServerFrame::Error { message, .. } => Ok(message),
             other => bail!("expected an error frame, got {other:?}"),
         }
     }
@@ -244,6 +244,28 @@ pub async fn request(
     path: &str,
     headers: &[(&str, &str)],
 ) -> Result<Response> {
+    request_with_body(addr, method, path, headers, &[]).await
+}
+
+/// `POST path` with a JSON `body` (and its `Content-Length`).
+pub async fn post_json(addr: std::net::SocketAddr, path: &str, body: &[u8]) -> Result<Response> {
+    let length = body.len().to_string();
+    let headers = [
+        ("Content-Type", "application/json"),
+        ("Content-Length", length.as_str()),
+    ];
+    request_with_body(addr, "POST", path, &headers, body).await
+}
+
+/// [`request`] with a body, sent as is after the headers (give its
+/// `Content-Length` in `headers`).
+pub async fn request_with_body(
+    addr: std::net::SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Result<Response> {
     tokio::time::timeout(PATIENCE, async {
         let mut stream = TcpStream::connect(addr).await?;
         let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
@@ -252,6 +274,7 @@ pub async fn request(
         }
         head.push_str("\r\n");
         stream.write_all(head.as_bytes()).await?;
+        stream.write_all(body).await?;
         let mut raw = Vec::new();
         stream.read_to_end(&mut raw).await?;
         parse_response(&raw, method == "HEAD")

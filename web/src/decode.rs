@@ -48,6 +48,9 @@ fn frame_value(value: &Value) -> Result<ServerFrame, Error> {
         "done" => ServerFrame::Done,
         "error" => ServerFrame::Error {
             message: text(o, "message")?,
+            line: maybe(o, "line", small)?,
+            column: maybe(o, "column", small)?,
+            in_peer: maybe(o, "in_peer", flag)?.unwrap_or(false),
         },
         "room" => ServerFrame::Room(RoomStatus {
             code: text(o, "code")?,

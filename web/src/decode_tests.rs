@@ -266,8 +266,12 @@ fn frames() -> Vec<ServerFrame> {
             state: Snapshot::default(),
         },
         ServerFrame::Done,
+        ServerFrame::error("unknown scenario `x`"),
         ServerFrame::Error {
-            message: "unknown scenario `x`".into(),
+            message: "expected `;`".into(),
+            line: Some(3),
+            column: Some(14),
+            in_peer: true,
         },
         ServerFrame::Room(RoomStatus {
             code: "K7QX2MPD".into(),

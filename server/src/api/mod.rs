@@ -5,6 +5,7 @@
 //! | `GET /api/scenarios`       | `[{id, title, summary}]`                             |
 //! | `GET /api/scenarios/{id}/program` | `{scenario, file, first_line, lines}`, its program |
 //! | `GET /api/trace/{id}`      | `{scenario, records, final}`, a whole run, cached    |
+//! | `POST /api/run`            | `{scenario: "program", records, final}`: a playground program's whole run (see [`run`]) |
 //! | `GET /api/source`          | the engine source files the server can show          |
 //! | `GET /api/source/{*path}`  | one engine source file, as text                      |
 //! | `GET /api/lessons`         | the lesson list                                      |
@@ -23,8 +24,14 @@
 //! | wrong method | 405 | `POST is not allowed on /api/scenarios: use GET,HEAD` |
 //! | undecodable path, bad query | 400 | the extractor's own words |
 //! | a handler's own failure | its own | its own words |
+//!
+//! One answer has another shape: `POST /api/run`'s 400 for a program that
+//! does not compile is `{"error": {"message", "line", "column", "in_peer"?}}`
+//! ([`reactor_protocol::api::ProgramRefused`]), so a browser can underline
+//! the place.
 
 mod program;
+mod run;
 pub(crate) mod source;
 mod trace;
 
@@ -35,10 +42,11 @@ use axum::extract::{Path, Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use reactor_protocol::{ApiError, ScenarioSummary};
 
 use crate::lessons::Lessons;
+use crate::programs::Programs;
 pub(crate) use trace::TraceCache;
 
 /// What the API handlers share.
@@ -46,18 +54,21 @@ pub(crate) use trace::TraceCache;
 struct ApiState {
     traces: Arc<TraceCache>,
     lessons: Arc<Lessons>,
+    programs: Arc<Programs>,
 }
 
 /// The `/api` routes.
-pub(crate) fn router(traces: TraceCache, catalog: Lessons) -> Router {
+pub(crate) fn router(traces: TraceCache, catalog: Lessons, programs: Arc<Programs>) -> Router {
     let state = ApiState {
         traces: Arc::new(traces),
         lessons: Arc::new(catalog),
+        programs,
     };
     Router::new()
         .route("/api/scenarios", get(scenarios))
         .route("/api/scenarios/{id}/program", get(program::get))
         .route("/api/trace/{id}", get(trace))
+        .route("/api/run", post(run::run))
         .route("/api/source", get(source::list))
         .route("/api/source/{*path}", get(source::file))
         .route("/api/lessons", get(lessons))

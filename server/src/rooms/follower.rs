@@ -267,7 +267,7 @@ pub(crate) fn refusal(code: &str, text: &str) -> Utf8Bytes {
         "{what}: you are following room {code}, and only its presenter drives it. \
          Choose \"Explore on my own\" for a private session from this step."
     );
-    session::encode(&ServerFrame::Error { message })
+    session::encode(&ServerFrame::error(message))
 }
 
 #[cfg(test)]
@@ -276,7 +276,7 @@ mod tests {
 
     fn message(frame: &Utf8Bytes) -> String {
         match serde_json::from_str(frame.as_str()) {
-            Ok(ServerFrame::Error { message }) => message,
+            Ok(ServerFrame::Error { message, .. }) => message,
             other => panic!("not an error frame: {other:?}"),
         }
     }

@@ -194,9 +194,7 @@ mod tests {
         };
         assert_eq!(kept_as(&snapshot), Some(Kind::Run(Frame::Snapshot)));
         assert_eq!(kept_as(&ServerFrame::Done), Some(Kind::Run(Frame::Done)));
-        let error = ServerFrame::Error {
-            message: "no".into(),
-        };
+        let error = ServerFrame::error("no");
         assert_eq!(kept_as(&error), None, "errors stay private");
     }
 

@@ -18,20 +18,31 @@
 //! Each command is answered in order with its `record` frames, a `snapshot`,
 //! and `done` once the scenario has completed. A panic inside the engine is
 //! caught and reported as an `error` frame; the session survives it.
+//!
+//! A playground program's `load` first takes a turn from the server's
+//! [`RunGate`](crate::programs::RunGate) (waiting for one here, on this
+//! thread) for its compilation and its outline's whole run; the frames
+//! that answer it are sent once the turn is given back. A program that
+//! does not compile is answered with an `error` frame carrying its place,
+//! and whatever was loaded before stays loaded.
 
 use std::any::Any;
 use std::io;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
 use std::thread;
 
-use reactor_engine::{LabRun, LabRunOptions, LoadError};
-use reactor_protocol::{Command, Outline, Record, ServerFrame, Snapshot};
+use reactor_engine::{LabRun, LabRunOptions};
+use reactor_protocol::{Command, Record, ServerFrame, Snapshot};
+use tokio::runtime::Handle;
 use tokio::sync::mpsc;
 
 use super::admission::Slot;
+use super::loaded::{Loaded, Source};
 use super::outgoing::Outgoing;
 use super::request::Request;
-use super::seek::{SeekableRun, Window, outline_of};
+use super::seek::{SeekableRun, Window};
+use crate::programs::{Programs, fault_frame};
 
 /// What a client must do before stepping.
 const NOTHING_LOADED: &str =
@@ -49,6 +60,10 @@ pub(crate) struct EngineThreadStart {
     pub(crate) frames: mpsc::Sender<Outgoing>,
     /// The session's place under the session caps, given back when the thread ends.
     pub(crate) slot: Slot,
+    /// The server's playground programs: their limits and turns to run.
+    pub(crate) programs: Arc<Programs>,
+    /// The server's runtime, whose timers bound a wait for a turn.
+    pub(crate) runtime: Handle,
 }
 
 impl EngineThreadStart {
@@ -60,9 +75,12 @@ impl EngineThreadStart {
             mut requests,
             frames,
             slot,
+            programs,
+            runtime,
         } = self;
         thread::Builder::new()
             .name(format!("session-{session}"))
+            .stack_size(programs.limits.thread_stack_bytes())
             .spawn(move || {
                 let _slot = slot;
                 let options = LabRunOptions {
@@ -73,6 +91,8 @@ impl EngineThreadStart {
                     loaded: None,
                     options,
                     frames,
+                    programs,
+                    runtime,
                 };
                 while let Some(request) = requests.blocking_recv() {
                     if engine_thread.answer(request).is_err() {
@@ -88,34 +108,32 @@ impl EngineThreadStart {
 /// The socket task has gone; there is nobody left to answer.
 struct Disconnected;
 
-/// The engine a session has loaded, which scenario it runs (for `reset`
-/// and for starting again when a seek goes back), and its whole run's shape.
-struct Loaded {
-    scenario: String,
-    run: SeekableRun,
-    outline: Outline,
-}
-
 /// The engine thread's state: carries out requests against the loaded engine.
 struct EngineThread {
     loaded: Option<Loaded>,
+    /// Every engine's options but the seed, which is the loaded run's.
     options: LabRunOptions,
     frames: mpsc::Sender<Outgoing>,
+    programs: Arc<Programs>,
+    runtime: Handle,
 }
 
 impl EngineThread {
     fn answer(&mut self, request: Request) -> Result<(), Disconnected> {
         match request {
-            Request::Invalid(message) => self.send(&ServerFrame::Error { message }),
+            Request::Invalid(message) => self.error(message),
             Request::Command(Command::Load { scenario, seed }) => {
-                // Kept for `reset` and for a seek that starts again.
-                self.options.seed = seed;
-                self.load(scenario)
+                match self.build(Source::Scenario(scenario), seed) {
+                    Ok(loaded) => self.show(loaded),
+                    Err(message) => self.error(message),
+                }
             }
-            Request::Command(Command::Reset) => match &self.loaded {
-                Some(loaded) => self.load(loaded.scenario.clone()),
-                None => self.error(NOTHING_LOADED.to_owned()),
-            },
+            Request::Command(Command::LoadProgram {
+                program,
+                peer,
+                seed,
+            }) => self.load_program(&program, &peer, seed),
+            Request::Command(Command::Reset) => self.reset(),
             Request::Command(Command::Step) => self.advance(LabRun::step),
             Request::Command(Command::Turn) => self.advance(LabRun::turn),
             Request::Command(Command::Run) => self.advance(LabRun::run),
@@ -123,35 +141,100 @@ impl EngineThread {
         }
     }
 
-    /// Build a fresh engine; only once it exists does it replace the old one,
-    /// so a failed `load` leaves the session where it was.
-    fn load(&mut self, scenario: String) -> Result<(), Disconnected> {
-        let options = self.options.clone();
+    /// The options of a run with `seed`.
+    fn options(&self, seed: u64) -> LabRunOptions {
+        LabRunOptions {
+            seed,
+            ..self.options.clone()
+        }
+    }
+
+    /// Build a fresh engine and its outline for `source`. Nothing is
+    /// replaced yet, so a failed `load` leaves the session where it was.
+    fn build(&self, source: Source, seed: u64) -> Result<Loaded, String> {
+        let options = self.options(seed);
+        let max_time = self.programs.limits.max_run_time;
         let built = catch_unwind(AssertUnwindSafe(|| {
-            let outline = outline_of(&scenario, options.clone())?;
-            Ok::<_, LoadError>((LabRun::load(&scenario, options)?, outline))
+            let outline = source.outline(options.clone(), max_time)?;
+            let engine = source
+                .start(options)
+                .map_err(|error| source.cannot_start(&error))?;
+            Ok::<_, String>((engine, outline))
         }));
-        let (engine, outline) = match built {
-            Ok(Ok(built)) => built,
-            Ok(Err(error)) => return self.error(format!("{error}: {}", known_scenarios())),
-            Err(panic) => return self.error(format!("the engine failed: {}", describe(&*panic))),
+        match built {
+            Ok(Ok((engine, outline))) => Ok(Loaded {
+                source,
+                seed,
+                run: SeekableRun::new(engine),
+                outline,
+            }),
+            Ok(Err(message)) => Err(message),
+            Err(panic) => Err(format!("the engine failed: {}", describe_panic(&*panic))),
+        }
+    }
+
+    /// Compile a program and build its run, in a turn of the server's
+    /// [`RunGate`](crate::programs::RunGate); answer once the turn is back.
+    fn load_program(&mut self, program: &str, peer: &str, seed: u64) -> Result<(), Disconnected> {
+        let built = match self.programs.gate.enter_blocking(&self.runtime) {
+            Ok(_turn) => {
+                let compiled =
+                    catch_unwind(AssertUnwindSafe(|| self.programs.compile(program, peer)));
+                match compiled {
+                    Ok(Ok(compiled)) => self.build(Source::Program(compiled), seed),
+                    Ok(Err(fault)) => return self.send(&fault_frame(fault)),
+                    Err(panic) => Err(format!(
+                        "the playground failed on this program ({}); please report it",
+                        describe_panic(&*panic)
+                    )),
+                }
+            }
+            Err(busy) => Err(busy.message()),
         };
-        let state = engine.snapshot();
+        match built {
+            Ok(loaded) => self.show(loaded),
+            Err(message) => self.error(message),
+        }
+    }
+
+    /// Make `loaded` the session's run and answer with its start:
+    /// `loaded`, `outline`, `snapshot`.
+    fn show(&mut self, loaded: Loaded) -> Result<(), Disconnected> {
+        let state = loaded.run.engine.snapshot();
         self.send(&ServerFrame::Loaded {
-            scenario: scenario.clone(),
+            scenario: loaded.source.name().to_owned(),
         })?;
-        self.send(&ServerFrame::Outline(outline.clone()))?;
-        self.loaded = Some(Loaded {
-            scenario,
-            run: SeekableRun::new(engine),
-            outline,
-        });
+        self.send(&ServerFrame::Outline(loaded.outline.clone()))?;
+        self.loaded = Some(loaded);
         self.send(&ServerFrame::Snapshot { state })
+    }
+
+    /// Start the loaded run again from its beginning (its outline stays:
+    /// runs are deterministic).
+    fn reset(&mut self) -> Result<(), Disconnected> {
+        let Some(loaded) = self.loaded.take() else {
+            return self.error(NOTHING_LOADED.to_owned());
+        };
+        let options = self.options(loaded.seed);
+        let started = catch_unwind(AssertUnwindSafe(|| loaded.source.start(options)));
+        let failure = match started {
+            Ok(Ok(engine)) => {
+                return self.show(Loaded {
+                    run: SeekableRun::new(engine),
+                    ..loaded
+                });
+            }
+            Ok(Err(error)) => loaded.source.cannot_start(&error),
+            Err(panic) => format!("the engine failed: {}", describe_panic(&*panic)),
+        };
+        self.loaded = Some(loaded);
+        self.error(failure)
     }
 
     /// Bring the engine to the action that shows `records` records (see
     /// [`super::seek`]), and say `done` if the run is over.
     fn seek(&mut self, records: u64, have: u64) -> Result<(), Disconnected> {
+        let options = self.options(self.loaded.as_ref().map_or(0, |loaded| loaded.seed));
         let Some(loaded) = &mut self.loaded else {
             return self.error(NOTHING_LOADED.to_owned());
         };
@@ -164,8 +247,9 @@ impl EngineThread {
         };
         let outcome = catch_unwind(AssertUnwindSafe(|| {
             if loaded.run.is_past(window) {
-                let restarted = LabRun::load(&loaded.scenario, self.options.clone())
-                    .map_err(|error| SeekStopped::CannotRestart(error.to_string()))?;
+                let restarted = loaded.source.start(options).map_err(|error| {
+                    SeekStopped::CannotRestart(loaded.source.what(), error.to_string())
+                })?;
                 loaded.run = SeekableRun::new(restarted);
                 if window.first == 0 {
                     let state = loaded.run.engine.snapshot();
@@ -182,14 +266,14 @@ impl EngineThread {
             Ok(Ok(true)) => self.send(&ServerFrame::Done),
             Ok(Ok(false)) => Ok(()),
             Ok(Err(SeekStopped::ClientGone)) => Err(Disconnected),
-            Ok(Err(SeekStopped::CannotRestart(message))) => {
-                self.error(format!("the scenario could not start again: {message}"))
+            Ok(Err(SeekStopped::CannotRestart(what, message))) => {
+                self.error(format!("the {what} could not start again: {message}"))
             }
             Err(panic) => {
                 self.loaded = None;
                 self.error(format!(
                     "the engine failed ({}) and was dropped: load a scenario to start again",
-                    describe(&*panic)
+                    describe_panic(&*panic)
                 ))
             }
         }
@@ -207,7 +291,7 @@ impl EngineThread {
                 self.loaded = None;
                 return self.error(format!(
                     "the engine failed ({}) and was dropped: load a scenario to start again",
-                    describe(&*panic)
+                    describe_panic(&*panic)
                 ));
             }
         };
@@ -222,7 +306,7 @@ impl EngineThread {
     }
 
     fn error(&self, message: String) -> Result<(), Disconnected> {
-        self.send(&ServerFrame::Error { message })
+        self.send(&ServerFrame::error(message))
     }
 
     fn send(&self, frame: &ServerFrame) -> Result<(), Disconnected> {
@@ -245,20 +329,12 @@ fn advance(
 enum SeekStopped {
     /// The client has gone: nobody to answer.
     ClientGone,
-    /// The engine had to start again and could not be built: why.
-    CannotRestart(String),
-}
-
-fn known_scenarios() -> String {
-    let ids: Vec<&str> = reactor_engine::scenarios()
-        .iter()
-        .map(|info| info.id)
-        .collect();
-    format!("the scenarios are {}", ids.join(", "))
+    /// The engine had to start again and could not be built: what it runs, and why.
+    CannotRestart(&'static str, String),
 }
 
 /// The message of a caught panic, when it has one.
-fn describe(panic: &(dyn Any + Send)) -> &str {
+pub(crate) fn describe_panic(panic: &(dyn Any + Send)) -> &str {
     panic
         .downcast_ref::<&str>()
         .copied()

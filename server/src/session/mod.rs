@@ -30,6 +30,7 @@
 
 mod admission;
 mod engine_thread;
+mod loaded;
 mod outgoing;
 mod pump;
 pub(crate) mod request;
@@ -46,8 +47,10 @@ use axum::response::Response;
 use tokio::sync::{mpsc, watch};
 
 use crate::Limits;
+use crate::programs::Programs;
 use admission::{Admission, Refused, Slot};
 use engine_thread::EngineThreadStart;
+pub(crate) use engine_thread::describe_panic;
 pub(crate) use outgoing::{FrameType, Outgoing, encode};
 use pump::pump;
 pub(crate) use request::Request;
@@ -70,22 +73,25 @@ pub(crate) struct Sessions {
     admission: Arc<Admission>,
     next_id: Arc<AtomicU64>,
     limits: Arc<Limits>,
+    programs: Arc<Programs>,
     shutdown: watch::Receiver<bool>,
 }
 
 impl Sessions {
     /// Sessions bounded by `limits`, with `presenter_seats` places kept for
-    /// classroom presenters (one per room), all closed when `shutdown`
-    /// turns true.
+    /// classroom presenters (one per room), loading playground programs
+    /// within `programs`' bounds, all closed when `shutdown` turns true.
     pub(crate) fn new(
         limits: Limits,
         presenter_seats: usize,
+        programs: Arc<Programs>,
         shutdown: watch::Receiver<bool>,
     ) -> Sessions {
         Sessions {
             admission: Arc::new(Admission::new(&limits, presenter_seats)),
             next_id: Arc::new(AtomicU64::new(0)),
             limits: Arc::new(limits),
+            programs,
             shutdown,
         }
     }
@@ -207,6 +213,8 @@ async fn run(mut socket: WebSocket, sessions: Sessions, slot: Slot, mut relay: i
         requests,
         frames: frames_tx,
         slot,
+        programs: Arc::clone(&sessions.programs),
+        runtime: tokio::runtime::Handle::current(),
     };
     if let Err(error) = engine_thread.spawn() {
         tracing::error!(session = id, "cannot start an engine thread: {error}");

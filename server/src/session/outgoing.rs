@@ -113,9 +113,7 @@ mod tests {
         assert!(!changed(&ServerFrame::Snapshot {
             state: Snapshot::default()
         }));
-        assert!(!changed(&ServerFrame::Error {
-            message: "unknown scenario".into()
-        }));
+        assert!(!changed(&ServerFrame::error("unknown scenario")));
     }
 
     #[test]
@@ -128,9 +126,7 @@ mod tests {
                 state: Snapshot::default(),
             },
             ServerFrame::Done,
-            ServerFrame::Error {
-                message: "no".into(),
-            },
+            ServerFrame::error("no"),
         ];
         let expected = [
             ("loaded", FrameType::Loaded),

@@ -1,7 +1,8 @@
 //! The whole run up front, and jumps anywhere in it.
 //!
-//! On `load` the engine thread runs the scenario once to its end on a
-//! throwaway engine and sends its [`Outline`]: the browser's scrub bar and
+//! On `load` the engine thread runs the scenario (or program) once to its
+//! end on a throwaway engine and sends its [`Outline`]
+//! ([`super::loaded::Source::outline`]): the browser's scrub bar and
 //! timeline span the whole run before a step is shown. Runs are
 //! deterministic, so the session's own engine then makes the same records.
 //!
@@ -18,23 +19,13 @@
 //! An engine already past the window starts again from a fresh load (a
 //! whole `crowd` run takes about 2 ms): an engine only runs forwards.
 
-use reactor_engine::{LabRun, LabRunOptions, LoadError};
-use reactor_protocol::{Outline, OutlineBuilder, Record, ServerFrame};
+use reactor_engine::LabRun;
+use reactor_protocol::{Outline, Record, ServerFrame};
 
 /// Actions before the sought one whose closing snapshots are sent too, so
 /// a learner stepping back from a far jump does not wait for the server
 /// at each of them.
 pub(crate) const ACTIONS_BEFORE: usize = 2;
-
-/// The outline of `scenario`'s whole run, from a throwaway engine.
-pub(crate) fn outline_of(scenario: &str, options: LabRunOptions) -> Result<Outline, LoadError> {
-    let mut run = LabRun::load(scenario, options)?;
-    let mut outline = OutlineBuilder::default();
-    while !run.is_done() {
-        outline.add_action(&run.step());
-    }
-    Ok(outline.finish())
-}
 
 /// The session's engine, with how many records it has handed out.
 pub(crate) struct SeekableRun {

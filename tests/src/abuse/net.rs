@@ -217,7 +217,7 @@ impl Ws {
                     }
                     return Ok(state.records);
                 }
-                Incoming::Frame(_, ServerFrame::Error { message }) => {
+                Incoming::Frame(_, ServerFrame::Error { message, .. }) => {
                     bail!("error frame: {message}")
                 }
                 Incoming::Frame(..) => {}

@@ -177,7 +177,7 @@ impl Player {
                 });
                 self.unshown.update_value(|n| *n += 1);
             }
-            ServerFrame::Error { message } => {
+            ServerFrame::Error { message, .. } => {
                 self.error.set(Some(message));
                 self.sync.update_value(|s| {
                     s.in_flight = s.in_flight.saturating_sub(1);

@@ -1,0 +1,129 @@
+//! Tests of the frames' and commands' JSON shapes.
+
+use super::*;
+
+#[test]
+fn room_frames_have_the_documented_shape() {
+    let frame = ServerFrame::Room(RoomStatus {
+        code: "K7QX2MPD".into(),
+        followers: 3,
+        presenter: true,
+        ended: false,
+        reason: None,
+        resync: false,
+        exploring: 0,
+    });
+    let json = serde_json::to_string(&frame).expect("encodes");
+    assert_eq!(
+        json,
+        r#"{"type":"room","code":"K7QX2MPD","followers":3,"presenter":true,"ended":false}"#
+    );
+    assert_eq!(
+        serde_json::from_str::<ServerFrame>(&json).expect("decodes"),
+        frame
+    );
+}
+
+#[test]
+fn view_frames_and_commands_share_their_body() {
+    let at = ViewPosition {
+        step: 12,
+        lesson: Some("tcp-read".into()),
+        stage: Some(4),
+    };
+    let frame = serde_json::to_string(&ServerFrame::View(at.clone())).expect("encodes");
+    assert_eq!(
+        frame,
+        r#"{"type":"view","step":12,"lesson":"tcp-read","stage":4}"#
+    );
+    let command: PresenterCommand =
+        serde_json::from_str(r#"{"cmd":"view","step":12,"lesson":"tcp-read","stage":4}"#)
+            .expect("decodes");
+    assert_eq!(command, PresenterCommand::View(at));
+    let plain: PresenterCommand =
+        serde_json::from_str(r#"{"cmd":"view","step":0}"#).expect("decodes");
+    assert_eq!(plain, PresenterCommand::View(ViewPosition::default()));
+    assert!(serde_json::from_str::<PresenterCommand>(r#"{"cmd":"view","step":-1}"#).is_err());
+    assert!(serde_json::from_str::<PresenterCommand>(r#"{"cmd":"view","step":1,"x":1}"#).is_err());
+}
+
+#[test]
+fn presenter_commands_never_shadow_a_session_command() {
+    for name in PresenterCommand::NAMES {
+        let json = format!(r#"{{"cmd":"{name}"}}"#);
+        assert!(
+            serde_json::from_str::<Command>(&json).is_err(),
+            "{name} is also a Command"
+        );
+    }
+    assert_eq!(
+        serde_json::from_str::<PresenterCommand>(r#"{"cmd":"end"}"#).expect("decodes"),
+        PresenterCommand::End
+    );
+}
+
+#[test]
+fn load_takes_a_scenario_or_a_program() {
+    let read = |json: &str| serde_json::from_str::<Command>(json);
+    assert_eq!(
+        read(r#"{"cmd":"load","scenario":"tcp_read"}"#).expect("a scenario"),
+        Command::Load {
+            scenario: "tcp_read".into(),
+            seed: 0
+        }
+    );
+    let program = Command::LoadProgram {
+        program: "fn main() {}".into(),
+        peer: "at 0 ms connect".into(),
+        seed: 3,
+    };
+    let json = r#"{"cmd":"load","program":"fn main() {}","peer":"at 0 ms connect","seed":3}"#;
+    assert_eq!(read(json).expect("a program"), program);
+    assert_eq!(serde_json::to_string(&program).expect("encodes"), json);
+    let alone = read(r#"{"cmd":"load","program":"x"}"#).expect("no peer");
+    assert_eq!(
+        serde_json::to_string(&alone).expect("encodes"),
+        r#"{"cmd":"load","program":"x","peer":""}"#
+    );
+    let refusal = |json: &str| read(json).expect_err(json).to_string();
+    assert!(refusal(r#"{"cmd":"load"}"#).starts_with("missing field `scenario`"));
+    assert!(refusal(r#"{"cmd":"load","scenario":"a","program":"b"}"#).contains("not both"));
+    assert!(refusal(r#"{"cmd":"load","scenario":"a","peer":"b"}"#).contains("`peer`"));
+    assert!(refusal(r#"{"cmd":"load","program":7}"#).contains("invalid type"));
+    assert!(refusal(r#"{"cmd":"load","source":"x"}"#).contains("unknown field `source`"));
+}
+
+#[test]
+fn an_error_frame_points_into_a_program_only_when_it_can() {
+    let plain = serde_json::to_string(&ServerFrame::error("no")).expect("encodes");
+    assert_eq!(plain, r#"{"type":"error","message":"no"}"#);
+    let placed = ServerFrame::Error {
+        message: "expected `;`".into(),
+        line: Some(3),
+        column: Some(14),
+        in_peer: true,
+    };
+    let json = serde_json::to_string(&placed).expect("encodes");
+    assert_eq!(
+        json,
+        r#"{"type":"error","message":"expected `;`","line":3,"column":14,"in_peer":true}"#
+    );
+    assert_eq!(
+        serde_json::from_str::<ServerFrame>(&json).expect("decodes"),
+        placed
+    );
+    assert_eq!(
+        serde_json::from_str::<ServerFrame>(&plain).expect("decodes"),
+        ServerFrame::error("no")
+    );
+}
+
+#[test]
+fn the_code_alphabet_has_no_look_alikes_or_repeats() {
+    for banned in b"01IO" {
+        assert!(!ROOM_CODE_ALPHABET.contains(banned));
+    }
+    let mut sorted = ROOM_CODE_ALPHABET.to_vec();
+    sorted.dedup();
+    assert_eq!(sorted.len(), 32);
+}
