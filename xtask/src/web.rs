@@ -126,18 +126,24 @@ fn compile_relocatable(root: &Path) -> Result<PathBuf> {
 }
 
 /// Publish the glue and the loader, which import each other: both are named
-/// after one hash of the two, and each names the other by that name.
+/// after one hash of the two, and each names the other by that name (the
+/// glue imports the loader once per split point).
 fn publish_linked(glue: &Path, mut loader: String, site: &Path) -> Result<(String, String)> {
     let mut glue = fs::read_to_string(glue)?;
     let hash = content_hash(&(&glue, &loader));
     let glue_name = hashed_name("reactor_web", hash, "js");
     let loader_name = hashed_name("__wasm_split", hash, "js");
-    replace_once(
-        &mut glue,
-        &format!("\"./{}\"", split::LOADER),
-        &format!("\"./{loader_name}\""),
-    )
-    .context("the glue does not import the loader")?;
+    // One import of the loader per split point (workbench, playground); the
+    // wasm's own import name (a key of the imports object) stays as it is.
+    let mut imports = 0;
+    for spaced in [" ", ""] {
+        let from = format!("from{spaced}\"./{}\"", split::LOADER);
+        imports += glue.matches(&from).count();
+        glue = glue.replace(&from, &format!("from{spaced}\"./{loader_name}\""));
+    }
+    if imports == 0 {
+        bail!("the glue does not import the loader");
+    }
     replace_once(
         &mut loader,
         &format!("\"./{GLUE_JS}\""),

@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use reactor_protocol::{Command, ServerFrame};
 
 use super::sync::ServerSync;
-use super::{Connection, Player};
+use super::{Connection, PROGRAM, Player, ProgramError};
 use crate::history::History;
 use crate::plan::{Goal, Plan, plan};
 
@@ -177,8 +177,22 @@ impl Player {
                 });
                 self.unshown.update_value(|n| *n += 1);
             }
-            ServerFrame::Error { message, .. } => {
-                self.error.set(Some(message));
+            ServerFrame::Error {
+                message,
+                line,
+                column,
+                in_peer,
+            } => {
+                // A program refused: the playground shows it in place.
+                match (line, column) {
+                    (Some(line), Some(column)) => self.program_error.set(Some(ProgramError {
+                        message,
+                        line,
+                        column,
+                        in_peer,
+                    })),
+                    _ => self.error.set(Some(message)),
+                }
                 self.sync.update_value(|s| {
                     s.in_flight = s.in_flight.saturating_sub(1);
                     s.seeking = None;
@@ -218,9 +232,16 @@ impl Player {
     pub(super) fn send_load(self) {
         self.sync.set_value(ServerSync::default());
         let seed = self.seed.get_value();
-        if let Some(scenario) = self.scenario.get_untracked()
-            && self.send(&Command::Load { scenario, seed })
-        {
+        let command = match (self.scenario.get_untracked(), self.program.get_untracked()) {
+            (Some(scenario), Some(program)) if scenario == PROGRAM => Command::LoadProgram {
+                program: program.source,
+                peer: program.peer,
+                seed,
+            },
+            (Some(scenario), _) => Command::Load { scenario, seed },
+            (None, _) => return,
+        };
+        if self.send(&command) {
             self.sync.update_value(|s| s.in_flight = 1);
         }
     }

@@ -35,11 +35,12 @@ fn offers(list: Option<&Result<Vec<ScenarioSummary>, String>>, id: &str) -> Opti
 }
 
 /// A scenario is shown that the player can drive: not one the server does
-/// not know (`/scenario/nope`), which has no engine behind it to step.
+/// not know (`/scenario/nope`), which has no engine behind it to step. A
+/// playground program is no listed scenario, and is driven all the same.
 pub fn drivable(player: Player, scenarios: Scenarios) -> bool {
     player.scenario.with(|id| {
         id.as_deref()
-            .is_some_and(|id| scenarios.offers(id) != Some(false))
+            .is_some_and(|id| id == crate::player::PROGRAM || scenarios.offers(id) != Some(false))
     })
 }
 
