@@ -160,6 +160,7 @@ async fn a_run_too_long_is_a_422_and_a_full_server_a_503() -> Result<()> {
         config.programs.max_waiting = 0;
         config.programs.max_run_time = Duration::from_secs(3);
         config.programs.playground.steps_per_poll = GRIND_STEPS_PER_POLL;
+        config.programs.playground.max_total_steps = u64::MAX;
     })
     .await?;
     let grinding = tokio::spawn({

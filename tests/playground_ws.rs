@@ -173,6 +173,7 @@ async fn a_hostile_program_leaves_another_session_undisturbed() -> Result<()> {
     let server = TestServer::start_with(|config| {
         config.programs.max_run_time = Duration::from_secs(3);
         config.programs.playground.steps_per_poll = GRIND_STEPS_PER_POLL;
+        config.programs.playground.max_total_steps = u64::MAX;
     })
     .await?;
     let mut hostile = Client::connect(&server.ws_url()).await?;

@@ -58,10 +58,10 @@ pub const BAD_PEER: &str = "at 0 ms connect\nat 5 ms dance\n";
 pub const SPIN: &str = "#[tokio::main]\nasync fn main() {\n    loop {}\n}\n";
 
 /// A task that works hard between yields, forever: with the steps per
-/// poll raised to [`GRIND_STEPS_PER_POLL`], each poll stays under them, so
-/// only the record limit or the server's run time stops it, and the run
-/// time comes first by far (a poll takes milliseconds, and a yield makes a
-/// handful of records).
+/// poll raised to [`GRIND_STEPS_PER_POLL`] (and no bound on steps in all),
+/// each poll stays under them, so only the record limit or the server's
+/// run time stops it, and the run time comes first by far (a poll takes
+/// milliseconds, and a yield makes a handful of records).
 pub const GRIND: &str = r#"#[tokio::main]
 async fn main() {
     loop {

@@ -37,8 +37,8 @@ pub struct ProgramLimits {
     /// over HTTP, an `error` frame on a session).
     pub max_run_time: Duration,
     /// What one program may use: its size, nesting, tasks, sockets,
-    /// records, virtual time, steps per poll, calls, stack, memory, peer
-    /// actions and workers (the playground's own defaults). The threads
+    /// records, virtual time, steps (per poll and in all), calls, stack,
+    /// memory, peer actions and workers (the playground's own defaults). The threads
     /// that run programs have `max_stack_bytes` of stack more than the
     /// engine needs ([`ProgramLimits::thread_stack_bytes`]).
     pub playground: reactor_playground::Limits,
@@ -132,6 +132,9 @@ pub struct ProgramFlags {
     /// counts as a busy poll.
     #[arg(long, default_value_t = reactor_playground::Limits::default().steps_per_poll)]
     pub program_steps_per_poll: u64,
+    /// Interpreter steps one whole program run may take.
+    #[arg(long, default_value_t = reactor_playground::Limits::default().max_total_steps)]
+    pub program_max_total_steps: u64,
     /// Deepest chain of function calls in a program run.
     #[arg(long, default_value_t = reactor_playground::Limits::default().max_call_depth)]
     pub program_max_call_depth: u32,
@@ -172,6 +175,7 @@ impl ProgramFlags {
                 max_records: self.program_max_records,
                 max_virtual_time: Duration::from_secs(self.program_max_virtual_time_secs),
                 steps_per_poll: self.program_steps_per_poll,
+                max_total_steps: self.program_max_total_steps,
                 max_call_depth: self.program_max_call_depth,
                 max_stack_bytes: self.program_max_stack_bytes,
                 max_value_nesting: self.program_max_value_nesting,
@@ -217,6 +221,7 @@ mod tests {
             "--program-max-records=10",
             "--program-max-virtual-time-secs=11",
             "--program-steps-per-poll=12",
+            "--program-max-total-steps=13",
         ])
         .expect("valid flags");
         let limits = args.programs.limits();
@@ -230,5 +235,6 @@ mod tests {
         assert_eq!(playground.max_records, 10);
         assert_eq!(playground.max_virtual_time, Duration::from_secs(11));
         assert_eq!(playground.steps_per_poll, 12);
+        assert_eq!(playground.max_total_steps, 13);
     }
 }

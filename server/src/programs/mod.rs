@@ -13,8 +13,10 @@
 //! interpreter may use and the engine's on top
 //! ([`ProgramLimits::thread_stack_bytes`]). What crosses threads is the
 //! text. Every run takes a turn from the [`RunGate`], so a burst of
-//! programs queues (boundedly) instead of taking every core, and each
-//! whole run stops after [`ProgramLimits::max_run_time`] of real time.
+//! programs queues (boundedly) instead of taking every core. A run's CPU
+//! is bounded by the playground (its interpreter steps in all); the
+//! server stops a whole run after [`ProgramLimits::max_run_time`] of real
+//! time besides, whatever the playground's limits are set to.
 
 mod gate;
 mod limits;
