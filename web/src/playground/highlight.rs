@@ -166,10 +166,14 @@ pub fn word_end(line: &str, column: usize) -> usize {
     let chars: Vec<char> = line.chars().collect();
     let start = column.saturating_sub(1).min(chars.len());
     let word = |c: &char| c.is_alphanumeric() || *c == '_';
-    let run = if chars.get(start).is_some_and(word) {
-        chars[start..].iter().take_while(|c| word(c)).count()
-    } else {
-        1
+    let run = match chars.get(start) {
+        // A number runs on through its point and fraction (`7.5`).
+        Some(c) if c.is_ascii_digit() => chars[start..]
+            .iter()
+            .take_while(|c| word(c) || **c == '.')
+            .count(),
+        Some(c) if word(c) => chars[start..].iter().take_while(|c| word(c)).count(),
+        _ => 1,
     };
     start + run
 }
@@ -230,5 +234,6 @@ mod tests {
         assert_eq!(word_end("    x;", 6), 6);
         assert_eq!(word_end("", 1), 1);
         assert_eq!(word_end("é_é x", 1), 3);
+        assert_eq!(word_end("f(7.5))", 3), 5);
     }
 }

@@ -88,15 +88,16 @@ pub fn ProgramPanel() -> impl IntoView {
         }
         _ => view! { <p class="empty">"Loading the program…"</p> }.into_any(),
     };
-    let file = move || {
+    let heading = move || {
         program.with(|p| match p.as_ref().map(|p| p.file.as_str()) {
-            Some(PLAYGROUND_FILE) => view! { "yours" }.into_any(),
-            file => view! { <code class="where">{file.map(str::to_string)}</code> }.into_any(),
+            Some(PLAYGROUND_FILE) => view! { "Your program" }.into_any(),
+            file => view! { "Program " <code class="where">{file.map(str::to_string)}</code> }
+                .into_any(),
         })
     };
     view! {
         <section id="program" class="panel program secondary" aria-label="The program">
-            <h2>"Program " {file}</h2>
+            <h2>{heading}</h2>
             <OpenInPlayground />
             <p class="program-legend">
                 <span class="key parked">"parked on its .await"</span>

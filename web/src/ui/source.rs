@@ -40,6 +40,9 @@ pub fn SourcePane() -> impl IntoView {
         let Some((file, _)) = location.get() else {
             return;
         };
+        if is_interpreter(&file) {
+            return;
+        }
         if cache.with_untracked(|c| c.iter().any(|(name, _)| *name == file)) {
             return;
         }
@@ -71,6 +74,19 @@ pub fn SourcePane() -> impl IntoView {
             return view! { <p class="empty">"The source of each step appears here."</p> }
                 .into_any();
         };
+        if is_interpreter(&file) {
+            let mine = player.current.with(|r| r.as_ref().and_then(|r| r.span));
+            let said = match mine {
+                Some(span) => format!(
+                    "The playground's interpreter made this record, running line {} of your program: the program panel shows it.",
+                    span.line
+                ),
+                None => {
+                    "The playground's interpreter made this record, around your program.".into()
+                }
+            };
+            return view! { <p class="empty">{said}</p> }.into_any();
+        }
         let entry = cache.with(|c| {
             c.iter()
                 .find(|(name, _)| *name == file)
@@ -96,6 +112,12 @@ pub fn SourcePane() -> impl IntoView {
             {body}
         </section>
     }
+}
+
+/// A record made by the playground's interpreter, not by the engine: its
+/// source is not served, and the program panel shows the learner's line.
+fn is_interpreter(file: &str) -> bool {
+    file.starts_with("playground/")
 }
 
 /// The lines of `text` around `line`, that line highlighted.

@@ -84,7 +84,7 @@ pub fn Page() -> impl IntoView {
             </div>
             {move || notice.get().map(|text| view! { <p id="link-notice" class="error" role="alert">{text}</p> })}
             <ExamplePicker examples chosen program peer />
-            <Editor id="program-editor" label="Program" text=program error=error_at(false) min_lines=12 describedby="program-error editor-hint" />
+            <Editor id="program-editor" label="Program" text=program error=error_at(false) min_lines=8 describedby="program-error editor-hint" />
             <p id="editor-hint" class="hint">"Tab indents; Escape, then Tab, leaves the editor."</p>
             <ErrorMessage />
             <details class="peer" open=move || !peer.with(String::is_empty)>

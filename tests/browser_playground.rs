@@ -1,0 +1,222 @@
+//! The playground in real headless Chromium: a program typed into the
+//! editor with a mistake is refused with the place underlined and the
+//! message under the editor; fixed, it runs and steps to its `println!`;
+//! its share link, opened in a second browser (a new WebDriver session,
+//! a new profile), gives the same program and, run, the same run.
+//! Helpers and conventions as in `browser_web.rs`.
+
+#[allow(dead_code)] // each test binary uses a part of the helpers
+mod web_support;
+
+use anyhow::{Context, Result, ensure};
+use reactor_e2e::{Page, TestServer, eventually, with_browser};
+use serde_json::Value;
+use tokio::sync::Mutex;
+use web_support::{open, probe, settled_at};
+
+/// One browser at a time in this binary: two Chromiums on two cores make
+/// every wait flaky.
+static ONE_BROWSER: Mutex<()> = Mutex::const_new(());
+
+/// What the learner types: a float where a whole number belongs (line 4).
+const WITH_MISTAKE: &str = "#[tokio::main]
+async fn main() {
+    let handle = tokio::spawn(async {
+        tokio::time::sleep(Duration::from_millis(7.5)).await;
+        println!(\"hello from my program\");
+    });
+    handle.await.unwrap();
+}
+";
+
+/// The learner's fix.
+const FIXED: &str = "#[tokio::main]
+async fn main() {
+    let handle = tokio::spawn(async {
+        tokio::time::sleep(Duration::from_millis(7)).await;
+        println!(\"hello from my program\");
+    });
+    handle.await.unwrap();
+}
+";
+
+/// The editor's state: its text, the underlined word and its line (1-based).
+const EDITOR_PROBE: &str = r#"
+const area = document.querySelector('#program-editor');
+if (!area) return null;
+const squiggle = document.querySelector('.editor-marks .squiggle');
+const marks = document.querySelector('.editor-marks');
+let line = null;
+if (squiggle) {
+  // The underline is the marks' last text: what comes before it places it.
+  const all = marks.textContent;
+  line = all.slice(0, all.length - squiggle.textContent.length).split('\n').length;
+}
+const error = document.querySelector('#program-error');
+return {
+  text: area.value,
+  squiggle: squiggle ? squiggle.innerText : null,
+  line,
+  error: error ? error.innerText : null,
+  invalid: area.getAttribute('aria-invalid'),
+};
+"#;
+
+/// Put `text` in the program editor by typing it, as a learner would.
+async fn type_program(page: &Page, text: &str) -> Result<()> {
+    let area = page.wait_for("#program-editor").await?;
+    area.clear().await?;
+    // `clear` leaves no input event: select all and delete, by keys.
+    area.send_keys("\u{e009}a\u{e000}\u{e017}").await?;
+    area.send_keys(text).await?;
+    eventually("the editor to hold the typed text", || async {
+        let shown = page.eval(EDITOR_PROBE).await?;
+        Ok((shown["text"] == text).then_some(()))
+    })
+    .await
+}
+
+/// Step with the Step button until the console shows `needle`; the probe then.
+async fn step_until_console(page: &Page, needle: &str) -> Result<Value> {
+    for _ in 0..400 {
+        let state = probe(page).await?;
+        if state["console"]
+            .as_str()
+            .is_some_and(|c| c.contains(needle))
+        {
+            return Ok(state);
+        }
+        ensure!(
+            state["done"] != true || state["step"] != state["recorded"],
+            "ended without {needle:?}: {state}"
+        );
+        let step = state["step"].as_u64().unwrap_or(0);
+        page.wait_for("#step-btn").await?.click().await?;
+        settled_at(page, step + 1).await?;
+    }
+    anyhow::bail!("no {needle:?} in the console after 400 steps")
+}
+
+/// The run's length, from `#position` ("step N of M").
+async fn run_length(page: &Page) -> Result<String> {
+    let text = page.wait_for_text("#position", " of ").await?;
+    Ok(text
+        .rsplit(" of ")
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_string())
+}
+
+/// Screenshots at a laptop's and a phone's size (then back to 1440×900),
+/// the page never wider than the screen.
+async fn screenshots_at_sizes(page: &Page, name: &str) -> Result<()> {
+    for (width, height) in [(1280, 720), (390, 844), (1440, 900)] {
+        page.set_viewport(width, height).await?;
+        let wide = page
+            .eval("return document.documentElement.scrollWidth - window.innerWidth;")
+            .await?;
+        ensure!(
+            wide.as_i64() <= Some(0),
+            "{name}: sideways scroll at {width}: {wide}"
+        );
+        if width != 1440 {
+            page.screenshot(&format!("{name}-{width}x{height}")).await?;
+        }
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_program_is_refused_in_place_fixed_run_stepped_and_shared() -> Result<()> {
+    let _turn = ONE_BROWSER.lock().await;
+    let server = TestServer::start().await?;
+    let mut shared: Option<(String, String, String)> = None;
+    with_browser(&server, async |page| {
+        open(page, "/").await?;
+        page.wait_for("#open-playground").await?.click().await?;
+        page.wait_for("#program-editor").await?;
+        ensure!(page.eval("return location.pathname;").await? == "/playground");
+
+        // A mistake: the float is underlined on its line, and said.
+        type_program(page, WITH_MISTAKE).await?;
+        page.wait_for("#run-program").await?.click().await?;
+        let refused = eventually("the refusal underlined", || async {
+            let shown = page.eval(EDITOR_PROBE).await?;
+            Ok((!shown["squiggle"].is_null() && !shown["error"].is_null()).then_some(shown))
+        })
+        .await?;
+        let error = refused["error"].as_str().context("error")?;
+        ensure!(error.contains("line 4, column"), "{refused}");
+        ensure!(refused["line"] == 4, "the underline is on line 4: {refused}");
+        ensure!(refused["squiggle"] == "7.5", "the underline is the float: {refused}");
+        ensure!(refused["invalid"] == "true", "{refused}");
+        page.screenshot("playground-error").await?;
+        screenshots_at_sizes(page, "playground-error").await?;
+        // The place in the message puts the caret there.
+        page.wait_for("#program-error .place").await?.click().await?;
+        let focused = page.eval("return document.activeElement.id;").await?;
+        ensure!(focused == "program-editor", "{focused}");
+
+        // Fixed: the stale refusal goes, the program runs and steps.
+        type_program(page, FIXED).await?;
+        let fixed = page.eval(EDITOR_PROBE).await?;
+        ensure!(fixed["squiggle"].is_null() && fixed["error"].is_null(), "{fixed}");
+        page.wait_for("#run-program").await?.click().await?;
+        probe(page).await?;
+        let state = step_until_console(page, "hello from my program").await?;
+        let length = run_length(page).await?;
+        // The program panel is the learner's own program.
+        let panel = page.wait_for_text("#program", "hello from my program").await?;
+        ensure!(panel.contains("Duration::from_millis(7)"), "{panel}");
+        page.screenshot("playground-stepped").await?;
+        page.eval("document.querySelector('#program').scrollIntoView(); return null;")
+            .await?;
+        page.screenshot("playground-program").await?;
+
+        // Share: the link is shown (and in the address bar).
+        page.wait_for("#share-program").await?.click().await?;
+        let link = page.wait_for("#share-link").await?;
+        let url = link.prop("value").await?.context("the link")?;
+        ensure!(url.contains("/playground?code="), "{url}");
+        page.eval("document.querySelector('#share-program').scrollIntoView({block: 'center'}); return null;")
+            .await?;
+        page.screenshot("playground-share").await?;
+        screenshots_at_sizes(page, "playground-stepped").await?;
+        let console = state["console"].as_str().context("console")?.to_string();
+        shared = Some((url, console, length));
+        Ok(())
+    })
+    .await?;
+
+    // A new browser: the same program, and run, the same run.
+    let (url, console, length) = shared.context("the first browser shared")?;
+    let path = url
+        .split_once("/playground")
+        .map(|(_, rest)| format!("/playground{rest}"));
+    let path = path.context("a playground link")?;
+    with_browser(&server, async |page| {
+        open(page, &path).await?;
+        let opened = eventually("the shared program in the editor", || async {
+            let shown = page.eval(EDITOR_PROBE).await?;
+            Ok((shown["text"] == FIXED).then_some(shown))
+        })
+        .await?;
+        ensure!(opened["error"].is_null(), "{opened}");
+        page.wait_for("#run-program").await?.click().await?;
+        probe(page).await?;
+        let state = step_until_console(page, "hello from my program").await?;
+        ensure!(
+            state["console"] == console.as_str(),
+            "{state} vs {console:?}"
+        );
+        ensure!(run_length(page).await? == length, "the same run length");
+        page.screenshot("playground-shared").await?;
+
+        // A damaged link says so, and leaves a program to start from.
+        open(page, "/playground?code=AAAA").await?;
+        page.wait_for_text("#link-notice", "damaged").await?;
+        Ok(())
+    })
+    .await
+}
