@@ -138,9 +138,11 @@ fn a_loop_without_an_await_is_reported_as_a_busy_poll() {
     let (message, span) = last_error(&run(source, ""));
     assert!(message.starts_with("busy poll"), "{message}");
     assert_eq!(span.map(|(line, _)| line), Some(5));
-    let empty = "#[tokio::main]\nasync fn main() {\n    for i in 0..1000000000000 {}\n}\n";
-    let (message, _) = last_error(&run(empty, ""));
-    assert!(message.starts_with("busy poll"), "{message}");
+    for empty in ["for i in 0..1000000000000 {}", "loop {}", "while true {}"] {
+        let source = format!("#[tokio::main]\nasync fn main() {{\n    {empty}\n}}\n");
+        let (message, _) = last_error(&run(&source, ""));
+        assert!(message.starts_with("busy poll"), "{empty}: {message}");
+    }
 }
 
 #[test]

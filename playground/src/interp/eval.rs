@@ -230,6 +230,8 @@ pub(crate) fn expr<'a>(ctx: &'a Rc<Ctx>, env: &'a mut Env, expr: &'a Expr) -> St
                 Ok(Value::Unit)
             }
             ExprKind::Loop(body) => loop {
+                // Each pass is a step, as in `iteration`: `loop {}` is a busy poll.
+                ctx.tick()?;
                 match block(ctx, env, body).await {
                     Ok(_) | Err(Flow::Continue) => {}
                     Err(Flow::Break(value)) => return Ok(value),
