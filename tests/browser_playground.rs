@@ -220,3 +220,84 @@ async fn a_program_is_refused_in_place_fixed_run_stepped_and_shared() -> Result<
     })
     .await
 }
+
+/// axe-core's browser bundle, as `npm ci` put it under `tests/npm`.
+fn axe_source() -> Result<String> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/npm/node_modules/axe-core/axe.min.js"
+    );
+    std::fs::read_to_string(path).with_context(|| {
+        format!("reading {path}: run `npm ci` in tests/npm (`cargo xtask test` does)")
+    })
+}
+
+/// axe's WCAG 2.0/2.1 A and AA violations on the page, one line each.
+async fn axe_violations(page: &Page, axe: &str) -> Result<Vec<String>> {
+    page.eval(&format!("{axe}\nreturn true;")).await?;
+    let script = r#"
+        const done = arguments[arguments.length - 1];
+        axe.run(document, {
+          runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+          resultTypes: ['violations'],
+        }).then(
+          (r) => done(r.violations.map((v) => `${v.id} (${v.impact}): ` +
+            v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')} — ${n.failureSummary}`).join(' | '))),
+          (e) => done([`axe failed: ${e}`]));
+    "#;
+    let found = page.client.execute_async(script, Vec::new()).await?;
+    Ok(serde_json::from_value(found)?)
+}
+
+/// Put `text` in the program editor at once (as a paste would).
+async fn paste_program(page: &Page, text: &str) -> Result<()> {
+    let script = "const a = document.querySelector('#program-editor');
+        a.value = arguments[0]; a.dispatchEvent(new Event('input', {bubbles: true})); return null;";
+    page.client
+        .execute(script, vec![serde_json::json!(text)])
+        .await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_playground_meets_wcag_aa_in_every_palette() -> Result<()> {
+    let _turn = ONE_BROWSER.lock().await;
+    let axe = axe_source()?;
+    let server = TestServer::start().await?;
+    with_browser(&server, async |page| {
+        open(page, "/playground").await?;
+        page.wait_for("#program-editor").await?;
+        // Light, dark (the theme button), then presenter on top of dark.
+        for palette in ["light", "dark", "presenter"] {
+            if palette == "presenter" {
+                page.wait_for("#presenter").await?.click().await?;
+                page.wait_for("#app[data-presenter='true']").await?;
+            } else {
+                eventually(&format!("the {palette} palette"), || async {
+                    let button = page.wait_for("#theme-btn").await?;
+                    if button.attr("data-theme").await?.as_deref() == Some(palette) {
+                        return Ok(Some(()));
+                    }
+                    button.click().await?;
+                    Ok(None)
+                })
+                .await?;
+            }
+            paste_program(page, WITH_MISTAKE).await?;
+            page.wait_for("#run-program").await?.click().await?;
+            page.wait_for("#program-error").await?;
+            let found = axe_violations(page, &axe).await?;
+            ensure!(found.is_empty(), "{palette}, a refusal shown: {found:#?}");
+            page.screenshot(&format!("playground-error-{palette}"))
+                .await?;
+
+            paste_program(page, FIXED).await?;
+            page.wait_for("#run-program").await?.click().await?;
+            step_until_console(page, "hello from my program").await?;
+            let found = axe_violations(page, &axe).await?;
+            ensure!(found.is_empty(), "{palette}, a run stepped: {found:#?}");
+        }
+        Ok(())
+    })
+    .await
+}

@@ -186,7 +186,7 @@ fn ExamplePicker(
         replace_url(&format!("/playground?example={}", example.id));
     };
     view! {
-        <label class="picker example-picker">
+        <label class="example-picker">
             "Example "
             <select id="example-picker" on:change=pick>
                 <option value="" disabled=true selected=move || chosen.with(String::is_empty)>"Choose an example…"</option>
