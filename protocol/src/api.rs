@@ -62,6 +62,22 @@ pub struct ScenarioProgram {
     pub lines: Vec<String>,
 }
 
+/// A playground program to start from (`GET /api/playground/examples`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlaygroundExample {
+    /// Stable id, as in `/playground?example=article-spawn`.
+    pub id: String,
+    /// Title for people.
+    pub title: String,
+    /// The built-in scenario whose work the program does, if any: the
+    /// scenario view's "Open in playground" opens this example.
+    pub scenario: Option<String>,
+    /// The program.
+    pub program: String,
+    /// Its peer description (empty: none).
+    pub peer: String,
+}
+
 /// What a playground program's run calls itself where a scenario id goes:
 /// the `scenario` of `POST /api/run`'s [`Trace`] and of the `loaded` frame
 /// a program's `load` is answered with. No scenario has this id.

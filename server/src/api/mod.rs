@@ -5,6 +5,7 @@
 //! | `GET /api/scenarios`       | `[{id, title, summary}]`                             |
 //! | `GET /api/scenarios/{id}/program` | `{scenario, file, first_line, lines}`, its program |
 //! | `GET /api/trace/{id}`      | `{scenario, records, final}`, a whole run, cached    |
+//! | `GET /api/playground/examples` | `[{id, title, scenario, program, peer}]`: programs to start from |
 //! | `POST /api/run`            | `{scenario: "program", records, final}`: a playground program's whole run (see [`run`]) |
 //! | `GET /api/source`          | the engine source files the server can show          |
 //! | `GET /api/source/{*path}`  | one engine source file, as text                      |
@@ -30,6 +31,7 @@
 //! ([`reactor_protocol::api::ProgramRefused`]), so a browser can underline
 //! the place.
 
+mod examples;
 mod program;
 mod run;
 pub(crate) mod source;
@@ -69,6 +71,7 @@ pub(crate) fn router(traces: TraceCache, catalog: Lessons, programs: Arc<Program
         .route("/api/scenarios/{id}/program", get(program::get))
         .route("/api/trace/{id}", get(trace))
         .route("/api/run", post(run::run))
+        .route("/api/playground/examples", get(examples::get))
         .route("/api/source", get(source::list))
         .route("/api/source/{*path}", get(source::file))
         .route("/api/lessons", get(lessons))
