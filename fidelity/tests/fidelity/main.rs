@@ -16,7 +16,9 @@
 //!   panics, errors and endless waits, printed by both runtimes alike;
 //! - `one_driver`: Tokio's multi-thread runtime under strace, futexes
 //!   traced: one thread at a time in `epoll_wait`, the driver changing
-//!   hands, the other worker on its condvar; and the checker's teeth.
+//!   hands, the other worker on its condvar; and the checker's teeth;
+//! - `playground`: the playground's examples, compiled against real Tokio,
+//!   print what the playground prints when it interprets them.
 //!
 //! Each Tokio program runs once per clock and test binary (see `support`),
 //! in parallel with the others as the test threads ask for them; a
@@ -27,6 +29,7 @@ mod engine_edges;
 mod engine_model;
 mod one_driver;
 mod one_driver_engine;
+mod playground;
 mod ownership;
 mod self_wakes;
 mod support;
