@@ -14,16 +14,30 @@ use reactor_protocol::Event;
 
 /// Each example checked, with its binary's path.
 const CHECKED: [(&str, &str); 4] = [
-    ("article-spawn", env!("CARGO_BIN_EXE_playground_article_spawn")),
-    ("blocking-call", env!("CARGO_BIN_EXE_playground_blocking_call")),
-    ("four-workers", env!("CARGO_BIN_EXE_playground_four_workers")),
-    ("work-stealing", env!("CARGO_BIN_EXE_playground_work_stealing")),
+    (
+        "article-spawn",
+        env!("CARGO_BIN_EXE_playground_article_spawn"),
+    ),
+    (
+        "blocking-call",
+        env!("CARGO_BIN_EXE_playground_blocking_call"),
+    ),
+    (
+        "four-workers",
+        env!("CARGO_BIN_EXE_playground_four_workers"),
+    ),
+    (
+        "work-stealing",
+        env!("CARGO_BIN_EXE_playground_work_stealing"),
+    ),
 ];
 
 /// The lines the playground's run of `program` prints.
 fn interpreted(program: &str) -> Vec<String> {
     let compiled = compile(program, "", &Limits::default()).expect("the example compiles");
-    let mut run = compiled.load(LabRunOptions::default()).expect("the runtime starts");
+    let mut run = compiled
+        .load(LabRunOptions::default())
+        .expect("the runtime starts");
     run.run()
         .into_iter()
         .filter_map(|record| match record.event {
@@ -37,7 +51,9 @@ fn interpreted(program: &str) -> Vec<String> {
 fn the_examples_print_under_real_tokio_what_they_print_in_the_playground() {
     for (id, binary) in CHECKED {
         let example = EXAMPLES.iter().find(|example| example.id == id).expect(id);
-        let output = Command::new(binary).output().expect("the Tokio program runs");
+        let output = Command::new(binary)
+            .output()
+            .expect("the Tokio program runs");
         assert!(output.status.success(), "{id} under Tokio: {output:?}");
         let printed: Vec<String> = String::from_utf8_lossy(&output.stdout)
             .lines()
