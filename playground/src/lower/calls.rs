@@ -23,8 +23,7 @@ impl Lowering<'_> {
             .collect();
         let args = self.exprs(&call.args)?;
         if let [name] = segments.as_slice()
-            && let Some((_, is_async, params)) =
-                self.functions.iter().find(|(known, _, _)| known == name)
+            && let Some((_, params)) = self.functions.iter().find(|(known, _)| known == name)
         {
             if *params != args.len() {
                 return refuse(
@@ -32,7 +31,6 @@ impl Lowering<'_> {
                     format!("`{name}` takes {params} argument(s), not {}", args.len()),
                 );
             }
-            let _ = is_async;
             return Ok(ExprKind::Call {
                 function: name.as_str().into(),
                 args,

@@ -14,8 +14,8 @@ use crate::{Limits, ProgramError};
 pub(crate) struct Lowering<'a> {
     pub(super) limits: &'a Limits,
     pub(super) imports: &'a Imports,
-    /// Every function of the program: name, whether async, parameter count.
-    pub(super) functions: &'a [(String, bool, usize)],
+    /// Every function of the program: name and parameter count.
+    pub(super) functions: &'a [(String, usize)],
     /// Inside an `async` function or block: `.await` is allowed.
     in_async: bool,
     /// How deep the expression being lowered is nested.
@@ -26,7 +26,7 @@ impl<'a> Lowering<'a> {
     pub(super) fn new(
         limits: &'a Limits,
         imports: &'a Imports,
-        functions: &'a [(String, bool, usize)],
+        functions: &'a [(String, usize)],
     ) -> Lowering<'a> {
         Lowering {
             limits,

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use syn::{Attribute, FnArg, Item, ItemFn, Pat, ReturnType};
+use syn::{Attribute, FnArg, Item, ItemFn, Pat};
 
 use super::expr::Lowering;
 use super::paths::Imports;
@@ -39,20 +39,14 @@ pub(super) fn program(file: &syn::File, limits: &Limits) -> Result<ast::Program,
         ));
     };
     let workers = runtime_flavor(main, limits)?;
-    let signatures: Vec<(String, bool, usize)> = functions
+    let signatures: Vec<(String, usize)> = functions
         .iter()
-        .map(|f| {
-            (
-                f.sig.ident.to_string(),
-                f.sig.asyncness.is_some(),
-                f.sig.inputs.len(),
-            )
-        })
+        .map(|f| (f.sig.ident.to_string(), f.sig.inputs.len()))
         .collect();
-    for (index, (name, _, _)) in signatures.iter().enumerate() {
+    for (index, (name, _)) in signatures.iter().enumerate() {
         if signatures[..index]
             .iter()
-            .any(|(earlier, _, _)| earlier == name)
+            .any(|(earlier, _)| earlier == name)
         {
             return refuse(
                 &functions[index].sig.ident,
@@ -122,7 +116,6 @@ fn lower_function(
     }
     let is_async = sig.asyncness.is_some();
     let body = lowering.function_body(&function.block, is_async)?;
-    let _ = &sig.output as &ReturnType;
     Ok(ast::Function {
         name: name.into(),
         is_async,
