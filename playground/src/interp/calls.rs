@@ -49,28 +49,8 @@ pub(crate) async fn expr(ctx: &Rc<Ctx>, env: &mut Env, expr: &Expr) -> Result<Va
         ExprKind::Await(awaited) => {
             let value = eval(ctx, env, awaited).await?;
             reactor_engine::program_at(at);
-            let result = match value {
-                Value::Future(lazy) => {
-                    let lazy = lazy.borrow_mut().take().ok_or_else(|| {
-                        panic("this future was already awaited or spawned".into())
-                    })?;
-                    drive(Rc::clone(ctx), lazy).await
-                }
-                Value::Handle(handle) => {
-                    let handle = handle
-                        .borrow_mut()
-                        .take()
-                        .ok_or_else(|| panic("this JoinHandle was already awaited".into()))?;
-                    Ok(match handle.await {
-                        Ok(value) => Value::ok(value),
-                        Err(error) => Value::err(Value::Error(error.to_string().into())),
-                    })
-                }
-                other => Err(panic(format!(
-                    "`.await` on a {}: only futures and JoinHandles can be awaited",
-                    other.type_name()
-                ))),
-            };
+            let lazy = take_future(value).map_err(&panic)?;
+            let result = drive(Rc::clone(ctx), lazy).await;
             reactor_engine::program_at(at);
             result
         }
@@ -211,7 +191,10 @@ pub(super) fn take_future(value: Value) -> Result<Lazy, String> {
                 .ok_or("this JoinHandle was already awaited")?;
             Ok(Lazy::Join(handle))
         }
-        other => Err(format!("expected a future, found a {}", other.type_name())),
+        other => Err(format!(
+            "expected a future or a JoinHandle, found a {}: only those can be awaited, spawned, joined or selected",
+            other.type_name()
+        )),
     }
 }
 
