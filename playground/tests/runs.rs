@@ -260,3 +260,30 @@ fn a_run_is_bounded_in_steps_however_it_spreads_them() {
     );
     eprintln!("200,000 steps took {:?}", started.elapsed());
 }
+
+#[test]
+fn call_depth_is_counted_per_task() {
+    let source = r#"async fn nap(n: u64) -> u64 {
+    tokio::time::sleep(Duration::from_millis(10)).await;
+    n
+}
+
+#[tokio::main]
+async fn main() {
+    let mut handles = Vec::new();
+    for n in 0..20 {
+        handles.push(tokio::spawn(nap(n)));
+    }
+    let mut total = 0;
+    for handle in handles {
+        total += handle.await.unwrap();
+    }
+    println!("{total}");
+}
+"#;
+    let limits = Limits {
+        max_call_depth: 3,
+        ..Limits::default()
+    };
+    assert_eq!(outputs(&run_with(source, "", &limits)), ["190"]);
+}

@@ -27,10 +27,11 @@ pub(crate) async fn expr(ctx: &Rc<Ctx>, env: &mut Env, expr: &Expr) -> Result<Va
             let Some(function) = ctx.program.function(function).cloned() else {
                 return Err(panic(format!("no function `{function}`")));
             };
-            if function.is_async {
-                Ok(Value::future(Lazy::Call(function, values)))
+            let call = Lazy::Call(function, values, env.depth() + 1);
+            if call_is_async(&call) {
+                Ok(Value::future(call))
             } else {
-                drive(Rc::clone(ctx), Lazy::Call(function, values)).await
+                drive(Rc::clone(ctx), call).await
             }
         }
         ExprKind::Builtin { builtin, args } => {
@@ -178,6 +179,10 @@ async fn arguments(ctx: &Rc<Ctx>, env: &mut Env, args: &[Expr]) -> Result<Vec<Va
     Ok(values)
 }
 
+fn call_is_async(call: &Lazy) -> bool {
+    matches!(call, Lazy::Call(function, _, _) if function.is_async)
+}
+
 pub(super) fn take_future(value: Value) -> Result<Lazy, String> {
     match value {
         Value::Future(lazy) => lazy
@@ -216,21 +221,18 @@ pub(crate) fn drive(ctx: Rc<Ctx>, lazy: Lazy) -> Step<'static> {
                 Ok(value) => Value::ok(value),
                 Err(error) => Value::err(Value::Error(error.to_string().into())),
             }),
-            Lazy::Call(function, args) => {
-                let depth = ctx.depth.get() + 1;
+            Lazy::Call(function, args, depth) => {
                 if depth > ctx.limits.max_call_depth {
                     return Err(ctx.end(format!(
                         "calls nested more than {} deep (the call depth limit)",
                         ctx.limits.max_call_depth
                     )));
                 }
-                ctx.depth.set(depth);
-                let mut env = Env::default();
+                let mut env = Env::in_call(depth);
                 for (name, value) in function.params.iter().zip(args) {
                     env.bind(name.clone(), value);
                 }
                 let result = eval::block(&ctx, &mut env, &function.body).await;
-                ctx.depth.set(depth - 1);
                 match result {
                     Ok(value) | Err(Flow::Return(value)) => Ok(value),
                     Err(other) => Err(other),
@@ -255,9 +257,10 @@ pub(super) fn spawn(ctx: &Rc<Ctx>, lazy: Lazy) -> Result<Value, Flow> {
         )));
     }
     ctx.tasks.set(spawned);
-    let name = match &lazy {
-        Lazy::Call(function, _) => function.name.to_string(),
-        _ => "task".to_string(),
+    // A task starts a stack of its own: its function is at depth 1.
+    let (name, lazy) = match lazy {
+        Lazy::Call(function, args, _) => (function.name.to_string(), Lazy::Call(function, args, 1)),
+        other => ("task".to_string(), other),
     };
     let task = Budgeted {
         ctx: Rc::clone(ctx),

@@ -47,13 +47,28 @@ pub(crate) enum Flow {
     Ended,
 }
 
-/// Variables in scope: a stack of names, searched from the top.
+/// Variables in scope: a stack of names, searched from the top; and how
+/// deep in calls of its task the code that sees them runs.
 #[derive(Clone, Default)]
 pub(crate) struct Env {
     vars: Vec<(Arc<str>, Value)>,
+    depth: u32,
 }
 
 impl Env {
+    /// The scope of a function called at `depth`.
+    pub(crate) fn in_call(depth: u32) -> Env {
+        Env {
+            vars: Vec::new(),
+            depth,
+        }
+    }
+
+    /// How deep in calls this scope's code runs.
+    pub(crate) fn depth(&self) -> u32 {
+        self.depth
+    }
+
     pub(crate) fn get(&self, name: &str) -> Option<&Value> {
         self.vars
             .iter()
@@ -106,7 +121,6 @@ pub(crate) struct Ctx {
     pub(crate) tasks: Cell<u32>,
     pub(crate) sockets: Cell<u32>,
     pub(crate) memory: Cell<u64>,
-    pub(crate) depth: Cell<u32>,
     /// Where the stack stood when the running task's poll began.
     stack_base: Cell<usize>,
 }
@@ -220,7 +234,6 @@ pub(crate) fn main(
         tasks: Cell::new(0),
         sockets: Cell::new(0),
         memory: Cell::new(0),
-        depth: Cell::new(0),
         stack_base: Cell::new(0),
     });
     let Some(function) = program.function("main").cloned() else {
@@ -228,7 +241,7 @@ pub(crate) fn main(
     };
     let run = Budgeted {
         ctx: Rc::clone(&ctx),
-        inner: calls::drive(ctx, Lazy::Call(function, Vec::new())),
+        inner: calls::drive(ctx, Lazy::Call(function, Vec::new(), 1)),
     };
     Box::pin(async move {
         match run.await {

@@ -45,7 +45,9 @@ pub(crate) enum Lazy {
     Pending,
     /// A `JoinHandle` handed to `join!` or `select!`.
     Join(JoinHandle<Value>),
-    Call(Arc<Function>, Vec<Value>),
+    /// A call of the program's function, with its arguments, at this depth
+    /// of calls in its task (1 for a task's own function).
+    Call(Arc<Function>, Vec<Value>, u32),
     Block(Arc<Block>, super::Env),
     Bind(Rc<str>),
     Connect(Rc<str>),
