@@ -241,7 +241,12 @@ pub(crate) enum ExprKind {
     /// `result?`
     Try(Box<Expr>),
     /// `async move { … }` (or `async { … }`): a future that runs the block.
-    Async(Arc<Block>),
+    /// A `move` block takes the names its code uses (`takes`; empty for a
+    /// block without `move`).
+    Async {
+        body: Arc<Block>,
+        takes: Vec<Arc<str>>,
+    },
     Block(Block),
     If {
         condition: Box<Expr>,

@@ -71,3 +71,17 @@ fn each_example_makes_its_scenarios_record_kinds_and_output() {
         );
     }
 }
+
+#[test]
+fn an_async_move_block_takes_the_stream_it_uses() {
+    let inline = ARTICLE_HANDLER.replace(
+        "tokio::spawn(handle_connection(stream))",
+        "tokio::spawn(async move {\n        let mut buf = [0u8; 1024];\n        let n = stream.read(&mut buf).await.unwrap();\n        println!(\"Read {} bytes\", n);\n    })",
+    );
+    assert_ne!(inline, ARTICLE_HANDLER);
+    // The stream closes when the task that took it ends, as in tcp_read.
+    assert_eq!(
+        kinds(&run(&inline, ARTICLE_PEER)),
+        kinds(&scenario("tcp_read"))
+    );
+}

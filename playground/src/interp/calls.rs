@@ -65,10 +65,13 @@ pub(crate) async fn expr(ctx: &Rc<Ctx>, env: &mut Env, expr: &Expr) -> Result<Va
                 other.type_name()
             ))),
         },
-        ExprKind::Async(body) => Ok(Value::future(Lazy::Block(
-            std::sync::Arc::clone(body),
-            env.clone(),
-        ))),
+        ExprKind::Async { body, takes } => {
+            let future = Lazy::Block(std::sync::Arc::clone(body), env.clone());
+            for name in takes {
+                take_resource(env, name);
+            }
+            Ok(Value::future(future))
+        }
         ExprKind::Index {
             base,
             start,
@@ -166,17 +169,24 @@ async fn arguments(ctx: &Rc<Ctx>, env: &mut Env, args: &[Expr]) -> Result<Vec<Va
     let mut values = Vec::with_capacity(args.len());
     for arg in args {
         let value = eval(ctx, env, arg).await?;
-        if let ExprKind::Variable(name) = &arg.kind
-            && matches!(
-                value,
-                Value::Stream(_) | Value::Listener(_) | Value::Handle(_) | Value::Future(_)
-            )
-        {
-            env.set(name, Value::Moved);
+        if let ExprKind::Variable(name) = &arg.kind {
+            take_resource(env, name);
         }
         values.push(value);
     }
     Ok(values)
+}
+
+/// Move the socket, handle or future `name` holds out of `env`, if it
+/// holds one: its variable holds nothing from here on.
+fn take_resource(env: &mut Env, name: &str) {
+    let resource = matches!(
+        env.get(name),
+        Some(Value::Stream(_) | Value::Listener(_) | Value::Handle(_) | Value::Future(_))
+    );
+    if resource {
+        env.set(name, Value::Moved);
+    }
 }
 
 fn call_is_async(call: &Lazy) -> bool {

@@ -175,7 +175,16 @@ impl<'a> Lowering<'a> {
                 let outer = std::mem::replace(&mut self.in_async, true);
                 let body = self.block(&block.block);
                 self.in_async = outer;
-                ExprKind::Async(Arc::new(body?))
+                let body = body?;
+                let takes = if block.capture.is_some() {
+                    super::captures::names(&body)
+                } else {
+                    Vec::new()
+                };
+                ExprKind::Async {
+                    body: Arc::new(body),
+                    takes,
+                }
             }
             Expr::Block(block) => {
                 if let Some(label) = &block.label {

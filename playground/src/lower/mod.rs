@@ -15,6 +15,7 @@
 //! goes with it: a server parsing programs all day keeps none of them.
 
 mod calls;
+mod captures;
 mod expr;
 mod items;
 mod macros;
