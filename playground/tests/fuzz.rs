@@ -3,7 +3,7 @@
 
 use proptest::prelude::*;
 use reactor_engine::LabRunOptions;
-use reactor_playground::examples::{ARTICLE_HANDLER, ARTICLE_PEER, ARTICLE_SPAWN};
+use reactor_playground::examples::EXAMPLES;
 use reactor_playground::{Limits, compile};
 
 /// Small limits, so a fuzzed run ends quickly whatever it does.
@@ -51,6 +51,81 @@ const PIECES: [&str; 16] = [
     "println!(\"{}\", x);",
     "return 0;",
 ];
+
+/// Whole statements, for edits that keep a program valid more often than not.
+const STATEMENTS: [&str; 10] = [
+    "tokio::task::yield_now().await;",
+    "println!(\"fuzz {}\", 1 + 2);",
+    "let fuzz = vec![0u8; 3];",
+    "tokio::time::sleep(Duration::from_millis(7)).await;",
+    "for i in 0..3 { tokio::task::yield_now().await; }",
+    "loop { break; }",
+    "let fuzz = tokio::spawn(async { 1 });",
+    "if 1 < 2 { println!(\"y\"); } else { return; }",
+    "let fuzz = (1, \"a\", b\"b\");",
+    "assert_eq!(1, 2);",
+];
+
+#[derive(Debug, Clone)]
+enum Line {
+    Delete(usize),
+    Duplicate(usize),
+    Insert { after: usize, statement: usize },
+    Number { line: usize, value: u16 },
+}
+
+/// Apply line edits: whole lines deleted, copied, added, or their numbers changed.
+fn apply_lines(source: &str, edits: &[Line]) -> String {
+    let mut lines: Vec<String> = source.lines().map(str::to_owned).collect();
+    for edit in edits {
+        let at = |n: usize| n % lines.len().max(1);
+        match *edit {
+            Line::Delete(n) if !lines.is_empty() => {
+                let n = at(n);
+                lines.remove(n);
+            }
+            Line::Duplicate(n) if !lines.is_empty() => {
+                let n = at(n);
+                lines.insert(n, lines[n].clone());
+            }
+            Line::Insert { after, statement } => {
+                let n = at(after);
+                lines.insert(
+                    n.min(lines.len()),
+                    STATEMENTS[statement % STATEMENTS.len()].to_owned(),
+                );
+            }
+            Line::Number { line, value } if !lines.is_empty() => {
+                let n = at(line);
+                let changed: String = lines[n]
+                    .split_inclusive(|c: char| !c.is_ascii_digit())
+                    .map(|part| {
+                        if part.starts_with(|c: char| c.is_ascii_digit()) {
+                            let tail: String =
+                                part.chars().skip_while(char::is_ascii_digit).collect();
+                            format!("{value}{tail}")
+                        } else {
+                            part.to_owned()
+                        }
+                    })
+                    .collect();
+                lines[n] = changed;
+            }
+            _ => {}
+        }
+    }
+    lines.join("\n")
+}
+
+fn line_edit() -> impl Strategy<Value = Line> {
+    prop_oneof![
+        any::<usize>().prop_map(Line::Delete),
+        any::<usize>().prop_map(Line::Duplicate),
+        (any::<usize>(), any::<usize>())
+            .prop_map(|(after, statement)| Line::Insert { after, statement }),
+        (any::<usize>(), any::<u16>()).prop_map(|(line, value)| Line::Number { line, value }),
+    ]
+}
 
 #[derive(Debug, Clone)]
 enum Edit {
@@ -102,11 +177,20 @@ proptest! {
     }
 
     #[test]
-    fn mutated_article_programs_never_panic_and_always_end(
-        which in 0..2usize,
+    fn mutated_examples_never_panic_and_always_end(
+        which in 0..EXAMPLES.len(),
         edits in prop::collection::vec(edit(), 1..6),
     ) {
-        let (source, peer) = [(ARTICLE_SPAWN, ""), (ARTICLE_HANDLER, ARTICLE_PEER)][which];
-        try_program(&apply(source, &edits), peer);
+        let example = &EXAMPLES[which];
+        try_program(&apply(example.program, &edits), example.peer);
+    }
+
+    #[test]
+    fn examples_with_statements_added_removed_and_renumbered_run_and_end(
+        which in 0..EXAMPLES.len(),
+        edits in prop::collection::vec(line_edit(), 1..5),
+    ) {
+        let example = &EXAMPLES[which];
+        try_program(&apply_lines(example.program, &edits), example.peer);
     }
 }
