@@ -301,3 +301,68 @@ async fn the_playground_meets_wcag_aa_in_every_palette() -> Result<()> {
     })
     .await
 }
+
+#[tokio::test]
+async fn examples_open_from_the_picker_and_from_a_scenario() -> Result<()> {
+    let _turn = ONE_BROWSER.lock().await;
+    let server = TestServer::start().await?;
+    let examples = web_support::get_json(&server, "/api/playground/examples").await?;
+    let examples = examples.as_array().context("a list")?.clone();
+    let program_of = |id: &str| -> Result<String> {
+        let found = examples.iter().find(|e| e["id"] == id);
+        let text = found.and_then(|e| e["program"].as_str());
+        Ok(text
+            .with_context(|| format!("no example {id}"))?
+            .to_string())
+    };
+    let editor_text = async |page: &Page| -> Result<String> {
+        let shown = page.eval(EDITOR_PROBE).await?;
+        Ok(shown["text"].as_str().unwrap_or_default().to_string())
+    };
+    with_browser(&server, async |page| {
+        // A scenario the playground can write links to its example.
+        open(page, "/scenario/timers").await?;
+        let link = page.wait_for("a#open-in-playground").await?;
+        ensure!(link.attr("href").await?.as_deref() == Some("/playground?example=timers"));
+        link.click().await?;
+        let wanted = program_of("timers")?;
+        eventually("the timers example in the editor", || async {
+            Ok((editor_text(page).await? == wanted).then_some(()))
+        })
+        .await?;
+        let picked = page
+            .eval("return document.querySelector('#example-picker').value;")
+            .await?;
+        ensure!(picked == "timers", "{picked}");
+
+        // The picker puts another example in the editor, and in the address.
+        page.client
+            .execute(
+                "const s = document.querySelector('#example-picker'); s.value = 'article-spawn';
+                 s.dispatchEvent(new Event('change', {bubbles: true})); return null;",
+                Vec::new(),
+            )
+            .await?;
+        let wanted = program_of("article-spawn")?;
+        eventually("the article's example in the editor", || async {
+            Ok((editor_text(page).await? == wanted).then_some(()))
+        })
+        .await?;
+        let url = page
+            .eval("return location.pathname + location.search;")
+            .await?;
+        ensure!(url == "/playground?example=article-spawn", "{url}");
+
+        // One it cannot write says why, on a disabled control.
+        open(page, "/scenario/crowd").await?;
+        let button = page.wait_for("button#open-in-playground").await?;
+        ensure!(button.attr("disabled").await?.is_some());
+        let text = button.text().await?;
+        ensure!(text.contains("names each of its 240 tasks"), "{text}");
+        page.eval("document.querySelector('#program').scrollIntoView(); return null;")
+            .await?;
+        page.screenshot("playground-open-crowd").await?;
+        Ok(())
+    })
+    .await
+}

@@ -55,11 +55,12 @@ pub fn decode_examples(text_: &str) -> Result<Vec<Example>, Error> {
 /// `None` when its example is worth looking for.
 pub fn not_expressible(scenario: &str) -> Option<&'static str> {
     match scenario {
-        "crowd" | "self_wake" => {
-            Some("needs a hand-written Future, which the playground does not have")
-        }
-        "deadlock" => Some("needs a hand-written Future and a lock held across .await"),
-        "cross_runtime" => Some("needs two runtimes, and a program has one"),
+        "crowd" => Some("it names each of its 240 tasks, which tokio::spawn cannot"),
+        "self_wake" => Some("it needs a hand-written Future, which the playground leaves out"),
+        "deadlock" => Some(
+            "it shares a JoinHandle between tasks (Rc<RefCell<…>>), which the playground leaves out",
+        ),
+        "cross_runtime" => Some("it needs two runtimes, and a program has one"),
         _ => None,
     }
 }
