@@ -174,6 +174,23 @@ async fn a_program_is_refused_in_place_fixed_run_stepped_and_shared() -> Result<
             .await?;
         page.screenshot("playground-program").await?;
 
+        // Keys typed in the editor stay there: an arrow moves the caret, not
+        // the run; Tab indents.
+        let area = page.wait_for("#program-editor").await?;
+        area.send_keys("\u{e014}\u{e014}").await?;
+        let after = probe(page).await?;
+        ensure!(after["step"] == state["step"], "an arrow in the editor stepped: {after}");
+        page.eval("const a = document.querySelector('#program-editor'); a.focus(); a.setSelectionRange(0, 0); return null;")
+            .await?;
+        area.send_keys("\u{e004}").await?;
+        let indented = page.eval(EDITOR_PROBE).await?;
+        ensure!(indented["text"] == format!("    {FIXED}"), "Tab indents: {indented}");
+        area.send_keys("\u{e003}\u{e003}\u{e003}\u{e003}").await?;
+        eventually("the indent undone by Backspace", || async {
+            Ok((page.eval(EDITOR_PROBE).await?["text"] == FIXED).then_some(()))
+        })
+        .await?;
+
         // Share: the link is shown (and in the address bar).
         page.wait_for("#share-program").await?.click().await?;
         let link = page.wait_for("#share-link").await?;

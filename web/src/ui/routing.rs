@@ -97,6 +97,10 @@ pub fn install(player: Player) {
         // A new seed comes with a load, which moves the position.
         let seed = player.seed.get_value();
         // A follower's address stays `/join/CODE`; the playground's is its own.
+        if playground {
+            // A write still pending from the page before is not this page's.
+            generation.update_value(|g| *g += 1);
+        }
         if playground || player.busy.get() || !player.link.driving.get() {
             return (scenario, playground);
         }
