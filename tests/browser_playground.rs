@@ -370,6 +370,27 @@ async fn examples_open_from_the_picker_and_from_a_scenario() -> Result<()> {
             .await?;
         ensure!(url == "/playground?example=article-spawn", "{url}");
 
+        // A mistake in the peer description is underlined in its own editor.
+        page.client
+            .execute(
+                "document.querySelector('details.peer').open = true;
+                 const a = document.querySelector('#peer-editor');
+                 a.value = 'at 0 ms connect\\nat 5 ms dance';
+                 a.dispatchEvent(new Event('input', {bubbles: true})); return null;",
+                Vec::new(),
+            )
+            .await?;
+        page.wait_for("#run-program").await?.click().await?;
+        let said = page
+            .wait_for_text("#program-error", "of the peer description")
+            .await?;
+        ensure!(said.contains("line 2"), "{said}");
+        page.wait_for("#peer-editor[aria-invalid='true']").await?;
+        page.wait_for("#program-editor[aria-invalid='false']")
+            .await?;
+        page.wait_for(".peer .editor-marks .squiggle").await?;
+        page.screenshot("playground-peer-error").await?;
+
         // One it cannot write says why, on a disabled control.
         open(page, "/scenario/crowd").await?;
         let button = page.wait_for("button#open-in-playground").await?;

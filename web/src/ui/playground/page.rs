@@ -86,7 +86,7 @@ pub fn Page() -> impl IntoView {
             <ExamplePicker examples chosen program peer />
             <Editor id="program-editor" label="Program" text=program error=error_at(false) min_lines=8 describedby="program-error editor-hint" />
             <p id="editor-hint" class="hint">"Tab indents; Escape, then Tab, leaves the editor."</p>
-            <ErrorMessage />
+            <ErrorMessage in_peer=false />
             <details class="peer" open=move || !peer.with(String::is_empty)>
                 <summary>"Peer: the other end of the program's sockets"</summary>
                 <Editor id="peer-editor" label="Peer description" text=peer error=error_at(true) min_lines=3 describedby="peer-hint program-error" />
@@ -95,6 +95,7 @@ pub fn Page() -> impl IntoView {
                     <code>"at 0 ms connect"</code>", "<code>"at 5 ms send \"hi\" and close"</code>", "
                     <code>"at 9 ms close"</code>"; "<code>"#"</code>" starts a comment."
                 </p>
+                <ErrorMessage in_peer=true />
             </details>
             <div class="playground-actions">
                 <button id="run-program" class="primary" on:click=move |_| {
@@ -196,12 +197,14 @@ fn ExamplePicker(
     }
 }
 
-/// The refusal, under the editor: where, linked to the place, and why.
+/// The refusal, under the editor at fault (`in_peer`: the peer's): where,
+/// linked to the place, and why.
 #[component]
-fn ErrorMessage() -> impl IntoView {
+fn ErrorMessage(in_peer: bool) -> impl IntoView {
     let player = use_player();
     move || {
-        player.program_error.get().map(|ProgramError { message, line, column, in_peer }| {
+        let refusal = player.program_error.get().filter(|e| e.in_peer == in_peer);
+        refusal.map(|ProgramError { message, line, column, in_peer }| {
             let target = if in_peer { "peer-editor" } else { "program-editor" };
             let place = format!("line {line}, column {column}");
             let whose = if in_peer { " of the peer description" } else { "" };
