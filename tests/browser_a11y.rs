@@ -10,8 +10,10 @@
 #[allow(dead_code)] // each test binary uses a part of the helpers
 mod web_support;
 
-use anyhow::{Context, Result, bail, ensure};
-use reactor_e2e::{Page, TestServer, eventually, with_browser, with_browser_flags};
+use anyhow::{Result, bail, ensure};
+use reactor_e2e::{
+    Page, TestServer, axe_source, axe_violations, eventually, with_browser, with_browser_flags,
+};
 use web_support::{at_end, click_step, key, open, probe, settled_at};
 
 /// The palettes a reader can see.
@@ -30,35 +32,6 @@ impl Palette {
             Palette::Presenter => "presenter",
         }
     }
-}
-
-/// axe-core's browser bundle, as `npm ci` put it under `tests/npm`.
-fn axe_source() -> Result<String> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/npm/node_modules/axe-core/axe.min.js"
-    );
-    std::fs::read_to_string(path).with_context(|| {
-        format!("reading {path}: run `npm ci` in tests/npm (`cargo xtask test` does)")
-    })
-}
-
-/// Run axe's WCAG 2.0/2.1 A and AA rules on the page; the violations, one
-/// line each (rule, impact, the elements, axe's summary).
-async fn axe_violations(page: &Page, axe: &str) -> Result<Vec<String>> {
-    page.eval(&format!("{axe}\nreturn true;")).await?;
-    let script = r#"
-        const done = arguments[arguments.length - 1];
-        axe.run(document, {
-          runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-          resultTypes: ['violations'],
-        }).then(
-          (r) => done(r.violations.map((v) => `${v.id} (${v.impact}): ` +
-            v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')} — ${n.failureSummary}`).join(' | '))),
-          (e) => done([`axe failed: ${e}`]));
-    "#;
-    let found = page.client.execute_async(script, Vec::new()).await?;
-    Ok(serde_json::from_value(found)?)
 }
 
 /// Our own check of non-text contrast, in the page: every R/W cell that is
@@ -134,7 +107,7 @@ async fn audit(page: &Page, axe: &str, palette: Palette, what: &str, cells: bool
     check_palette(page, palette).await?;
     let shot = format!("a11y-{}-{what}", palette.name());
     page.screenshot(&shot).await?;
-    let violations = axe_violations(page, axe).await?;
+    let violations = axe_violations(page, axe, "document").await?;
     // A key press first: focus moved by script then shows its ring, as after Tab.
     page.wait_for("body")
         .await?

@@ -9,7 +9,7 @@
 mod web_support;
 
 use anyhow::{Context, Result, ensure};
-use reactor_e2e::{Page, TestServer, eventually, with_browser};
+use reactor_e2e::{Page, TestServer, axe_source, axe_violations, eventually, with_browser};
 use serde_json::Value;
 use tokio::sync::Mutex;
 use web_support::{open, probe, settled_at};
@@ -238,34 +238,6 @@ async fn a_program_is_refused_in_place_fixed_run_stepped_and_shared() -> Result<
     .await
 }
 
-/// axe-core's browser bundle, as `npm ci` put it under `tests/npm`.
-fn axe_source() -> Result<String> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/npm/node_modules/axe-core/axe.min.js"
-    );
-    std::fs::read_to_string(path).with_context(|| {
-        format!("reading {path}: run `npm ci` in tests/npm (`cargo xtask test` does)")
-    })
-}
-
-/// axe's WCAG 2.0/2.1 A and AA violations on the page, one line each.
-async fn axe_violations(page: &Page, axe: &str) -> Result<Vec<String>> {
-    page.eval(&format!("{axe}\nreturn true;")).await?;
-    let script = r#"
-        const done = arguments[arguments.length - 1];
-        axe.run(document, {
-          runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-          resultTypes: ['violations'],
-        }).then(
-          (r) => done(r.violations.map((v) => `${v.id} (${v.impact}): ` +
-            v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')} — ${n.failureSummary}`).join(' | '))),
-          (e) => done([`axe failed: ${e}`]));
-    "#;
-    let found = page.client.execute_async(script, Vec::new()).await?;
-    Ok(serde_json::from_value(found)?)
-}
-
 /// Put `text` in the program editor at once (as a paste would).
 async fn paste_program(page: &Page, text: &str) -> Result<()> {
     let script = "const a = document.querySelector('#program-editor');
@@ -303,7 +275,7 @@ async fn the_playground_meets_wcag_aa_in_every_palette() -> Result<()> {
             paste_program(page, WITH_MISTAKE).await?;
             page.wait_for("#run-program").await?.click().await?;
             page.wait_for("#program-error").await?;
-            let found = axe_violations(page, &axe).await?;
+            let found = axe_violations(page, &axe, "document").await?;
             ensure!(found.is_empty(), "{palette}, a refusal shown: {found:#?}");
             page.screenshot(&format!("playground-error-{palette}"))
                 .await?;
@@ -311,7 +283,7 @@ async fn the_playground_meets_wcag_aa_in_every_palette() -> Result<()> {
             paste_program(page, FIXED).await?;
             page.wait_for("#run-program").await?.click().await?;
             step_until_console(page, "hello from my program").await?;
-            let found = axe_violations(page, &axe).await?;
+            let found = axe_violations(page, &axe, "document").await?;
             ensure!(found.is_empty(), "{palette}, a run stepped: {found:#?}");
         }
         Ok(())

@@ -11,7 +11,7 @@
 mod web_support;
 
 use anyhow::{Context, Result, ensure};
-use reactor_e2e::{Page, TestServer, eventually, with_browser};
+use reactor_e2e::{Page, TestServer, axe_source, axe_violations, eventually, with_browser};
 use serde_json::Value;
 use web_support::{get_json, key, open, press, probe, settled_at};
 
@@ -313,31 +313,6 @@ async fn the_seed_rides_in_the_address_and_a_bad_one_is_said() -> Result<()> {
     .await
 }
 
-/// axe-core's WCAG 2 A/AA violations inside `#pool`, one line each (as
-/// `browser_a11y.rs` runs it over whole pages; `cargo xtask test` installs
-/// it under `tests/npm`).
-async fn axe_on_pool(page: &Page) -> Result<Vec<String>> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/npm/node_modules/axe-core/axe.min.js"
-    );
-    let axe = std::fs::read_to_string(path)
-        .with_context(|| format!("reading {path}: run `npm ci` in tests/npm"))?;
-    page.eval(&format!("{axe}\nreturn true;")).await?;
-    let script = r#"
-        const done = arguments[arguments.length - 1];
-        axe.run('#pool', {
-          runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-          resultTypes: ['violations'],
-        }).then(
-          (r) => done(r.violations.map((v) => `${v.id} (${v.impact}): ` +
-            v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')} — ${n.failureSummary}`).join(' | '))),
-          (e) => done([`axe failed: ${e}`]));
-    "#;
-    let found = page.client.execute_async(script, Vec::new()).await?;
-    Ok(serde_json::from_value(found)?)
-}
-
 #[tokio::test]
 async fn the_lanes_meet_wcag_aa_in_every_palette() -> Result<()> {
     let server = TestServer::start().await?;
@@ -362,7 +337,7 @@ async fn the_lanes_meet_wcag_aa_in_every_palette() -> Result<()> {
             })
             .await?;
             page.wait_for("#pool-arrow").await?;
-            let found = axe_on_pool(page).await?;
+            let found = axe_violations(page, &axe_source()?, "#pool").await?;
             ensure!(
                 found.is_empty(),
                 "#pool in the {theme} palette:\n{}",
@@ -373,7 +348,7 @@ async fn the_lanes_meet_wcag_aa_in_every_palette() -> Result<()> {
         page.wait_for("#presenter").await?.click().await?;
         page.wait_for("#app[data-presenter='true'] #pool-arrow")
             .await?;
-        let found = axe_on_pool(page).await?;
+        let found = axe_violations(page, &axe_source()?, "#pool").await?;
         ensure!(
             found.is_empty(),
             "#pool in presenter mode:\n{}",

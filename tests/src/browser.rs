@@ -215,3 +215,37 @@ impl Driver {
         Ok(driver)
     }
 }
+
+/// axe-core's browser bundle, as `npm ci` put it under `tests/npm`
+/// (`cargo xtask test` runs it).
+pub fn axe_source() -> Result<String> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/npm/node_modules/axe-core/axe.min.js"
+    );
+    std::fs::read_to_string(path).with_context(|| {
+        format!("reading {path}: run `npm ci` in tests/npm (`cargo xtask test` does)")
+    })
+}
+
+/// Run axe's WCAG 2.0/2.1 A and AA rules on what `within` selects (a CSS
+/// selector, or `document` for the whole page); the violations, one line
+/// each (rule, impact, the elements, axe's summary).
+pub async fn axe_violations(page: &Page, axe: &str, within: &str) -> Result<Vec<String>> {
+    page.eval(&format!("{axe}\nreturn true;")).await?;
+    let script = r#"
+        const [within, done] = arguments;
+        axe.run(within === 'document' ? document : within, {
+          runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+          resultTypes: ['violations'],
+        }).then(
+          (r) => done(r.violations.map((v) => `${v.id} (${v.impact}): ` +
+            v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')} — ${n.failureSummary}`).join(' | '))),
+          (e) => done([`axe failed: ${e}`]));
+    "#;
+    let found = page
+        .client
+        .execute_async(script, vec![json!(within)])
+        .await?;
+    Ok(serde_json::from_value(found)?)
+}

@@ -15,7 +15,7 @@ pub mod browser;
 pub mod rooms;
 pub mod server;
 
-pub use browser::{Page, with_browser, with_browser_flags};
+pub use browser::{Page, axe_source, axe_violations, with_browser, with_browser_flags};
 pub use server::TestServer;
 
 use std::time::Duration;
