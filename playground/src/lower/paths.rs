@@ -11,8 +11,9 @@ use super::refuse;
 use crate::ProgramError;
 use crate::ast::{Builtin, Method};
 
-/// Every library function the playground runs, by its full path.
-const BUILTINS: [(&str, Builtin); 19] = [
+/// Every library function the playground runs, by its full path (as
+/// [`canonical`] spells it: Tokio's re-exported `Duration` is std's).
+const BUILTINS: [(&str, Builtin); 17] = [
     ("tokio::spawn", Builtin::Spawn),
     ("tokio::task::spawn", Builtin::Spawn),
     ("tokio::time::sleep", Builtin::Sleep),
@@ -41,16 +42,6 @@ const BUILTINS: [(&str, Builtin); 19] = [
     ("std::future::pending", Builtin::Pending),
     ("std::result::Result::Ok", Builtin::Ok),
     ("std::result::Result::Err", Builtin::Err),
-    (
-        "tokio::time::Duration::from_secs",
-        Builtin::DurationFrom {
-            millis_per_unit: 1_000,
-        },
-    ),
-    (
-        "tokio::time::Duration::from_millis",
-        Builtin::DurationFrom { millis_per_unit: 1 },
-    ),
 ];
 
 /// What a name means before any `use`.
