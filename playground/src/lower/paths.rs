@@ -229,5 +229,9 @@ mod tests {
             builtin(&resolve(&imports, "tokio::spawn")),
             Some(Builtin::Spawn)
         );
+        assert_eq!(
+            builtin(&resolve(&imports, "tokio::time::Duration::from_millis")),
+            Some(Builtin::DurationFrom { millis_per_unit: 1 })
+        );
     }
 }
