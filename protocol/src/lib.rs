@@ -19,6 +19,7 @@
 
 pub mod api;
 pub mod diagnostic;
+pub mod export;
 pub mod frame;
 pub mod kind;
 pub mod lesson;

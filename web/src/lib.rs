@@ -33,6 +33,7 @@ pub mod playground;
 pub mod program;
 pub mod room;
 pub mod route;
+pub mod site;
 pub mod socket;
 pub mod ui;
 

@@ -19,6 +19,7 @@
 use std::rc::Rc;
 use std::time::Duration;
 
+use reactor_protocol::export::{RecordedAction, RecordedRun, RunAbout};
 use reactor_protocol::{Event, Park, PoolView, Record, Snapshot, TaskId, TaskView};
 
 use crate::runtime::core::{Core, CoreOptions};
@@ -199,6 +200,25 @@ impl LabRun {
             records.extend(self.step());
         }
         records
+    }
+
+    /// Run to completion, keeping the state after every action: what a
+    /// trace file and a Chrome trace are written from (`reactor_protocol::export`).
+    pub fn run_recorded(mut self, about: RunAbout) -> RecordedRun {
+        let start = self.snapshot();
+        let mut actions = Vec::new();
+        while !self.done {
+            let records = self.step();
+            actions.push(RecordedAction {
+                records,
+                after: self.snapshot(),
+            });
+        }
+        RecordedRun {
+            about,
+            start,
+            actions,
+        }
     }
 
     /// The whole visible state.

@@ -4,7 +4,7 @@
 //! |----------------------------|------------------------------------------------------|
 //! | `GET /api/scenarios`       | `[{id, title, summary}]`                             |
 //! | `GET /api/scenarios/{id}/program` | `{scenario, file, first_line, lines}`, its program |
-//! | `GET /api/trace/{id}`      | `{scenario, records, final}`, a whole run, cached    |
+//! | `GET /api/trace/{id}`      | `{scenario, records, final}`, a whole run, cached; `?format=jsonl` our trace file, `?format=chrome` a Chrome trace, `?seed=N` (see [`trace`]) |
 //! | `GET /api/playground/examples` | `[{id, title, scenario, program, peer}]`: programs to start from |
 //! | `POST /api/run`            | `{scenario: "program", records, final}`: a playground program's whole run (see [`run`]) |
 //! | `GET /api/source`          | the engine source files the server can show          |
@@ -40,7 +40,7 @@ mod trace;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{Path, Request, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -49,7 +49,7 @@ use reactor_protocol::{ApiError, ScenarioSummary};
 
 use crate::lessons::Lessons;
 use crate::programs::Programs;
-pub(crate) use trace::TraceCache;
+pub(crate) use trace::{TraceCache, TraceQuery};
 
 /// What the API handlers share.
 #[derive(Clone)]
@@ -169,11 +169,17 @@ async fn scenarios() -> axum::Json<Vec<ScenarioSummary>> {
     axum::Json(list)
 }
 
-async fn trace(State(state): State<ApiState>, Path(id): Path<String>) -> Response {
-    match state.traces.get(&id).await {
+async fn trace(
+    State(state): State<ApiState>,
+    Path(id): Path<String>,
+    Query(query): Query<TraceQuery>,
+) -> Response {
+    match state.traces.get(&id, query).await {
         None => error(StatusCode::NOT_FOUND, format!("unknown scenario `{id}`")),
         Some(Err(message)) => error(StatusCode::INTERNAL_SERVER_ERROR, message),
-        Some(Ok(body)) => json_bytes(body),
+        Some(Ok(body)) => {
+            ([(header::CONTENT_TYPE, query.format.content_type())], body).into_response()
+        }
     }
 }
 
