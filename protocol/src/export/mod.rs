@@ -14,6 +14,7 @@
 //! ```
 
 pub mod chrome;
+pub mod lecture;
 pub mod state_change;
 pub mod trace_file;
 
@@ -64,6 +65,33 @@ pub struct ProgramText {
     /// Its peer description.
     #[serde(default)]
     pub peer: String,
+}
+
+/// The formats a run is served and saved in: `?format=` on the server's
+/// `GET /api/trace/{id}` and `POST /api/run`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    /// [`crate::Trace`]: the records and the final state.
+    #[default]
+    Json,
+    /// Our trace file, JSON Lines ([`trace_file`]).
+    Jsonl,
+    /// The Chrome Trace Event format ([`chrome`]).
+    Chrome,
+}
+
+impl Format {
+    /// Every format.
+    pub const ALL: &[Format] = &[Format::Json, Format::Jsonl, Format::Chrome];
+
+    /// The `Content-Type` of a body in this format.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Json | Format::Chrome => "application/json",
+            Format::Jsonl => "application/x-ndjson",
+        }
+    }
 }
 
 impl RecordedRun {
