@@ -1,4 +1,5 @@
-//! The two routes: create a room, and join one (as presenter or follower).
+//! The routes: create a room, join one (as presenter or follower), and
+//! save its lecture (the presenter only).
 //!
 //! ```text
 //!  POST /api/rooms          → 201 {code, presenter_key, join} | 503 all rooms in use
@@ -12,10 +13,19 @@
 //!        code names an ended room                       4410 and why
 //!        code malformed or unknown                      4404, or 4429 once this
 //!                                                       address's code-guess budget is spent
+//!  GET  /api/rooms/{code}/lecture?key=KEY
+//!        live, or ended with its lecture kept ─┬─ key right   200 the lecture file
+//!                                              ├─ key wrong   403, or 429 as on the socket
+//!                                              └─ no key      403
+//!        ended, its lecture no longer kept                    410 and why it ended
+//!        code malformed or unknown                            404, or 429 as on the socket
 //! ```
 //!
-//! Every refusal happens after the upgrade, as a close frame with a reason,
-//! because a browser's WebSocket cannot read an HTTP error body.
+//! Every refusal on the socket happens after the upgrade, as a close frame
+//! with a reason, because a browser's WebSocket cannot read an HTTP error
+//! body. The lecture's refusals are the same ones ([`Denial`]) as HTTP
+//! statuses (the close code less 4000), with JSON bodies as all of `/api`
+//! has, and count against the same guess budgets.
 //!
 //! **Why guesses are limited only after they fail.** A school's class sits
 //! behind one NAT address, and so does the student with a script. Anything
@@ -42,23 +52,25 @@
 //! - *Room creation* has its own bound, `rooms_per_address` open rooms, and
 //!   failed joins never count against it.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::ws::{WebSocketUpgrade, close_code};
 use axum::extract::{ConnectInfo, Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use reactor_protocol::frame::RoomCreated;
 use serde::Deserialize;
 
 use super::code::RoomCode;
 use super::follower::Settings;
+use super::lecture::KeptLecture;
 use super::presenter::PresenterRelay;
 use super::registry::{CreateError, Lookup};
-use super::room::Refusal;
+use super::room::{Refusal, Room};
 use super::{
     CLOSE_ENDED, CLOSE_RATE_LIMITED, CLOSE_UNKNOWN_ROOM, CLOSE_WRONG_KEY, Rooms, follower,
 };
@@ -126,7 +138,8 @@ pub(crate) async fn join(
     let code = match RoomCode::parse(&code) {
         Ok(code) => code,
         Err(problem) => {
-            return unknown(&rooms, upgrade, address, format!("no such room: {problem}"));
+            let denial = unknown(&rooms, address, format!("no such room: {problem}"));
+            return denial.refuse(upgrade);
         }
     };
     let room = match rooms.registry.find(code) {
@@ -135,10 +148,7 @@ pub(crate) async fn join(
             let reason = format!("room {code} has ended: {reason}");
             return refuse(upgrade, CLOSE_ENDED, reason);
         }
-        Lookup::Unknown => {
-            let reason = format!("no room {code} is open: check the code with your presenter");
-            return unknown(&rooms, upgrade, address, reason);
-        }
+        Lookup::Unknown => return unknown(&rooms, address, no_room(code)).refuse(upgrade),
     };
     match query.key {
         Some(key) if room.is_presenter_key(&key) => {
@@ -147,20 +157,7 @@ pub(crate) async fn join(
                 PresenterRelay::new(room.seat_presenter(), registry)
             })
         }
-        Some(_) => match rooms.key_guesses.strike(&code) {
-            Ok(()) => {
-                let reason =
-                    format!("wrong presenter key for room {code}: join without a key to follow");
-                refuse(upgrade, CLOSE_WRONG_KEY, reason)
-            }
-            Err(wait) => {
-                let reason = format!(
-                    "too many wrong presenter keys for room {code}: try again in {} s",
-                    seconds(wait)
-                );
-                refuse(upgrade, CLOSE_RATE_LIMITED, reason)
-            }
-        },
+        Some(_) => wrong_key(&rooms, code, "join without a key to follow").refuse(upgrade),
         None => match room.join(address, query.watch) {
             Ok((member, hello)) => {
                 let shutdown = rooms.shutdown.clone();
@@ -182,24 +179,166 @@ pub(crate) async fn join(
     }
 }
 
-/// A join to a code that names no room: 4404, or 4429 once `address` has
-/// guessed too many.
-fn unknown(
-    rooms: &Rooms,
-    upgrade: WebSocketUpgrade,
-    address: std::net::IpAddr,
-    reason: String,
+/// The query of `GET /api/rooms/{code}/lecture`.
+#[derive(Debug, Deserialize)]
+pub(crate) struct LectureQuery {
+    /// The presenter key.
+    key: Option<String>,
+}
+
+/// `GET /api/rooms/{code}/lecture?key=KEY`: the room's lecture as a file to
+/// save, for its presenter only.
+pub(crate) async fn lecture(
+    State(rooms): State<Rooms>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(code): Path<String>,
+    Query(query): Query<LectureQuery>,
 ) -> Response {
+    let address = address_key(peer.ip());
+    let code = match RoomCode::parse(&code) {
+        Ok(code) => code,
+        Err(problem) => {
+            return unknown(&rooms, address, format!("no such room: {problem}")).answer();
+        }
+    };
+    let holder = match rooms.registry.find(code) {
+        Lookup::Live(room) => Holder::Live(room),
+        Lookup::Ended(reason) => match rooms.registry.kept_lecture(code) {
+            Some(kept) => Holder::Kept(kept),
+            None => {
+                let reason =
+                    format!("room {code} has ended ({reason}) and its lecture is no longer kept");
+                return api::error(StatusCode::GONE, reason);
+            }
+        },
+        Lookup::Unknown => return unknown(&rooms, address, no_room(code)).answer(),
+    };
+    match &query.key {
+        Some(key) if holder.opens(key) => attachment(code, holder.json()),
+        Some(_) => wrong_key(&rooms, code, "only the presenter may save the lecture").answer(),
+        None => api::error(
+            StatusCode::FORBIDDEN,
+            format!("the lecture of room {code} is for its presenter: add ?key=PRESENTER_KEY"),
+        ),
+    }
+}
+
+/// Where a room's lecture is.
+enum Holder {
+    /// In the live room.
+    Live(Arc<Room>),
+    /// Kept after the room ended.
+    Kept(Arc<KeptLecture>),
+}
+
+impl Holder {
+    /// Whether `key` is the room's presenter key (constant time).
+    fn opens(&self, key: &str) -> bool {
+        match self {
+            Holder::Live(room) => room.is_presenter_key(key),
+            Holder::Kept(kept) => kept.is_presenter_key(key),
+        }
+    }
+
+    /// The lecture file.
+    fn json(&self) -> Bytes {
+        match self {
+            Holder::Live(room) => room.lecture(),
+            Holder::Kept(kept) => kept.json(),
+        }
+    }
+}
+
+/// A lecture file, to be saved rather than shown.
+fn attachment(code: RoomCode, body: Bytes) -> Response {
+    let disposition = format!("attachment; filename=\"lecture-{code}.reactor-lab-lecture.json\"");
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    // The code is 8 letters and digits: always a valid header value.
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// A code or presenter key refused: the same refusal as a close frame on a
+/// socket or as a status with a JSON body on a plain request.
+#[derive(Debug)]
+enum Denial {
+    /// No room has the code: 4404 or 404.
+    Unknown(String),
+    /// The presenter key is wrong: 4403 or 403.
+    WrongKey(String),
+    /// Too many failed guesses; the next is earned after the wait: 4429,
+    /// or 429 with `Retry-After`.
+    TooMany(String, Duration),
+}
+
+impl Denial {
+    /// Close `upgrade` at once with this refusal's code and reason.
+    fn refuse(self, upgrade: WebSocketUpgrade) -> Response {
+        let (code, reason) = match self {
+            Denial::Unknown(reason) => (CLOSE_UNKNOWN_ROOM, reason),
+            Denial::WrongKey(reason) => (CLOSE_WRONG_KEY, reason),
+            Denial::TooMany(reason, _) => (CLOSE_RATE_LIMITED, reason),
+        };
+        refuse(upgrade, code, reason)
+    }
+
+    /// This refusal as an HTTP answer.
+    fn answer(self) -> Response {
+        match self {
+            Denial::Unknown(reason) => api::error(StatusCode::NOT_FOUND, reason),
+            Denial::WrongKey(reason) => api::error(StatusCode::FORBIDDEN, reason),
+            Denial::TooMany(reason, wait) => {
+                let mut response = api::error(StatusCode::TOO_MANY_REQUESTS, reason);
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(seconds(wait)));
+                response
+            }
+        }
+    }
+}
+
+/// What an unknown code is told.
+fn no_room(code: RoomCode) -> String {
+    format!("no room {code} is open: check the code with your presenter")
+}
+
+/// A wrong presenter key for room `code` (`instead`: what to do instead), or
+/// too many of them: a strike against the room's budget.
+fn wrong_key(rooms: &Rooms, code: RoomCode, instead: &str) -> Denial {
+    match rooms.key_guesses.strike(&code) {
+        Ok(()) => Denial::WrongKey(format!("wrong presenter key for room {code}: {instead}")),
+        Err(wait) => Denial::TooMany(
+            format!(
+                "too many wrong presenter keys for room {code}: try again in {} s",
+                seconds(wait)
+            ),
+            wait,
+        ),
+    }
+}
+
+/// A code that names no room, or too many such codes from `address`: a
+/// strike against the address's budget.
+fn unknown(rooms: &Rooms, address: IpAddr, reason: String) -> Denial {
     match rooms.code_guesses.strike(&address) {
-        Ok(()) => refuse(upgrade, CLOSE_UNKNOWN_ROOM, reason),
-        Err(wait) => {
-            let reason = format!(
+        Ok(()) => Denial::Unknown(reason),
+        Err(wait) => Denial::TooMany(
+            format!(
                 "too many unknown room codes from your address: try again in {} s \
                  (a room that exists can be joined at any time)",
                 seconds(wait)
-            );
-            refuse(upgrade, CLOSE_RATE_LIMITED, reason)
-        }
+            ),
+            wait,
+        ),
     }
 }
 

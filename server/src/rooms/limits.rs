@@ -9,7 +9,8 @@
 //!
 //! ```text
 //!  one address (a school)   ≤ 4 rooms open, ≤ 120 followers in any one room
-//!  one room                 ≤ 1,000 followers, ≤ 4 MiB of history, ≤ 4 h of life
+//!  one room                 ≤ 1,000 followers, ≤ 4 MiB of history, ≤ 4 h of life,
+//!                           ≤ 10,000 moves and 1 MiB in its lecture
 //!  one follower             ≤ 1 MiB sent and not yet read, ≤ 1,024 frames queued
 //!  the server               ≤ 64 rooms: 16 addresses to fill them, not 4
 //! ```
@@ -66,6 +67,15 @@ pub struct RoomLimits {
     pub key_guesses: u32,
     /// The window [`RoomLimits::key_guesses`] is counted over.
     pub key_guess_window: Duration,
+    /// Moves of its presenter a room keeps in its lecture (loads and views,
+    /// see `GET /api/rooms/{code}/lecture`). Past it the lecture is marked
+    /// `truncated` and later moves are not kept.
+    pub max_lecture_moves: usize,
+    /// Bytes of moves (as the lecture's JSON spells them) a room keeps in its
+    /// lecture; past it, as past [`RoomLimits::max_lecture_moves`]. A
+    /// playground program loaded is kept whole, so this bounds a script
+    /// that loads large programs over and over.
+    pub max_lecture_bytes: usize,
 }
 
 /// Default for [`RoomLimits::max_rooms`]: 64. Sixteen times
@@ -126,6 +136,18 @@ pub const DEFAULT_CODE_GUESS_WINDOW: Duration = Duration::from_secs(60);
 pub const DEFAULT_KEY_GUESSES: u32 = 10;
 /// Default for [`RoomLimits::key_guess_window`]: one minute.
 pub const DEFAULT_KEY_GUESS_WINDOW: Duration = Duration::from_secs(60);
+/// Default for [`RoomLimits::max_lecture_moves`]: 10,000. The app reports a
+/// move for every step, scrub and lesson stage shown; a four-hour lecture
+/// (the room's lifetime) at one move every two seconds makes 7,200.
+pub const DEFAULT_MAX_LECTURE_MOVES: usize = 10_000;
+/// Default for [`RoomLimits::max_lecture_bytes`]: 1 MiB. A view takes 40 to
+/// 80 bytes (`{"at_ms":…,"kind":"view","step":…}`, more with a lesson
+/// stage): an hour at a move every two seconds is under 150 KB, all
+/// [`DEFAULT_MAX_LECTURE_MOVES`] under 800 KB. A playground program is kept
+/// whole: a few KB for the examples, at most 64 KiB (the largest message a
+/// socket takes). 64 rooms live and 64 ended rooms' lectures kept (see
+/// `registry`) hold at most 128 MiB.
+pub const DEFAULT_MAX_LECTURE_BYTES: usize = 1024 * 1024;
 
 impl Default for RoomLimits {
     fn default() -> Self {
@@ -145,6 +167,8 @@ impl Default for RoomLimits {
             code_guess_window: DEFAULT_CODE_GUESS_WINDOW,
             key_guesses: DEFAULT_KEY_GUESSES,
             key_guess_window: DEFAULT_KEY_GUESS_WINDOW,
+            max_lecture_moves: DEFAULT_MAX_LECTURE_MOVES,
+            max_lecture_bytes: DEFAULT_MAX_LECTURE_BYTES,
         }
     }
 }
@@ -200,6 +224,13 @@ pub struct RoomFlags {
     /// The window for --key-guesses, in seconds.
     #[arg(long, default_value_t = DEFAULT_KEY_GUESS_WINDOW.as_secs())]
     pub key_guess_window_secs: u64,
+    /// Presenter moves (loads and views) a room keeps in its lecture; later
+    /// ones are dropped and the lecture is marked truncated.
+    #[arg(long, default_value_t = DEFAULT_MAX_LECTURE_MOVES)]
+    pub max_lecture_moves: usize,
+    /// Bytes of moves a room keeps in its lecture, as its JSON spells them.
+    #[arg(long, default_value_t = DEFAULT_MAX_LECTURE_BYTES)]
+    pub max_lecture_bytes: usize,
 }
 
 impl RoomFlags {
@@ -221,6 +252,8 @@ impl RoomFlags {
             code_guess_window: Duration::from_secs(self.code_guess_window_secs),
             key_guesses: self.key_guesses,
             key_guess_window: Duration::from_secs(self.key_guess_window_secs),
+            max_lecture_moves: self.max_lecture_moves,
+            max_lecture_bytes: self.max_lecture_bytes,
         }
     }
 }
@@ -253,6 +286,8 @@ mod tests {
             "--room-lifetime-secs=9",
             "--code-guesses=3",
             "--key-guess-window-secs=2",
+            "--max-lecture-moves=40",
+            "--max-lecture-bytes=9000",
         ])
         .expect("valid flags");
         let limits = args.rooms.limits();
@@ -262,5 +297,7 @@ mod tests {
         assert_eq!(limits.max_lifetime, Duration::from_secs(9));
         assert_eq!(limits.code_guesses, 3);
         assert_eq!(limits.key_guess_window, Duration::from_secs(2));
+        assert_eq!(limits.max_lecture_moves, 40);
+        assert_eq!(limits.max_lecture_bytes, 9000);
     }
 }

@@ -29,6 +29,14 @@
 //! ("Classroom rooms"); how this would span several servers, in
 //! `docs/scaling.md`.
 //!
+//! Each room also keeps its presenter's moves — every `load` the engine
+//! carried out and every `view` — timed from the room's creation: its
+//! lecture ([`lecture`]), capped by `max_lecture_moves` and
+//! `max_lecture_bytes`. `GET /api/rooms/{code}/lecture?key=KEY` hands it to
+//! the presenter as a file to replay on `/replay`, refusing wrong keys and
+//! unknown codes as the socket does (`http`); the lectures of the rooms
+//! that ended last stay for a while ([`registry`]).
+//!
 //! Refusals are close frames with a reason a browser can show:
 //!
 //! | close code | meaning |
@@ -44,6 +52,7 @@ mod code;
 mod follower;
 mod history;
 mod http;
+mod lecture;
 mod limits;
 mod outbox;
 mod pings;
@@ -67,8 +76,9 @@ pub use limits::{
     DEFAULT_CODE_GUESS_WINDOW, DEFAULT_CODE_GUESSES, DEFAULT_FOLLOWER_BYTES,
     DEFAULT_FOLLOWER_QUEUE, DEFAULT_FOLLOWER_WRITE_TIMEOUT, DEFAULT_FOLLOWERS_PER_ADDRESS,
     DEFAULT_HISTORY_BYTES, DEFAULT_KEY_GUESS_WINDOW, DEFAULT_KEY_GUESSES, DEFAULT_MAX_FOLLOWERS,
-    DEFAULT_MAX_ROOMS, DEFAULT_ROOM_EMPTY_TIMEOUT, DEFAULT_ROOM_IDLE_TIMEOUT,
-    DEFAULT_ROOM_LIFETIME, DEFAULT_ROOMS_PER_ADDRESS, RoomFlags, RoomLimits,
+    DEFAULT_MAX_LECTURE_BYTES, DEFAULT_MAX_LECTURE_MOVES, DEFAULT_MAX_ROOMS,
+    DEFAULT_ROOM_EMPTY_TIMEOUT, DEFAULT_ROOM_IDLE_TIMEOUT, DEFAULT_ROOM_LIFETIME,
+    DEFAULT_ROOMS_PER_ADDRESS, RoomFlags, RoomLimits,
 };
 use rate::Strikes;
 use registry::Registry;
@@ -123,11 +133,13 @@ impl Rooms {
         }
     }
 
-    /// `POST /api/rooms` and `GET /rooms/{code}/ws`.
+    /// `POST /api/rooms`, `GET /rooms/{code}/ws` and
+    /// `GET /api/rooms/{code}/lecture`.
     pub(crate) fn router(&self) -> Router {
         Router::new()
             .route("/api/rooms", post(http::create))
             .route("/rooms/{code}/ws", get(http::join))
+            .route("/api/rooms/{code}/lecture", get(http::lecture))
             .with_state(self.clone())
     }
 

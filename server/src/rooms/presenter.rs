@@ -17,10 +17,15 @@
 //! session sends arrive typed ([`Outgoing`]): `loaded`, `record`, `snapshot`
 //! and `done` go to the followers; `error` frames answer the presenter's own
 //! mistakes and stay private.
+//!
+//! The relay also keeps the room's lecture ([`super::lecture`]): every valid
+//! `view`, and every `load` the engine carried out (its `loaded` frame says
+//! what was loaded, with the seed), each timed as it passes here.
 
 use std::sync::Arc;
 use std::time::Instant;
 
+use reactor_protocol::export::lecture::Shown;
 use reactor_protocol::frame::{PresenterCommand, ViewPosition};
 use reactor_protocol::{MAX_ID_LEN, ServerFrame, valid_id};
 use tokio::sync::watch;
@@ -62,8 +67,10 @@ impl PresenterRelay {
                  (at most {MAX_ID_LEN} of a-z, 0-9, - and _)"
             )));
         }
-        let frame = encode(&ServerFrame::View(position));
-        self.seat.room.publish(&frame, Kind::View, Instant::now());
+        let now = Instant::now();
+        let frame = encode(&ServerFrame::View(position.clone()));
+        self.seat.room.publish(&frame, Kind::View, now);
+        self.seat.room.record(Shown::View(position), now);
         None
     }
 }
@@ -88,8 +95,12 @@ impl Relay for PresenterRelay {
     }
 
     fn outgoing(&mut self, frame: &Outgoing) {
+        let now = Instant::now();
         if let Some(kind) = room_kind(frame.frame_type) {
-            self.seat.room.publish(&frame.text, kind, Instant::now());
+            self.seat.room.publish(&frame.text, kind, now);
+        }
+        if let Some(shown) = &frame.loads {
+            self.seat.room.record(Shown::clone(shown), now);
         }
     }
 

@@ -20,7 +20,9 @@
 //! An ended room leaves the map at once (its place is free for a new room);
 //! its code stays in `ended` (at most [`ENDED_KEPT_PER_ROOM`] × `max_rooms`
 //! codes, oldest dropped first) so students who reconnect read why it ended
-//! instead of "no such room", and do not count as guessers.
+//! instead of "no such room", and do not count as guessers. The lectures of
+//! the last `max_rooms` rooms to end stay with their codes, as files (see
+//! [`super::lecture`]), so a presenter may save a lecture after ending it.
 
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
@@ -28,6 +30,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
 use super::code::{PresenterKey, RoomCode};
+use super::lecture::KeptLecture;
 use super::limits::RoomLimits;
 use super::room::Room;
 
@@ -61,7 +64,15 @@ pub(crate) enum CreateError {
 #[derive(Default)]
 struct Rooms {
     live: HashMap<RoomCode, (Arc<Room>, IpAddr)>,
-    ended: VecDeque<(RoomCode, Arc<str>)>,
+    /// Oldest first.
+    ended: VecDeque<Gone>,
+}
+
+/// A room that ended: why, and its lecture while it is kept.
+struct Gone {
+    code: RoomCode,
+    reason: Arc<str>,
+    lecture: Option<Arc<KeptLecture>>,
 }
 
 /// The room registry.
@@ -117,7 +128,7 @@ impl Registry {
         for _ in 0..CODE_ATTEMPTS {
             let code = RoomCode::random().map_err(randomness)?;
             let taken =
-                rooms.live.contains_key(&code) || rooms.ended.iter().any(|(c, _)| *c == code);
+                rooms.live.contains_key(&code) || rooms.ended.iter().any(|gone| gone.code == code);
             if !taken {
                 let room = Arc::new(Room::new(code, key.clone(), Arc::clone(&self.limits), now));
                 rooms.live.insert(code, (Arc::clone(&room), creator));
@@ -135,23 +146,44 @@ impl Registry {
         if let Some((room, _)) = rooms.live.get(&code) {
             return Lookup::Live(Arc::clone(room));
         }
-        match rooms.ended.iter().find(|(ended, _)| *ended == code) {
-            Some((_, reason)) => Lookup::Ended(Arc::clone(reason)),
+        match rooms.ended.iter().find(|gone| gone.code == code) {
+            Some(gone) => Lookup::Ended(Arc::clone(&gone.reason)),
             None => Lookup::Unknown,
         }
     }
 
-    /// End the room `code`, if live, telling everyone in it why.
+    /// The lecture of the ended room `code`, while it is kept.
+    pub(crate) fn kept_lecture(&self, code: RoomCode) -> Option<Arc<KeptLecture>> {
+        let rooms = self.lock();
+        let gone = rooms.ended.iter().find(|gone| gone.code == code)?;
+        gone.lecture.clone()
+    }
+
+    /// End the room `code`, if live, telling everyone in it why, and keep
+    /// its lecture.
     pub(crate) fn end(&self, code: RoomCode, reason: &str) {
         let room = {
             let mut rooms = self.lock();
             let Some((room, _)) = rooms.live.remove(&code) else {
                 return;
             };
-            rooms.ended.push_back((code, reason.into()));
+            // Made under the registry's lock, so a lecture asked for is
+            // either the live room's or this one, never neither.
+            let lecture = Some(Arc::new(room.kept_lecture()));
+            rooms.ended.push_back(Gone {
+                code,
+                reason: reason.into(),
+                lecture,
+            });
             let keep = ENDED_KEPT_PER_ROOM * self.limits.max_rooms.max(1);
             while rooms.ended.len() > keep {
                 rooms.ended.pop_front();
+            }
+            // One more ended room: the lecture that is now one past the
+            // newest `max_rooms` goes.
+            let lectures = self.limits.max_rooms.max(1);
+            if let Some(index) = rooms.ended.len().checked_sub(lectures + 1) {
+                rooms.ended[index].lecture = None;
             }
             room
         };
@@ -206,167 +238,5 @@ fn span(duration: std::time::Duration) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use std::time::Duration;
-
-    use axum::extract::ws::Utf8Bytes;
-
-    use super::super::history::Frame;
-    use super::super::room::Kind;
-    use super::*;
-
-    const HOME: IpAddr = IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
-
-    #[test]
-    fn rooms_are_capped_and_an_ended_room_frees_its_place() {
-        let registry = Registry::new(RoomLimits {
-            max_rooms: 2,
-            ..RoomLimits::default()
-        });
-        let now = Instant::now();
-        let (first, _) = registry.create(now, HOME).expect("room 1");
-        let (second, _) = registry.create(now, HOME).expect("room 2");
-        assert_ne!(first.code(), second.code());
-        assert_eq!(registry.create(now, HOME).err(), Some(CreateError::Full(2)));
-        registry.end(first.code(), "done");
-        assert!(registry.create(now, HOME).is_ok());
-        assert_eq!(registry.live(), 2);
-    }
-
-    #[test]
-    fn one_address_cannot_take_every_room() {
-        let limits = RoomLimits {
-            max_rooms: 4,
-            rooms_per_address: 2,
-            ..RoomLimits::default()
-        };
-        let registry = Registry::new(limits);
-        let now = Instant::now();
-        let (first, _) = registry.create(now, HOME).expect("room 1");
-        registry.create(now, HOME).expect("room 2");
-        assert_eq!(
-            registry.create(now, HOME).err(),
-            Some(CreateError::TooManyFromAddress(2))
-        );
-        let elsewhere = IpAddr::from([10, 0, 0, 7]);
-        assert!(
-            registry.create(now, elsewhere).is_ok(),
-            "other addresses still can"
-        );
-        registry.end(first.code(), "done");
-        assert!(
-            registry.create(now, HOME).is_ok(),
-            "ending one frees a place"
-        );
-    }
-
-    #[test]
-    fn lookups_tell_live_ended_and_unknown_apart() {
-        let registry = Registry::new(RoomLimits::default());
-        let (room, key) = registry.create(Instant::now(), HOME).expect("room");
-        assert!(room.is_presenter_key(&key.to_hex()));
-        assert!(matches!(registry.find(room.code()), Lookup::Live(_)));
-        registry.end(room.code(), "the presenter ended the room");
-        match registry.find(room.code()) {
-            Lookup::Ended(reason) => assert_eq!(&*reason, "the presenter ended the room"),
-            _ => panic!("should be ended"),
-        }
-        let other = RoomCode::parse("22222222").expect("valid");
-        assert!(matches!(registry.find(other), Lookup::Unknown));
-    }
-
-    #[test]
-    fn ended_codes_are_remembered_within_a_bound() {
-        let registry = Registry::new(RoomLimits {
-            max_rooms: 1,
-            ..RoomLimits::default()
-        });
-        let mut codes = Vec::new();
-        for _ in 0..ENDED_KEPT_PER_ROOM + 1 {
-            let (room, _) = registry.create(Instant::now(), HOME).expect("room");
-            codes.push(room.code());
-            registry.end(room.code(), "over");
-        }
-        assert!(
-            matches!(registry.find(codes[0]), Lookup::Unknown),
-            "the oldest was forgotten"
-        );
-        assert!(matches!(registry.find(codes[1]), Lookup::Ended(_)));
-    }
-
-    #[test]
-    fn the_janitor_ends_only_idle_rooms() {
-        let idle = Duration::from_secs(60);
-        let registry = Registry::new(RoomLimits {
-            idle_timeout: idle,
-            ..RoomLimits::default()
-        });
-        let start = Instant::now();
-        let (quiet, _) = registry.create(start, HOME).expect("room");
-        let (busy, _) = registry.create(start, HOME).expect("room");
-        let _seat = busy.seat_presenter();
-        let _member = quiet.join(HOME, false).expect("joins");
-        let loaded = Utf8Bytes::from_static(r#"{"type":"loaded"}"#);
-        busy.publish(
-            &loaded,
-            Kind::Run(Frame::Loaded),
-            start + Duration::from_secs(30),
-        );
-        registry.tick(start + Duration::from_secs(59));
-        assert_eq!(registry.live(), 2);
-        registry.tick(start + idle);
-        assert!(matches!(registry.find(quiet.code()), Lookup::Ended(_)));
-        assert!(matches!(registry.find(busy.code()), Lookup::Live(_)));
-        assert!(
-            quiet
-                .end_reason()
-                .expect("ended")
-                .contains("idle for 1.0 minutes")
-        );
-    }
-
-    #[test]
-    fn the_janitor_ends_rooms_nobody_is_in() {
-        let registry = Registry::new(RoomLimits {
-            empty_timeout: Duration::from_secs(60),
-            ..RoomLimits::default()
-        });
-        let start = Instant::now();
-        let (abandoned, _) = registry.create(start, HOME).expect("room");
-        let (followed, _) = registry.create(start, HOME).expect("room");
-        let _member = followed.join(HOME, false).expect("joins");
-        registry.tick(start);
-        registry.tick(start + Duration::from_secs(59));
-        assert_eq!(registry.live(), 2);
-        registry.tick(start + Duration::from_secs(60));
-        assert!(matches!(registry.find(followed.code()), Lookup::Live(_)));
-        let reason = abandoned.end_reason().expect("ended");
-        assert!(
-            reason.contains("nobody was in the room for 1.0 minutes"),
-            "{reason}"
-        );
-    }
-
-    #[test]
-    fn no_room_outlives_its_lifetime_however_busy() {
-        let lifetime = Duration::from_secs(4 * 60 * 60);
-        let registry = Registry::new(RoomLimits::default());
-        let start = Instant::now();
-        let (room, _) = registry.create(start, HOME).expect("room");
-        let _seat = room.seat_presenter();
-        let mut now = start;
-        while now < start + lifetime {
-            registry.tick(now);
-            assert!(matches!(registry.find(room.code()), Lookup::Live(_)));
-            now += Duration::from_secs(60);
-            let view = Utf8Bytes::from(format!(
-                r#"{{"type":"view","step":{}}}"#,
-                now.duration_since(start).as_secs()
-            ));
-            room.publish(&view, Kind::View, now);
-        }
-        registry.tick(now);
-        let reason = room.end_reason().expect("ended");
-        assert!(reason.contains("at most 4.0 hours"), "{reason}");
-    }
-}
+#[path = "registry_tests.rs"]
+mod tests;

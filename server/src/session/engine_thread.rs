@@ -25,6 +25,10 @@
 //! that answer it are sent once the turn is given back. A program that
 //! does not compile is answered with an `error` frame carrying its place,
 //! and whatever was loaded before stays loaded.
+//!
+//! The `loaded` frame that answers a `load` carries beside its text what
+//! was loaded and with which seed ([`Outgoing::loads`]): a classroom
+//! presenter's room keeps it as a move of its lecture.
 
 use std::any::Any;
 use std::io;
@@ -33,6 +37,7 @@ use std::sync::Arc;
 use std::thread;
 
 use reactor_engine::{LabRun, LabRunOptions};
+use reactor_protocol::export::lecture::Shown;
 use reactor_protocol::{Command, Record, ServerFrame, Snapshot};
 use tokio::runtime::Handle;
 use tokio::sync::mpsc;
@@ -123,8 +128,12 @@ impl EngineThread {
         match request {
             Request::Invalid(message) => self.error(message),
             Request::Command(Command::Load { scenario, seed }) => {
+                let shown = Shown::Load {
+                    scenario: scenario.clone(),
+                    seed,
+                };
                 match self.build(Source::Scenario(scenario), seed) {
-                    Ok(loaded) => self.show(loaded),
+                    Ok(loaded) => self.show(loaded, Some(shown)),
                     Err(message) => self.error(message),
                 }
             }
@@ -132,7 +141,7 @@ impl EngineThread {
                 program,
                 peer,
                 seed,
-            }) => self.load_program(&program, &peer, seed),
+            }) => self.load_program(program, peer, seed),
             Request::Command(Command::Reset) => self.reset(),
             Request::Command(Command::Step) => self.advance(LabRun::step),
             Request::Command(Command::Turn) => self.advance(LabRun::turn),
@@ -175,11 +184,16 @@ impl EngineThread {
 
     /// Compile a program and build its run, in a turn of the server's
     /// [`RunGate`](crate::programs::RunGate); answer once the turn is back.
-    fn load_program(&mut self, program: &str, peer: &str, seed: u64) -> Result<(), Disconnected> {
+    fn load_program(
+        &mut self,
+        program: String,
+        peer: String,
+        seed: u64,
+    ) -> Result<(), Disconnected> {
         let built = match self.programs.gate.enter_blocking(&self.runtime) {
             Ok(_turn) => {
                 let compiled =
-                    catch_unwind(AssertUnwindSafe(|| self.programs.compile(program, peer)));
+                    catch_unwind(AssertUnwindSafe(|| self.programs.compile(&program, &peer)));
                 match compiled {
                     Ok(Ok(compiled)) => self.build(Source::Program(compiled), seed),
                     Ok(Err(fault)) => return self.send(&fault_frame(fault)),
@@ -191,19 +205,27 @@ impl EngineThread {
             }
             Err(busy) => Err(busy.message()),
         };
+        let shown = Shown::Program {
+            program,
+            peer,
+            seed,
+        };
         match built {
-            Ok(loaded) => self.show(loaded),
+            Ok(loaded) => self.show(loaded, Some(shown)),
             Err(message) => self.error(message),
         }
     }
 
     /// Make `loaded` the session's run and answer with its start:
-    /// `loaded`, `outline`, `snapshot`.
-    fn show(&mut self, loaded: Loaded) -> Result<(), Disconnected> {
+    /// `loaded` (saying what a `load` loaded: `shown`), `outline`, `snapshot`.
+    fn show(&mut self, loaded: Loaded, shown: Option<Shown>) -> Result<(), Disconnected> {
         let state = loaded.run.engine.snapshot();
-        self.send(&ServerFrame::Loaded {
+        let frame = Outgoing::encode(&ServerFrame::Loaded {
             scenario: loaded.source.name().to_owned(),
-        })?;
+        });
+        self.frames
+            .blocking_send(frame.loading(shown))
+            .map_err(|_| Disconnected)?;
         self.send(&ServerFrame::Outline(loaded.outline.clone()))?;
         self.loaded = Some(loaded);
         self.send(&ServerFrame::Snapshot { state })
@@ -219,10 +241,11 @@ impl EngineThread {
         let started = catch_unwind(AssertUnwindSafe(|| loaded.source.start(options)));
         let failure = match started {
             Ok(Ok(engine)) => {
-                return self.show(Loaded {
+                let restarted = Loaded {
                     run: SeekableRun::new(engine),
                     ..loaded
-                });
+                };
+                return self.show(restarted, None);
             }
             Ok(Err(error)) => loaded.source.cannot_start(&error),
             Err(panic) => format!("the engine failed: {}", describe_panic(&*panic)),

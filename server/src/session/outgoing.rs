@@ -10,10 +10,13 @@
 //! ```
 //!
 //! Nobody downstream reads the text back to learn what a frame is: the type
-//! travels beside it.
+//! travels beside it, and so does what a `loaded` frame answering a `load`
+//! loaded (with its seed, which the frame does not say), for a classroom
+//! room's lecture.
 
 use axum::extract::ws::Utf8Bytes;
 use reactor_protocol::ServerFrame;
+use reactor_protocol::export::lecture::Shown;
 
 /// Which [`ServerFrame`] variant a frame is: its `"type"` tag, as a type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,6 +65,10 @@ pub(crate) struct Outgoing {
     pub(crate) frame_type: FrameType,
     /// The JSON text; clone it to share it (a reference count, not a copy).
     pub(crate) text: Utf8Bytes,
+    /// For the `loaded` frame that answers a `load`: the scenario or program
+    /// loaded, with its seed. `None` for every other frame, and for the
+    /// `loaded` of a `reset`, which loads nothing new.
+    pub(crate) loads: Option<Box<Shown>>,
 }
 
 impl Outgoing {
@@ -81,13 +88,23 @@ impl Outgoing {
             Ok(text) => Outgoing {
                 frame_type: FrameType::of(frame),
                 text: Utf8Bytes::from(text),
+                loads: None,
             },
             Err(error) => Outgoing {
                 frame_type: FrameType::Error,
                 text: Utf8Bytes::from(format!(
                     r#"{{"type":"error","message":"cannot encode a frame: {error}"}}"#
                 )),
+                loads: None,
             },
+        }
+    }
+
+    /// This frame, saying it answers a `load` of `shown`.
+    pub(crate) fn loading(self, shown: Option<Shown>) -> Outgoing {
+        Outgoing {
+            loads: shown.map(Box::new),
+            ..self
         }
     }
 }

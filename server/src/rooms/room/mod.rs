@@ -33,6 +33,9 @@
 //! read: the room adds what it queues or hands out in a pull, the follower's
 //! task subtracts what a ping's answer acknowledges (or what it throws away
 //! unsent). Nothing is queued that would take it past `follower_bytes`.
+//!
+//! Under the same lock the room keeps its lecture ([`super::lecture`]): the
+//! presenter's moves, timed from [`Room::created`].
 
 mod members;
 
@@ -41,13 +44,16 @@ use std::net::IpAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use axum::body::Bytes;
 use axum::extract::ws::Utf8Bytes;
+use reactor_protocol::export::lecture::Shown;
 use reactor_protocol::frame::{RoomStatus, ServerFrame};
 use slab::Slab;
 use tokio::sync::{mpsc, watch};
 
 use super::code::{PresenterKey, RoomCode};
 use super::history::{Frame, History, Kept};
+use super::lecture::{KeptLecture, Recorder};
 use super::limits::RoomLimits;
 pub(crate) use members::Membership;
 use members::{Audience, Follower, evict_catching_up, rewind};
@@ -90,6 +96,7 @@ struct State {
     last_active: Instant,
     empty_since: Option<Instant>,
     status_changed: bool,
+    lecture: Recorder,
 }
 
 /// A classroom room.
@@ -144,6 +151,11 @@ impl Room {
         now: Instant,
     ) -> Room {
         let history = History::new(limits.history_bytes);
+        let lecture = Recorder::new(
+            code.as_str(),
+            limits.max_lecture_moves,
+            limits.max_lecture_bytes,
+        );
         Room {
             code,
             key,
@@ -159,6 +171,7 @@ impl Room {
                 last_active: now,
                 empty_since: None,
                 status_changed: false,
+                lecture,
             }),
             ended: watch::Sender::new(None),
         }
@@ -217,6 +230,22 @@ impl Room {
         }
         state.last_active = now;
         self.fan_out(&mut state, frame);
+    }
+
+    /// Keep a move of the presenter's in the lecture, made at `now`.
+    pub(crate) fn record(&self, shown: Shown, now: Instant) {
+        let at = now.saturating_duration_since(self.created);
+        self.lock().lecture.record(at, shown);
+    }
+
+    /// The lecture so far, as its JSON file.
+    pub(crate) fn lecture(&self) -> Bytes {
+        self.lock().lecture.json()
+    }
+
+    /// The lecture as it stands, to keep once the room has ended.
+    pub(crate) fn kept_lecture(&self) -> KeptLecture {
+        KeptLecture::new(self.key.clone(), self.lecture())
     }
 
     /// Bring everyone back: every student watching the room while exploring
