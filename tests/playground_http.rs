@@ -189,3 +189,53 @@ async fn a_run_too_long_is_a_422_and_a_full_server_a_503() -> Result<()> {
     ensure!(answer.status == 200, "the turn was given back: {answer:?}");
     Ok(())
 }
+
+#[tokio::test]
+async fn a_program_is_saved_as_a_trace_file_or_a_chrome_trace() -> Result<()> {
+    let server = TestServer::start().await?;
+    let body = serde_json::to_vec(&RunRequest {
+        program: ARTICLE_SPAWN.to_owned(),
+        peer: String::new(),
+        seed: 0,
+    })?;
+    let trace: Trace = run(&server, ARTICLE_SPAWN, "").await?.json()?;
+    let file = post_json(server.addr(), "/api/run?format=jsonl", &body).await?;
+    ensure!(file.status == 200, "{file:?}");
+    ensure!(file.header("content-type") == "application/x-ndjson");
+    let text = String::from_utf8(file.body)?;
+    let mut lines = text.lines();
+    let header: serde_json::Value = serde_json::from_str(lines.next().context("a header")?)?;
+    ensure!(
+        header["format"] == "reactor-lab-trace" && header["scenario"] == "program",
+        "{header}"
+    );
+    ensure!(
+        header["program"]["source"] == ARTICLE_SPAWN,
+        "the header carries the program"
+    );
+    ensure!(header["records"] == trace.records.len(), "{header}");
+    // Its record lines are the trace's records, in order.
+    let records: Vec<reactor_protocol::Record> = lines
+        .filter(|line| line.contains("\"seq\""))
+        .filter(|line| !line.starts_with("{\"state\"") && !line.starts_with("{\"change\""))
+        .map(serde_json::from_str)
+        .collect::<Result<_, _>>()?;
+    ensure!(records == trace.records, "the file's records are the run's");
+    let chrome = post_json(server.addr(), "/api/run?format=chrome", &body).await?;
+    ensure!(chrome.status == 200, "{chrome:?}");
+    let chrome: serde_json::Value = chrome.json()?;
+    ensure!(
+        chrome["traceEvents"]
+            .as_array()
+            .is_some_and(|events| !events.is_empty()),
+        "a Chrome trace"
+    );
+    let unknown = post_json(server.addr(), "/api/run?format=pdf", &body).await?;
+    ensure!(
+        unknown.status == 400,
+        "an unknown format is refused: {unknown:?}"
+    );
+    let error: ApiError = unknown.json()?;
+    ensure!(error.error.contains("format"), "{}", error.error);
+    Ok(())
+}

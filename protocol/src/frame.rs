@@ -198,6 +198,15 @@ impl ServerFrame {
             in_peer: false,
         }
     }
+
+    /// Whether the frame is about the loaded run (`loaded`, `outline`,
+    /// `record`, `snapshot`, `done`, `error`) rather than a classroom room.
+    pub fn is_run(&self) -> bool {
+        !matches!(
+            self,
+            ServerFrame::Room(_) | ServerFrame::View(_) | ServerFrame::Gather
+        )
+    }
 }
 
 /// The body of a `{"type":"room", ...}` frame.

@@ -27,6 +27,7 @@ pub mod outline;
 pub mod pool;
 pub mod record;
 pub mod snapshot;
+pub mod static_site;
 #[cfg(test)]
 mod wire_names;
 pub mod within;

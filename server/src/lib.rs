@@ -18,12 +18,16 @@
 //! then its route. The accept loop below the router (`http`) bounds
 //! connections before a request is read.
 //!
+//! [`export_static`] writes the app, its lessons and built-in scenarios as
+//! files a static host serves instead (`reactor-lab export-static`).
+//!
 //! Start it with [`start`], which binds and serves in the background; stop it
 //! with [`Server::shutdown`] (dropping a [`Server`] also asks it to stop). The
 //! WebSocket contract is in `docs/protocol.md`; the limits in [`Limits`],
 //! [`RoomLimits`] and [`ProgramLimits`].
 
 mod api;
+mod export;
 mod http;
 mod lessons;
 mod limits;
@@ -46,6 +50,7 @@ use axum::routing::get;
 use tokio::sync::watch;
 use tower_http::trace::TraceLayer;
 
+pub use export::{Exported, export_static};
 pub use lessons::Lessons;
 pub use limits::{
     DEFAULT_CONNECTIONS_PER_ADDRESS, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT,

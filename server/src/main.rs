@@ -1,4 +1,5 @@
-//! `reactor-lab`: serve the app. See the crate docs of `reactor_server`.
+//! `reactor-lab`: serve the app, or (`reactor-lab export-static OUT`) write
+//! it as a static site. See the crate docs of `reactor_server`.
 //!
 //! Logs go to stderr through `tracing`; set `RUST_LOG` (for example
 //! `RUST_LOG=reactor_server=debug,tower_http=debug`) to see more.
@@ -7,7 +8,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use reactor_server::{
     DEFAULT_CONNECTIONS_PER_ADDRESS, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
     DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_RECORDS, DEFAULT_MAX_SESSIONS,
@@ -19,6 +20,9 @@ use tracing_subscriber::EnvFilter;
 #[derive(Parser, Debug)]
 #[command(version, about)]
 struct Args {
+    /// Serve the app (no command), or another task.
+    #[command(subcommand)]
+    command: Option<Task>,
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1")]
     bind: IpAddr,
@@ -26,10 +30,10 @@ struct Args {
     #[arg(long, default_value_t = 3000)]
     port: u16,
     /// Folder holding the built web app (made by `cargo xtask build-web`).
-    #[arg(long, default_value = "target/site")]
+    #[arg(long, default_value = "target/site", global = true)]
     site: PathBuf,
     /// Folder holding the lesson files.
-    #[arg(long, default_value = "lessons")]
+    #[arg(long, default_value = "lessons", global = true)]
     lessons: PathBuf,
     /// Most WebSocket sessions (engines) open at once. Classroom presenters
     /// also have a seat of their own each (as many as --max-rooms).
@@ -80,6 +84,21 @@ struct Args {
     programs: reactor_server::ProgramFlags,
 }
 
+/// What `reactor-lab` does instead of serving.
+#[derive(Subcommand, Debug)]
+enum Task {
+    /// Write the app, its lessons and its built-in scenarios into OUT as a
+    /// static site, which any static host serves with no reactor-lab
+    /// running (classroom rooms, the playground and other seeds need one).
+    /// `cargo xtask export-static OUT` builds the app first and adds
+    /// compressed copies.
+    ExportStatic {
+        /// The folder to write: created if missing; an earlier export
+        /// there is replaced.
+        out: PathBuf,
+    },
+}
+
 #[tokio::main]
 async fn main() {
     tracing_subscriber::fmt()
@@ -90,6 +109,21 @@ async fn main() {
         .init();
 
     let args = Args::parse();
+    if let Some(Task::ExportStatic { out }) = &args.command {
+        match reactor_server::export_static(&args.site, &args.lessons, out) {
+            Ok(written) => println!(
+                "Reactor Lab exported to {}: {} files, {} bytes",
+                out.display(),
+                written.files,
+                written.bytes
+            ),
+            Err(message) => {
+                eprintln!("reactor-lab: {message}");
+                std::process::exit(1);
+            }
+        }
+        return;
+    }
     raise_open_file_limit();
     let limits = Limits {
         max_sessions: args.max_sessions,

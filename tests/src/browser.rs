@@ -28,15 +28,20 @@ const CHROMIUM_FLAGS: &[&str] = &[
     "--window-size=1440,900",
 ];
 
+/// The folder in a session's profile its downloads go to.
+const DOWNLOADS: &str = "downloads";
+
 /// One browser tab pointed at a test server.
 pub struct Page {
     /// The WebDriver client, for anything the helpers below don't cover.
     pub client: Client,
     base: String,
+    /// Where the browser saves downloads (inside its profile, deleted with it).
+    pub downloads: PathBuf,
 }
 
 impl Page {
-    /// Open `path` (such as `/` or `/scenario/tcp_read?step=3`) on the test server.
+    /// Open `path` (such as `/` or `/scenario/tcp_read?step=3`) on the server.
     pub async fn open(&self, path: &str) -> Result<()> {
         self.client
             .goto(&format!("{}{path}", self.base))
@@ -131,6 +136,16 @@ pub async fn with_browser_flags(
     flags: &[&str],
     body: impl AsyncFnOnce(&Page) -> Result<()>,
 ) -> Result<()> {
+    with_browser_at(server.http_url(), flags, body).await
+}
+
+/// [`with_browser_flags`] looking at whatever serves `base` (such as
+/// `http://127.0.0.1:PORT`, a static site's file server).
+pub async fn with_browser_at(
+    base: String,
+    flags: &[&str],
+    body: impl AsyncFnOnce(&Page) -> Result<()>,
+) -> Result<()> {
     let driver = Driver::start().await?;
     let profile = std::env::temp_dir().join(format!(
         "reactor-lab-chromium-{}-{}",
@@ -144,9 +159,11 @@ pub async fn with_browser_flags(
             return Err(error);
         }
     };
+    let downloads = profile.join(DOWNLOADS);
     let page = Page {
         client,
-        base: server.http_url(),
+        base,
+        downloads,
     };
     let outcome = body(&page).await;
     let closed = page.client.close().await;
@@ -163,7 +180,12 @@ async fn connect(driver: &Driver, profile: &std::path::Path, flags: &[&str]) -> 
         .map(|flag| flag.to_string())
         .collect();
     args.push(format!("--user-data-dir={}", profile.display()));
-    let mut options = json!({ "args": args });
+    let downloads = profile.join(DOWNLOADS);
+    let prefs = json!({
+        "download.default_directory": downloads.to_string_lossy(),
+        "download.prompt_for_download": false,
+    });
+    let mut options = json!({ "args": args, "prefs": prefs });
     if let Some(binary) = std::env::var_os("CHROMIUM") {
         options["binary"] = json!(binary.to_string_lossy());
     }

@@ -14,9 +14,13 @@ pub mod abuse;
 pub mod browser;
 pub mod rooms;
 pub mod server;
+pub mod static_host;
 
-pub use browser::{Page, axe_source, axe_violations, with_browser, with_browser_flags};
+pub use browser::{
+    Page, axe_source, axe_violations, with_browser, with_browser_at, with_browser_flags,
+};
 pub use server::TestServer;
+pub use static_host::StaticSite;
 
 use std::time::Duration;
 

@@ -26,6 +26,7 @@ use reactor_protocol::lesson::{Lesson, LessonSummary, active_stage, bind};
 use crate::api::get_text;
 use crate::player::Player;
 use crate::route::Route;
+use crate::site::api_url;
 
 /// The lesson open in this tab, shared through context.
 ///
@@ -204,13 +205,13 @@ pub fn stage_key(key: &str, ignored: bool) -> Option<StageKey> {
 
 /// `GET /api/lessons`.
 pub async fn fetch_lessons() -> Result<Vec<LessonSummary>, String> {
-    let text = get_text("/api/lessons").await?;
+    let text = get_text(&api_url("/api/lessons")).await?;
     crate::decode_api::lessons(&text)
 }
 
 /// `GET /api/lessons/{id}`.
 pub async fn fetch_lesson(id: &str) -> Result<Lesson, String> {
-    let url = format!("/api/lessons/{id}");
+    let url = api_url(&format!("/api/lessons/{id}"));
     let text = get_text(&url).await?;
     crate::decode_api::lesson(&text, &url)
 }

@@ -31,6 +31,7 @@ pub mod plan;
 pub mod player;
 pub mod playground;
 pub mod program;
+pub mod replay;
 pub mod room;
 pub mod route;
 pub mod site;

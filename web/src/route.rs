@@ -7,6 +7,7 @@
 //!  /lesson/tcp-read?stage=4        lesson tcp-read at stage 4
 //!  /playground?example=timers      the playground, with an example's program
 //!  /playground?code=<…>            the playground, with a shared program
+//!  /replay                         a saved run, played from its trace file
 //! ```
 //!
 //! `step=N` means "N records shown": step 0 is the start, and the current
@@ -41,6 +42,9 @@ pub enum Route {
         /// The stage, from 1; 0 is the introduction, before the first record.
         stage: usize,
     },
+    /// A saved run played from a trace file (chosen on the page, or dropped
+    /// on the app): the file is not in the URL.
+    Replay,
     /// The playground: a program of the learner's own.
     Playground {
         /// An example to open (`?example=<id>`).
@@ -55,6 +59,9 @@ impl Route {
     /// Read a route from `location.pathname` and `location.search`.
     /// Anything unrecognised is the home page.
     pub fn parse(path: &str, search: &str) -> Route {
+        if path.trim_matches('/') == "replay" {
+            return Route::Replay;
+        }
         if path.trim_matches('/') == "playground" {
             let example = value(search, "example").filter(|id| valid_id(id));
             let code = value(search, "code").filter(|code| {
@@ -97,6 +104,7 @@ impl Route {
                 (seed, step) => format!("/scenario/{id}?seed={seed}&step={step}"),
             },
             Route::Lesson { id, stage } => format!("/lesson/{id}?stage={stage}"),
+            Route::Replay => "/replay".into(),
             Route::Playground {
                 code: Some(code), ..
             } => format!("/playground?code={code}"),

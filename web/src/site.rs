@@ -3,15 +3,21 @@
 //!
 //! A static export marks its `index.html` with
 //! `<meta name="reactor-lab-site" content="static">`; the app then reads
-//! every answer from a file written in place of its API route, and hides
-//! what needs a server (classroom rooms, the playground).
+//! every answer from the file written in place of its API route
+//! ([`api_url`], names from [`reactor_protocol::static_site`]), and hides
+//! or explains what needs a server: classroom rooms, the playground, other
+//! interleavings of a multi-thread run.
 
 use std::sync::OnceLock;
 
-/// The `<meta>` name a static export sets.
-pub const META_NAME: &str = "reactor-lab-site";
-/// Its value on a static export.
-pub const STATIC: &str = "static";
+use reactor_protocol::static_site;
+pub use reactor_protocol::static_site::{META_NAME, STATIC};
+
+/// What the app says in place of `feature` (such as "The playground") on a
+/// static site.
+pub fn needs_server(feature: &str) -> String {
+    format!("{feature} needs a Reactor Lab server; this copy of the app is a static site.")
+}
 
 /// Whether the app runs from a static export, with no server behind it.
 pub fn is_static() -> bool {
@@ -27,11 +33,21 @@ pub fn is_static() -> bool {
     })
 }
 
+/// The URL to `GET` for the API route `route` (such as `/api/lessons`): the
+/// route itself, or its file in a static export.
+pub fn api_url(route: &str) -> String {
+    if is_static() {
+        static_site::answer_file(route)
+    } else {
+        route.to_string()
+    }
+}
+
 /// The URL of scenario `id`'s trace file (round-robin): the server's
 /// `/api/trace/{id}?format=jsonl`, or its copy in a static export.
 pub fn trace_file_url(id: &str) -> String {
     if is_static() {
-        format!("/api/trace/{id}.jsonl")
+        static_site::trace_file(id)
     } else {
         format!("/api/trace/{id}?format=jsonl")
     }

@@ -5,6 +5,7 @@
 //! cargo xtask test    format, lints, every test (real browser and axe-core included)
 //! cargo xtask build-web   only the browser bundle, into target/site
 //! cargo xtask size        what the first screen downloads (against its budget) and what loads on demand
+//! cargo xtask export-static DIR   the app, its lessons and scenarios as a static site in DIR
 //! ```
 //!
 //! Nothing here downloads a binary from a release page: the wasm is built by
@@ -58,6 +59,13 @@ enum Task {
     /// Report what the first screen downloads and what loads on demand;
     /// fail when the first screen is over its budget.
     Size,
+    /// Build the browser bundle, then write the app, its lessons and its
+    /// built-in scenarios into DIR as a static site (`reactor-lab
+    /// export-static`), with brotli and gzip copies of every file.
+    ExportStatic {
+        /// The folder to write (an earlier export there is replaced).
+        dir: PathBuf,
+    },
 }
 
 fn main() {
@@ -69,6 +77,8 @@ fn main() {
 
 fn run(cli: Cli) -> Result<()> {
     let root = workspace_root();
+    // Paths given on the command line are the caller's, not the workspace's.
+    let here = std::env::current_dir()?;
     std::env::set_current_dir(&root)?;
     match cli.command {
         Task::BuildWeb => web::build(&root, Need::Optional).map(drop),
@@ -92,7 +102,39 @@ fn run(cli: Cli) -> Result<()> {
             std::process::exit(status.code().unwrap_or(1));
         }
         Task::Test => test(&root),
+        Task::ExportStatic { dir } => export_static(&root, &here.join(dir)),
     }
+}
+
+/// Build the app, export it into `dir` with the server's own answers, and
+/// compress what the export wrote (the site's files come with their copies).
+fn export_static(root: &Path, dir: &Path) -> Result<()> {
+    let site = web::build(root, Need::Optional)?;
+    step("exporting the static site (reactor-lab export-static, release)");
+    cargo(&[
+        "run",
+        "--release",
+        "--quiet",
+        "--package",
+        "reactor-server",
+        "--",
+    ])
+    .arg("--site")
+    .arg(&site)
+    .arg("export-static")
+    .arg(dir)
+    .status_ok()?;
+    step("precompressing the exported files (brotli 11, gzip 9)");
+    let sizes = precompress::bare_files(dir)?;
+    let (raw, brotli) = sizes
+        .iter()
+        .fold((0, 0), |(raw, br), s| (raw + s.raw, br + s.brotli));
+    eprintln!(
+        "static site: {} ({} files compressed: {raw} B raw, {brotli} B with brotli)",
+        dir.display(),
+        sizes.len()
+    );
+    Ok(())
 }
 
 fn test(root: &Path) -> Result<()> {

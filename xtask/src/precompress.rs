@@ -35,6 +35,7 @@ const COMPRESSIBLE: &[&str] = &[
     "html",
     "svg",
     "json",
+    "jsonl",
     "map",
     "txt",
     "md",
@@ -80,6 +81,30 @@ pub fn dir(dir: &Path) -> Result<Vec<Sizes>> {
         .filter(|path| path.is_file() && is_compressible(path))
         .map(|path| file(path))
         .collect()
+}
+
+/// Write `<file>.br` and `<file>.gz` beside every compressible file under
+/// `dir`, at any depth, that has neither beside it yet: a static export's
+/// own files, not the built site's, which it copied with theirs.
+/// Returns the sizes of those it compressed, in path order.
+pub fn bare_files(dir: &Path) -> Result<Vec<Sizes>> {
+    let mut sizes = Vec::new();
+    let mut entries: Vec<PathBuf> = fs::read_dir(dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .map(|entry| entry.map(|entry| entry.path()))
+        .collect::<std::io::Result<_>>()?;
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            sizes.extend(bare_files(&path)?);
+        } else if is_compressible(&path)
+            && !sibling(&path, "br").exists()
+            && !sibling(&path, "gz").exists()
+        {
+            sizes.push(file(&path)?);
+        }
+    }
+    Ok(sizes)
 }
 
 /// Write `<file>.br` and `<file>.gz` beside `file`, each only if smaller than
@@ -195,6 +220,34 @@ mod tests {
         assert!(!dir.join("tiny.css.br").exists() && !dir.join("tiny.css.gz").exists());
         assert_eq!((sizes[1].brotli, sizes[1].gzip), (3, 3));
         assert!(!dir.join("logo.png.br").exists());
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn only_files_without_copies_are_compressed_at_any_depth() {
+        let dir = scratch("bare");
+        let text = "{\"records\": [1, 2, 3]} ".repeat(200);
+        fs::write(dir.join("app.js"), &text).unwrap();
+        fs::write(dir.join("app.js.br"), "copied with the site").unwrap();
+        fs::create_dir_all(dir.join("api/trace")).unwrap();
+        fs::write(dir.join("api/trace/run.jsonl"), &text).unwrap();
+        fs::write(dir.join("index.html"), &text).unwrap();
+
+        let sizes = bare_files(&dir).unwrap();
+        let paths: Vec<_> = sizes
+            .iter()
+            .map(|s| s.path.strip_prefix(&dir).unwrap())
+            .collect();
+        assert_eq!(
+            paths,
+            [Path::new("api/trace/run.jsonl"), Path::new("index.html")]
+        );
+        assert!(dir.join("api/trace/run.jsonl.gz").exists());
+        assert_eq!(
+            fs::read(dir.join("app.js.br")).unwrap(),
+            b"copied with the site"
+        );
+        assert!(!dir.join("app.js.gz").exists());
         fs::remove_dir_all(&dir).unwrap();
     }
 }

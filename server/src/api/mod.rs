@@ -32,6 +32,7 @@
 //! the place.
 
 mod examples;
+pub(crate) mod files;
 mod program;
 mod run;
 pub(crate) mod source;
@@ -152,21 +153,20 @@ pub(crate) async fn json_errors(request: Request, next: Next) -> Response {
     answer
 }
 
-/// A JSON body that was serialised once and is handed out as is.
-fn json_bytes(body: axum::body::Bytes) -> Response {
-    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+async fn scenarios() -> axum::Json<Vec<ScenarioSummary>> {
+    axum::Json(scenario_list())
 }
 
-async fn scenarios() -> axum::Json<Vec<ScenarioSummary>> {
-    let list = reactor_engine::scenarios()
+/// `GET /api/scenarios`' answer: every built-in scenario.
+fn scenario_list() -> Vec<ScenarioSummary> {
+    reactor_engine::scenarios()
         .iter()
         .map(|info| ScenarioSummary {
             id: info.id.to_owned(),
             title: info.title.to_owned(),
             summary: info.summary.to_owned(),
         })
-        .collect();
-    axum::Json(list)
+        .collect()
 }
 
 async fn trace(

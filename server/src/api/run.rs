@@ -7,6 +7,7 @@
 //!       ──▶ its own thread: compile (400 {"error":{message,line,column}})
 //!                           run to the end (422 past the run time)
 //!       ──▶ 200 Trace {"scenario":"program","records":[…],"final":{…}}
+//!           (`?format=jsonl`: our trace file; `?format=chrome`: a Chrome trace)
 //! ```
 //!
 //! The program is compiled and run on one thread of its own (its compiled
@@ -22,14 +23,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
+use axum::extract::{Query, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use reactor_protocol::api::{ProgramRefused, RunRequest};
+use reactor_protocol::export::Format;
 use tokio::sync::oneshot;
 
-use super::{ApiState, error, json_bytes};
+use super::{ApiState, error};
 use crate::programs::{Programs, RunFailed};
 use crate::session::describe_panic;
 
@@ -45,8 +47,23 @@ const RETRY_AFTER_SECS: &str = "1";
 /// last step, writing the trace) before it counts as stuck.
 const STUCK_GRACE: Duration = Duration::from_secs(5);
 
+/// The query `POST /api/run` takes: `?format=json|jsonl|chrome`, as
+/// `GET /api/trace/{id}` (see [`super::trace`]).
+#[derive(Clone, Copy, Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RunQuery {
+    /// The format of the answer (`json` when absent).
+    #[serde(default)]
+    format: Format,
+}
+
 /// `POST /api/run`.
-pub(super) async fn run(State(state): State<ApiState>, request: Request) -> Response {
+pub(super) async fn run(
+    State(state): State<ApiState>,
+    Query(query): Query<RunQuery>,
+    request: Request,
+) -> Response {
+    let format = query.format;
     let programs = Arc::clone(&state.programs);
     let declared = request
         .headers()
@@ -88,7 +105,7 @@ pub(super) async fn run(State(state): State<ApiState>, request: Request) -> Resp
         .name("program-run".to_owned())
         .stack_size(programs.limits.thread_stack_bytes())
         .spawn(move || {
-            let outcome = catch_unwind(AssertUnwindSafe(|| programs.trace(&asked)));
+            let outcome = catch_unwind(AssertUnwindSafe(|| programs.trace(&asked, format)));
             // The engine is gone: the turn is free before the client hears.
             drop(permit);
             let _ = answer.send(outcome.map_err(|panic| describe_panic(&*panic).to_owned()));
@@ -101,7 +118,9 @@ pub(super) async fn run(State(state): State<ApiState>, request: Request) -> Resp
         );
     }
     match tokio::time::timeout(patience, ran).await {
-        Ok(Ok(Ok(Ok(trace)))) => json_bytes(trace),
+        Ok(Ok(Ok(Ok(body)))) => {
+            ([(header::CONTENT_TYPE, format.content_type())], body).into_response()
+        }
         Ok(Ok(Ok(Err(RunFailed::Refused(fault))))) => (
             StatusCode::BAD_REQUEST,
             axum::Json(ProgramRefused { error: fault }),

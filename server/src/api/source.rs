@@ -20,6 +20,11 @@ pub(crate) fn lookup(path: &str) -> Option<&'static str> {
         .map(|index| ENGINE_SOURCES[index].1)
 }
 
+/// Every embedded engine file: its path and its text.
+pub(crate) fn all() -> &'static [(&'static str, &'static str)] {
+    ENGINE_SOURCES
+}
+
 /// `GET /api/source`: the paths that can be asked for.
 pub(crate) async fn list() -> axum::Json<Vec<&'static str>> {
     axum::Json(ENGINE_SOURCES.iter().map(|(file, _)| *file).collect())

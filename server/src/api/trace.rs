@@ -18,35 +18,10 @@ use std::collections::HashMap;
 use axum::body::Bytes;
 use reactor_engine::{LabRun, LabRunOptions};
 use reactor_protocol::Trace;
+pub(crate) use reactor_protocol::export::Format;
 use reactor_protocol::export::{RunAbout, chrome, trace_file};
 use serde::Deserialize;
 use tokio::sync::OnceCell;
-
-/// The formats a run is served in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub(crate) enum Format {
-    /// [`Trace`]: the records and the final state.
-    #[default]
-    Json,
-    /// Our trace file (JSON Lines).
-    Jsonl,
-    /// The Chrome Trace Event format.
-    Chrome,
-}
-
-impl Format {
-    /// Every format, as cached.
-    const ALL: [Format; 3] = [Format::Json, Format::Jsonl, Format::Chrome];
-
-    /// The `Content-Type` of a body in this format.
-    pub(crate) fn content_type(self) -> &'static str {
-        match self {
-            Format::Json | Format::Chrome => "application/json",
-            Format::Jsonl => "application/x-ndjson",
-        }
-    }
-}
 
 /// The query a trace request takes.
 #[derive(Clone, Copy, Debug, Default, Deserialize)]
@@ -71,7 +46,8 @@ impl TraceCache {
     pub(crate) fn new(max_records: u64) -> TraceCache {
         let traces = reactor_engine::scenarios().iter().flat_map(|info| {
             Format::ALL
-                .into_iter()
+                .iter()
+                .copied()
                 .map(move |format| ((info.id, format), OnceCell::new()))
         });
         TraceCache {

@@ -26,8 +26,11 @@ use std::time::{Duration, Instant};
 use axum::body::Bytes;
 use reactor_engine::{LabRun, LabRunOptions};
 use reactor_playground::{Compiled, ProgramError};
-use reactor_protocol::Record;
 use reactor_protocol::api::{PROGRAM, ProgramFault, RunRequest};
+use reactor_protocol::export::{
+    Format, ProgramText, RecordedAction, RecordedRun, RunAbout, chrome, trace_file,
+};
+use reactor_protocol::{Record, Snapshot};
 use reactor_protocol::{ServerFrame, Trace};
 
 pub(crate) use gate::RunGate;
@@ -89,26 +92,46 @@ impl Programs {
     /// Compile and run `request` to its end on this thread (one with
     /// [`ProgramLimits::thread_stack_bytes`] of stack): the JSON [`Trace`]
     /// `POST /api/run` answers with.
-    pub(crate) fn trace(&self, request: &RunRequest) -> Result<Bytes, RunFailed> {
+    pub(crate) fn trace(&self, request: &RunRequest, format: Format) -> Result<Bytes, RunFailed> {
         let compiled = self
             .compile(&request.program, &request.peer)
             .map_err(RunFailed::Refused)?;
         let mut engine = compiled
             .load(self.options(request.seed))
             .map_err(|error| RunFailed::Broken(format!("the program could not start: {error}")))?;
-        let mut records = Vec::new();
-        run_to_end(&mut engine, self.limits.max_run_time, |action| {
-            records.extend(action);
+        let about = RunAbout {
+            scenario: PROGRAM.to_owned(),
+            seed: request.seed,
+            program: Some(ProgramText {
+                source: request.program.clone(),
+                peer: request.peer.clone(),
+            }),
+        };
+        let mut run = RecordedRun {
+            about,
+            start: engine.snapshot(),
+            actions: Vec::new(),
+        };
+        run_to_end(&mut engine, self.limits.max_run_time, |engine, records| {
+            // Only the file formats need the state after every action.
+            let after = match format {
+                Format::Json => Snapshot::default(),
+                Format::Jsonl | Format::Chrome => engine.snapshot(),
+            };
+            run.actions.push(RecordedAction { records, after });
         })
         .map_err(RunFailed::TooLong)?;
-        let trace = Trace {
-            scenario: PROGRAM.to_owned(),
-            records,
-            final_state: engine.snapshot(),
+        let body = match format {
+            Format::Json => serde_json::to_vec(&Trace {
+                scenario: PROGRAM.to_owned(),
+                records: run.records().cloned().collect(),
+                final_state: engine.snapshot(),
+            })
+            .map_err(|error| RunFailed::Broken(error.to_string()))?,
+            Format::Jsonl => trace_file::write(&run, None).into_bytes(),
+            Format::Chrome => chrome::write(&run).into_bytes(),
         };
-        serde_json::to_vec(&trace)
-            .map(Bytes::from)
-            .map_err(|error| RunFailed::Broken(error.to_string()))
+        Ok(Bytes::from(body))
     }
 }
 
@@ -120,7 +143,7 @@ impl Programs {
 pub(crate) fn run_to_end(
     engine: &mut LabRun,
     max_time: Duration,
-    mut each: impl FnMut(Vec<Record>),
+    mut each: impl FnMut(&LabRun, Vec<Record>),
 ) -> Result<(), String> {
     let started = Instant::now();
     let mut records = 0_usize;
@@ -136,7 +159,7 @@ pub(crate) fn run_to_end(
         }
         let action = engine.step();
         records += action.len();
-        each(action);
+        each(engine, action);
     }
     Ok(())
 }

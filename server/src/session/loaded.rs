@@ -80,7 +80,7 @@ impl Source {
                     outline.add_action(&run.step());
                 }
             }
-            Source::Program(_) => run_to_end(&mut run, max_time, |action| {
+            Source::Program(_) => run_to_end(&mut run, max_time, |_, action| {
                 outline.add_action(&action);
             })?,
         }

@@ -88,6 +88,9 @@ fn attempt(player: Player, number: u32) {
                 player.on_open();
             }
             SocketEvent::Text(text) => match decode::frame(&text) {
+                // Playing a file: the server's answers to earlier commands
+                // belong to a run no longer shown.
+                Ok(frame) if player.from_file.get_untracked() && frame.is_run() => {}
                 Ok(frame) => player.on_frame(frame),
                 Err(error) => leptos::logging::warn!(
                     "ignored a frame the app does not know ({error}): {text:.200}"

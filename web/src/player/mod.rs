@@ -31,6 +31,8 @@ use reactor_protocol::{Record, Snapshot};
 
 mod connection;
 mod link;
+mod local;
+mod local_run;
 mod server;
 mod sync;
 
@@ -130,6 +132,9 @@ pub struct Player {
     pub program: RwSignal<Option<Program>>,
     /// The last program refused, with the place at fault.
     pub program_error: RwSignal<Option<ProgramError>>,
+    /// The run shown is played from a trace file, with no engine behind it
+    /// ([`Player::load_file`]).
+    pub from_file: RwSignal<bool>,
     goal: StoredValue<Goal>,
     sync: StoredValue<ServerSync>,
     /// Frames put in the history untracked that the views have not been told
@@ -137,6 +142,7 @@ pub struct Player {
     unshown: StoredValue<usize>,
     play_generation: StoredValue<u64>,
     socket: StoredValue<Option<Socket>, LocalStorage>,
+    local: StoredValue<Option<local_run::LocalRun>, LocalStorage>,
 }
 
 /// Play speeds offered, in records per second.
@@ -167,11 +173,13 @@ impl Player {
             link: RoomLink::new(),
             program: RwSignal::new(None),
             program_error: RwSignal::new(None),
+            from_file: RwSignal::new(false),
             goal: StoredValue::new(Goal::Idle),
             sync: StoredValue::new(ServerSync::default()),
             unshown: StoredValue::new(0),
             play_generation: StoredValue::new(0),
             socket: StoredValue::new_local(None),
+            local: StoredValue::new_local(None),
         }
     }
 
@@ -183,6 +191,7 @@ impl Player {
 
     /// Show `scenario` from its start in the interleaving of `seed`.
     pub fn load_seeded(self, scenario: &str, seed: u64) {
+        self.leave_file();
         self.seed.set_value(seed);
         self.pause();
         self.scenario.set(Some(scenario.to_string()));
@@ -191,6 +200,11 @@ impl Player {
         self.goal.set_value(Goal::Idle);
         self.error.set(None);
         self.sync.set_value(ServerSync::default());
+        if crate::site::is_static() {
+            // No server: the run is the static site's trace file.
+            self.fetch_static_run(scenario.to_string());
+            return;
+        }
         self.send_load();
     }
 
@@ -207,6 +221,7 @@ impl Player {
 
     /// Back to the home page: nothing shown.
     pub fn unload(self) {
+        self.leave_file();
         self.pause();
         self.program.set(None);
         self.scenario.set(None);

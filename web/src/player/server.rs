@@ -247,6 +247,9 @@ impl Player {
     }
 
     pub(super) fn send(self, command: &Command) -> bool {
+        if self.answer_locally(command) {
+            return true;
+        }
         if !self.link.driving.get_untracked() {
             return false; // following a room: only its presenter drives
         }

@@ -9,7 +9,11 @@ use crate::player::Connection;
 #[component]
 pub fn Banners() -> impl IntoView {
     let player = use_player();
-    let offline = move || player.connection.get() != Connection::Connected;
+    // A static site has no connection to lose.
+    let live = !crate::site::is_static();
+    // Nor has a replay of a file: no server answers it.
+    let offline =
+        move || live && !player.from_file.get() && player.connection.get() != Connection::Connected;
     let message = move || match player.connection.get() {
         Connection::Connecting => "Connecting to the server…".to_string(),
         _ => format!(

@@ -19,7 +19,8 @@ pub fn Header() -> impl IntoView {
                 player.unload();
             }>"Reactor Lab"</a>
             <ScenarioPicker />
-            <span id="connection" data-state=state title="Connection to the server">
+            // A static site has no server to be connected to.
+            <span id="connection" data-state=state title="Connection to the server" hidden=crate::site::is_static()>
                 <span class="dot" aria-hidden="true"></span>
                 <span class="label">{state}</span>
             </span>

@@ -14,6 +14,13 @@ use super::context::{Scenarios, use_player};
 pub fn Home() -> impl IntoView {
     use super::workbench::preload;
     let open_playground = super::routing::playground_opener(use_player());
+    // A static site has no playground, and says so in its place.
+    let is_static = crate::site::is_static();
+    let way_in = if is_static {
+        crate::site::needs_server("The playground, where you write your own async Rust,")
+    } else {
+        " in the playground, and step through what the runtime does with it.".into()
+    };
     view! {
         <main id="home" class="home" on:pointerover=|_| preload() on:focusin=|_| preload()>
             <h1 id="page-title" tabindex="-1">"Watch an async runtime work, one step at a time"</h1>
@@ -23,11 +30,11 @@ pub fn Home() -> impl IntoView {
                 "or present it to a class."
             </p>
             <p class="playground-way-in">
-                <a id="open-playground" class="button-link" href="/playground" on:click=move |ev| {
+                <a id="open-playground" class="button-link" href="/playground" hidden=is_static on:click=move |ev| {
                     ev.prevent_default();
                     open_playground(None);
                 }>"Write your own async Rust"</a>
-                " in the playground, and step through what the runtime does with it."
+                {way_in}
             </p>
             <super::lessons::LessonList />
             <ScenarioCards />

@@ -161,7 +161,7 @@ fn Narration(lesson: Arc<Lesson>, player: Player) -> impl IntoView {
                 move || stage().and_then(|s| s.source).map(|file| view! {
                     <p class="lesson-source">
                         "Engine source: "
-                        <a href=format!("/api/source/{file}") target="_blank" rel="noopener">{file.clone()}</a>
+                        <a href=crate::site::api_url(&format!("/api/source/{file}")) target="_blank" rel="noopener">{file.clone()}</a>
                     </p>
                 })
             }}

@@ -6,6 +6,7 @@ mod banners;
 mod context;
 mod controls;
 mod diagram;
+mod door;
 mod explanation;
 mod glossary;
 mod header;
@@ -21,6 +22,7 @@ mod pool;
 mod pool_moves;
 mod program;
 mod registrations;
+mod replay;
 mod room;
 mod routing;
 mod seed;
@@ -47,18 +49,25 @@ pub fn App() -> impl IntoView {
     let player = Player::new();
     provide_context(player);
     provide_context(Scenarios::fetch());
-    player.connect();
+    // A static site has no server: its runs are files.
+    if !crate::site::is_static() {
+        player.connect();
+    }
     LessonState::provide();
     playground::PlaygroundPage::provide();
+    replay::ReplayPage::provide();
     Classroom::provide(player);
     routing::install(player);
     keyboard::install(player);
     theme::install();
     let page = expect_context::<playground::PlaygroundPage>();
     let in_playground = Memo::new(move |_| page.open.with(Option::is_some));
+    let replay_open = expect_context::<replay::ReplayPage>().open;
     view! {
         <div
             id="app"
+            on:dragover=replay::on_drag_over
+            on:drop=move |ev| replay::on_drop(player, ev)
             class:presenter=move || player.presenter.get()
             data-presenter=move || player.presenter.get().to_string()
         >
@@ -71,6 +80,7 @@ pub fn App() -> impl IntoView {
                 view! { <playground::Playground /> }.into_any()
             } else {
                 (move || match player.scenario.get() {
+                    None if replay_open.get() => view! { <replay::ReplayDrop /> }.into_any(),
                     None => view! { <home::Home /> }.into_any(),
                     // The page's heading at once, the rest when its module is here.
                     Some(_) => view! {

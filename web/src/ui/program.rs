@@ -19,6 +19,7 @@ use crate::api;
 use crate::player::PROGRAM;
 use crate::playground::{EXAMPLES_URL, decode_examples, not_expressible};
 use crate::program::{PLAYGROUND_FILE, TaskAt, decode, markers, positions, split_await, tasks_on};
+use crate::site::{api_url, is_static};
 
 /// Markers shown on one line; more tasks there are counted, not named.
 const MOST_MARKERS: usize = 3;
@@ -60,7 +61,7 @@ pub fn ProgramPanel() -> impl IntoView {
         }
         loaded.set(Some((id.clone(), Loaded::Loading)));
         spawn_local(async move {
-            let url = format!("/api/scenarios/{id}/program");
+            let url = api_url(&format!("/api/scenarios/{id}/program"));
             let answer = match api::get_text(&url).await.and_then(|text| decode(&text)) {
                 Ok(program) => Loaded::Program(program),
                 Err(error) => Loaded::Failed(error),
@@ -202,25 +203,29 @@ fn chip(task: &TaskAt, label: String) -> impl IntoView + use<> {
 }
 
 /// "Open in playground": the scenario's example program, if it has one; a
-/// scenario the playground cannot write says why, on a disabled button.
+/// scenario the playground cannot write says why, on a disabled button. A
+/// static site, with no playground, shows nothing.
 #[component]
 fn OpenInPlayground() -> impl IntoView {
     let player = use_player();
     let open = super::routing::playground_opener(player);
     let examples = RwSignal::new(None::<Vec<(String, String)>>);
-    spawn_local(async move {
-        let pairs = api::get_text(EXAMPLES_URL)
-            .await
-            .and_then(|text| decode_examples(&text))
-            .map(|list| {
-                list.into_iter()
-                    .filter_map(|e| Some((e.scenario?, e.id)))
-                    .collect()
-            });
-        let _ = examples.try_set(pairs.ok());
-    });
+    let live = !is_static();
+    if live {
+        spawn_local(async move {
+            let pairs = api::get_text(EXAMPLES_URL)
+                .await
+                .and_then(|text| decode_examples(&text))
+                .map(|list| {
+                    list.into_iter()
+                        .filter_map(|e| Some((e.scenario?, e.id)))
+                        .collect()
+                });
+            let _ = examples.try_set(pairs.ok());
+        });
+    }
     move || {
-        let scenario = player.scenario.get().filter(|id| id != PROGRAM)?;
+        let scenario = player.scenario.get().filter(|id| live && id != PROGRAM)?;
         if let Some(why) = not_expressible(&scenario) {
             return Some(
                 view! {

@@ -22,12 +22,14 @@ pub fn PresentButton() -> impl IntoView {
 pub fn RoomBar() -> impl IntoView {
     let classroom = expect_context::<Classroom>();
     let player = use_player();
+    // A static site has no rooms: it is only ever alone.
+    let hidden = crate::site::is_static();
     view! {
         {move || match classroom.role.get() {
             Role::Alone if player.scenario.with(Option::is_some) => {
-                view! { <div class="room-bar" data-role="none"><PresentButton /></div> }.into_any()
+                view! { <div class="room-bar" data-role="none" hidden=hidden><PresentButton /></div> }.into_any()
             }
-            Role::Alone => view! { <div class="room-bar" data-role="none"><JoinForm /><PresentButton /></div> }.into_any(),
+            Role::Alone => view! { <div class="room-bar" data-role="none" hidden=hidden><JoinForm /><PresentButton /></div> }.into_any(),
             Role::Presenting { code, .. } => view! { <Presenting code=code /> }.into_any(),
             Role::Following { code } => view! { <Following code=code /> }.into_any(),
             Role::Exploring { code } => view! { <Exploring code=code /> }.into_any(),

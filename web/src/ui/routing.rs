@@ -6,10 +6,12 @@ use leptos::ev;
 use leptos::prelude::*;
 
 use super::playground::{Opening, PlaygroundPage};
+use super::replay::ReplayPage;
 use crate::lesson::LessonState;
 use crate::player::Player;
 use crate::room::{Classroom, join_code};
 use crate::route::{Route, seed_in};
+use crate::site::{is_static, needs_server};
 
 /// The route in the address bar, and what is wrong with its seed, if anything.
 fn current_route() -> (Route, Option<String>) {
@@ -24,10 +26,16 @@ fn apply(player: Player, lessons: LessonState, page: PlaygroundPage, route: Rout
     if let Route::Playground { example, code } = route {
         lessons.close();
         player.unload();
-        page.open.set(Some(Opening { example, code }));
+        if is_static() {
+            player.error.set(Some(needs_server("The playground")));
+        } else {
+            page.open.set(Some(Opening { example, code }));
+        }
         return;
     }
     page.close();
+    let replay = expect_context::<ReplayPage>();
+    replay.open.set(route == Route::Replay);
     match route {
         Route::Scenario { id, step, seed } => {
             lessons.close();
@@ -38,6 +46,14 @@ fn apply(player: Player, lessons: LessonState, page: PlaygroundPage, route: Rout
             player.goto(step);
         }
         Route::Lesson { id, stage } => lessons.open(player, id, stage),
+        // The file played stays (back and forward over its page); without
+        // one, the page to choose one.
+        Route::Replay => {
+            lessons.close();
+            if !player.from_file.get_untracked() {
+                player.unload();
+            }
+        }
         Route::Home | Route::Playground { .. } => {
             lessons.close();
             player.unload();
@@ -65,12 +81,13 @@ pub fn install(player: Player) {
     let lessons = expect_context::<LessonState>();
     let page = expect_context::<PlaygroundPage>();
     let classroom = expect_context::<Classroom>();
-    // `/join/CODE` follows a classroom room; every other URL is a route.
+    // `/join/CODE` follows a classroom room (a static site has none); every
+    // other URL is a route.
     let open = move || {
         let path = window().location().pathname().unwrap_or_default();
         match join_code(&path) {
-            Some(code) => classroom.follow(code),
-            None => {
+            Some(code) if !is_static() => classroom.follow(code),
+            _ => {
                 let (route, bad_seed) = current_route();
                 apply(player, lessons, page, route);
                 // After the load, which clears the error shown.
@@ -89,6 +106,7 @@ pub fn install(player: Player) {
     // arrow key steps faster than that: write the URL once the player rests.
     let generation = StoredValue::new(0_u64);
 
+    let replay = expect_context::<ReplayPage>();
     // Leaving the playground is a new page, whatever the scenario was.
     Effect::new(move |previous: Option<(Option<String>, bool)>| {
         let scenario = player.scenario.get();
@@ -106,6 +124,10 @@ pub fn install(player: Player) {
         }
         let changed_page = previous.is_some_and(|(p, was)| p != scenario || was);
         let route = match (lessons.route(player), &scenario) {
+            // A file played, or the page to choose one.
+            _ if player.from_file.get() || (replay.open.get() && scenario.is_none()) => {
+                Route::Replay
+            }
             (Some(lesson), _) => lesson,
             (None, Some(id)) => Route::Scenario {
                 id: id.clone(),

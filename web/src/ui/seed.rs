@@ -9,7 +9,8 @@
 //! own); Load and Shuffle reload the scenario with
 //! `{"cmd":"load","scenario":…,"seed":N}` (`Player::load_seeded`), and the
 //! address bar keeps it (`?seed=N`, see `route`). A follower only reads it,
-//! and a lesson, bound to the round-robin run's records, keeps it.
+//! and a lesson, bound to the round-robin run's records, keeps it. A static
+//! site has only the round-robin run, and says so.
 
 use leptos::prelude::*;
 
@@ -17,6 +18,7 @@ use super::context::use_player;
 use super::pool_moves::next_seed;
 use crate::lesson::LessonState;
 use crate::route::parse_seed;
+use crate::site::{is_static, needs_server};
 
 /// The interleaving shown, and the controls to pick another.
 #[component]
@@ -53,8 +55,9 @@ pub fn SeedControl() -> impl IntoView {
     };
     let shuffle = move |_| load(next_seed(player.seed.get_value()));
     // A follower follows the presenter's run; a lesson's stages are bound
-    // to the round-robin run's records.
-    let may_choose = move || player.link.driving.get() && lessons.id.with(Option::is_none);
+    // to the round-robin run's records; a static site has only that run.
+    let live = !is_static();
+    let may_choose = move || live && player.link.driving.get() && lessons.id.with(Option::is_none);
     view! {
         <form id="seed-control" class="seed-control" on:submit=submit>
             <span id="seed-now" data-seed=move || shown.get().map(|s| s.to_string())>{words}</span>
@@ -76,6 +79,9 @@ pub fn SeedControl() -> impl IntoView {
                     <button id="seed-shuffle" type="button" on:click=shuffle title="Load another interleaving">"Shuffle"</button>
                 </span>
             </Show>
+            {(!live).then(|| view! {
+                <span id="seed-needs-server" class="seed-pick">{needs_server("Another interleaving")}</span>
+            })}
             <span id="seed-problem" class="seed-problem" role="alert">{move || problem.get()}</span>
         </form>
     }

@@ -11,7 +11,7 @@
 //! ```
 //!
 //! As `super::workbench` does, `#[wasm_split(playground)]` marks the one
-//! door in: the editor, the highlighter, deflate and base64 weigh nothing
+//! way in (opened by a `super::door::Door`): the editor, the highlighter, deflate and base64 weigh nothing
 //! on the first screen. On the host (unit tests) the call is direct.
 
 mod editor;
@@ -20,61 +20,27 @@ mod state;
 
 pub use state::{Opening, PlaygroundPage};
 
-use std::future::Future;
-use std::pin::pin;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::task::{Context, Poll, Waker};
+use std::sync::atomic::AtomicBool;
 
 use leptos::prelude::*;
 use wasm_split_helpers::{SplitLoaderError, wasm_split};
 
-/// Whether the playground's module has been fetched and linked.
-static LOADED: AtomicBool = AtomicBool::new(false);
+use super::door::{self, Door};
+
+/// The playground's way in.
+static DOOR: Door = Door {
+    loaded: AtomicBool::new(false),
+    fetch: || Box::pin(preload_contents()),
+    contents: || Box::pin(contents()),
+    heading: Some("Playground"),
+    loading: "Loading the playground…",
+    what: "The playground",
+};
 
 /// The playground page, once its module is here.
 #[component]
 pub fn Playground() -> impl IntoView {
-    let loaded = RwSignal::new(LOADED.load(Ordering::Relaxed).then_some(true));
-    let fetch = move || {
-        loaded.set(None);
-        leptos::task::spawn_local(async move {
-            let now = preload_contents().await.is_ok();
-            if now {
-                LOADED.store(true, Ordering::Relaxed);
-            }
-            let _ = loaded.try_set(Some(now));
-        });
-    };
-    if loaded.get_untracked().is_none() {
-        fetch();
-    }
-    let failed = move || {
-        view! {
-            <p class="error load-failed" role="alert">
-                "The playground could not be loaded (the connection, or the server was updated). "
-                <button on:click=move |_| fetch()>"Try again"</button>
-            </p>
-        }
-        .into_any()
-    };
-    move || match loaded.get() {
-        Some(true) => built().unwrap_or_else(failed),
-        Some(false) => failed(),
-        None => view! {
-            <h1 id="page-title" tabindex="-1">"Playground"</h1>
-            <p class="loading-view" role="status">"Loading the playground…"</p>
-        }
-        .into_any(),
-    }
-}
-
-/// The page, its module being here: the split call completes at once.
-fn built() -> Option<AnyView> {
-    let call = pin!(contents());
-    match call.poll(&mut Context::from_waker(Waker::noop())) {
-        Poll::Ready(Ok(view)) => Some(view),
-        _ => None,
-    }
+    door::view_behind(&DOOR)
 }
 
 /// The split point: this function and what only it reaches live in
