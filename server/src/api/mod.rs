@@ -33,6 +33,7 @@
 
 mod examples;
 pub(crate) mod files;
+mod precompressed;
 mod program;
 mod run;
 pub(crate) mod source;
@@ -42,7 +43,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{Path, Query, Request, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -50,12 +51,17 @@ use reactor_protocol::{ApiError, ScenarioSummary};
 
 use crate::lessons::Lessons;
 use crate::programs::Programs;
+use precompressed::Precompressed;
 pub(crate) use trace::{TraceCache, TraceQuery};
 
 /// What the API handlers share.
 #[derive(Clone)]
 struct ApiState {
     traces: Arc<TraceCache>,
+    /// `GET /api/scenarios`' answer, compressed once.
+    scenario_list: Arc<Precompressed>,
+    /// `GET /api/lessons`' answer, compressed once.
+    lesson_index: Arc<Precompressed>,
     lessons: Arc<Lessons>,
     programs: Arc<Programs>,
 }
@@ -64,6 +70,8 @@ struct ApiState {
 pub(crate) fn router(traces: TraceCache, catalog: Lessons, programs: Arc<Programs>) -> Router {
     let state = ApiState {
         traces: Arc::new(traces),
+        scenario_list: Arc::new(Precompressed::new(&scenario_list())),
+        lesson_index: Arc::new(Precompressed::new(&catalog.index())),
         lessons: Arc::new(catalog),
         programs,
     };
@@ -153,8 +161,8 @@ pub(crate) async fn json_errors(request: Request, next: Next) -> Response {
     answer
 }
 
-async fn scenarios() -> axum::Json<Vec<ScenarioSummary>> {
-    axum::Json(scenario_list())
+async fn scenarios(State(state): State<ApiState>, headers: HeaderMap) -> Response {
+    state.scenario_list.answer(&headers)
 }
 
 /// `GET /api/scenarios`' answer: every built-in scenario.
@@ -183,8 +191,8 @@ async fn trace(
     }
 }
 
-async fn lessons(State(state): State<ApiState>) -> Response {
-    axum::Json(state.lessons.index()).into_response()
+async fn lessons(State(state): State<ApiState>, headers: HeaderMap) -> Response {
+    state.lesson_index.answer(&headers)
 }
 
 async fn lesson(State(state): State<ApiState>, Path(id): Path<String>) -> Response {

@@ -12,6 +12,7 @@
 use std::future::Future;
 use std::pin::pin;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll, Waker};
 
 use leptos::prelude::*;
@@ -40,10 +41,9 @@ impl Player {
         self.seed.set_value(about.seed);
         self.pause();
         self.scenario.set(Some(about.scenario.clone()));
-        let generation = self
-            .local
-            .with_value(|l| l.as_ref().map_or(0, |run| run.generation))
-            + 1;
+        // Never the same twice: frames answered for an earlier file are dropped.
+        static LOADS: AtomicU64 = AtomicU64::new(0);
+        let generation = LOADS.fetch_add(1, Ordering::Relaxed) + 1;
         self.local
             .set_value(Some(LocalRun::new(Rc::clone(&file), generation)));
         self.from_file.set(true);

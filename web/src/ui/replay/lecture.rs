@@ -227,7 +227,7 @@ pub fn LectureBar() -> impl IntoView {
     let playing = move || Played::get().playing.get();
     view! {
         <Show when=move || lecture().is_some()>
-            <div id="lecture-bar" class="run-file" role="group" aria-label="Lecture">
+            <div id="lecture-bar" class="run-file secondary" role="group" aria-label="Lecture">
                 <span>"Lecture of room " <strong>{room}</strong> ": "</span>
                 <span id="lecture-position" aria-live="polite">{position}</span>
                 <button id="lecture-prev" disabled=move || at() == 0 on:click=move |_| step_to(at().saturating_sub(1))>"◀ Previous move"</button>

@@ -41,7 +41,7 @@ pub fn RunFileBar() -> impl IntoView {
     };
     view! {
         <super::lecture::LectureBar />
-        <div id="run-file" class="run-file">
+        <div id="run-file" class="run-file secondary">
             <Show when=move || player.from_file.get()>
                 <p id="replay-banner" class="replay-banner" role="status">
                     "Replaying " <strong>{move || page.file_name.get().unwrap_or_else(|| "a saved run".into())}</strong>
