@@ -42,13 +42,3 @@ pub fn api_url(route: &str) -> String {
         route.to_string()
     }
 }
-
-/// The URL of scenario `id`'s trace file (round-robin): the server's
-/// `/api/trace/{id}?format=jsonl`, or its copy in a static export.
-pub fn trace_file_url(id: &str) -> String {
-    if is_static() {
-        static_site::trace_file(id)
-    } else {
-        format!("/api/trace/{id}?format=jsonl")
-    }
-}

@@ -149,7 +149,7 @@ fn answer_split(
 /// and the load run in the replay's module.
 #[wasm_split(replay, fallible)]
 fn fetch_split(player: Player, id: String) -> Result<(), SplitLoaderError> {
-    let url = crate::site::trace_file_url(&id);
+    let url = reactor_protocol::static_site::trace_file(&id);
     leptos::task::spawn_local(async move {
         let read = match crate::api::get_text(&url).await {
             Ok(text) => TraceFile::read(text).map_err(|error| format!("{url}: {error}")),

@@ -43,8 +43,8 @@ impl LocalRun {
             Command::Turn => {
                 let turn = self.next_record().map(|r| r.turn);
                 let mut actions = 0;
-                let starts = &self.file.outline.actions;
-                while let Some(&end) = starts.get(self.done_actions + actions) {
+                let ends = &self.file.outline.actions;
+                while let Some(&end) = ends.get(self.done_actions + actions) {
                     actions += 1;
                     let next = self.file.records.get(end as usize).map(|r| r.turn);
                     if next != turn {

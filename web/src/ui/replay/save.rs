@@ -85,7 +85,7 @@ async fn saved(player: Player, format: Format) -> Result<(String, String), Strin
         });
         crate::api::post_text(&format!("/api/run?format={format_name}"), &body.to_string()).await?
     } else if crate::site::is_static() {
-        crate::api::get_text(&crate::site::trace_file_url(&scenario)).await?
+        crate::api::get_text(&reactor_protocol::static_site::trace_file(&scenario)).await?
     } else {
         let seed = player.seed.get_value();
         crate::api::get_text(&format!(
