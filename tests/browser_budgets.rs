@@ -192,7 +192,6 @@ fn on_demand_module(path: &str) -> bool {
 /// the scenarios are listed, counted as served with brotli. The workbench
 /// (the scenario view) is not among it: it loads when a scenario opens.
 #[tokio::test]
-#[ignore = "not met since 2026-11-30: the home page downloads 171,710 B (budget 170,000 B); the replay, lecture and static-site entry points added about 10 KB to the main wasm (docs/benchmarks.md)"]
 async fn the_first_screen_downloads_within_its_budget() -> Result<()> {
     let _turn = ONE_BROWSER.lock().await;
     let server = TestServer::start().await?;

@@ -215,12 +215,17 @@ pub fn bind(wasm: &Path, out: &Path, name: &str, keep: Keep) -> Result<()> {
         .context("wasm-bindgen failed")
 }
 
-/// The `.wasm` file in the site folder (its name carries a hash).
+/// The app's main `.wasm` file in the site folder, the one index.html names
+/// (its name carries a hash; the split modules sit beside it).
 pub fn find_wasm(site: &Path) -> Result<PathBuf> {
+    let is_main = |path: &Path| {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        name.starts_with("reactor_web_bg-") && name.ends_with(".wasm")
+    };
     fs::read_dir(site)?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .find(|path| path.extension().is_some_and(|ext| ext == "wasm"))
-        .with_context(|| format!("no .wasm in {}", site.display()))
+        .find(|path| is_main(path))
+        .with_context(|| format!("no reactor_web_bg-*.wasm in {}", site.display()))
 }
 
 /// Copy `file` into `site` as `stem-<hash>.ext` and return the new name.

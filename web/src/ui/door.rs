@@ -12,7 +12,8 @@
 //! lost while a view loads. On the host (unit tests) the calls are direct.
 //!
 //! One door serves every split view (the workbench, the playground, the
-//! replay page), as plain data: its code is in the first screen once.
+//! replay page, the glossary list, the shortcut dialog), as plain data: its
+//! code is in the first screen once.
 
 use std::future::Future;
 use std::pin::Pin;

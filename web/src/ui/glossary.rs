@@ -1,12 +1,46 @@
 //! The glossary outside the lessons: every term the lessons define, on the
 //! home page. Inside a lesson the narration panel shows the lesson's own
 //! terms; here they are gathered from every lesson, fetched only when the
-//! reader opens the glossary.
+//! reader opens the glossary. The list's code is not on the first screen
+//! either: it lives in `split_glossary-<hash>.wasm`, behind a [`Door`].
+
+use std::sync::atomic::AtomicBool;
 
 use leptos::prelude::*;
 use reactor_protocol::lesson::Term;
+use wasm_split_helpers::{SplitLoaderError, wasm_split};
 
+use super::door::{self, Door};
 use crate::lesson::{fetch_lesson, fetch_lessons};
+
+/// The term list's way in.
+static DOOR: Door = Door {
+    loaded: AtomicBool::new(false),
+    fetch: || Box::pin(preload_terms()),
+    contents: || Box::pin(terms()),
+    heading: None,
+    loading: "Loading the glossary…",
+    what: "The glossary",
+};
+
+/// A disclosure on the home page; opening it fetches and lists the terms.
+#[component]
+pub fn GlossaryLink() -> impl IntoView {
+    let opened = RwSignal::new(false);
+    view! {
+        <details id="glossary" class="glossary" on:toggle=move |_| opened.set(true)>
+            <summary>"Glossary: the words the lessons use"</summary>
+            {move || opened.get().then(|| door::view_behind(&DOOR))}
+        </details>
+    }
+}
+
+/// The split point: this function and what only it reaches live in
+/// `split_glossary-<hash>.wasm`.
+#[wasm_split(glossary, fallible, preload(preload_terms))]
+fn terms() -> Result<AnyView, SplitLoaderError> {
+    Ok(view! { <Terms /> }.into_any())
+}
 
 /// Every term the lessons use, once each, in alphabetical order.
 async fn every_term() -> Result<Vec<Term>, String> {
@@ -30,21 +64,15 @@ pub fn merge_terms(lists: Vec<Vec<Term>>) -> Vec<Term> {
     terms
 }
 
-/// A disclosure on the home page; opening it fetches and lists the terms.
-/// A definition's links to other terms (`#glossary-<id>`) land on them.
+/// The list, fetched as it is built. A definition's links to other terms
+/// (`#glossary-<id>`) land on them.
 #[component]
-pub fn GlossaryLink() -> impl IntoView {
+fn Terms() -> impl IntoView {
     let terms = RwSignal::new(None::<Result<Vec<Term>, String>>);
-    let asked = StoredValue::new(false);
-    let on_toggle = move |_| {
-        if !asked.get_value() {
-            asked.set_value(true);
-            leptos::task::spawn_local(async move {
-                let _ = terms.try_set(Some(every_term().await));
-            });
-        }
-    };
-    let body = move || match terms.get() {
+    leptos::task::spawn_local(async move {
+        let _ = terms.try_set(Some(every_term().await));
+    });
+    move || match terms.get() {
         None => view! { <p>"Loading the glossary…"</p> }.into_any(),
         Some(Err(error)) => {
             view! { <p class="error" role="alert">"Could not load the glossary: " {error}</p> }
@@ -62,12 +90,6 @@ pub fn GlossaryLink() -> impl IntoView {
             </dl>
         }
         .into_any(),
-    };
-    view! {
-        <details id="glossary" class="glossary" on:toggle=on_toggle>
-            <summary>"Glossary: the words the lessons use"</summary>
-            {body}
-        </details>
     }
 }
 
