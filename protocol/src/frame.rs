@@ -186,6 +186,25 @@ pub enum ServerFrame {
     /// own to follow again ([`PresenterCommand::Gather`]). Sent to every
     /// follower and every student watching the room while exploring.
     Gather,
+    /// Classroom rooms only: the presenter asks the class
+    /// ([`PresenterCommand::Poll`]). Sent to every follower, and to a
+    /// follower that joins while the poll is open.
+    Poll(PollAsked),
+    /// Classroom rooms only, to the presenter: the answers so far. Sent
+    /// when a poll opens and as answers come (at most every
+    /// [`TALLY_INTERVAL_MS`], and once after the last).
+    Tally(PollTally),
+    /// Classroom rooms only, to one follower: its answer to poll `poll` is
+    /// counted. Only the follower who answered gets it.
+    Answered {
+        /// The poll answered.
+        poll: u32,
+        /// The choice counted, from 0.
+        choice: u8,
+    },
+    /// Classroom rooms only, to everyone: the poll is closed, with the
+    /// right choice if the presenter's step revealed one, and every count.
+    Revealed(PollTally),
 }
 
 impl ServerFrame {
@@ -204,7 +223,13 @@ impl ServerFrame {
     pub fn is_run(&self) -> bool {
         !matches!(
             self,
-            ServerFrame::Room(_) | ServerFrame::View(_) | ServerFrame::Gather
+            ServerFrame::Room(_)
+                | ServerFrame::View(_)
+                | ServerFrame::Gather
+                | ServerFrame::Poll(_)
+                | ServerFrame::Tally(_)
+                | ServerFrame::Answered { .. }
+                | ServerFrame::Revealed(_)
         )
     }
 }
@@ -260,13 +285,115 @@ pub enum PresenterCommand {
     End,
     /// Bring everyone back: students exploring on their own follow again.
     Gather,
+    /// Ask the class a question (a lesson stage's, or "what happens
+    /// next?"): followers may answer once each. An open poll is closed
+    /// first, without an answer.
+    Poll(PollQuestion),
+    /// Close the open poll. `right` is the right choice (from 0) when the
+    /// step just shown revealed it; absent, the poll closes unanswered.
+    Reveal {
+        /// The right choice, from 0.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        right: Option<u8>,
+    },
 }
 
 impl PresenterCommand {
     /// The `cmd` names of the presenter commands, so a server can tell them
     /// apart from a [`Command`] before parsing.
-    pub const NAMES: [&'static str; 3] = ["view", "end", "gather"];
+    pub const NAMES: [&'static str; 5] = ["view", "end", "gather", "poll", "reveal"];
 }
+
+/// The one command a room's follower may send: `{"cmd":"answer","poll":3,"choice":1}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "cmd", rename_all = "snake_case", deny_unknown_fields)]
+pub enum FollowerCommand {
+    /// Answer the open poll: once per poll and connection.
+    Answer {
+        /// The poll's id, from its `poll` frame.
+        poll: u32,
+        /// The choice, from 0.
+        choice: u8,
+    },
+}
+
+/// Most characters in a poll's question.
+pub const MAX_POLL_TEXT: usize = 300;
+/// Most characters in one of a poll's choices.
+pub const MAX_POLL_CHOICE: usize = 120;
+
+/// The body of a `{"cmd":"poll", ...}` presenter command.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PollQuestion {
+    /// The question, plain text.
+    pub text: String,
+    /// The answers, plain text, between
+    /// [`MIN_CHOICES`](crate::lesson::question::MIN_CHOICES) and
+    /// [`MAX_CHOICES`](crate::lesson::question::MAX_CHOICES).
+    pub choices: Vec<String>,
+}
+
+impl PollQuestion {
+    /// Whether the question fits the limits above.
+    ///
+    /// # Errors
+    /// What is wrong, in words for the presenter.
+    pub fn check(&self) -> Result<(), String> {
+        use crate::lesson::question::{MAX_CHOICES, MIN_CHOICES};
+        let count = self.choices.len();
+        if !(MIN_CHOICES..=MAX_CHOICES).contains(&count) {
+            return Err(format!(
+                "a poll has {MIN_CHOICES} to {MAX_CHOICES} choices, not {count}"
+            ));
+        }
+        if self.text.trim().is_empty() || self.text.chars().count() > MAX_POLL_TEXT {
+            return Err(format!(
+                "a poll's question is 1 to {MAX_POLL_TEXT} characters"
+            ));
+        }
+        if self
+            .choices
+            .iter()
+            .any(|choice| choice.trim().is_empty() || choice.chars().count() > MAX_POLL_CHOICE)
+        {
+            return Err(format!(
+                "each of a poll's choices is 1 to {MAX_POLL_CHOICE} characters"
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The body of a `{"type":"poll", ...}` frame.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PollAsked {
+    /// The poll's id in its room, counted from 1; answers name it.
+    pub id: u32,
+    /// The question.
+    pub text: String,
+    /// The choices, in order.
+    pub choices: Vec<String>,
+}
+
+/// The body of `{"type":"tally", ...}` and `{"type":"revealed", ...}` frames.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PollTally {
+    /// The poll's id.
+    pub poll: u32,
+    /// Answers per choice, in the choices' order.
+    pub counts: Vec<u32>,
+    /// Answers in all (the sum of `counts`).
+    pub answered: u32,
+    /// `revealed` only: the right choice, if the presenter's step revealed one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub right: Option<u8>,
+}
+
+/// How often, at most, the presenter is sent a poll's tally while answers
+/// come: ten histograms a second look live, and a class of thousands
+/// answering at once costs the presenter's socket ten frames a second.
+pub const TALLY_INTERVAL_MS: u64 = 100;
 
 /// `POST /api/rooms` answers with this.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -17,6 +17,7 @@
 //! and every rule without either one depending on the other. The JSON shapes are documented, with an example of
 //! each record kind, in `docs/trace-format.md` and `docs/protocol.md`.
 
+pub mod actor;
 pub mod api;
 pub mod diagnostic;
 pub mod export;
@@ -32,6 +33,7 @@ pub mod static_site;
 mod wire_names;
 pub mod within;
 
+pub use actor::Actor;
 pub use api::{ApiError, MAX_ID_LEN, ScenarioSummary, Trace, valid_id};
 pub use diagnostic::{
     Diagnostic, DriverPart, FiredBy, LateTimer, Problem, WaitTarget, Waits, WakerPlace, WakerSpot,

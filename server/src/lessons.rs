@@ -279,6 +279,7 @@ fn build_stage(
         source: stage.source,
         html: rendered.html,
         seq: None,
+        question: None,
     };
     Ok((built, rendered.terms))
 }

@@ -136,6 +136,7 @@ fn stage(value: &Value) -> Result<Stage, Error> {
         source: maybe(o, "source", text)?,
         html: text(o, "html")?,
         seq: maybe(o, "seq", uint)?,
+        question: None,
     })
 }
 

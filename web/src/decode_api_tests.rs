@@ -34,6 +34,7 @@ fn sample() -> Lesson {
         source: seq.map(|_| "engine/src/io/driver.rs".into()),
         html: "<p>The loop <em>sleeps</em>.</p>".into(),
         seq,
+        question: None,
     };
     Lesson {
         id: "tcp-read".into(),

@@ -230,6 +230,7 @@ mod tests {
             source: None,
             html: String::new(),
             seq: *seq,
+            question: None,
         };
         Lesson {
             id: "l".into(),

@@ -77,6 +77,10 @@ pub struct Stage {
     /// A hint for jumping ahead; what is *shown* is always decided by [`bind`]
     /// on the records actually received.
     pub seq: Option<u64>,
+    /// What the learner is asked to predict while this stage is shown, if
+    /// anything (see [`question`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question: Option<Question>,
 }
 
 /// A glossary entry.
@@ -199,8 +203,10 @@ pub fn outcome_kind(outcome: &Outcome) -> OutcomeKind {
 
 mod binding;
 mod matcher;
+pub mod question;
 
 pub use binding::{TaskNames, Unmatched, active_stage, bind, bind_all, stage_position};
+pub use question::{Choice, Question, Reveal, reveal};
 
 #[cfg(test)]
 mod tests;

@@ -91,6 +91,9 @@ impl Relay for PresenterRelay {
                 self.seat.room.gather();
                 None
             }
+            Route::Relay(PresenterCommand::Poll(_) | PresenterCommand::Reveal { .. }) => {
+                Some(Request::Invalid("polls are not served yet".to_owned()))
+            }
         }
     }
 
@@ -180,7 +183,11 @@ fn room_kind(frame_type: FrameType) -> Option<Kind> {
         FrameType::Done => Some(Kind::Run(Frame::Done)),
         // Errors answer the presenter's own mistakes. Room and view frames
         // reach the room by their own ways, never from the engine thread.
-        FrameType::Error | FrameType::Room | FrameType::View | FrameType::Gather => None,
+        FrameType::Error
+        | FrameType::Room
+        | FrameType::View
+        | FrameType::Gather
+        | FrameType::Poll => None,
     }
 }
 

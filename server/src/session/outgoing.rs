@@ -39,6 +39,9 @@ pub(crate) enum FrameType {
     View,
     /// [`ServerFrame::Gather`].
     Gather,
+    /// A poll's frames: [`ServerFrame::Poll`], [`ServerFrame::Tally`],
+    /// [`ServerFrame::Answered`], [`ServerFrame::Revealed`].
+    Poll,
 }
 
 impl FrameType {
@@ -54,6 +57,10 @@ impl FrameType {
             ServerFrame::Room(_) => FrameType::Room,
             ServerFrame::View(_) => FrameType::View,
             ServerFrame::Gather => FrameType::Gather,
+            ServerFrame::Poll(_)
+            | ServerFrame::Tally(_)
+            | ServerFrame::Answered { .. }
+            | ServerFrame::Revealed(_) => FrameType::Poll,
         }
     }
 }

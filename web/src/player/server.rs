@@ -206,6 +206,11 @@ impl Player {
             // For students exploring, who hear it on their watch socket
             // (`crate::room`); a follower already follows.
             ServerFrame::Gather => {}
+            // Polls: not shown yet.
+            ServerFrame::Poll(_)
+            | ServerFrame::Tally(_)
+            | ServerFrame::Answered { .. }
+            | ServerFrame::Revealed(_) => {}
         }
         self.pump();
     }
