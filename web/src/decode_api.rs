@@ -9,7 +9,9 @@
 //! derived decoder, and that the kind list holds every kind serde knows.
 
 use reactor_protocol::frame::RoomCreated;
-use reactor_protocol::lesson::{Lesson, LessonSummary, Matcher, OutcomeKind, Stage, Term};
+use reactor_protocol::lesson::{
+    Choice, Lesson, LessonSummary, Matcher, OutcomeKind, Question, Stage, Term,
+};
 use reactor_protocol::{ApiError, Kind, ScenarioSummary};
 use serde_json::Value;
 
@@ -136,7 +138,24 @@ fn stage(value: &Value) -> Result<Stage, Error> {
         source: maybe(o, "source", text)?,
         html: text(o, "html")?,
         seq: maybe(o, "seq", uint)?,
-        question: None,
+        question: maybe(o, "question", |o, name| question(field(o, name)?))?,
+    })
+}
+
+fn question(value: &Value) -> Result<Question, Error> {
+    let o = object(value, "question")?;
+    Ok(Question {
+        text: text(o, "text")?,
+        choices: list(o, "choices", choice)?,
+        why: text(o, "why")?,
+    })
+}
+
+fn choice(value: &Value) -> Result<Choice, Error> {
+    let o = object(value, "choice")?;
+    Ok(Choice {
+        text: text(o, "text")?,
+        matcher: matcher(field(o, "match")?)?,
     })
 }
 

@@ -26,6 +26,24 @@ fn full_matcher() -> Matcher {
     }
 }
 
+/// A question with a choice of every shape: a bare kind, and a full matcher.
+fn sample_question() -> Question {
+    Question {
+        text: "What wakes the loop?".into(),
+        choices: vec![
+            Choice {
+                text: "The socket becomes readable".into(),
+                matcher: full_matcher(),
+            },
+            Choice {
+                text: "A timer fires".into(),
+                matcher: Matcher::kind(Kind::TimerFire),
+            },
+        ],
+        why: "<p>Nothing else is <em>registered</em>.</p>".into(),
+    }
+}
+
 fn sample() -> Lesson {
     let stage = |matcher: Matcher, seq: Option<u64>| Stage {
         title: "Parked".into(),
@@ -34,7 +52,8 @@ fn sample() -> Lesson {
         source: seq.map(|_| "engine/src/io/driver.rs".into()),
         html: "<p>The loop <em>sleeps</em>.</p>".into(),
         seq,
-        question: None,
+        // The first stage asks, the second does not (its key is then absent).
+        question: seq.map(|_| sample_question()),
     };
     Lesson {
         id: "tcp-read".into(),
@@ -69,6 +88,26 @@ fn a_lesson_reads_back_equal_with_every_key_read() {
     assert_eq!(lesson(&json, "/api/lessons/tcp-read"), Ok(sample()));
     let serde: Lesson = serde_json::from_str(&json).unwrap();
     assert_eq!(serde, sample());
+}
+
+#[test]
+fn a_question_reads_back_equal_and_a_stage_without_one_has_none() {
+    check(&sample_question(), question);
+    let json = serde_json::to_string(&sample()).unwrap();
+    let read = lesson(&json, "/api/lessons/tcp-read").unwrap();
+    assert_eq!(read.stages[0].question, Some(sample_question()));
+    assert_eq!(read.stages[1].question, None);
+    assert!(
+        !json.contains("\"question\":null"),
+        "the server leaves the key out: {json}"
+    );
+    let bad: Value =
+        serde_json::from_str(r#"{"text":"?","choices":[{"text":"a"}],"why":""}"#).unwrap();
+    assert!(
+        question(&bad)
+            .unwrap_err()
+            .contains("missing field `match`")
+    );
 }
 
 #[test]
