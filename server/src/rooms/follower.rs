@@ -6,7 +6,8 @@
 //!            │ every write, and every wait, raced against:
 //!            │   the server's shutdown, the room's end   ─▶ final frame, close
 //!            │   the write timeout, an unanswered ping   ─▶ dropped
-//!            └ the socket, read while waiting: pongs free budget; commands get an `error`
+//!            └ the socket, read while waiting: pongs free budget; a poll's `answer` is
+//!              counted (`answered`) or refused, other commands get an `error` (see `answers`)
 //! ```
 //!
 //! One task owns the socket. It writes while it has something to write and
@@ -42,6 +43,7 @@ use reactor_protocol::ServerFrame;
 use tokio::sync::watch;
 use tokio::time::Instant;
 
+use super::answers::Answers;
 use super::outbox::{Outbox, Stuck};
 use super::room::{Ended, Membership, Refusal};
 use super::{CLOSE_ENDED, FRAMES_PER_FLUSH, http};
@@ -59,6 +61,8 @@ pub(crate) struct Settings {
     pub(crate) max_unread: usize,
     /// The reason sent with a 1009 close.
     pub(crate) too_big: String,
+    /// Poll answers the follower may send a second.
+    pub(crate) answers_per_second: u32,
 }
 
 /// Why a follower's task stopped.
@@ -137,6 +141,7 @@ async fn relay(
     let code = room.code();
     let mut out = Outbox::new(settings);
     let catch_up_budget = (settings.max_unread / 2).max(1);
+    let answers = Answers::new(settings.answers_per_second);
     let mut live = false;
     member.handed(hello.len());
     let mut next = vec![hello];
@@ -189,10 +194,11 @@ async fn relay(
                 Some(Ok(Message::Pong(payload))) => member.settled(out.pong(&payload)),
                 Some(Ok(Message::Ping(_))) => {}
                 Some(Ok(Message::Text(text))) => {
-                    answer(member, &mut next, refusal(code.as_str(), text.as_str()), settings);
+                    let reply = answers.reply(member, Some(text.as_str()));
+                    answer(member, &mut next, reply, settings);
                 }
                 Some(Ok(Message::Binary(_))) => {
-                    answer(member, &mut next, refusal(code.as_str(), ""), settings);
+                    answer(member, &mut next, answers.reply(member, None), settings);
                 }
             },
             frame = member.frames.recv(), if live => {

@@ -166,6 +166,7 @@ pub(crate) async fn join(
                     write_timeout: limits.follower_write_timeout,
                     max_unread: limits.follower_bytes,
                     too_big: session::too_big(rooms.sessions.limits()),
+                    answers_per_second: limits.poll_answers_per_second,
                 };
                 upgrade.on_upgrade(move |socket| {
                     follower::follow(socket, member, hello, shutdown, settings)

@@ -11,7 +11,9 @@
 //!  one address (a school)   ≤ 4 rooms open, ≤ 120 followers in any one room
 //!  one room                 ≤ 1,000 followers, ≤ 4 MiB of history, ≤ 4 h of life,
 //!                           ≤ 10,000 moves and 1 MiB in its lecture
-//!  one follower             ≤ 1 MiB sent and not yet read, ≤ 1,024 frames queued
+//!  one follower             ≤ 1 MiB sent and not yet read, ≤ 1,024 frames queued,
+//!                           ≤ 2 poll answers a second, one per poll
+//!  one room's polls         ≤ 200 polls, ≤ 120 answers per poll from one address
 //!  the server               ≤ 64 rooms: 16 addresses to fill them, not 4
 //! ```
 
@@ -76,6 +78,19 @@ pub struct RoomLimits {
     /// playground program loaded is kept whole, so this bounds a script
     /// that loads large programs over and over.
     pub max_lecture_bytes: usize,
+    /// Polls one room may open in its life. Past it the presenter's `poll`
+    /// is answered with an `error` and nothing changes.
+    pub max_polls_per_room: usize,
+    /// Answers one follower connection may send a second (GCRA: this many in
+    /// a row, then one every 1/this of a second). A faster answer gets an
+    /// `error` and is not counted. 0 acts as 1.
+    pub poll_answers_per_second: u32,
+    /// Answers one poll takes from one client address, over all its
+    /// connections (a student who reconnects has a new connection, and so
+    /// a new answer). Past it an answer gets an `error`. A poll also takes
+    /// at most twice [`RoomLimits::max_followers`] answers in all, which
+    /// bounds what it keeps per address.
+    pub poll_answers_per_address: usize,
 }
 
 /// Default for [`RoomLimits::max_rooms`]: 64. Sixteen times
@@ -148,6 +163,20 @@ pub const DEFAULT_MAX_LECTURE_MOVES: usize = 10_000;
 /// socket takes). 64 rooms live and 64 ended rooms' lectures kept (see
 /// `registry`) hold at most 128 MiB.
 pub const DEFAULT_MAX_LECTURE_BYTES: usize = 1024 * 1024;
+/// Default for [`RoomLimits::max_polls_per_room`]: 200. A lesson asks at
+/// most one question per stage, a few dozen in an hour; four hours (the
+/// room's lifetime) of a quick poll every two minutes is 120. A poll keeps
+/// its question (under 1 KB) only while it is open.
+pub const DEFAULT_MAX_POLLS_PER_ROOM: usize = 200;
+/// Default for [`RoomLimits::poll_answers_per_second`]: 2. A person taps an
+/// answer once; a second try after an `error` (a double tap, a poll that
+/// just changed) still fits, and a script gets 2 locks of the room a second.
+pub const DEFAULT_POLL_ANSWERS_PER_SECOND: u32 = 2;
+/// Default for [`RoomLimits::poll_answers_per_address`]:
+/// [`DEFAULT_FOLLOWERS_PER_ADDRESS`] (and `--followers-per-address` when
+/// that is set and this is not): a class behind one NAT answers once per
+/// tab; a script that reconnects to answer again gets no more.
+pub const DEFAULT_POLL_ANSWERS_PER_ADDRESS: usize = DEFAULT_FOLLOWERS_PER_ADDRESS;
 
 impl Default for RoomLimits {
     fn default() -> Self {
@@ -169,6 +198,9 @@ impl Default for RoomLimits {
             key_guess_window: DEFAULT_KEY_GUESS_WINDOW,
             max_lecture_moves: DEFAULT_MAX_LECTURE_MOVES,
             max_lecture_bytes: DEFAULT_MAX_LECTURE_BYTES,
+            max_polls_per_room: DEFAULT_MAX_POLLS_PER_ROOM,
+            poll_answers_per_second: DEFAULT_POLL_ANSWERS_PER_SECOND,
+            poll_answers_per_address: DEFAULT_POLL_ANSWERS_PER_ADDRESS,
         }
     }
 }
@@ -231,6 +263,16 @@ pub struct RoomFlags {
     /// Bytes of moves a room keeps in its lecture, as its JSON spells them.
     #[arg(long, default_value_t = DEFAULT_MAX_LECTURE_BYTES)]
     pub max_lecture_bytes: usize,
+    /// Polls one room may open in its life.
+    #[arg(long, default_value_t = DEFAULT_MAX_POLLS_PER_ROOM)]
+    pub max_polls_per_room: usize,
+    /// Poll answers one follower connection may send a second (this many in a row).
+    #[arg(long, default_value_t = DEFAULT_POLL_ANSWERS_PER_SECOND)]
+    pub poll_answers_per_second: u32,
+    /// Answers one poll takes from one client address, over all its
+    /// connections [default: --followers-per-address]
+    #[arg(long)]
+    pub poll_answers_per_address: Option<usize>,
 }
 
 impl RoomFlags {
@@ -254,6 +296,11 @@ impl RoomFlags {
             key_guess_window: Duration::from_secs(self.key_guess_window_secs),
             max_lecture_moves: self.max_lecture_moves,
             max_lecture_bytes: self.max_lecture_bytes,
+            max_polls_per_room: self.max_polls_per_room,
+            poll_answers_per_second: self.poll_answers_per_second,
+            poll_answers_per_address: self
+                .poll_answers_per_address
+                .unwrap_or(self.followers_per_address),
         }
     }
 }
@@ -288,6 +335,8 @@ mod tests {
             "--key-guess-window-secs=2",
             "--max-lecture-moves=40",
             "--max-lecture-bytes=9000",
+            "--max-polls-per-room=3",
+            "--poll-answers-per-second=5",
         ])
         .expect("valid flags");
         let limits = args.rooms.limits();
@@ -299,5 +348,14 @@ mod tests {
         assert_eq!(limits.key_guess_window, Duration::from_secs(2));
         assert_eq!(limits.max_lecture_moves, 40);
         assert_eq!(limits.max_lecture_bytes, 9000);
+        assert_eq!(limits.max_polls_per_room, 3);
+        assert_eq!(limits.poll_answers_per_second, 5);
+        assert_eq!(
+            limits.poll_answers_per_address, 7,
+            "follows --followers-per-address unless set"
+        );
+        let set = Args::try_parse_from(["reactor-lab", "--poll-answers-per-address=9"])
+            .expect("valid flags");
+        assert_eq!(set.rooms.limits().poll_answers_per_address, 9);
     }
 }

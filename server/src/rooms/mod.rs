@@ -37,6 +37,12 @@
 //! unknown codes as the socket does (`http`); the lectures of the rooms
 //! that ended last stay for a while ([`registry`]).
 //!
+//! The presenter may ask the class a question (`{"cmd":"poll",…}`):
+//! followers get a `poll` frame and answer once each; the presenter gets a
+//! `tally` every [`TALLY_INTERVAL_MS`] while answers come, and everyone a
+//! `revealed` when it closes (`room::poll`, and `answers` for a follower's
+//! side).
+//!
 //! Refusals are close frames with a reason a browser can show:
 //!
 //! | close code | meaning |
@@ -48,6 +54,7 @@
 //! | 4429 | too many unknown codes from this address, or wrong keys for this room ([`CLOSE_RATE_LIMITED`]) |
 //! | 1013 | room full (or this address's share of it), records past the history's cap, or server full |
 
+mod answers;
 mod code;
 mod follower;
 mod history;
@@ -68,6 +75,7 @@ use std::time::{Duration, Instant};
 use axum::Router;
 use axum::routing::{get, post};
 use reactor_protocol::frame;
+use reactor_protocol::frame::TALLY_INTERVAL_MS;
 use tokio::sync::watch;
 
 use crate::session::Sessions;
@@ -76,7 +84,8 @@ pub use limits::{
     DEFAULT_CODE_GUESS_WINDOW, DEFAULT_CODE_GUESSES, DEFAULT_FOLLOWER_BYTES,
     DEFAULT_FOLLOWER_QUEUE, DEFAULT_FOLLOWER_WRITE_TIMEOUT, DEFAULT_FOLLOWERS_PER_ADDRESS,
     DEFAULT_HISTORY_BYTES, DEFAULT_KEY_GUESS_WINDOW, DEFAULT_KEY_GUESSES, DEFAULT_MAX_FOLLOWERS,
-    DEFAULT_MAX_LECTURE_BYTES, DEFAULT_MAX_LECTURE_MOVES, DEFAULT_MAX_ROOMS,
+    DEFAULT_MAX_LECTURE_BYTES, DEFAULT_MAX_LECTURE_MOVES, DEFAULT_MAX_POLLS_PER_ROOM,
+    DEFAULT_MAX_ROOMS, DEFAULT_POLL_ANSWERS_PER_ADDRESS, DEFAULT_POLL_ANSWERS_PER_SECOND,
     DEFAULT_ROOM_EMPTY_TIMEOUT, DEFAULT_ROOM_IDLE_TIMEOUT, DEFAULT_ROOM_LIFETIME,
     DEFAULT_ROOMS_PER_ADDRESS, RoomFlags, RoomLimits,
 };
@@ -148,7 +157,9 @@ impl Rooms {
         self.registry.live()
     }
 
-    /// Start the janitor (needs a Tokio runtime); it stops at shutdown.
+    /// Start the janitor (needs a Tokio runtime); it stops at shutdown. It
+    /// also hands each presenter its poll's tally, every
+    /// [`TALLY_INTERVAL_MS`] while answers come (one tick after the last).
     pub(crate) fn spawn_janitor(&self) {
         let registry = Arc::clone(&self.registry);
         let mut shutdown = self.shutdown.clone();
@@ -164,10 +175,13 @@ impl Rooms {
         tokio::spawn(async move {
             let mut interval = tokio::time::interval(tick);
             interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            let mut tallies = tokio::time::interval(Duration::from_millis(TALLY_INTERVAL_MS));
+            tallies.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tokio::select! {
                     _ = shutdown.wait_for(|stop| *stop) => return,
                     _ = interval.tick() => registry.tick(Instant::now()),
+                    _ = tallies.tick() => registry.flush_tallies(),
                 }
             }
         });

@@ -8,15 +8,21 @@
 //!     │   {"cmd":"end"}  ▼  │
 //!     └─────────────── PresenterRelay ──publish──▶ Room ──▶ every follower
 //!                         ▲
-//!              room notices (counts, the end)
+//!              room notices (counts, the end, poll tallies)
 //! ```
 //!
 //! Each text frame is read as JSON once: its `cmd` name says whether it is a
-//! presenter command (`view`, `end`), decoded here and never sent to the
-//! engine, or a session command, decoded for the engine thread. Frames the
+//! presenter command (`view`, `end`, `gather`, `poll`, `reveal`), decoded
+//! here and never sent to the engine, or a session command, decoded for the
+//! engine thread. A presenter command the room refuses (a malformed poll,
+//! one poll too many, a reveal with none open) is answered with an `error`
+//! through the engine thread, in order with the session's other answers. Frames the
 //! session sends arrive typed ([`Outgoing`]): `loaded`, `record`, `snapshot`
 //! and `done` go to the followers; `error` frames answer the presenter's own
 //! mistakes and stay private.
+//!
+//! A `loaded` frame that answers a `load` closes the room's open poll
+//! unanswered: its question was about the run now gone.
 //!
 //! The relay also keeps the room's lecture ([`super::lecture`]): every valid
 //! `view`, and every `load` the engine carried out (its `loaded` frame says
@@ -91,14 +97,23 @@ impl Relay for PresenterRelay {
                 self.seat.room.gather();
                 None
             }
-            Route::Relay(PresenterCommand::Poll(_) | PresenterCommand::Reveal { .. }) => {
-                Some(Request::Invalid("polls are not served yet".to_owned()))
-            }
+            Route::Relay(PresenterCommand::Poll(question)) => (self.seat.room)
+                .open_poll(question, Instant::now())
+                .err()
+                .map(Request::Invalid),
+            Route::Relay(PresenterCommand::Reveal { right }) => (self.seat.room)
+                .reveal_poll(right, Instant::now())
+                .err()
+                .map(Request::Invalid),
         }
     }
 
     fn outgoing(&mut self, frame: &Outgoing) {
         let now = Instant::now();
+        if frame.loads.is_some() {
+            // A new run: a poll about the old one closes, unanswered, first.
+            self.seat.room.close_poll();
+        }
         if let Some(kind) = room_kind(frame.frame_type) {
             self.seat.room.publish(&frame.text, kind, now);
         }

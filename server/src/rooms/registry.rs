@@ -10,6 +10,7 @@
 //!                         idle past idle_timeout (nothing new shown),
 //!                         or empty past empty_timeout (nobody connected);
 //!                         publish changed counts
+//!  tally tick (100 ms) ─▶ each room hands its presenter the poll tally due
 //! ```
 //!
 //! Why three clocks: the idle clock moves only when the presenter changes
@@ -223,6 +224,22 @@ impl Registry {
                 Some(reason) => self.end(room.code(), &reason),
                 None => room.publish_status(),
             }
+        }
+    }
+}
+
+impl Registry {
+    /// The tally tick: every live room hands its presenter the poll tally
+    /// that answers made due (see `room::poll`).
+    pub(crate) fn flush_tallies(&self) {
+        let rooms: Vec<Arc<Room>> = self
+            .lock()
+            .live
+            .values()
+            .map(|(room, _)| Arc::clone(room))
+            .collect();
+        for room in rooms {
+            room.flush_tally();
         }
     }
 }

@@ -30,10 +30,14 @@ pub(super) struct Follower {
     wake: Arc<Notify>,
     unread: Arc<AtomicUsize>,
     place: Place,
-    address: IpAddr,
+    pub(super) address: IpAddr,
     /// Exploring on a private session: sent the room's own news (counts,
     /// its end, "bring everyone back"), never the run.
-    watching: bool,
+    pub(super) watching: bool,
+    /// This connection's answer to a poll: the poll's id and the choice.
+    /// Ids only grow, so an answer to an earlier poll is no answer to the
+    /// open one.
+    pub(super) answered: Option<(u32, u8)>,
 }
 
 /// Who a frame fans out to.
@@ -54,7 +58,7 @@ pub(super) fn watching(state: &State) -> usize {
 pub(crate) struct Membership {
     /// The room joined.
     pub(crate) room: Arc<Room>,
-    id: usize,
+    pub(super) id: usize,
     /// Live frames, in order.
     pub(crate) frames: mpsc::Receiver<Utf8Bytes>,
     /// Notified when the follower fell behind (or was evicted) and must
@@ -103,7 +107,7 @@ pub(crate) struct Pulled {
     /// The next frames of the catch-up, in order.
     pub(crate) frames: Vec<Utf8Bytes>,
     /// Whether the catch-up is complete: these frames end with the last
-    /// view, and live frames follow in the queue.
+    /// view (and the open poll), and live frames follow in the queue.
     pub(crate) live: bool,
 }
 
@@ -145,6 +149,7 @@ impl Room {
             },
             address,
             watching,
+            answered: None,
         });
         *state.per_address.entry(address).or_default() += 1;
         state.status_changed = true;
@@ -163,7 +168,8 @@ impl Room {
     /// The next frames of `member`'s catch-up: at most `max_frames`, and no
     /// more once `budget` bytes are handed out (but at least one frame).
     /// The pull that reaches the end of the history adds the last view and
-    /// makes the follower live.
+    /// the open poll (with this follower's answer, if it gave one) and makes
+    /// the follower live.
     pub(crate) fn pull(
         &self,
         member: &Membership,
@@ -203,6 +209,10 @@ impl Room {
             if let Some(view) = &state.view {
                 bytes += view.len();
                 frames.push(view.clone());
+            }
+            for frame in state.polls.catch_up(follower.answered) {
+                bytes += frame.len();
+                frames.push(frame);
             }
             follower.place = Place::Live;
         } else {

@@ -35,9 +35,12 @@
 //! unsent). Nothing is queued that would take it past `follower_bytes`.
 //!
 //! Under the same lock the room keeps its lecture ([`super::lecture`]): the
-//! presenter's moves, timed from [`Room::created`].
+//! presenter's moves, timed from [`Room::created`], and its polls
+//! ([`poll`]): the open question, its counts, and the tally owed to the
+//! presenter.
 
 mod members;
+mod poll;
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -57,9 +60,11 @@ use super::lecture::{KeptLecture, Recorder};
 use super::limits::RoomLimits;
 pub(crate) use members::Membership;
 use members::{Audience, Follower, evict_catching_up, rewind};
+use poll::Polls;
 
-/// Frames queued for the presenter's room notices (counts, the end). Lossy on
-/// purpose: a newer count replaces an older one soon after.
+/// Frames queued for the presenter's room notices (counts, the end, poll
+/// tallies). Lossy on purpose: a newer count replaces an older one soon
+/// after (a poll's frame that does not fit waits for the next tick).
 const PRESENTER_NOTICES: usize = 8;
 
 /// How a published frame is kept.
@@ -97,6 +102,7 @@ struct State {
     empty_since: Option<Instant>,
     status_changed: bool,
     lecture: Recorder,
+    polls: Polls,
 }
 
 /// A classroom room.
@@ -172,6 +178,7 @@ impl Room {
                 empty_since: None,
                 status_changed: false,
                 lecture,
+                polls: Polls::default(),
             }),
             ended: watch::Sender::new(None),
         }
@@ -285,6 +292,8 @@ impl Room {
         let status = encode(&self.status(&state, false));
         self.fan_out_to(&mut state, &status, Audience::Everyone);
         let _ = sender.try_send(status);
+        state.polls.retell();
+        self.hand_presenter(&mut state);
         drop(state);
         PresenterSeat {
             room: Arc::clone(self),
