@@ -1,13 +1,14 @@
 //! A client for classroom rooms, shared by the room tests and the
 //! `room_load` tool: create a room over HTTP, then open presenter and
-//! follower sockets and read their frames, raw and parsed.
+//! follower sockets and read their frames, raw and parsed (polls' tallies
+//! and errors included).
 
 use std::net::{Ipv4Addr, SocketAddr};
 
 use anyhow::{Context, Result, bail};
 use futures_util::{SinkExt, StreamExt};
 use reactor_protocol::ServerFrame;
-use reactor_protocol::frame::{RoomCreated, RoomStatus};
+use reactor_protocol::frame::{PollTally, RoomCreated, RoomStatus};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
 use tokio_tungstenite::tungstenite::Message;
@@ -180,6 +181,17 @@ impl RoomSocket {
         Ok(follower)
     }
 
+    /// Join room `code` as a follower from the loopback address `from` and
+    /// read its first `room` frame.
+    pub async fn joined_from(from: Ipv4Addr, addr: SocketAddr, code: &str) -> Result<RoomSocket> {
+        let mut follower = RoomSocket::open_from(from, addr, code, "").await?;
+        let status = follower.next_status().await?;
+        if status.code != code || status.ended {
+            bail!("unexpected first frame {status:?}");
+        }
+        Ok(follower)
+    }
+
     /// The last `room` frame read, if any (say, to learn why a socket closed).
     pub fn last_status(&self) -> Option<&RoomStatus> {
         self.status.as_ref()
@@ -264,6 +276,30 @@ impl RoomSocket {
                 ServerFrame::Snapshot { .. } => return Ok(frames),
                 ServerFrame::Error { message, .. } => bail!("{command} was refused: {message}"),
                 _ => {}
+            }
+        }
+    }
+
+    /// The message of the next content frame, which must be an `error`.
+    pub async fn next_error(&mut self) -> Result<String> {
+        match self.next_content().await? {
+            (_, ServerFrame::Error { message, .. }) => Ok(message),
+            (raw, _) => bail!("expected an error, got {raw}"),
+        }
+    }
+
+    /// The presenter's side of a poll: read `tally` frames (and skip `room`
+    /// frames) until one counts `answered` answers; any other frame, or a
+    /// tally past `answered`, is an error.
+    pub async fn tally_until(&mut self, answered: u32) -> Result<PollTally> {
+        loop {
+            match self.next_content().await? {
+                (_, ServerFrame::Tally(tally)) if tally.answered == answered => return Ok(tally),
+                (raw, ServerFrame::Tally(tally)) if tally.answered > answered => {
+                    bail!("a tally counted more than {answered}: {raw}")
+                }
+                (_, ServerFrame::Tally(_)) => {}
+                (raw, _) => bail!("expected a tally, got {raw}"),
             }
         }
     }
