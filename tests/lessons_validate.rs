@@ -187,3 +187,46 @@ fn a_lesson_the_engine_no_longer_matches_is_refused() {
         "says no record matches, not a wrong order: {error}"
     );
 }
+
+/// A question's answer is proven by the engine too: a choice marked right
+/// that is not what the trace does next is refused, naming the file and the
+/// stage, the record that answers instead and the choice it proves.
+#[test]
+fn a_question_whose_right_answer_does_not_happen_is_refused() {
+    let dir = workspace().join("tests/fixtures/wrong-question");
+    let error = match Lessons::load(&dir) {
+        Ok(_) => panic!("the wrong-question fixture loaded"),
+        Err(error) => error,
+    };
+    let line = |file: &str| {
+        error
+            .lines()
+            .find(|line| line.contains(file))
+            .unwrap_or_else(|| panic!("names {file}: {error}"))
+            .to_owned()
+    };
+    let wrong = line("wrong-answer.toml");
+    assert!(
+        wrong.contains(
+            r#"stage 1 of 2 "The timer is filed": question "How long will the loop park?""#
+        ),
+        "names the stage and the question: {wrong}"
+    );
+    assert!(
+        wrong.contains(
+            r#"the right choice "1000 ms: until the deadline" does not happen first: record 9 (`park`) answers it, which choice 2 "960 ms: until the timer's slot starts" predicts"#
+        ),
+        "says what happens instead: {wrong}"
+    );
+    let unanswered = line("unanswered.toml");
+    assert!(
+        unanswered.contains(r#"stage 1 of 2 "The timer is filed""#),
+        "names the stage: {unanswered}"
+    );
+    assert!(
+        unanswered.contains(
+            "no choice's record happens after record 7 (this stage's) and up to record 16 (the next stage's)"
+        ),
+        "says where the answer was looked for: {unanswered}"
+    );
+}

@@ -11,16 +11,20 @@
 //! A lesson that does not fit its trace — a stage whose matcher finds no
 //! record after the previous stage's, an unknown scenario, a field a record
 //! kind does not have, a link to a missing glossary term — stops start-up with
-//! a message naming the file and the stage. Nothing is skipped silently. The
+//! a message naming the file and the stage, and so does a stage's question
+//! whose answer marked right is not what the engine does next
+//! ([`question`]). Nothing is skipped silently. The
 //! file format is described for teachers in `lessons/README.md`; binding and
 //! matching live in [`reactor_protocol::lesson`], shared with the browser.
 
 mod glossary;
 mod markdown;
+mod question;
 
 use std::collections::{BTreeMap, HashMap};
 
-use glossary::{GlossaryEntry, glossary_closure, load_glossary};
+use glossary::{GlossaryEntry, glossary_closure, load_glossary, render_linked};
+use question::QuestionFile;
 use std::path::{Path, PathBuf};
 
 use reactor_protocol::lesson::{
@@ -61,6 +65,8 @@ struct StageFile {
     source: Option<String>,
     /// Markdown.
     text: String,
+    /// What the learner predicts while this stage is shown.
+    question: Option<QuestionFile>,
 }
 
 /// Every lesson, checked and ready to serve.
@@ -210,16 +216,19 @@ fn load_lesson(
     }
     let count = parsed.stages.len();
     let mut stages = Vec::with_capacity(count);
+    let mut questions = Vec::with_capacity(count);
     let mut terms: Vec<String> = Vec::new();
     for (index, stage) in parsed.stages.into_iter().enumerate() {
         let name = format!("stage {} of {count} {:?}", index + 1, stage.title);
-        let (stage, links) = build_stage(stage, glossary).map_err(|e| format!("{name}: {e}"))?;
+        let (stage, asked, links) =
+            build_stage(stage, glossary).map_err(|e| format!("{name}: {e}"))?;
         for link in links {
             if !terms.contains(&link) {
                 terms.push(link);
             }
         }
         stages.push(stage);
+        questions.push(asked);
     }
     let records =
         trace(&parsed.scenario).map_err(|e| format!("scenario `{}`: {e}", parsed.scenario))?;
@@ -228,6 +237,24 @@ fn load_lesson(
         .map_err(|miss| unmatched(&miss, &stages, &records, &parsed.scenario))?;
     for (stage, index) in stages.iter_mut().zip(&bound) {
         stage.seq = Some(records[*index].seq);
+    }
+    for (index, asked) in questions.into_iter().enumerate() {
+        if let Some(built) = asked {
+            question::check_answer(
+                &built,
+                &records,
+                bound[index],
+                bound.get(index + 1).copied(),
+            )
+            .map_err(|e| {
+                format!(
+                    "stage {} of {count} {:?}: {e}",
+                    index + 1,
+                    stages[index].title
+                )
+            })?;
+            stages[index].question = Some(built.question);
+        }
     }
     let lesson = Lesson {
         id,
@@ -240,11 +267,13 @@ fn load_lesson(
     Ok((parsed.order.unwrap_or(u32::MAX), lesson))
 }
 
-/// Check one stage's fields and render its text; also returns the terms it links to.
+/// Check one stage's fields and render its text; also returns its question,
+/// kept aside until the trace can prove its answer, and the terms the stage
+/// and the question link to.
 fn build_stage(
     stage: StageFile,
     glossary: &BTreeMap<String, GlossaryEntry>,
-) -> Result<(Stage, Vec<String>), String> {
+) -> Result<(Stage, Option<question::Built>, Vec<String>), String> {
     stage
         .matcher
         .check()
@@ -266,11 +295,16 @@ fn build_stage(
             "source {source:?} is not an engine source file (engine/src/...)"
         ));
     }
-    let rendered = markdown::render(&stage.text)?;
-    if let Some(missing) = rendered.terms.iter().find(|id| !glossary.contains_key(*id)) {
-        return Err(format!(
-            "links to glossary term `{missing}`, which {GLOSSARY_FILE} does not define"
-        ));
+    let rendered = render_linked(&stage.text, glossary)?;
+    let mut terms = rendered.terms;
+    let asked = match stage.question {
+        Some(file) => Some(question::build(file, glossary)?),
+        None => None,
+    };
+    for link in asked.iter().flat_map(|built| &built.terms) {
+        if !terms.contains(link) {
+            terms.push(link.clone());
+        }
     }
     let built = Stage {
         title: stage.title,
@@ -281,7 +315,7 @@ fn build_stage(
         seq: None,
         question: None,
     };
-    Ok((built, rendered.terms))
+    Ok((built, asked, terms))
 }
 
 /// Explain a stage that did not bind, in terms a lesson author can act on.

@@ -374,3 +374,62 @@ fn the_lesson_guide_s_table_lists_every_kind_with_its_fields() {
         assert_eq!(rows, [&allowed], "`{}` in lessons/README.md", kind.name());
     }
 }
+
+fn asking(choices: Vec<Matcher>) -> Question {
+    let choices = choices.into_iter().enumerate();
+    Question {
+        text: "What happens next?".into(),
+        choices: choices
+            .map(|(i, matcher)| Choice {
+                text: format!("choice {i}"),
+                matcher,
+            })
+            .collect(),
+        why: "<p>Because.</p>".into(),
+    }
+}
+
+#[test]
+fn reveal_finds_the_first_accepted_record_within_the_stage_and_its_first_choice() {
+    let records = trace();
+    let at = |record, choice| Some(Reveal { record, choice });
+    let wake = |cause| Matcher {
+        cause,
+        ..Matcher::kind(Kind::Wake)
+    };
+    // Asked at the park (7): the OS event (8) comes before the wake (9).
+    let event_or_wake = asking(vec![wake(None), Matcher::kind(Kind::OsEvent)]);
+    assert_eq!(reveal(&event_or_wake, &records, 7, None), at(8, 1));
+    // Two choices accept the wake: the first listed is the answer.
+    let both = asking(vec![
+        wake(Some(WakeCause::Timer)),
+        wake(None),
+        wake(Some(WakeCause::Io)),
+    ]);
+    assert_eq!(reveal(&both, &records, 8, None), at(9, 1));
+    // `until`, the next stage's record, bounds the search and is included.
+    let read = asking(vec![
+        syscall(OutcomeKind::WouldBlock),
+        syscall(OutcomeKind::Ok),
+    ]);
+    assert_eq!(reveal(&read, &records, 7, Some(10)), None);
+    assert_eq!(reveal(&read, &records, 7, Some(11)), at(11, 1));
+    assert_eq!(
+        reveal(&read, &records, 4, None),
+        at(11, 1),
+        "after `asked` only"
+    );
+    assert_eq!(
+        reveal(&read, &records[..11], 7, None),
+        None,
+        "not yet received"
+    );
+    // Task names come from spawn records, even those at or before `asked`.
+    let polled = |task: &str| Matcher {
+        task: Some(task.into()),
+        ..Matcher::kind(Kind::Poll)
+    };
+    let handler = asking(vec![polled("main"), polled("handler")]);
+    assert_eq!(reveal(&handler, &records, 0, None), at(2, 1));
+    assert_eq!(reveal(&handler, &records, 5, None), at(10, 1));
+}

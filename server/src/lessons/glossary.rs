@@ -106,3 +106,21 @@ pub(super) fn glossary_closure(
         .map(|entry| entry.term.clone())
         .collect()
 }
+
+/// Render lesson Markdown whose glossary links must all name terms of `glossary`.
+///
+/// # Errors
+/// What [`markdown::render`] refuses, or a link to a term the glossary lacks.
+pub(super) fn render_linked(
+    text: &str,
+    glossary: &BTreeMap<String, GlossaryEntry>,
+) -> Result<markdown::Rendered, String> {
+    let rendered = markdown::render(text)?;
+    if let Some(missing) = rendered.terms.iter().find(|id| !glossary.contains_key(*id)) {
+        return Err(format!(
+            "links to glossary term `{missing}`, which {} does not define",
+            super::GLOSSARY_FILE
+        ));
+    }
+    Ok(rendered)
+}
