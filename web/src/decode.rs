@@ -9,7 +9,7 @@
 //! the engine's golden traces, and that it reads every key serde writes: a
 //! field added to the protocol and not read here fails them.
 
-use reactor_protocol::frame::{RoomStatus, ViewPosition};
+use reactor_protocol::frame::{PollAsked, PollTally, RoomStatus, ViewPosition};
 use reactor_protocol::{
     Event, Kind, LevelView, Mark, MarkKind, Outcome, Outline, Park, Record, RegistrationView,
     ServerFrame, SlotView, Snapshot, Source, Span, TaskState, TaskView, TimerView, WakeCause,
@@ -67,8 +67,42 @@ fn frame_value(value: &Value) -> Result<ServerFrame, Error> {
             stage: maybe(o, "stage", uint)?,
         }),
         "gather" => ServerFrame::Gather,
+        "poll" => ServerFrame::Poll(PollAsked {
+            id: small(o, "id")?,
+            text: text(o, "text")?,
+            choices: list(o, "choices", |v| {
+                v.as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| "a poll's choice is not text".to_string())
+            })?,
+        }),
+        "tally" => ServerFrame::Tally(tally(o)?),
+        "answered" => ServerFrame::Answered {
+            poll: small(o, "poll")?,
+            choice: choice(o, "choice")?,
+        },
+        "revealed" => ServerFrame::Revealed(tally(o)?),
         other => return Err(format!("unknown frame type `{other}`")),
     })
+}
+
+/// The body of a `tally` or `revealed` frame.
+fn tally(o: &Object) -> Result<PollTally, Error> {
+    Ok(PollTally {
+        poll: small(o, "poll")?,
+        counts: list(o, "counts", |v| {
+            v.as_u64()
+                .and_then(|n| u32::try_from(n).ok())
+                .ok_or_else(|| format!("`{v}` is not a count"))
+        })?,
+        answered: small(o, "answered")?,
+        right: maybe(o, "right", choice)?,
+    })
+}
+
+/// A poll's choice number (from 0).
+fn choice(o: &Object, name: &str) -> Result<u8, Error> {
+    u8::try_from(uint(o, name)?).map_err(|_| format!("`{name}` is not a choice"))
 }
 
 /// The body of an `outline` frame.

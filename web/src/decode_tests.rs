@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 use super::reads::{check, serde_names};
 use super::*;
 use pool_samples::{pool_samples, sample_pool};
-use reactor_protocol::frame::{RoomStatus, ViewPosition};
+use reactor_protocol::frame::{PollAsked, PollTally, RoomStatus, ViewPosition};
 use reactor_protocol::{Diagnostic, Direction, LateTimer, Problem};
 use wait_samples::{sample_spots, sample_waits};
 
@@ -289,6 +289,24 @@ fn frames() -> Vec<ServerFrame> {
             stage: Some(4),
         }),
         ServerFrame::View(ViewPosition::default()),
+        ServerFrame::Poll(PollAsked {
+            id: 2,
+            text: "What happens next?".into(),
+            choices: vec!["The executor".into(), "The OS".into()],
+        }),
+        ServerFrame::Tally(PollTally {
+            poll: 2,
+            counts: vec![2, 1],
+            answered: 3,
+            right: None,
+        }),
+        ServerFrame::Answered { poll: 2, choice: 1 },
+        ServerFrame::Revealed(PollTally {
+            poll: 2,
+            counts: vec![2, 1],
+            answered: 3,
+            right: Some(1),
+        }),
     ]);
     frames
 }

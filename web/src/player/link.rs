@@ -5,6 +5,8 @@
 use leptos::prelude::*;
 use reactor_protocol::frame::{RoomStatus, ViewPosition};
 
+use super::poll::RoomPoll;
+
 /// The WebSocket path of a private session.
 pub const PRIVATE_ENDPOINT: &str = "/ws";
 
@@ -26,6 +28,8 @@ pub struct RoomLink {
     pub view: RwSignal<Option<ViewPosition>>,
     /// The room closed this socket for good: close code and reason.
     pub refused: RwSignal<Option<(u16, String)>>,
+    /// The room's poll this tab shows, if any.
+    pub poll: RwSignal<Option<RoomPoll>>,
 }
 
 impl RoomLink {
@@ -37,6 +41,7 @@ impl RoomLink {
             status: RwSignal::new(None),
             view: RwSignal::new(None),
             refused: RwSignal::new(None),
+            poll: RwSignal::new(None),
         }
     }
 }

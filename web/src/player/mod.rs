@@ -22,7 +22,8 @@
 //! - `connection`: the socket to the server, reconnecting, frames decoded;
 //! - `server`: what each frame does to the history, and the commands sent;
 //! - `sync`: what the server's engine holds, and how many steps to ask for;
-//! - `link`: the classroom room the socket is in.
+//! - `link`: the classroom room the socket is in;
+//! - `poll`: the room's poll, as its frames leave it.
 
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -33,6 +34,7 @@ mod connection;
 mod link;
 mod local;
 mod local_run;
+pub mod poll;
 mod server;
 mod sync;
 

@@ -206,11 +206,16 @@ impl Player {
             // For students exploring, who hear it on their watch socket
             // (`crate::room`); a follower already follows.
             ServerFrame::Gather => {}
-            // Polls: not shown yet.
-            ServerFrame::Poll(_)
+            // A classroom poll: `ui::poll` shows it.
+            poll @ (ServerFrame::Poll(_)
             | ServerFrame::Tally(_)
             | ServerFrame::Answered { .. }
-            | ServerFrame::Revealed(_) => {}
+            | ServerFrame::Revealed(_)) => {
+                self.link
+                    .poll
+                    .update(|shown| super::poll::apply(shown, poll));
+                return;
+            }
         }
         self.pump();
     }

@@ -24,6 +24,7 @@
 //! room's; `Exploring` keeps the room's code so "Follow again" can go back.
 
 mod code;
+pub mod poll;
 
 pub use code::{display, join_code, join_path, normalise, socket_path, view_command, watch_path};
 
@@ -209,6 +210,8 @@ impl Classroom {
     }
 
     fn move_socket(self, path: String, driving: bool) {
+        // A poll belongs to the socket's room: none is shown elsewhere.
+        self.player.link.poll.set(None);
         self.player.link.driving.set(driving);
         self.player.link.endpoint.set(path);
         self.player.connect();

@@ -18,6 +18,7 @@ mod lessons;
 mod log;
 mod playground;
 mod pointer;
+mod poll;
 mod pool;
 mod pool_moves;
 mod program;

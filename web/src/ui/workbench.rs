@@ -19,7 +19,7 @@ use wasm_split_helpers::{SplitLoaderError, wasm_split};
 
 use super::door::{self, Door};
 use super::{
-    context, controls, diagram, explanation, lesson_panel, log, pool, program, registrations,
+    context, controls, diagram, explanation, lesson_panel, log, poll, pool, program, registrations,
     replay, source, status, stuck, tasks, timeline, wheel,
 };
 
@@ -70,6 +70,7 @@ fn Contents() -> impl IntoView {
     view! {
         <replay::RunFileBar />
         <controls::Controls />
+        <poll::ClassPoll />
         <timeline::Timeline />
         <main class="workbench" tabindex=scrolls>
             <lesson_panel::LessonPanel />

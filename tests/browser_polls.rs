@@ -1,0 +1,205 @@
+//! A classroom poll in four real headless Chromium sessions: a presenter
+//! asks "which part acts next?", three students answer two different
+//! choices, the presenter's histogram shows 2 and 1, and the presenter's
+//! next step reveals the answer: each student's page says whether theirs
+//! was right, as the record the step showed decides.
+
+use anyhow::{Context, Result, ensure};
+use fantoccini::Locator;
+use reactor_e2e::{Page, TestServer, eventually, with_browser};
+use reactor_protocol::{Actor, Trace};
+
+#[allow(dead_code)] // each test binary uses a part of the helpers
+mod web_support;
+
+/// Which choice of "which part acts next?" record `index` of `scenario` answers.
+async fn actor_choice(server: &TestServer, scenario: &str, index: usize) -> Result<String> {
+    let trace: Trace = serde_json::from_value(
+        web_support::get_json(server, &format!("/api/trace/{scenario}")).await?,
+    )?;
+    let record = trace.records.get(index).context("no such record")?;
+    let actor = Actor::of(&record.event);
+    let choice = Actor::ALL
+        .iter()
+        .position(|a| *a == actor)
+        .unwrap_or(usize::MAX);
+    Ok(choice.to_string())
+}
+
+/// What a page shows of the poll.
+const PROBE: &str = r##"
+const poll = document.querySelector('#poll');
+const bar = (i) => document.querySelector(`#poll .poll-bar[data-choice='${i}']`);
+return {
+  role: document.querySelector('#room-bar')?.dataset.role ?? null,
+  followers: +(document.querySelector('#room-followers')?.dataset.count ?? -1),
+  state: poll?.dataset.state ?? null,
+  choices: document.querySelectorAll('#poll .poll-choice').length,
+  counts: [0, 1, 2, 3].map((i) => +(bar(i)?.dataset.count ?? -1)),
+  right: document.querySelector('#poll .poll-bar[data-right="true"]')?.dataset.choice ?? null,
+  mine: document.querySelector('#poll .poll-bar[data-mine="true"]')?.dataset.choice ?? null,
+  answered: +(document.querySelector('#poll-answered')?.dataset.answered ?? -1),
+  note: document.querySelector('#poll-note')?.innerText ?? null,
+  verdict: document.querySelector('#poll-verdict')?.innerText ?? null,
+  step: +(document.querySelector('#position')?.dataset.step ?? -1),
+  busy: document.querySelector('#position')?.dataset.busy === 'true',
+};
+"##;
+
+/// Wait until `page` shows what `check` wants; return what it showed.
+async fn until(
+    page: &Page,
+    what: &str,
+    check: impl Fn(&serde_json::Value) -> bool,
+) -> Result<serde_json::Value> {
+    let last = std::cell::RefCell::new(serde_json::Value::Null);
+    let found = eventually(what, || async {
+        let state = page.eval(PROBE).await?;
+        let done = check(&state);
+        *last.borrow_mut() = state.clone();
+        Ok(done.then_some(state))
+    })
+    .await;
+    found.map_err(|error| error.context(format!("the page showed {}", last.borrow())))
+}
+
+async fn click(page: &Page, css: &str) -> Result<()> {
+    page.wait_for(css).await?;
+    page.client.find(Locator::Css(css)).await?.click().await?;
+    Ok(())
+}
+
+/// A student joins room `code` and waits to be following.
+async fn join(student: &Page, code: &str) -> Result<()> {
+    student.open(&format!("/join/{code}")).await?;
+    until(student, "the follower bar", |s| s["role"] == "follower").await?;
+    Ok(())
+}
+
+/// A student answers choice `choice` of the open poll and sees it counted.
+async fn answer(student: &Page, choice: usize) -> Result<()> {
+    until(student, "the poll's four choices", |s| {
+        s["state"] == "open" && s["choices"] == 4
+    })
+    .await?;
+    click(
+        student,
+        &format!("#poll .poll-choice[data-choice='{choice}']"),
+    )
+    .await?;
+    until(student, "the answer counted", |s| {
+        s["note"]
+            .as_str()
+            .is_some_and(|n| n.starts_with("Your answer is in"))
+    })
+    .await?;
+    Ok(())
+}
+
+/// What a student whose answer was `mine` reads once `right` is revealed.
+async fn sees_verdict(student: &Page, mine: usize, right: &str) -> Result<()> {
+    let shown = until(student, "the reveal", |s| s["state"] == "revealed").await?;
+    let verdict = shown["verdict"].as_str().unwrap_or_default();
+    let was_right = right == mine.to_string();
+    let expected = if was_right {
+        "Right:"
+    } else {
+        "Not this time:"
+    };
+    ensure!(
+        verdict.starts_with(expected),
+        "answer {mine}, right {right}: the verdict {verdict:?} should start {expected:?}"
+    );
+    ensure!(
+        shown["right"] == right && shown["mine"] == mine.to_string(),
+        "the bars mark the right answer and the student's: {shown}"
+    );
+    ensure!(
+        shown["counts"][0] == 2 && shown["counts"][1] == 1,
+        "after the reveal the class's answers show: {shown}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn three_students_answer_a_poll_and_the_step_reveals_who_was_right() -> Result<()> {
+    let server = TestServer::start().await?;
+    with_browser(&server, async |presenter| {
+        presenter.open("/scenario/tcp_read").await?;
+        presenter
+            .wait_for("#connection[data-state='connected']")
+            .await?;
+        click(presenter, "#present-btn").await?;
+        let code = presenter
+            .wait_for("#room-code[data-code]")
+            .await?
+            .attr("data-code")
+            .await?
+            .unwrap_or_default();
+        with_browser(&server, async |first| {
+            with_browser(&server, async |second| {
+                with_browser(&server, async |third| {
+                    for student in [first, second, third] {
+                        join(student, &code).await?;
+                    }
+                    until(presenter, "three students", |s| s["followers"] == 3).await?;
+                    let asked_at = until(presenter, "the presenter at rest", |s| {
+                        s["busy"] == false && s["state"] == "none"
+                    })
+                    .await?["step"]
+                        .clone();
+                    click(presenter, "#poll-ask-next").await?;
+                    until(presenter, "an empty histogram", |s| {
+                        s["state"] == "open" && s["answered"] == 0
+                    })
+                    .await?;
+
+                    // Before the reveal a student sees only its own answer.
+                    answer(first, 0).await?;
+                    let shown = first.eval(PROBE).await?;
+                    ensure!(
+                        shown["counts"] == serde_json::json!([-1, -1, -1, -1]),
+                        "no counts before the reveal: {shown}"
+                    );
+                    answer(second, 0).await?;
+                    answer(third, 1).await?;
+                    let tally = until(presenter, "the histogram at 2 and 1", |s| {
+                        s["counts"][0] == 2 && s["counts"][1] == 1 && s["answered"] == 3
+                    })
+                    .await?;
+                    ensure!(tally["state"] == "open", "still open: {tally}");
+                    presenter.screenshot("poll-presenter-open").await?;
+                    third.screenshot("poll-student-answered").await?;
+
+                    // The presenter's step shows the next record: that reveals it.
+                    click(presenter, "#step-btn").await?;
+                    let revealed = until(presenter, "the reveal", |s| {
+                        s["state"] == "revealed" && s["right"].is_string()
+                    })
+                    .await?;
+                    ensure!(
+                        revealed["step"] == asked_at.as_u64().unwrap_or(0) + 1,
+                        "revealed by the next step: {revealed}"
+                    );
+                    let right = revealed["right"].as_str().unwrap_or_default().to_string();
+                    let asked_at = usize::try_from(asked_at.as_u64().unwrap_or(0))?;
+                    let acted = actor_choice(&server, "tcp_read", asked_at).await?;
+                    ensure!(
+                        right == acted,
+                        "the right answer is who acted in the record the step showed"
+                    );
+                    sees_verdict(first, 0, &right).await?;
+                    sees_verdict(second, 0, &right).await?;
+                    sees_verdict(third, 1, &right).await?;
+                    first.screenshot("poll-student-revealed").await?;
+                    presenter.screenshot("poll-presenter-revealed").await?;
+                    Ok(())
+                })
+                .await
+            })
+            .await
+        })
+        .await
+    })
+    .await
+}
