@@ -128,10 +128,7 @@ mod tests {
 
     #[test]
     fn a_wake_belongs_to_what_caused_it() {
-        let wake = |cause| Event::Wake {
-            task: 1,
-            cause,
-        };
+        let wake = |cause| Event::Wake { task: 1, cause };
         assert_eq!(Actor::of(&wake(WakeCause::Io)), Actor::Driver);
         assert_eq!(Actor::of(&wake(WakeCause::Timer)), Actor::TimerWheel);
         assert_eq!(Actor::of(&wake(WakeCause::Join)), Actor::Executor);
