@@ -144,7 +144,7 @@ async fn a_socket_of_another_runtime_waits_on_a_driver_nobody_polls() -> Result<
     let server = TestServer::start().await?;
     with_browser(&server, async |page| {
         page.set_viewport(1440, 900).await?;
-        let shown = stuck_at(page, "cross-runtime", 2, "stuck").await?;
+        let shown = stuck_at(page, "cross-runtime", 3, "stuck").await?;
         ensure!(shown["endsRun"] == true, "{shown:#}");
         let main = answer_for(&shown, 0)?;
         ensure!(

@@ -102,9 +102,9 @@ async fn sees_verdict(student: &Page, mine: usize, right: &str) -> Result<()> {
     let verdict = shown["verdict"].as_str().unwrap_or_default();
     let was_right = right == mine.to_string();
     let expected = if was_right {
-        "Right:"
+        "Right!"
     } else {
-        "Not this time:"
+        "Not this time."
     };
     ensure!(
         verdict.starts_with(expected),
@@ -139,6 +139,12 @@ async fn three_students_answer_a_poll_and_the_step_reveals_who_was_right() -> Re
         with_browser(&server, async |first| {
             with_browser(&server, async |second| {
                 with_browser(&server, async |third| {
+                    // The class's devices: the third student is on a phone,
+                    // the presenter's screen a projector.
+                    third.set_viewport(390, 844).await?;
+                    presenter.set_viewport(1280, 720).await?;
+                    click(presenter, "#presenter").await?;
+                    presenter.wait_for("#app[data-presenter='true']").await?;
                     for student in [first, second, third] {
                         join(student, &code).await?;
                     }
@@ -192,6 +198,7 @@ async fn three_students_answer_a_poll_and_the_step_reveals_who_was_right() -> Re
                     sees_verdict(second, 0, &right).await?;
                     sees_verdict(third, 1, &right).await?;
                     first.screenshot("poll-student-revealed").await?;
+                    third.screenshot("poll-phone-revealed").await?;
                     presenter.screenshot("poll-presenter-revealed").await?;
                     Ok(())
                 })

@@ -205,8 +205,8 @@ fn verdict(poll: &RoomPoll, tally: &PollTally) -> String {
         .cloned()
         .unwrap_or_default();
     match poll.mine {
-        Some(mine) if mine == right => format!("Right: {answer}."),
-        Some(_) => format!("Not this time: the answer was {answer}."),
-        None => format!("The answer was {answer}."),
+        Some(mine) if mine == right => format!("Right! The answer: {answer}."),
+        Some(_) => format!("Not this time. The answer: {answer}."),
+        None => format!("The answer: {answer}."),
     }
 }
