@@ -15,7 +15,14 @@
 //! cargo build --release -p reactor-server
 //! cargo run --release -p reactor-e2e --bin room_load -- --followers 1000 --steps 200
 //! cargo run --release -p reactor-e2e --bin room_load -- --followers 1000 --steps 200 --pace-ms 62
+//! cargo run --release -p reactor-e2e --bin room_load -- --followers 1000 --poll
 //! ```
+//!
+//! `--poll` asks the followers a question instead of stepping, and measures
+//! how soon the presenter's tally counts every answer ([`poll`]).
+
+#[path = "room_load/poll.rs"]
+mod poll;
 
 use std::path::PathBuf;
 use std::process::Stdio;
@@ -53,6 +60,13 @@ struct Args {
     /// app's fastest play speed is 16 records a second, about 62 ms.
     #[arg(long, default_value_t = 0)]
     pace_ms: u64,
+    /// Ask a poll instead of stepping: every follower answers once, spread
+    /// over --answer-spread-ms, and the presenter's tally is timed.
+    #[arg(long)]
+    poll: bool,
+    /// Milliseconds the followers' answers are spread over (with --poll).
+    #[arg(long, default_value_t = 1000)]
+    answer_spread_ms: u64,
     /// The server binary (default: `reactor-lab` next to this tool).
     #[arg(long)]
     server: Option<PathBuf>,
@@ -84,6 +98,15 @@ async fn main() -> Result<()> {
     }
     let after = server.rss_kib()?;
     let per_follower = (after.saturating_sub(before)) as f64 * 1024.0 / args.followers as f64;
+    if args.poll {
+        let cpu_before = server.cpu_ms()?;
+        let spread = Duration::from_millis(args.answer_spread_ms);
+        let run = poll::run(&mut presenter, followers, spread).await?;
+        let cpu = server.cpu_ms()?.saturating_sub(cpu_before);
+        run.print(args.followers);
+        println!("server CPU over the poll  {cpu} ms");
+        return Ok(());
+    }
 
     let tasks: Vec<_> = followers
         .into_iter()
@@ -141,7 +164,7 @@ async fn main() -> Result<()> {
     Ok(())
 }
 
-fn ms(duration: Duration) -> f64 {
+pub(crate) fn ms(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1000.0
 }
 
