@@ -127,3 +127,56 @@ fn the_code_alphabet_has_no_look_alikes_or_repeats() {
     sorted.dedup();
     assert_eq!(sorted.len(), 32);
 }
+
+#[test]
+fn poll_frames_and_commands_have_the_documented_shape() {
+    let tally = PollTally {
+        poll: 1,
+        counts: vec![2, 1, 0],
+        answered: 3,
+        right: None,
+    };
+    let encoded = |frame: &ServerFrame| serde_json::to_string(frame).expect("encodes");
+    assert_eq!(
+        encoded(&ServerFrame::Tally(tally.clone())),
+        r#"{"type":"tally","poll":1,"counts":[2,1,0],"answered":3}"#
+    );
+    let revealed = ServerFrame::Revealed(PollTally {
+        right: Some(1),
+        ..tally
+    });
+    assert_eq!(
+        encoded(&revealed),
+        r#"{"type":"revealed","poll":1,"counts":[2,1,0],"answered":3,"right":1}"#
+    );
+    assert_eq!(
+        encoded(&ServerFrame::Answered { poll: 1, choice: 0 }),
+        r#"{"type":"answered","poll":1,"choice":0}"#
+    );
+    let asked = ServerFrame::Poll(PollAsked {
+        id: 1,
+        text: "What happens next?".into(),
+        choices: vec!["it parks".into(), "it reads".into()],
+    });
+    assert_eq!(
+        encoded(&asked),
+        r#"{"type":"poll","id":1,"text":"What happens next?","choices":["it parks","it reads"]}"#
+    );
+    let answer: FollowerCommand =
+        serde_json::from_str(r#"{"cmd":"answer","poll":3,"choice":1}"#).expect("parses");
+    assert_eq!(answer, FollowerCommand::Answer { poll: 3, choice: 1 });
+    let reveal: PresenterCommand = serde_json::from_str(r#"{"cmd":"reveal"}"#).expect("parses");
+    assert_eq!(reveal, PresenterCommand::Reveal { right: None });
+    let poll: PresenterCommand =
+        serde_json::from_str(r#"{"cmd":"poll","text":"Which?","choices":["a","b"]}"#)
+            .expect("parses");
+    let PresenterCommand::Poll(question) = poll else {
+        panic!("not a poll: {poll:?}");
+    };
+    assert_eq!(question.check(), Ok(()));
+    let one = PollQuestion {
+        choices: vec!["a".into()],
+        ..question
+    };
+    assert!(one.check().is_err(), "one choice is no poll");
+}
