@@ -53,7 +53,7 @@ pub enum Screen {
 }
 
 /// The shortcut list shown by `?`: keys and what they do.
-pub const SHORTCUTS: [(&str, &str); 10] = [
+pub const SHORTCUTS: [(&str, &str); 11] = [
     (
         "→ or Space",
         "step to the next record (Space on a focused button presses it)",
@@ -65,6 +65,10 @@ pub const SHORTCUTS: [(&str, &str); 10] = [
     ("End", "jump to the last record of the run"),
     ("F", "presenter mode"),
     ("N / B", "next / previous stage of a lesson"),
+    (
+        "1 – 5",
+        "answer a lesson's question; in predict mode, guess who acts next and step",
+    ),
     ("?", "show these shortcuts"),
     ("Esc", "close this list"),
 ];
@@ -87,6 +91,21 @@ pub fn action_for(key: &str, shift: bool, other_modifier: bool) -> Option<Action
         "Escape" => Action::Close,
         _ => return None,
     })
+}
+
+/// The answer picked by `key` (a `KeyboardEvent.key`), 0-based: `1` to
+/// `5` pick the first to the fifth of a question's choices, or of predict
+/// mode's parts. No other shortcut uses a digit; the caller drops presses
+/// with a modifier, in a form field or under the shortcut list.
+pub fn choice_key(key: &str) -> Option<usize> {
+    match key {
+        "1" => Some(0),
+        "2" => Some(1),
+        "3" => Some(2),
+        "4" => Some(3),
+        "5" => Some(4),
+        _ => None,
+    }
 }
 
 /// What has keyboard focus, as far as shortcuts care.
@@ -219,6 +238,22 @@ mod tests {
             shortcut("f", false, false, Focus::Page, Screen::NoScenario),
             Some(Action::Presenter)
         );
+    }
+
+    #[test]
+    fn digits_pick_answers_and_nothing_else() {
+        assert_eq!(choice_key("1"), Some(0));
+        assert_eq!(choice_key("5"), Some(4));
+        assert_eq!(choice_key("6"), None, "a question offers five at most");
+        assert_eq!(choice_key("0"), None);
+        for digit in ["1", "2", "3", "4", "5"] {
+            assert_eq!(
+                action_for(digit, false, false),
+                None,
+                "{digit} is no other shortcut"
+            );
+        }
+        assert!(SHORTCUTS.iter().any(|(keys, _)| keys.contains("1 – 5")));
     }
 
     #[test]

@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use reactor_protocol::Record;
-use reactor_protocol::lesson::{Lesson, LessonSummary, active_stage, bind};
+use reactor_protocol::lesson::{Lesson, LessonSummary, Reveal, active_stage, bind, reveal};
 
 use crate::api::get_text;
 use crate::player::Player;
@@ -175,6 +175,44 @@ pub fn stage_target(lesson: &Lesson, bound: &[usize], stage: usize) -> Option<us
     }
 }
 
+/// A stage's question as the screen shows it (the view is `ui::question`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Asked {
+    /// The stage that asks (0-based).
+    pub stage: usize,
+    /// The answer, once the record that gives it is on screen; `None`
+    /// while the question is open.
+    pub answer: Option<Reveal>,
+}
+
+/// The questions on screen at `position`: the active stage's, open until
+/// the record that answers it is on screen, and before it the previous
+/// stage's, answered (its answer comes at the latest with the active
+/// stage's own record), so a learner who pressed Next stage still sees how
+/// the prediction fared. Stepping back before a record hides its answer.
+pub fn questions_at(
+    lesson: &Lesson,
+    bound: &[usize],
+    records: &[Record],
+    position: usize,
+) -> Vec<Asked> {
+    let Some(active) = active_stage(bound, position) else {
+        return Vec::new();
+    };
+    let asked = |stage: usize| {
+        let question = lesson.stages.get(stage)?.question.as_ref()?;
+        let until = bound.get(stage + 1).copied();
+        let answer = reveal(question, records, *bound.get(stage)?, until)
+            .filter(|answer| answer.record < position);
+        Some(Asked { stage, answer })
+    };
+    let previous = active
+        .checked_sub(1)
+        .and_then(asked)
+        .filter(|asked| asked.answer.is_some());
+    previous.into_iter().chain(asked(active)).collect()
+}
+
 /// "stage 3 of 6", or the introduction before the first stage's record.
 pub fn progress_label(active: Option<usize>, stages: usize) -> String {
     match active {
@@ -267,6 +305,76 @@ mod tests {
             stage_key("ArrowRight", false),
             None,
             "stepping stays the player's"
+        );
+    }
+
+    /// `fixture::tcp_read` with stage 0 at the first poll (record 2), asking
+    /// what wakes the task, and stage 1 at the second poll (record 12).
+    fn asking() -> (Lesson, Vec<Record>, Vec<usize>) {
+        use reactor_protocol::lesson::{Choice, Question};
+        let mut lesson = lesson(&[Some(2), Some(12)]);
+        let choice = |text: &str, kind| Choice {
+            text: text.into(),
+            matcher: Matcher::kind(kind),
+        };
+        lesson.stages[0].question = Some(Question {
+            text: "What wakes it?".into(),
+            choices: vec![
+                choice("a timer", Kind::TimerFire),
+                choice("the OS", Kind::OsEvent),
+            ],
+            why: String::new(),
+        });
+        let records = crate::fixture::tcp_read();
+        let bound = bind_lesson(&lesson, &records);
+        assert_eq!(bound, [2, 12]);
+        (lesson, records, bound)
+    }
+
+    #[test]
+    fn a_question_is_open_until_its_answer_is_on_screen() {
+        let (lesson, records, bound) = asking();
+        let at = |position| questions_at(&lesson, &bound, &records, position);
+        assert_eq!(at(2), [], "the introduction asks nothing");
+        let open = Asked {
+            stage: 0,
+            answer: None,
+        };
+        assert_eq!(at(3), [open], "asked with its stage's record");
+        // Record 9 is the os_event: the second choice.
+        assert_eq!(at(9), [open], "record 9 is not on screen yet");
+        let answered = Asked {
+            stage: 0,
+            answer: Some(Reveal {
+                record: 9,
+                choice: 1,
+            }),
+        };
+        assert_eq!(at(10), [answered]);
+        assert_eq!(at(13), [answered], "still shown with the next stage");
+        assert_eq!(at(9), [open], "stepping back hides the answer again");
+        let received = &records[..9];
+        assert_eq!(
+            questions_at(&lesson, &bound[..1], received, 9),
+            [open],
+            "the answer has not arrived"
+        );
+    }
+
+    #[test]
+    fn the_previous_answer_is_shown_beside_the_next_question() {
+        let (mut lesson, records, bound) = asking();
+        lesson.stages[1].question = lesson.stages[0].question.clone();
+        let at = questions_at(&lesson, &bound, &records, 13);
+        assert_eq!(at.len(), 2);
+        assert_eq!((at[0].stage, at[0].answer.map(|a| a.record)), (0, Some(9)));
+        assert_eq!(
+            at[1],
+            Asked {
+                stage: 1,
+                answer: None
+            },
+            "nothing after record 12 answers it"
         );
     }
 

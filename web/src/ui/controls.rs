@@ -1,4 +1,5 @@
-//! Step controls: restart, back, step, next turn, play/pause, speed, scrub.
+//! Step controls: restart, back, step, next turn, play/pause, speed,
+//! predict mode, scrub.
 
 use std::time::Duration;
 
@@ -6,6 +7,7 @@ use leptos::prelude::*;
 
 use super::context::{Scenarios, drivable, use_player};
 use super::keyboard::{perform, take_over};
+use super::predict::{PredictBar, PredictToggle};
 use crate::format::count;
 use crate::history::History;
 use crate::keys::Action;
@@ -50,6 +52,7 @@ pub fn Controls() -> impl IntoView {
                 {move || if player.playing.get() { "Pause" } else { "Play" }}
             </button>
             <SpeedPicker />
+            <PredictToggle />
             <label class="scrub">
                 <span class="visually-hidden">"Scrub through the whole run"</span>
                 <input
@@ -82,6 +85,7 @@ pub fn Controls() -> impl IntoView {
             <span id="busy-note" class="busy-note" hidden=move || !player.busy.get()>
                 "running the engine…"
             </span>
+            <PredictBar />
         </nav>
     }
 }

@@ -1,5 +1,6 @@
 //! The narration panel: the active stage's text beside the diagram, stage
-//! progress, Previous/Next stage, the engine file behind it, glossary terms.
+//! progress, Previous/Next stage, the stage's question, the engine file
+//! behind it, glossary terms.
 
 use std::sync::Arc;
 
@@ -9,6 +10,7 @@ use wasm_bindgen::JsCast;
 
 use super::keyboard::typing_in_field;
 use super::pointer::{bring_into_view, pointer_css};
+use super::question::Questions;
 use crate::lesson::{LessonState, StageKey, bind_lesson, go_to_stage, progress_label, stage_key};
 use crate::player::Player;
 use crate::room::Classroom;
@@ -155,6 +157,7 @@ fn Narration(lesson: Arc<Lesson>, player: Player) -> impl IntoView {
                 let stage = stage.clone();
                 move || stage().map_or_else(intro_html, |s| s.html)
             }></div>
+            <Questions lesson=lesson.clone() bound />
             <TermBox glossary=glossary.clone() term />
             {{
                 let stage = stage.clone();
