@@ -142,3 +142,52 @@ async fn going_home_from_a_scenario_and_back_leaves_the_app_working() -> Result<
     })
     .await
 }
+
+/// The browser's own Back and Forward over every kind of page: each lands
+/// on its page and nothing throws. Back once aborted the app: the handler
+/// of the browser's `popstate` looked up the replay page's state where no
+/// component's context is.
+#[tokio::test]
+async fn back_and_forward_move_between_pages_without_an_error() -> Result<()> {
+    let server = TestServer::start().await?;
+    with_browser(&server, async |page| {
+        open(page, "/scenario/tcp_read").await?;
+        page.wait_for("#position").await?;
+        page.eval(
+            "window.__errors = [];
+             addEventListener('error', (e) => __errors.push(String(e.message)));
+             addEventListener('unhandledrejection', (e) => __errors.push(String(e.reason)));
+             return true;",
+        )
+        .await?;
+        page.wait_for(".brand").await?.click().await?;
+        page.wait_for("#lessons .card").await?;
+        page.wait_for("#lessons .card a.lesson-link")
+            .await?
+            .click()
+            .await?;
+        page.wait_for("#lesson[data-lesson]").await?;
+        // Back: home, then the scenario; Forward: home, then the lesson.
+        let visits = [
+            ("back", "#lessons .card"),
+            ("back", "#position"),
+            ("forward", "#lessons .card"),
+            ("forward", "#lesson[data-lesson]"),
+        ];
+        for (way, shown) in visits {
+            if way == "back" {
+                page.client.back().await?;
+            } else {
+                page.client.forward().await?;
+            }
+            page.wait_for(shown).await?;
+            let errors = page.eval("return window.__errors;").await?;
+            ensure!(
+                errors.as_array().is_some_and(Vec::is_empty),
+                "{way} to {shown}: the page threw {errors}"
+            );
+        }
+        Ok(())
+    })
+    .await
+}

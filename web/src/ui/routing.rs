@@ -21,8 +21,32 @@ fn current_route() -> (Route, Option<String>) {
     (route, seed_in(&search).err())
 }
 
+/// The pages `apply` opens and closes, taken from context once: `apply`
+/// also runs in the browser's back/forward handler, where there is none.
+#[derive(Clone, Copy)]
+struct Pages {
+    lessons: LessonState,
+    playground: PlaygroundPage,
+    replay: ReplayPage,
+}
+
+impl Pages {
+    fn from_context() -> Pages {
+        Pages {
+            lessons: expect_context::<LessonState>(),
+            playground: expect_context::<PlaygroundPage>(),
+            replay: expect_context::<ReplayPage>(),
+        }
+    }
+}
+
 /// Go where `route` says.
-fn apply(player: Player, lessons: LessonState, page: PlaygroundPage, route: Route) {
+fn apply(player: Player, pages: Pages, route: Route) {
+    let Pages {
+        lessons,
+        playground: page,
+        replay,
+    } = pages;
     if let Route::Playground { example, code } = route {
         lessons.close();
         player.unload();
@@ -34,7 +58,6 @@ fn apply(player: Player, lessons: LessonState, page: PlaygroundPage, route: Rout
         return;
     }
     page.close();
-    let replay = expect_context::<ReplayPage>();
     replay.open.set(route == Route::Replay);
     match route {
         Route::Scenario { id, step, seed } => {
@@ -64,22 +87,25 @@ fn apply(player: Player, lessons: LessonState, page: PlaygroundPage, route: Rout
 /// What opens the playground (with an example) as a new entry in the
 /// history: the home page's and the scenario view's links call it.
 pub fn playground_opener(player: Player) -> impl Fn(Option<String>) + Copy + 'static {
-    let lessons = expect_context::<LessonState>();
-    let page = expect_context::<PlaygroundPage>();
+    let pages = Pages::from_context();
     move |example| {
         let route = Route::Playground {
             example,
             code: None,
         };
         write_url(&route.url(), true);
-        apply(player, lessons, page, route);
+        apply(player, pages, route);
     }
 }
 
 /// Read the URL now, follow back/forward, and keep the URL in step.
 pub fn install(player: Player) {
-    let lessons = expect_context::<LessonState>();
-    let page = expect_context::<PlaygroundPage>();
+    let pages = Pages::from_context();
+    let Pages {
+        lessons,
+        playground: page,
+        replay,
+    } = pages;
     let classroom = expect_context::<Classroom>();
     // `/join/CODE` follows a classroom room (a static site has none); every
     // other URL is a route.
@@ -89,7 +115,7 @@ pub fn install(player: Player) {
             Some(code) if !is_static() => classroom.follow(code),
             _ => {
                 let (route, bad_seed) = current_route();
-                apply(player, lessons, page, route);
+                apply(player, pages, route);
                 // After the load, which clears the error shown.
                 if bad_seed.is_some() {
                     player.error.set(bad_seed);
@@ -106,7 +132,6 @@ pub fn install(player: Player) {
     // arrow key steps faster than that: write the URL once the player rests.
     let generation = StoredValue::new(0_u64);
 
-    let replay = expect_context::<ReplayPage>();
     // Leaving the playground is a new page, whatever the scenario was.
     Effect::new(move |previous: Option<(Option<String>, bool)>| {
         let scenario = player.scenario.get();
