@@ -7,6 +7,7 @@
 use anyhow::{Context, Result, ensure};
 use fantoccini::Locator;
 use reactor_e2e::{Page, TestServer, eventually, with_browser};
+use reactor_protocol::lesson::{Lesson, bind, reveal};
 use reactor_protocol::{Actor, Trace};
 
 #[allow(dead_code)] // each test binary uses a part of the helpers
@@ -206,6 +207,103 @@ async fn three_students_answer_a_poll_and_the_step_reveals_who_was_right() -> Re
                 .await
             })
             .await
+        })
+        .await
+    })
+    .await
+}
+
+/// The first stage of `lesson` that asks a question (from 1), and its right
+/// choice as the engine's trace decides it.
+async fn first_question(server: &TestServer, lesson: &str) -> Result<(usize, usize, usize)> {
+    let lesson: Lesson = serde_json::from_value(
+        web_support::get_json(server, &format!("/api/lessons/{lesson}")).await?,
+    )?;
+    let trace: Trace = serde_json::from_value(
+        web_support::get_json(server, &format!("/api/trace/{}", lesson.scenario)).await?,
+    )?;
+    let bound = bind(lesson.stages.iter().map(|s| &s.matcher), &trace.records);
+    let stage = lesson
+        .stages
+        .iter()
+        .position(|s| s.question.is_some())
+        .context("a stage with a question")?;
+    let question = lesson.stages[stage]
+        .question
+        .as_ref()
+        .context("a question")?;
+    let answer = reveal(
+        question,
+        &trace.records,
+        bound[stage],
+        bound.get(stage + 1).copied(),
+    )
+    .context("the engine answers it")?;
+    Ok((stage + 1, question.choices.len(), answer.choice))
+}
+
+#[tokio::test]
+async fn a_lesson_question_asked_of_the_class_is_revealed_by_the_engine() -> Result<()> {
+    let server = TestServer::start().await?;
+    let (stage, choices, right) = first_question(&server, "timer-wheel").await?;
+    let wrong = (right + 1) % choices;
+    with_browser(&server, async |presenter| {
+        presenter
+            .open(&format!("/lesson/timer-wheel?stage={stage}"))
+            .await?;
+        presenter.wait_for("#question[data-state='open']").await?;
+        click(presenter, "#present-btn").await?;
+        let code = presenter
+            .wait_for("#room-code[data-code]")
+            .await?
+            .attr("data-code")
+            .await?
+            .unwrap_or_default();
+        with_browser(&server, async |student| {
+            join(student, &code).await?;
+            until(presenter, "one student", |s| s["followers"] == 1).await?;
+            click(presenter, "#question-ask").await?;
+            until(student, "the lesson's question as the class poll", |s| {
+                s["state"] == "open" && s["choices"] == choices
+            })
+            .await?;
+            // The student's own card points at the poll instead of offering
+            // its choices a second time.
+            student.wait_for("#question .question-own[hidden]").await?;
+            click(
+                student,
+                &format!("#poll .poll-choice[data-choice='{wrong}']"),
+            )
+            .await?;
+            until(presenter, "the answer in the histogram", |s| {
+                s["answered"] == 1 && s["counts"][wrong] == 1
+            })
+            .await?;
+            // Step until the record that answers it is on screen.
+            let revealed = eventually("the step that reveals it", || async {
+                let shown = presenter.eval(PROBE).await?;
+                if shown["state"] == "revealed" {
+                    return Ok(Some(shown));
+                }
+                if shown["busy"] == false {
+                    click(presenter, "#step-btn").await?;
+                }
+                Ok(None)
+            })
+            .await?;
+            ensure!(
+                revealed["right"].as_str().and_then(|r| r.parse().ok()) == Some(right),
+                "the engine's answer is choice {right}: {revealed}"
+            );
+            let seen = until(student, "the reveal", |s| s["state"] == "revealed").await?;
+            ensure!(
+                seen["verdict"]
+                    .as_str()
+                    .is_some_and(|v| v.starts_with("Not this time.")),
+                "the student's wrong answer is marked wrong: {seen}"
+            );
+            presenter.screenshot("poll-lesson-revealed").await?;
+            Ok(())
         })
         .await
     })

@@ -11,7 +11,8 @@
 //! ```
 //!
 //! A guess is scored once per record: guessing again at the same place
-//! (after stepping back) only steps. A step without a guess (Step, →) is not
+//! (after stepping back) only steps. A student following a class guesses
+//! without stepping: the presenter's step shows the record. A step without a guess (Step, →) is not
 //! scored. The mode, and the guesses of the run on screen, live in
 //! [`PREDICTING`] for the session; another run starts a fresh score.
 
@@ -27,7 +28,7 @@ use super::question::takes_digit_keys;
 use crate::history::History;
 use crate::keys::{Action, choice_key};
 use crate::player::{Player, Program};
-use crate::room::Classroom;
+use crate::room::{Classroom, Role};
 
 /// The learner's guesses: record index → the part guessed to act in it.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -148,14 +149,21 @@ pub fn PredictBar() -> impl IntoView {
     forget_other_runs(player, state);
     let scenarios = expect_context::<Scenarios>();
     let classroom = use_context::<Classroom>();
-    let closed = move || player.busy.get() || player.at_end() || !drivable(player, scenarios);
+    // A student following a class guesses; the presenter's step shows who acted.
+    let following =
+        move || classroom.is_some_and(|c| matches!(c.role.get(), Role::Following { .. }));
+    let closed = move || {
+        player.busy.get() || player.at_end() || !(following() || drivable(player, scenarios))
+    };
     let guess = move |actor: Actor| {
         if closed() {
             return;
         }
         let next = player.position.get_untracked();
         state.update(|s| _ = s.guesses.guess(next, actor));
-        perform(player, classroom, Action::Step);
+        if !following() {
+            perform(player, classroom, Action::Step);
+        }
     };
     let keys = window_event_listener(ev::keydown, move |event| {
         let ignored = event.ctrl_key() || event.alt_key() || event.meta_key() || event.repeat();

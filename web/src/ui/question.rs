@@ -30,6 +30,8 @@ use super::context::use_player;
 use super::keyboard::typing_in_field;
 use crate::keys::choice_key;
 use crate::lesson::{Asked, questions_at};
+use crate::player::Player;
+use crate::room::{Classroom, Role};
 
 /// The choice picked for each lesson stage: (lesson id, stage) → choice.
 type Picks = BTreeMap<(String, usize), usize>;
@@ -96,9 +98,17 @@ pub fn Questions(lesson: Arc<Lesson>, bound: Memo<Vec<usize>>) -> impl IntoView 
             all.into_iter()
                 .enumerate()
                 .map(|(i, asked)| {
+                    let (record, until) = bound.with(|bound| {
+                        (
+                            bound.get(asked.stage).copied(),
+                            bound.get(asked.stage + 1).copied(),
+                        )
+                    });
                     let card = Card {
                         lesson: lesson.clone(),
                         stage: asked.stage,
+                        record,
+                        until,
                         earlier: i < last,
                         picks,
                     };
@@ -133,6 +143,9 @@ pub fn Questions(lesson: Arc<Lesson>, bound: Memo<Vec<usize>>) -> impl IntoView 
 struct Card {
     lesson: Arc<Lesson>,
     stage: usize,
+    /// The stage's record, and the next stage's if it is here.
+    record: Option<usize>,
+    until: Option<usize>,
     /// The previous stage's, answered, above the active stage's.
     earlier: bool,
     picks: RwSignal<Picks>,
@@ -211,16 +224,24 @@ impl Card {
                 ),
             }
         };
+        let class_poll = ClassPoll::of(&question, self.record, self.until);
+        let in_class_poll = {
+            let class_poll = class_poll.clone();
+            move || class_poll.answered_in_poll()
+        };
+        let class = class_poll.into_view();
         let id = self.id();
         view! {
             <section id=id class="question-card" data-state="open" data-stage=(self.stage + 1).to_string() aria-labelledby=format!("{id}-heading")>
                 <h3 id=format!("{id}-heading") class="question-heading">{self.heading()}</h3>
                 <p id=format!("{id}-text") class="question-text">{question.text.clone()}</p>
-                <div role="group" aria-labelledby=format!("{id}-text")>
-                    <ol class="question-choices">{choices}</ol>
+                <div class="question-own" hidden=in_class_poll>
+                    <div role="group" aria-labelledby=format!("{id}-text")>
+                        <ol class="question-choices">{choices}</ol>
+                    </div>
+                    <p class="question-status">{status}</p>
                 </div>
-                <p class="question-status">{status}</p>
-                // the classroom's "Ask the class" goes here
+                {class}
             </section>
         }
     }
@@ -267,6 +288,77 @@ impl Card {
                 <p class="question-outcome">{outcome(&question, answer, kind, pick)}</p>
                 <div class="question-why" inner_html=question.why.clone()></div>
             </section>
+        }
+    }
+}
+
+/// A question and the classroom: the presenter may ask it of the class; a
+/// student sees it in the class poll once the presenter has.
+#[derive(Clone)]
+struct ClassPoll {
+    classroom: Option<Classroom>,
+    player: Player,
+    question: Arc<Question>,
+    record: Option<usize>,
+    until: Option<usize>,
+}
+
+impl ClassPoll {
+    fn of(question: &Question, record: Option<usize>, until: Option<usize>) -> ClassPoll {
+        ClassPoll {
+            classroom: use_context::<Classroom>(),
+            player: use_player(),
+            question: Arc::new(question.clone()),
+            record,
+            until,
+        }
+    }
+
+    /// A student following the class, with this question open as the
+    /// class's poll: it is answered there, once for the room.
+    fn answered_in_poll(&self) -> bool {
+        let Some(classroom) = self.classroom else {
+            return false;
+        };
+        matches!(classroom.role.get(), Role::Following { .. })
+            && self.player.link.poll.with(|poll| {
+                poll.as_ref()
+                    .is_some_and(|p| p.is_open() && p.text == self.question.text)
+            })
+    }
+
+    /// What the card adds in a room: the presenter's "Ask the class", a
+    /// student's pointer to the poll.
+    fn into_view(self) -> impl IntoView {
+        move || {
+            let classroom = self.classroom?;
+            let asked = self.player.link.poll.with(|poll| {
+                poll.as_ref()
+                    .is_some_and(|p| p.is_open() && p.text == self.question.text)
+            });
+            match classroom.role.get() {
+                Role::Presenting { .. } if asked => Some(
+                    view! { <p class="question-status">"The class is answering: the histogram is above."</p> }
+                        .into_any(),
+                ),
+                Role::Presenting { .. } => {
+                    let this = self.clone();
+                    let record = self.record?;
+                    Some(
+                        view! {
+                            <button id="question-ask" class="question-ask" on:click=move |_| {
+                                classroom.ask_question(&this.question, record, this.until);
+                            }>"Ask the class"</button>
+                        }
+                        .into_any(),
+                    )
+                }
+                Role::Following { .. } if asked => Some(
+                    view! { <p class="question-status">"Answer in the class poll above: the presenter's step reveals it."</p> }
+                        .into_any(),
+                ),
+                _ => None,
+            }
         }
     }
 }
