@@ -190,7 +190,7 @@ async fn choose(page: &Page, palette: Palette) -> Result<()> {
 }
 
 /// Every page in one palette: home (and its glossary open), a scenario (R/W cells on, then a timer
-/// filed), a lesson, and a room's presenter page.
+/// filed), a lesson with a question and predict mode on, and a room's presenter page with a poll.
 async fn every_page(palette: Palette) -> Result<()> {
     let axe = axe_source()?;
     let server = TestServer::start().await?;
@@ -233,14 +233,22 @@ async fn every_page(palette: Palette) -> Result<()> {
         }
         audit(page, &axe, palette, "timer", false).await?;
 
+        // Stage 3 asks a question: its card is open; predict mode's bar too.
         opened("/lesson/reactor-pattern?stage=3").await?;
         page.wait_for("#lesson[data-stage='3']").await?;
+        page.wait_for("#question[data-state='open']").await?;
+        page.wait_for("#predict-btn").await?.click().await?;
+        page.wait_for("#predict:not([hidden])").await?;
         probe(page).await?;
         audit(page, &axe, palette, "lesson", false).await?;
 
+        // A room, and the class's poll with its histogram.
         page.wait_for("#present-btn").await?.click().await?;
         page.wait_for("#room-code").await?;
         audit(page, &axe, palette, "room", false).await?;
+        page.wait_for("#poll-ask-next").await?.click().await?;
+        page.wait_for("#poll[data-state='open'] .poll-bar").await?;
+        audit(page, &axe, palette, "poll", false).await?;
         Ok(())
     })
     .await

@@ -46,8 +46,11 @@ pub fn Explanation() -> impl IntoView {
             .current
             .with(|r| r.as_ref().map(|r| r.seq.to_string()))
     };
+    // In presenter mode beside a lesson the sentence scrolls in its own box
+    // when it is long: a tab stop, so the keyboard reaches all of it.
+    let scrolls = move || player.presenter.get().then_some("0");
     view! {
-        <p id="explanation" class="explanation" aria-live="polite" data-kind=data_kind data-seq=seq data-task=task>
+        <p id="explanation" class="explanation" aria-live="polite" tabindex=scrolls data-kind=data_kind data-seq=seq data-task=task>
             {text}
         </p>
     }
