@@ -9,7 +9,7 @@
 mod web_support;
 
 use anyhow::{Result, ensure};
-use reactor_e2e::{TestServer, eventually, with_browser};
+use reactor_e2e::{Page, TestServer, eventually, with_browser};
 use web_support::{get_json, open};
 
 #[tokio::test]
@@ -105,6 +105,23 @@ async fn the_glossary_is_reachable_from_the_home_page() -> Result<()> {
     .await
 }
 
+/// Note from now on what the page throws (see [`thrown`]).
+async fn watch_errors(page: &Page) -> Result<()> {
+    page.eval(
+        "window.__errors = [];
+         addEventListener('error', (e) => __errors.push(String(e.message)));
+         addEventListener('unhandledrejection', (e) => __errors.push(String(e.reason)));
+         return true;",
+    )
+    .await?;
+    Ok(())
+}
+
+/// What the page threw since [`watch_errors`].
+async fn thrown(page: &Page) -> Result<serde_json::Value> {
+    page.eval("return window.__errors;").await
+}
+
 /// Home and back again, twice: the scenario view (a module of its own,
 /// loaded on demand) leaves nothing running behind it. It once did: its
 /// effects outlived it, read what was already gone and aborted the app, and
@@ -115,13 +132,7 @@ async fn going_home_from_a_scenario_and_back_leaves_the_app_working() -> Result<
     with_browser(&server, async |page| {
         open(page, "/scenario/tcp_read?step=5").await?;
         page.wait_for("#position[data-step='5']").await?;
-        page.eval(
-            "window.__errors = [];
-             addEventListener('error', (e) => __errors.push(String(e.message)));
-             addEventListener('unhandledrejection', (e) => __errors.push(String(e.reason)));
-             return true;",
-        )
-        .await?;
+        watch_errors(page).await?;
         for _ in 0..2 {
             page.wait_for(".brand").await?.click().await?;
             page.wait_for("#lessons .card").await?;
@@ -133,7 +144,7 @@ async fn going_home_from_a_scenario_and_back_leaves_the_app_working() -> Result<
         }
         page.wait_for(".brand").await?.click().await?;
         page.wait_for("#lessons .card").await?;
-        let errors = page.eval("return window.__errors;").await?;
+        let errors = thrown(page).await?;
         ensure!(
             errors.as_array().is_some_and(Vec::is_empty),
             "the page threw: {errors}"
@@ -153,13 +164,7 @@ async fn back_and_forward_move_between_pages_without_an_error() -> Result<()> {
     with_browser(&server, async |page| {
         open(page, "/scenario/tcp_read").await?;
         page.wait_for("#position").await?;
-        page.eval(
-            "window.__errors = [];
-             addEventListener('error', (e) => __errors.push(String(e.message)));
-             addEventListener('unhandledrejection', (e) => __errors.push(String(e.reason)));
-             return true;",
-        )
-        .await?;
+        watch_errors(page).await?;
         page.wait_for(".brand").await?.click().await?;
         page.wait_for("#lessons .card").await?;
         page.wait_for("#lessons .card a.lesson-link")
@@ -181,7 +186,7 @@ async fn back_and_forward_move_between_pages_without_an_error() -> Result<()> {
                 page.client.forward().await?;
             }
             page.wait_for(shown).await?;
-            let errors = page.eval("return window.__errors;").await?;
+            let errors = thrown(page).await?;
             ensure!(
                 errors.as_array().is_some_and(Vec::is_empty),
                 "{way} to {shown}: the page threw {errors}"

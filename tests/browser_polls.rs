@@ -70,6 +70,17 @@ async fn click(page: &Page, css: &str) -> Result<()> {
     Ok(())
 }
 
+/// Present what `presenter` shows to a new room; its code.
+async fn present(presenter: &Page) -> Result<String> {
+    click(presenter, "#present-btn").await?;
+    let code = presenter
+        .wait_for("#room-code[data-code]")
+        .await?
+        .attr("data-code")
+        .await?;
+    code.context("the room's code")
+}
+
 /// A student joins room `code` and waits to be following.
 async fn join(student: &Page, code: &str) -> Result<()> {
     student.open(&format!("/join/{code}")).await?;
@@ -131,13 +142,7 @@ async fn three_students_answer_a_poll_and_the_step_reveals_who_was_right() -> Re
         presenter
             .wait_for("#connection[data-state='connected']")
             .await?;
-        click(presenter, "#present-btn").await?;
-        let code = presenter
-            .wait_for("#room-code[data-code]")
-            .await?
-            .attr("data-code")
-            .await?
-            .unwrap_or_default();
+        let code = present(presenter).await?;
         with_browser(&server, async |first| {
             with_browser(&server, async |second| {
                 with_browser(&server, async |third| {
@@ -252,13 +257,7 @@ async fn a_lesson_question_asked_of_the_class_is_revealed_by_the_engine() -> Res
             .open(&format!("/lesson/timer-wheel?stage={stage}"))
             .await?;
         presenter.wait_for("#question[data-state='open']").await?;
-        click(presenter, "#present-btn").await?;
-        let code = presenter
-            .wait_for("#room-code[data-code]")
-            .await?
-            .attr("data-code")
-            .await?
-            .unwrap_or_default();
+        let code = present(presenter).await?;
         with_browser(&server, async |student| {
             join(student, &code).await?;
             until(presenter, "one student", |s| s["followers"] == 1).await?;

@@ -25,6 +25,7 @@ pub mod frame;
 pub mod kind;
 pub mod lesson;
 pub mod outline;
+pub mod poll;
 pub mod pool;
 pub mod record;
 pub mod snapshot;

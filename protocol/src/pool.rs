@@ -16,7 +16,7 @@
 //! ```
 //!
 //! A task is only ever pushed to the acting worker's own LIFO slot or local
-//! queue, or to the inject queue; so a [`Event::Push`](crate::Event::Push)
+//! queue, or to the inject queue; so a [`Event::Push`]
 //! names a [`Queue`] and the record's `worker` says whose.
 
 use serde::{Deserialize, Serialize};

@@ -1,6 +1,6 @@
 //! The Chrome Trace Event format, for Perfetto UI and `chrome://tracing`.
 //!
-//! [`write`] gives the JSON object form, one event per line:
+//! [`write()`] gives the JSON object form, one event per line:
 //! `{"traceEvents": [...], "displayTimeUnit": "ms", "otherData": {...}}`.
 //!
 //! ```text

@@ -194,14 +194,8 @@ impl Registry {
 
     /// The janitor's round: end rooms too old, idle or empty; publish changed counts.
     pub(crate) fn tick(&self, now: Instant) {
-        let rooms: Vec<Arc<Room>> = self
-            .lock()
-            .live
-            .values()
-            .map(|(room, _)| Arc::clone(room))
-            .collect();
         let limits = &self.limits;
-        for room in rooms {
+        for room in self.live_rooms() {
             let ending = if now.saturating_duration_since(room.created()) >= limits.max_lifetime {
                 Some(format!(
                     "rooms last at most {}: create a new one to go on",
@@ -232,15 +226,18 @@ impl Registry {
     /// The tally tick: every live room hands its presenter the poll tally
     /// that answers made due (see `room::poll`).
     pub(crate) fn flush_tallies(&self) {
-        let rooms: Vec<Arc<Room>> = self
-            .lock()
+        for room in self.live_rooms() {
+            room.flush_tally();
+        }
+    }
+
+    /// Every room open now, taken out from under the registry's lock.
+    fn live_rooms(&self) -> Vec<Arc<Room>> {
+        self.lock()
             .live
             .values()
             .map(|(room, _)| Arc::clone(room))
-            .collect();
-        for room in rooms {
-            room.flush_tally();
-        }
+            .collect()
     }
 }
 

@@ -10,14 +10,22 @@
 //!             └──────────────────────────────────────┘   after the reveal: ✓ / ✗
 //! ```
 //!
+//! A lesson stage's question card (`super::question`) asks through
+//! [`QuestionInClass`]: "Ask the class" for the presenter, and for a student
+//! a pointer to the poll in place of the card's own choices.
+//!
 //! Nothing here decides what is right: the presenter's tab reveals a poll
 //! once the record that answers it is on screen
 //! ([`crate::room::poll::answer_shown`]), and the room tells everyone.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use reactor_protocol::frame::PollTally;
+use reactor_protocol::lesson::Question;
 
 use super::context::use_player;
+use crate::player::Player;
 use crate::player::poll::RoomPoll;
 use crate::room::poll::answer_shown;
 use crate::room::{Classroom, Role};
@@ -208,5 +216,80 @@ fn verdict(poll: &RoomPoll, tally: &PollTally) -> String {
         Some(mine) if mine == right => format!("Right! The answer: {answer}."),
         Some(_) => format!("Not this time. The answer: {answer}."),
         None => format!("The answer: {answer}."),
+    }
+}
+
+/// A question and the classroom: the presenter may ask it of the class; a
+/// student sees it in the class poll once the presenter has.
+#[derive(Clone)]
+pub(super) struct QuestionInClass {
+    classroom: Option<Classroom>,
+    player: Player,
+    question: Arc<Question>,
+    record: Option<usize>,
+    until: Option<usize>,
+}
+
+impl QuestionInClass {
+    pub(super) fn of(
+        question: &Question,
+        record: Option<usize>,
+        until: Option<usize>,
+    ) -> QuestionInClass {
+        QuestionInClass {
+            classroom: use_context::<Classroom>(),
+            player: use_player(),
+            question: Arc::new(question.clone()),
+            record,
+            until,
+        }
+    }
+
+    /// A student following the class, with this question open as the
+    /// class's poll: it is answered there, once for the room.
+    pub(super) fn answered_in_poll(&self) -> bool {
+        let Some(classroom) = self.classroom else {
+            return false;
+        };
+        matches!(classroom.role.get(), Role::Following { .. })
+            && self.player.link.poll.with(|poll| {
+                poll.as_ref()
+                    .is_some_and(|p| p.is_open() && p.text == self.question.text)
+            })
+    }
+
+    /// What the card adds in a room: the presenter's "Ask the class", a
+    /// student's pointer to the poll.
+    pub(super) fn into_view(self) -> impl IntoView {
+        move || {
+            let classroom = self.classroom?;
+            let asked = self.player.link.poll.with(|poll| {
+                poll.as_ref()
+                    .is_some_and(|p| p.is_open() && p.text == self.question.text)
+            });
+            match classroom.role.get() {
+                Role::Presenting { .. } if asked => Some(
+                    view! { <p class="question-status">"The class is answering: the histogram is above."</p> }
+                        .into_any(),
+                ),
+                Role::Presenting { .. } => {
+                    let this = self.clone();
+                    let record = self.record?;
+                    Some(
+                        view! {
+                            <button id="question-ask" class="question-ask" on:click=move |_| {
+                                classroom.ask_question(&this.question, record, this.until);
+                            }>"Ask the class"</button>
+                        }
+                        .into_any(),
+                    )
+                }
+                Role::Following { .. } if asked => Some(
+                    view! { <p class="question-status">"Answer in the class poll above: the presenter's step reveals it."</p> }
+                        .into_any(),
+                ),
+                _ => None,
+            }
+        }
     }
 }

@@ -28,10 +28,9 @@ use reactor_protocol::lesson::{Lesson, Question, Reveal};
 
 use super::context::use_player;
 use super::keyboard::typing_in_field;
+use super::poll::QuestionInClass;
 use crate::keys::choice_key;
 use crate::lesson::{Asked, questions_at};
-use crate::player::Player;
-use crate::room::{Classroom, Role};
 
 /// The choice picked for each lesson stage: (lesson id, stage) → choice.
 type Picks = BTreeMap<(String, usize), usize>;
@@ -224,7 +223,7 @@ impl Card {
                 ),
             }
         };
-        let class_poll = ClassPoll::of(&question, self.record, self.until);
+        let class_poll = QuestionInClass::of(&question, self.record, self.until);
         let in_class_poll = {
             let class_poll = class_poll.clone();
             move || class_poll.answered_in_poll()
@@ -288,77 +287,6 @@ impl Card {
                 <p class="question-outcome">{outcome(&question, answer, kind, pick)}</p>
                 <div class="question-why" inner_html=question.why.clone()></div>
             </section>
-        }
-    }
-}
-
-/// A question and the classroom: the presenter may ask it of the class; a
-/// student sees it in the class poll once the presenter has.
-#[derive(Clone)]
-struct ClassPoll {
-    classroom: Option<Classroom>,
-    player: Player,
-    question: Arc<Question>,
-    record: Option<usize>,
-    until: Option<usize>,
-}
-
-impl ClassPoll {
-    fn of(question: &Question, record: Option<usize>, until: Option<usize>) -> ClassPoll {
-        ClassPoll {
-            classroom: use_context::<Classroom>(),
-            player: use_player(),
-            question: Arc::new(question.clone()),
-            record,
-            until,
-        }
-    }
-
-    /// A student following the class, with this question open as the
-    /// class's poll: it is answered there, once for the room.
-    fn answered_in_poll(&self) -> bool {
-        let Some(classroom) = self.classroom else {
-            return false;
-        };
-        matches!(classroom.role.get(), Role::Following { .. })
-            && self.player.link.poll.with(|poll| {
-                poll.as_ref()
-                    .is_some_and(|p| p.is_open() && p.text == self.question.text)
-            })
-    }
-
-    /// What the card adds in a room: the presenter's "Ask the class", a
-    /// student's pointer to the poll.
-    fn into_view(self) -> impl IntoView {
-        move || {
-            let classroom = self.classroom?;
-            let asked = self.player.link.poll.with(|poll| {
-                poll.as_ref()
-                    .is_some_and(|p| p.is_open() && p.text == self.question.text)
-            });
-            match classroom.role.get() {
-                Role::Presenting { .. } if asked => Some(
-                    view! { <p class="question-status">"The class is answering: the histogram is above."</p> }
-                        .into_any(),
-                ),
-                Role::Presenting { .. } => {
-                    let this = self.clone();
-                    let record = self.record?;
-                    Some(
-                        view! {
-                            <button id="question-ask" class="question-ask" on:click=move |_| {
-                                classroom.ask_question(&this.question, record, this.until);
-                            }>"Ask the class"</button>
-                        }
-                        .into_any(),
-                    )
-                }
-                Role::Following { .. } if asked => Some(
-                    view! { <p class="question-status">"Answer in the class poll above: the presenter's step reveals it."</p> }
-                        .into_any(),
-                ),
-                _ => None,
-            }
         }
     }
 }
