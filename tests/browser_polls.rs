@@ -157,7 +157,7 @@ async fn three_students_answer_a_poll_and_the_step_reveals_who_was_right() -> Re
                     }
                     until(presenter, "three students", |s| s["followers"] == 3).await?;
                     let asked_at = until(presenter, "the presenter at rest", |s| {
-                        s["busy"] == false && s["state"] == "none"
+                        s["busy"] == false && s["state"].is_null()
                     })
                     .await?["step"]
                         .clone();

@@ -1,5 +1,5 @@
 //! Step controls: restart, back, step, next turn, play/pause, speed,
-//! predict mode, scrub.
+//! predict mode (or, presenting a room, "Ask the class"), scrub.
 
 use std::time::Duration;
 
@@ -7,12 +7,13 @@ use leptos::prelude::*;
 
 use super::context::{Scenarios, drivable, use_player};
 use super::keyboard::{perform, take_over};
+use super::poll::AskTheClass;
 use super::predict::{PredictBar, PredictToggle};
 use crate::format::count;
 use crate::history::History;
 use crate::keys::Action;
 use crate::player::{Player, SPEEDS};
-use crate::room::Classroom;
+use crate::room::{Classroom, Role};
 
 /// The control bar.
 #[component]
@@ -28,6 +29,8 @@ pub fn Controls() -> impl IntoView {
     let stuck = move || !drivable(player, scenarios);
     let scrub = scrubber(player);
     let no_next = move || player.at_end() || stuck();
+    let presenting =
+        move || classroom.is_some_and(|c| matches!(c.role.get(), Role::Presenting { .. }));
     view! {
         <nav id="controls" class="controls" aria-label="Step controls">
             <button id="restart-btn" title="Restart (Home)" on:click=move |_| act(Action::Restart) disabled=at_start>
@@ -52,7 +55,12 @@ pub fn Controls() -> impl IntoView {
                 {move || if player.playing.get() { "Pause" } else { "Play" }}
             </button>
             <SpeedPicker />
-            <PredictToggle />
+            // Predict mode is one learner's; a presenter asks the class.
+            {move || if presenting() {
+                view! { <AskTheClass /> }.into_any()
+            } else {
+                view! { <PredictToggle /> }.into_any()
+            }}
             <label class="scrub">
                 <span class="visually-hidden">"Scrub through the whole run"</span>
                 <input

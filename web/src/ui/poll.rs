@@ -2,7 +2,7 @@
 //! histogram, a student's choices and, after the reveal, right or wrong.
 //!
 //! ```text
-//!  presenter  [Ask the class: which part acts next?]     student (phone)
+//!  presenter  [Ask the class] (in the controls)          student (phone)
 //!             ┌ Which part of the runtime acts next? ┐   ┌ Which part … next? ┐
 //!             │ The executor      ████████  2        │   │ [The executor]      │
 //!             │ The I/O driver    ████      1        │   │ [The I/O driver] …  │
@@ -74,20 +74,14 @@ fn PresenterPoll() -> impl IntoView {
     };
     move || {
         match player.link.poll.get() {
-        None => view! {
-            <section id="poll" class="poll" data-role="presenter" data-state="none" aria-label="Class poll">
-                <button id="poll-ask-next" on:click=move |_| classroom.ask_next_part()>
-                    "Ask the class: which part acts next?"
-                </button>
-            </section>
-        }
-        .into_any(),
-        Some(poll) => {
-            let open = poll.is_open();
-            let tally = poll.revealed.clone().or_else(|| poll.tally.clone());
-            let answered = tally.as_ref().map_or(0, |t| t.answered);
-            let state = if open { "open" } else { "revealed" };
-            view! {
+            // Asking is in the controls (`AskTheClass`).
+            None => ().into_any(),
+            Some(poll) => {
+                let open = poll.is_open();
+                let tally = poll.revealed.clone().or_else(|| poll.tally.clone());
+                let answered = tally.as_ref().map_or(0, |t| t.answered);
+                let state = if open { "open" } else { "revealed" };
+                view! {
                 <section id="poll" class="poll" data-role="presenter" data-state=state aria-label="Class poll">
                     <h2 class="poll-question">{poll.text.clone()}</h2>
                     <Histogram poll=poll.clone() tally=tally.clone() />
@@ -103,8 +97,28 @@ fn PresenterPoll() -> impl IntoView {
                 </section>
             }
             .into_any()
+            }
         }
     }
+}
+
+/// The presenter's way to ask "which part acts next?", in the controls
+/// where predict mode's toggle is for one learner.
+#[component]
+pub fn AskTheClass() -> impl IntoView {
+    let classroom = expect_context::<Classroom>();
+    let player = use_player();
+    let open = move || {
+        player
+            .link
+            .poll
+            .with(|p| p.as_ref().is_some_and(RoomPoll::is_open))
+    };
+    view! {
+        <button id="poll-ask-next" title="Ask the class which part of the runtime acts next"
+            disabled=open on:click=move |_| classroom.ask_next_part()>
+            "Ask the class"
+        </button>
     }
 }
 

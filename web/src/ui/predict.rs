@@ -129,8 +129,10 @@ pub fn PredictToggle() -> impl IntoView {
     let state = predicting();
     let on = move || state.with(|s| s.on);
     view! {
+        // One learner's mode: presenter mode, for a room, leaves it out.
         <button
             id="predict-btn"
+            class="secondary"
             title="Guess which part acts before each step"
             aria-pressed=move || on().to_string()
             aria-controls="predict"
