@@ -33,8 +33,12 @@ async fn panels(page: &Page) -> Result<Vec<String>> {
 }
 
 /// The finished download whose name ends with `suffix` in the page's
-/// download folder: its name and text.
+/// download folder: its name and text. Chromium may put an empty file under
+/// the final name while it writes the `.crdownload` beside it: a download
+/// is finished when no `.crdownload` is left and its file is not empty and
+/// the same size at two looks in a row.
 async fn downloaded(page: &Page, suffix: &str) -> Result<(String, String)> {
+    let last_look = std::cell::RefCell::new(None::<(String, usize)>);
     eventually_within(
         Duration::from_secs(30),
         &format!("a saved {suffix}"),
@@ -42,12 +46,20 @@ async fn downloaded(page: &Page, suffix: &str) -> Result<(String, String)> {
             let Ok(entries) = std::fs::read_dir(&page.downloads) else {
                 return Ok(None);
             };
-            for entry in entries.flatten() {
-                let name = entry.file_name().to_string_lossy().into_owned();
-                if name.ends_with(suffix) {
-                    let text = std::fs::read_to_string(entry.path())?;
+            let names: Vec<String> = entries
+                .flatten()
+                .map(|entry| entry.file_name().to_string_lossy().into_owned())
+                .collect();
+            if names.iter().any(|name| name.ends_with(".crdownload")) {
+                return Ok(None);
+            }
+            for name in names.into_iter().filter(|name| name.ends_with(suffix)) {
+                let text = std::fs::read_to_string(page.downloads.join(&name))?;
+                let look = Some((name.clone(), text.len()));
+                if !text.is_empty() && *last_look.borrow() == look {
                     return Ok(Some((name, text)));
                 }
+                *last_look.borrow_mut() = look;
             }
             Ok(None)
         },
