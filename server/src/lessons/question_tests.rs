@@ -2,11 +2,12 @@
 //! a hand-made trace, and both errors naming the file and the stage.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
-use reactor_protocol::{Event, Outcome, Record, Source};
+use reactor_protocol::lesson::Term;
+use reactor_protocol::{Event, Outcome, Record};
 
 use super::super::Lessons;
+use super::super::tests::Folder;
 use super::*;
 
 /// A read that would block, a park, the event, the read that succeeds.
@@ -31,22 +32,7 @@ fn trace() -> Vec<Record> {
             output: None,
         },
     ];
-    events
-        .into_iter()
-        .enumerate()
-        .map(|(seq, event)| Record {
-            seq: seq as u64,
-            turn: 0,
-            worker: 0,
-            time_ms: 0,
-            event,
-            source: Source {
-                file: "engine/src/lib.rs".into(),
-                line: 1,
-            },
-            span: None,
-        })
-        .collect()
+    super::super::tests::records(events)
 }
 
 /// A question whose right answer is a read that succeeds.
@@ -64,18 +50,18 @@ text = "WouldBlock again"
 match = { kind = "syscall", op = "read", outcome = "would_block" }
 "#;
 
+/// The one term the questions link to, as `glossary.toml` would give it.
 fn glossary() -> BTreeMap<String, GlossaryEntry> {
-    let dir = std::env::temp_dir().join(format!("reactor-question-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("glossary.toml");
-    std::fs::write(
-        &file,
-        "[[term]]\nid = \"readiness\"\nterm = \"Readiness\"\ntext = \"Ready to read.\"\n",
-    )
-    .unwrap();
-    let glossary = super::super::glossary::load_glossary(&file).unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
-    glossary
+    let term = Term {
+        id: "readiness".into(),
+        term: "Readiness".into(),
+        html: "<p>Ready to read.</p>".into(),
+    };
+    let entry = GlossaryEntry {
+        term,
+        links: Vec::new(),
+    };
+    BTreeMap::from([("readiness".to_string(), entry)])
 }
 
 fn build_from(text: &str) -> Result<Built, String> {
@@ -183,22 +169,7 @@ fn a_right_choice_hidden_behind_an_earlier_one_is_refused() {
     );
 }
 
-/// A folder with one lesson and the glossary, removed on drop.
-struct Folder(PathBuf);
-
-impl Drop for Folder {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 fn load(name: &str, question: &str) -> Result<Lessons, String> {
-    let dir = std::env::temp_dir().join(format!(
-        "reactor-question-lesson-{}-{name}",
-        std::process::id()
-    ));
-    let folder = Folder(dir.clone());
-    std::fs::create_dir_all(&dir).unwrap();
     let stage_question = question
         .replace("text = \"What", "[stage.question]\ntext = \"What")
         .replace("[[choice]]", "[[stage.question.choice]]");
@@ -208,15 +179,12 @@ fn load(name: &str, question: &str) -> Result<Lessons, String> {
          {stage_question}\n\
          [[stage]]\ntitle = \"Done\"\nmatch = {{ kind = \"complete\" }}\ntext = \"Done.\"\n"
     );
-    std::fs::write(dir.join("demo.toml"), lesson).unwrap();
-    std::fs::write(
-        dir.join("glossary.toml"),
-        "[[term]]\nid = \"readiness\"\nterm = \"Readiness\"\ntext = \"Ready.\"\n",
-    )
-    .unwrap();
-    let loaded = Lessons::load_with(&folder.0, |_| Ok(trace()));
-    drop(folder);
-    loaded
+    let glossary = "[[term]]\nid = \"readiness\"\nterm = \"Readiness\"\ntext = \"Ready.\"\n";
+    let folder = Folder::new(
+        &format!("question-{name}"),
+        &[("demo.toml", &lesson), ("glossary.toml", glossary)],
+    );
+    Lessons::load_with(&folder.0, |_| Ok(trace()))
 }
 
 #[test]

@@ -7,10 +7,10 @@ use reactor_protocol::{Event, Outcome, Record, Source};
 use super::*;
 
 /// A folder of lesson files under the temp dir, removed on drop.
-struct Folder(PathBuf);
+pub(super) struct Folder(pub(super) PathBuf);
 
 impl Folder {
-    fn new(name: &str, files: &[(&str, &str)]) -> Folder {
+    pub(super) fn new(name: &str, files: &[(&str, &str)]) -> Folder {
         let dir =
             std::env::temp_dir().join(format!("reactor-lessons-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
@@ -51,7 +51,12 @@ fn trace(scenario: &str) -> Result<Vec<Record>, String> {
             output: None,
         },
     ];
-    Ok(events
+    Ok(records(events))
+}
+
+/// `events` as records in order, all in turn 0 at time 0.
+pub(super) fn records(events: impl IntoIterator<Item = Event>) -> Vec<Record> {
+    events
         .into_iter()
         .enumerate()
         .map(|(seq, event)| Record {
@@ -66,7 +71,7 @@ fn trace(scenario: &str) -> Result<Vec<Record>, String> {
             },
             span: None,
         })
-        .collect())
+        .collect()
 }
 
 const GLOSSARY: &str = r#"
