@@ -70,15 +70,6 @@ async fn expect_stage(page: &Page, lesson: &Lesson, stage: usize) -> Result<()> 
     Ok(())
 }
 
-async fn click(page: &Page, css: &str) -> Result<()> {
-    page.wait_for(css)
-        .await?
-        .click()
-        .await
-        .with_context(|| format!("clicking {css}"))?;
-    Ok(())
-}
-
 /// From the home page's list into the lesson, then every stage with Next stage,
 /// then back one with Previous stage.
 async fn walk(page: &Page, id: &str) -> Result<()> {
@@ -93,10 +84,10 @@ async fn walk(page: &Page, id: &str) -> Result<()> {
         "{text}"
     );
     page.screenshot("lessons-home").await?;
-    click(page, &format!("{card} a.lesson-link")).await?;
+    page.click(&format!("{card} a.lesson-link")).await?;
     for stage in 0..lesson.stages.len() {
         if stage > 0 {
-            click(page, "#lesson-next").await?;
+            page.click("#lesson-next").await?;
         }
         expect_stage(page, &lesson, stage).await?;
         if stage == 1 {
@@ -116,7 +107,7 @@ async fn walk(page: &Page, id: &str) -> Result<()> {
             .ends_with(&format!("/lesson/{id}?stage={}", last + 1)),
         "the address follows: {url}"
     );
-    click(page, "#lesson-prev").await?;
+    page.click("#lesson-prev").await?;
     expect_stage(page, &lesson, last - 1).await?;
     // The keyboard walks the stages too: N forward, B back.
     let body = page.client.find(Locator::Css("body")).await?;

@@ -5,7 +5,6 @@
 //! was right, as the record the step showed decides.
 
 use anyhow::{Context, Result, ensure};
-use fantoccini::Locator;
 use reactor_e2e::{Page, TestServer, eventually, with_browser};
 use reactor_protocol::lesson::{Lesson, bind, reveal};
 use reactor_protocol::{Actor, Trace};
@@ -47,32 +46,9 @@ return {
 };
 "##;
 
-/// Wait until `page` shows what `check` wants; return what it showed.
-async fn until(
-    page: &Page,
-    what: &str,
-    check: impl Fn(&serde_json::Value) -> bool,
-) -> Result<serde_json::Value> {
-    let last = std::cell::RefCell::new(serde_json::Value::Null);
-    let found = eventually(what, || async {
-        let state = page.eval(PROBE).await?;
-        let done = check(&state);
-        *last.borrow_mut() = state.clone();
-        Ok(done.then_some(state))
-    })
-    .await;
-    found.map_err(|error| error.context(format!("the page showed {}", last.borrow())))
-}
-
-async fn click(page: &Page, css: &str) -> Result<()> {
-    page.wait_for(css).await?;
-    page.client.find(Locator::Css(css)).await?.click().await?;
-    Ok(())
-}
-
 /// Present what `presenter` shows to a new room; its code.
 async fn present(presenter: &Page) -> Result<String> {
-    click(presenter, "#present-btn").await?;
+    presenter.click("#present-btn").await?;
     let code = presenter
         .wait_for("#room-code[data-code]")
         .await?
@@ -84,33 +60,37 @@ async fn present(presenter: &Page) -> Result<String> {
 /// A student joins room `code` and waits to be following.
 async fn join(student: &Page, code: &str) -> Result<()> {
     student.open(&format!("/join/{code}")).await?;
-    until(student, "the follower bar", |s| s["role"] == "follower").await?;
+    student
+        .until(PROBE, "the follower bar", |s| s["role"] == "follower")
+        .await?;
     Ok(())
 }
 
 /// A student answers choice `choice` of the open poll and sees it counted.
 async fn answer(student: &Page, choice: usize) -> Result<()> {
-    until(student, "the poll's four choices", |s| {
-        s["state"] == "open" && s["choices"] == 4
-    })
-    .await?;
-    click(
-        student,
-        &format!("#poll .poll-choice[data-choice='{choice}']"),
-    )
-    .await?;
-    until(student, "the answer counted", |s| {
-        s["note"]
-            .as_str()
-            .is_some_and(|n| n.starts_with("Your answer is in"))
-    })
-    .await?;
+    student
+        .until(PROBE, "the poll's four choices", |s| {
+            s["state"] == "open" && s["choices"] == 4
+        })
+        .await?;
+    student
+        .click(&format!("#poll .poll-choice[data-choice='{choice}']"))
+        .await?;
+    student
+        .until(PROBE, "the answer counted", |s| {
+            s["note"]
+                .as_str()
+                .is_some_and(|n| n.starts_with("Your answer is in"))
+        })
+        .await?;
     Ok(())
 }
 
 /// What a student whose answer was `mine` reads once `right` is revealed.
 async fn sees_verdict(student: &Page, mine: usize, right: &str) -> Result<()> {
-    let shown = until(student, "the reveal", |s| s["state"] == "revealed").await?;
+    let shown = student
+        .until(PROBE, "the reveal", |s| s["state"] == "revealed")
+        .await?;
     let verdict = shown["verdict"].as_str().unwrap_or_default();
     let was_right = right == mine.to_string();
     let expected = if was_right {
@@ -150,22 +130,26 @@ async fn three_students_answer_a_poll_and_the_step_reveals_who_was_right() -> Re
                     // the presenter's screen a projector.
                     third.set_viewport(390, 844).await?;
                     presenter.set_viewport(1280, 720).await?;
-                    click(presenter, "#presenter").await?;
+                    presenter.click("#presenter").await?;
                     presenter.wait_for("#app[data-presenter='true']").await?;
                     for student in [first, second, third] {
                         join(student, &code).await?;
                     }
-                    until(presenter, "three students", |s| s["followers"] == 3).await?;
-                    let asked_at = until(presenter, "the presenter at rest", |s| {
-                        s["busy"] == false && s["state"].is_null()
-                    })
-                    .await?["step"]
+                    presenter
+                        .until(PROBE, "three students", |s| s["followers"] == 3)
+                        .await?;
+                    let asked_at = presenter
+                        .until(PROBE, "the presenter at rest", |s| {
+                            s["busy"] == false && s["state"].is_null()
+                        })
+                        .await?["step"]
                         .clone();
-                    click(presenter, "#poll-ask-next").await?;
-                    until(presenter, "an empty histogram", |s| {
-                        s["state"] == "open" && s["answered"] == 0
-                    })
-                    .await?;
+                    presenter.click("#poll-ask-next").await?;
+                    presenter
+                        .until(PROBE, "an empty histogram", |s| {
+                            s["state"] == "open" && s["answered"] == 0
+                        })
+                        .await?;
 
                     // Before the reveal a student sees only its own answer.
                     answer(first, 0).await?;
@@ -176,20 +160,22 @@ async fn three_students_answer_a_poll_and_the_step_reveals_who_was_right() -> Re
                     );
                     answer(second, 0).await?;
                     answer(third, 1).await?;
-                    let tally = until(presenter, "the histogram at 2 and 1", |s| {
-                        s["counts"][0] == 2 && s["counts"][1] == 1 && s["answered"] == 3
-                    })
-                    .await?;
+                    let tally = presenter
+                        .until(PROBE, "the histogram at 2 and 1", |s| {
+                            s["counts"][0] == 2 && s["counts"][1] == 1 && s["answered"] == 3
+                        })
+                        .await?;
                     ensure!(tally["state"] == "open", "still open: {tally}");
                     presenter.screenshot("poll-presenter-open").await?;
                     third.screenshot("poll-student-answered").await?;
 
                     // The presenter's step shows the next record: that reveals it.
-                    click(presenter, "#step-btn").await?;
-                    let revealed = until(presenter, "the reveal", |s| {
-                        s["state"] == "revealed" && s["right"].is_string()
-                    })
-                    .await?;
+                    presenter.click("#step-btn").await?;
+                    let revealed = presenter
+                        .until(PROBE, "the reveal", |s| {
+                            s["state"] == "revealed" && s["right"].is_string()
+                        })
+                        .await?;
                     ensure!(
                         revealed["step"] == asked_at.as_u64().unwrap_or(0) + 1,
                         "revealed by the next step: {revealed}"
@@ -260,24 +246,26 @@ async fn a_lesson_question_asked_of_the_class_is_revealed_by_the_engine() -> Res
         let code = present(presenter).await?;
         with_browser(&server, async |student| {
             join(student, &code).await?;
-            until(presenter, "one student", |s| s["followers"] == 1).await?;
-            click(presenter, "#question-ask").await?;
-            until(student, "the lesson's question as the class poll", |s| {
-                s["state"] == "open" && s["choices"] == choices
-            })
-            .await?;
+            presenter
+                .until(PROBE, "one student", |s| s["followers"] == 1)
+                .await?;
+            presenter.click("#question-ask").await?;
+            student
+                .until(PROBE, "the lesson's question as the class poll", |s| {
+                    s["state"] == "open" && s["choices"] == choices
+                })
+                .await?;
             // The student's own card points at the poll instead of offering
             // its choices a second time.
             student.wait_for("#question .question-own[hidden]").await?;
-            click(
-                student,
-                &format!("#poll .poll-choice[data-choice='{wrong}']"),
-            )
-            .await?;
-            until(presenter, "the answer in the histogram", |s| {
-                s["answered"] == 1 && s["counts"][wrong] == 1
-            })
-            .await?;
+            student
+                .click(&format!("#poll .poll-choice[data-choice='{wrong}']"))
+                .await?;
+            presenter
+                .until(PROBE, "the answer in the histogram", |s| {
+                    s["answered"] == 1 && s["counts"][wrong] == 1
+                })
+                .await?;
             // Step until the record that answers it is on screen.
             let revealed = eventually("the step that reveals it", || async {
                 let shown = presenter.eval(PROBE).await?;
@@ -285,7 +273,7 @@ async fn a_lesson_question_asked_of_the_class_is_revealed_by_the_engine() -> Res
                     return Ok(Some(shown));
                 }
                 if shown["busy"] == false {
-                    click(presenter, "#step-btn").await?;
+                    presenter.click("#step-btn").await?;
                 }
                 Ok(None)
             })
@@ -294,7 +282,9 @@ async fn a_lesson_question_asked_of_the_class_is_revealed_by_the_engine() -> Res
                 revealed["right"].as_str().and_then(|r| r.parse().ok()) == Some(right),
                 "the engine's answer is choice {right}: {revealed}"
             );
-            let seen = until(student, "the reveal", |s| s["state"] == "revealed").await?;
+            let seen = student
+                .until(PROBE, "the reveal", |s| s["state"] == "revealed")
+                .await?;
             ensure!(
                 seen["verdict"]
                     .as_str()

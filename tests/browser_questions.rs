@@ -32,15 +32,6 @@ fn asking() -> Result<(Lesson, usize)> {
     bail!("no lesson in lessons/ asks a question")
 }
 
-async fn click(page: &Page, css: &str) -> Result<()> {
-    page.wait_for(css)
-        .await?
-        .click()
-        .await
-        .with_context(|| format!("clicking {css}"))?;
-    Ok(())
-}
-
 async fn attribute(page: &Page, css: &str, name: &str) -> Result<Option<String>> {
     Ok(page.wait_for(css).await?.attr(name).await?)
 }
@@ -56,7 +47,7 @@ async fn step_now(page: &Page) -> Result<usize> {
 /// Press Step and wait for one more record on screen.
 async fn step(page: &Page) -> Result<usize> {
     let before = step_now(page).await?;
-    click(page, "#step-btn").await?;
+    page.click("#step-btn").await?;
     page.wait_for(&format!("#position[data-step='{}']", before + 1))
         .await?;
     Ok(before + 1)
@@ -83,7 +74,7 @@ async fn pick(page: &Page, number: usize, choice: usize, by_key: bool) -> Result
         let body = page.client.find(Locator::Css("body")).await?;
         body.send_keys(&(choice + 1).to_string()).await?;
     } else {
-        click(page, &button).await?;
+        page.click(&button).await?;
     }
     page.wait_for(&format!("{button}[aria-pressed='true']"))
         .await?;
@@ -162,7 +153,7 @@ async fn a_question_is_answered_by_the_engine_wrong_then_right() -> Result<()> {
         page.screenshot("question-answered").await?;
         let right = check_answer(page, &lesson, stage, at, 0).await?;
         // One step back: the answer's record is off screen, the question open again.
-        click(page, "#back-btn").await?;
+        page.click("#back-btn").await?;
         page.wait_for(&format!(
             ".question-card[data-stage='{number}'][data-state='open']"
         ))
@@ -178,7 +169,7 @@ async fn a_question_is_answered_by_the_engine_wrong_then_right() -> Result<()> {
         let at = step(page).await?;
         check_answer(page, &lesson, stage, at, second).await?;
         // Back to the open question, on a projector and on a phone.
-        click(page, "#back-btn").await?;
+        page.click("#back-btn").await?;
         page.wait_for(&open).await?;
         page.set_viewport(1280, 720).await?;
         let body = page.client.find(Locator::Css("body")).await?;
@@ -225,7 +216,7 @@ async fn predict_mode_scores_each_guess_against_who_acted() -> Result<()> {
         // The run's outline is in (the control bar's layout settled) before any click.
         page.wait_for("#position:not([data-total='0'])[data-busy='false']")
             .await?;
-        click(page, "#predict-btn").await?;
+        page.click("#predict-btn").await?;
         page.wait_for("#predict-btn[aria-pressed='true']").await?;
         page.wait_for("#predict:not([hidden])").await?;
         let (mut right, mut scored) = (0, 0);
@@ -239,13 +230,10 @@ async fn predict_mode_scores_each_guess_against_who_acted() -> Result<()> {
             Actor::Os,
         ] {
             let before = step_now(page).await?;
-            click(
-                page,
-                &format!(
-                    ".predict-choice[data-actor='{}']:not([disabled])",
-                    guess.name()
-                ),
-            )
+            page.click(&format!(
+                ".predict-choice[data-actor='{}']:not([disabled])",
+                guess.name()
+            ))
             .await?;
             page.wait_for(&format!("#position[data-step='{}']", before + 1))
                 .await?;
@@ -282,26 +270,24 @@ async fn predict_mode_scores_each_guess_against_who_acted() -> Result<()> {
         // A step without a guess is not scored; a second guess at a place is not either.
         let want = format!("{right} of {scored} right");
         step(page).await?;
-        click(page, "#back-btn").await?;
-        click(page, "#back-btn").await?;
+        page.click("#back-btn").await?;
+        page.click("#back-btn").await?;
         let before = step_now(page).await?;
         page.wait_for(&format!("#position[data-step='{before}']"))
             .await?;
-        click(
-            page,
-            ".predict-choice[data-actor='timer_wheel']:not([disabled])",
-        )
-        .await?;
+        page.click(".predict-choice[data-actor='timer_wheel']:not([disabled])")
+            .await?;
         page.wait_for(&format!("#position[data-step='{}']", before + 1))
             .await?;
         page.wait_for_text("#predict-score", &want).await?;
         // Reset.
-        click(page, "#predict-reset").await?;
+        page.click("#predict-reset").await?;
         page.wait_for_text("#predict-score", "No guesses scored yet")
             .await?;
         // The mode is remembered for the session: home, and back into a run.
-        click(page, "a.brand").await?;
-        click(page, "#scenarios button[data-scenario='timers']").await?;
+        page.click("a.brand").await?;
+        page.click("#scenarios button[data-scenario='timers']")
+            .await?;
         page.wait_for("#predict-btn[aria-pressed='true']").await?;
         page.wait_for("#predict:not([hidden])").await?;
         Ok(())

@@ -4,7 +4,6 @@
 //! of a long, compacted history.
 
 use anyhow::{Result, ensure};
-use fantoccini::Locator;
 use reactor_e2e::rooms::{RoomSocket, create_room, room_server};
 use reactor_e2e::{Page, TestServer, eventually, with_browser};
 use reactor_server::RoomLimits;
@@ -34,38 +33,15 @@ async fn probe(page: &Page) -> Result<serde_json::Value> {
     page.eval(PROBE).await
 }
 
-/// Wait until `page`'s probe satisfies `check`; return the probe. On time-out
-/// the error shows the last probe.
-async fn until(
-    page: &Page,
-    what: &str,
-    check: impl Fn(&serde_json::Value) -> bool,
-) -> Result<serde_json::Value> {
-    let last = std::cell::RefCell::new(serde_json::Value::Null);
-    let found = eventually(what, || async {
-        let state = probe(page).await?;
-        let done = check(&state);
-        *last.borrow_mut() = state.clone();
-        Ok(done.then_some(state))
-    })
-    .await;
-    found.map_err(|error| error.context(format!("the page showed {}", last.borrow())))
-}
-
-async fn click(page: &Page, css: &str) -> Result<()> {
-    page.wait_for(css).await?;
-    page.client.find(Locator::Css(css)).await?.click().await?;
-    Ok(())
-}
-
 /// Step the presenter once and wait until it rests on the next step.
 async fn step(page: &Page) -> Result<u64> {
     let before = probe(page).await?["step"].as_u64().unwrap_or(0);
-    click(page, "#step-btn").await?;
-    let after = until(page, "the presenter to step", |s| {
-        s["step"].as_u64().is_some_and(|n| n > before) && s["busy"] == false
-    })
-    .await?;
+    page.click("#step-btn").await?;
+    let after = page
+        .until(PROBE, "the presenter to step", |s| {
+            s["step"].as_u64().is_some_and(|n| n > before) && s["busy"] == false
+        })
+        .await?;
     Ok(after["step"].as_u64().unwrap_or(0))
 }
 
@@ -77,7 +53,7 @@ async fn a_follower_sees_the_presenters_step_explores_and_follows_again() -> Res
         presenter
             .wait_for("#connection[data-state='connected']")
             .await?;
-        click(presenter, "#present-btn").await?;
+        presenter.click("#present-btn").await?;
         let code = presenter
             .wait_for("#room-code[data-code]")
             .await?
@@ -105,20 +81,26 @@ async fn a_follower_sees_the_presenters_step_explores_and_follows_again() -> Res
                 "#room-bar[data-role='presenter'] #room-code[data-code='{code}']"
             ))
             .await?;
-        until(presenter, "the same step after the reload", |s| {
-            s["step"] == 4 && s["connected"] == true && s["busy"] == false
-        })
-        .await?;
+        presenter
+            .until(PROBE, "the same step after the reload", |s| {
+                s["step"] == 4 && s["connected"] == true && s["busy"] == false
+            })
+            .await?;
 
         with_browser(&server, async |follower| {
             follower.open(&format!("/join/{code}")).await?;
-            until(follower, "the follower bar", |s| s["role"] == "follower").await?;
-            until(presenter, "one student counted", |s| s["followers"] == 1).await?;
+            follower
+                .until(PROBE, "the follower bar", |s| s["role"] == "follower")
+                .await?;
+            presenter
+                .until(PROBE, "one student counted", |s| s["followers"] == 1)
+                .await?;
             let shown = probe(presenter).await?;
-            let seen = until(follower, "the presenter's step", |s| {
-                s["step"] == shown["step"]
-            })
-            .await?;
+            let seen = follower
+                .until(PROBE, "the presenter's step", |s| {
+                    s["step"] == shown["step"]
+                })
+                .await?;
             ensure!(
                 seen["narration"] == shown["narration"],
                 "same narration: {seen} vs {shown}"
@@ -128,9 +110,13 @@ async fn a_follower_sees_the_presenters_step_explores_and_follows_again() -> Res
 
             // Every later move of the presenter, stepping or going back, is followed.
             let at = step(presenter).await?;
-            until(follower, "the next step", |s| s["step"] == at).await?;
-            click(presenter, "#back-btn").await?;
-            until(follower, "the step back", |s| s["step"] == at - 1).await?;
+            follower
+                .until(PROBE, "the next step", |s| s["step"] == at)
+                .await?;
+            presenter.click("#back-btn").await?;
+            follower
+                .until(PROBE, "the step back", |s| s["step"] == at - 1)
+                .await?;
             let shown = probe(presenter).await?;
             let seen = probe(follower).await?;
             ensure!(
@@ -139,71 +125,84 @@ async fn a_follower_sees_the_presenters_step_explores_and_follows_again() -> Res
             );
 
             // Explore on my own: a private session from here, own controls.
-            click(follower, "#explore-btn").await?;
-            until(follower, "a private session", |s| {
-                s["role"] == "explorer" && s["connected"] == true
-            })
-            .await?;
-            click(follower, "#step-btn").await?;
-            click(follower, "#step-btn").await?;
-            until(follower, "its own steps", |s| {
-                s["step"] == at + 1 && s["busy"] == false
-            })
-            .await?;
+            follower.click("#explore-btn").await?;
+            follower
+                .until(PROBE, "a private session", |s| {
+                    s["role"] == "explorer" && s["connected"] == true
+                })
+                .await?;
+            follower.click("#step-btn").await?;
+            follower.click("#step-btn").await?;
+            follower
+                .until(PROBE, "its own steps", |s| {
+                    s["step"] == at + 1 && s["busy"] == false
+                })
+                .await?;
             ensure!(
                 probe(presenter).await?["step"] == at - 1,
                 "the presenter did not move"
             );
 
             // The presenter sees who explores, and brings them back.
-            until(presenter, "one student exploring", |s| {
-                s["exploring"] == 1 && s["followers"] == 0
-            })
-            .await?;
+            presenter
+                .until(PROBE, "one student exploring", |s| {
+                    s["exploring"] == 1 && s["followers"] == 0
+                })
+                .await?;
             presenter.screenshot("rooms-presenter-exploring").await?;
-            click(presenter, "#room-gather").await?;
-            until(follower, "the presenter's step again", |s| {
-                s["role"] == "follower" && s["step"] == at - 1
-            })
-            .await?;
-            until(presenter, "everyone following", |s| {
-                s["exploring"] == 0 && s["followers"] == 1
-            })
-            .await?;
+            presenter.click("#room-gather").await?;
+            follower
+                .until(PROBE, "the presenter's step again", |s| {
+                    s["role"] == "follower" && s["step"] == at - 1
+                })
+                .await?;
+            presenter
+                .until(PROBE, "everyone following", |s| {
+                    s["exploring"] == 0 && s["followers"] == 1
+                })
+                .await?;
 
             // Stepping while following is exploring too: the follower's own
             // step, on its own session, not a drift the presenter undoes.
-            click(follower, "#step-btn").await?;
-            until(follower, "a step of its own", |s| {
-                s["role"] == "explorer" && s["step"] == at && s["busy"] == false
-            })
-            .await?;
-            click(follower, "#follow-btn").await?;
-            until(follower, "the presenter's step once more", |s| {
-                s["role"] == "follower" && s["step"] == at - 1
-            })
-            .await?;
+            follower.click("#step-btn").await?;
+            follower
+                .until(PROBE, "a step of its own", |s| {
+                    s["role"] == "explorer" && s["step"] == at && s["busy"] == false
+                })
+                .await?;
+            follower.click("#follow-btn").await?;
+            follower
+                .until(PROBE, "the presenter's step once more", |s| {
+                    s["role"] == "follower" && s["step"] == at - 1
+                })
+                .await?;
             // So is jumping to a record of the event log.
-            click(follower, ".log-row[data-seq='0']").await?;
-            until(follower, "the jump of its own", |s| {
-                s["role"] == "explorer" && s["step"] == 1 && s["busy"] == false
-            })
-            .await?;
-            click(follower, "#follow-btn").await?;
-            until(follower, "the presenter's step after the jump", |s| {
-                s["role"] == "follower" && s["step"] == at - 1
-            })
-            .await?;
+            follower.click(".log-row[data-seq='0']").await?;
+            follower
+                .until(PROBE, "the jump of its own", |s| {
+                    s["role"] == "explorer" && s["step"] == 1 && s["busy"] == false
+                })
+                .await?;
+            follower.click("#follow-btn").await?;
+            follower
+                .until(PROBE, "the presenter's step after the jump", |s| {
+                    s["role"] == "follower" && s["step"] == at - 1
+                })
+                .await?;
 
             // A lesson: the follower gets the same stage and the same narration.
-            click(presenter, ".brand").await?;
-            click(presenter, "li[data-lesson='tcp-read'] a.lesson-link").await?;
+            presenter.click(".brand").await?;
+            presenter
+                .click("li[data-lesson='tcp-read'] a.lesson-link")
+                .await?;
             presenter
                 .wait_for_text("#lesson-progress", "stage 1 of")
                 .await?;
             for _ in 0..2 {
-                click(presenter, "#lesson-next").await?;
-                until(presenter, "the next stage", |s| s["busy"] == false).await?;
+                presenter.click("#lesson-next").await?;
+                presenter
+                    .until(PROBE, "the next stage", |s| s["busy"] == false)
+                    .await?;
             }
             let progress = presenter
                 .wait_for_text("#lesson-progress", "stage 3 of")
@@ -214,18 +213,16 @@ async fn a_follower_sees_the_presenters_step_explores_and_follows_again() -> Res
                 .await?;
             follower.wait_for_text("#lesson-text", &text).await?;
             let shown = probe(presenter).await?;
-            until(follower, "the lesson's step", |s| {
-                s["step"] == shown["step"]
-            })
-            .await?;
+            follower
+                .until(PROBE, "the lesson's step", |s| s["step"] == shown["step"])
+                .await?;
             follower.screenshot("rooms-follower-lesson").await?;
 
             // The presenter ends the room; the follower is told.
-            click(presenter, "#room-end").await?;
-            let ended = until(follower, "the room-ended notice", |s| {
-                s["ended"].is_string()
-            })
-            .await?;
+            presenter.click("#room-end").await?;
+            let ended = follower
+                .until(PROBE, "the room-ended notice", |s| s["ended"].is_string())
+                .await?;
             ensure!(
                 ended["ended"]
                     .as_str()
@@ -270,15 +267,18 @@ async fn a_late_follower_of_a_thinned_history_shows_the_presenters_step() -> Res
         .await?;
     with_browser(&server, async |follower| {
         follower.open(&format!("/join/{}", room.code)).await?;
-        until(follower, "the presenter's step, every record held", |s| {
-            s["role"] == "follower" && s["step"] == records && s["recorded"] == records
-        })
-        .await?;
+        follower
+            .until(PROBE, "the presenter's step, every record held", |s| {
+                s["role"] == "follower" && s["step"] == records && s["recorded"] == records
+            })
+            .await?;
         let back = records / 3;
         presenter
             .send(&format!(r#"{{"cmd":"view","step":{back}}}"#))
             .await?;
-        let seen = until(follower, "the step back", |s| s["step"] == back).await?;
+        let seen = follower
+            .until(PROBE, "the step back", |s| s["step"] == back)
+            .await?;
         ensure!(
             seen["narration"].as_str().is_some_and(|n| !n.is_empty()),
             "a narration: {seen}"

@@ -76,6 +76,35 @@ impl Page {
         .await
     }
 
+    /// Wait for the element matching `css`, then click it.
+    pub async fn click(&self, css: &str) -> Result<()> {
+        self.wait_for(css)
+            .await?
+            .click()
+            .await
+            .with_context(|| format!("clicking {css}"))?;
+        Ok(())
+    }
+
+    /// Wait until what `probe` (a script returning JSON) reads satisfies
+    /// `check`; return that reading. On time-out the error shows the last one.
+    pub async fn until(
+        &self,
+        probe: &str,
+        what: &str,
+        check: impl Fn(&serde_json::Value) -> bool,
+    ) -> Result<serde_json::Value> {
+        let last = std::cell::RefCell::new(serde_json::Value::Null);
+        let found = eventually(what, || async {
+            let state = self.eval(probe).await?;
+            let done = check(&state);
+            *last.borrow_mut() = state.clone();
+            Ok(done.then_some(state))
+        })
+        .await;
+        found.map_err(|error| error.context(format!("the page showed {}", last.borrow())))
+    }
+
     /// Run JavaScript in the page and return its JSON result.
     pub async fn eval(&self, script: &str) -> Result<serde_json::Value> {
         Ok(self.client.execute(script, Vec::new()).await?)
