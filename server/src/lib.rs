@@ -73,9 +73,10 @@ pub use rooms::{
     DEFAULT_FOLLOWER_QUEUE, DEFAULT_FOLLOWER_WRITE_TIMEOUT, DEFAULT_FOLLOWERS_PER_ADDRESS,
     DEFAULT_HISTORY_BYTES, DEFAULT_KEY_GUESS_WINDOW, DEFAULT_KEY_GUESSES, DEFAULT_MAX_FOLLOWERS,
     DEFAULT_MAX_LECTURE_BYTES, DEFAULT_MAX_LECTURE_MOVES, DEFAULT_MAX_POLLS_PER_ROOM,
-    DEFAULT_MAX_ROOMS, DEFAULT_POLL_ANSWERS_PER_ADDRESS, DEFAULT_POLL_ANSWERS_PER_SECOND,
-    DEFAULT_ROOM_EMPTY_TIMEOUT, DEFAULT_ROOM_IDLE_TIMEOUT, DEFAULT_ROOM_LIFETIME,
-    DEFAULT_ROOMS_PER_ADDRESS, RoomFlags, RoomLimits,
+    DEFAULT_MAX_ROOMS, DEFAULT_NATS_MAX_BYTES, DEFAULT_NATS_OUTAGE,
+    DEFAULT_POLL_ANSWERS_PER_ADDRESS, DEFAULT_POLL_ANSWERS_PER_SECOND, DEFAULT_ROOM_EMPTY_TIMEOUT,
+    DEFAULT_ROOM_IDLE_TIMEOUT, DEFAULT_ROOM_LIFETIME, DEFAULT_ROOMS_PER_ADDRESS, NatsConfig,
+    RoomFlags, RoomLimits,
 };
 use session::Sessions;
 
@@ -99,6 +100,9 @@ pub struct Config {
     pub rooms: RoomLimits,
     /// What playground programs may cost.
     pub programs: ProgramLimits,
+    /// NATS, to share classroom rooms with other servers (`--nats`); `None`
+    /// keeps every room in this process.
+    pub nats: Option<NatsConfig>,
     /// Origins besides the server's own whose pages may open WebSockets
     /// (`--allow-origin`): `https://host[:port]`, `null`, or `*` for any.
     pub allowed_origins: Vec<String>,
@@ -115,6 +119,7 @@ impl Config {
             limits: Limits::default(),
             rooms: RoomLimits::default(),
             programs: ProgramLimits::default(),
+            nats: None,
             allowed_origins: Vec::new(),
         }
     }
@@ -209,7 +214,11 @@ pub async fn start(config: Config) -> Result<Server, String> {
         Arc::clone(&programs),
         stopped.clone(),
     );
-    let rooms = Rooms::new(config.rooms.clone(), sessions.clone(), stopped.clone());
+    let bus = match &config.nats {
+        Some(nats) => Some(rooms::Bus::connect(nats, &config.rooms).await?),
+        None => None,
+    };
+    let rooms = Rooms::new(config.rooms.clone(), sessions.clone(), stopped.clone(), bus);
     rooms.spawn_janitor();
 
     let routes = Router::new()

@@ -76,6 +76,18 @@ struct Args {
     /// default only pages served by this server may (same origin).
     #[arg(long = "allow-origin", value_name = "ORIGIN")]
     allow_origins: Vec<String>,
+    /// NATS (with JetStream) to share classroom rooms with every other
+    /// reactor-lab given the same URL, such as `nats://127.0.0.1:4222`: a
+    /// class may then join on any of them. Without it, rooms live in this
+    /// process (see docs/scaling.md).
+    #[arg(long, value_name = "URL")]
+    nats: Option<String>,
+    /// Seconds NATS may be unreachable before the shared rooms end, saying why.
+    #[arg(long, default_value_t = reactor_server::DEFAULT_NATS_OUTAGE.as_secs())]
+    nats_outage_secs: u64,
+    /// Most bytes of room frames NATS keeps, over all rooms.
+    #[arg(long, default_value_t = reactor_server::DEFAULT_NATS_MAX_BYTES)]
+    nats_max_bytes: u64,
     /// Classroom room limits.
     #[command(flatten)]
     rooms: reactor_server::RoomFlags,
@@ -143,6 +155,11 @@ async fn main() {
         rooms: args.rooms.limits(),
         programs: args.programs.limits(),
         allowed_origins: args.allow_origins,
+        nats: args.nats.map(|url| reactor_server::NatsConfig {
+            url,
+            outage: Duration::from_secs(args.nats_outage_secs),
+            max_bytes: args.nats_max_bytes,
+        }),
         ..reactor_server::Config::new(SocketAddr::new(args.bind, args.port), args.site)
     };
     let server = match reactor_server::start(config).await {

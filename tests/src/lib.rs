@@ -12,6 +12,7 @@
 
 pub mod abuse;
 pub mod browser;
+pub mod nats;
 pub mod rooms;
 pub mod server;
 pub mod static_host;

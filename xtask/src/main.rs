@@ -17,6 +17,7 @@ mod apt;
 #[cfg(test)]
 mod architecture_doc;
 mod browser;
+mod nats;
 mod npm;
 mod precompress;
 mod shrink;
@@ -141,6 +142,7 @@ fn test(root: &Path) -> Result<()> {
     let browser = browser::ensure()?;
     npm::ensure(root)?;
     strace::ensure()?;
+    let nats = nats::ensure()?;
     step("cargo fmt --check");
     cargo(&["fmt", "--all", "--check"]).status_ok()?;
     step("cargo clippy (native crates)");
@@ -172,7 +174,8 @@ fn test(root: &Path) -> Result<()> {
     tests
         .env("REACTOR_LAB_SITE", &site)
         .env("CHROMEDRIVER", &browser.chromedriver)
-        .env("CHROMIUM", &browser.chromium);
+        .env("CHROMIUM", &browser.chromium)
+        .env("NATS_SERVER", &nats);
     summary::run_and_total(tests)
 }
 

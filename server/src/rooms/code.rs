@@ -18,6 +18,7 @@
 use std::fmt;
 
 use reactor_protocol::frame::{ROOM_CODE_ALPHABET, ROOM_CODE_LEN};
+use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 /// Random bytes behind a code: 5 bytes = 40 bits = 8 symbols of 5 bits.
@@ -108,17 +109,7 @@ impl PresenterKey {
 
     /// The key as 32 lowercase hex digits, for `POST /api/rooms`.
     pub(crate) fn to_hex(&self) -> String {
-        self.0.iter().map(|byte| format!("{byte:02x}")).collect()
-    }
-
-    /// Whether `candidate` (hex, as the client sent it) is this key. The bytes
-    /// are compared in constant time; only a malformed candidate (wrong length
-    /// or not hex, which says nothing about the key) returns early.
-    pub(crate) fn matches(&self, candidate: &str) -> bool {
-        match decode_hex(candidate) {
-            Some(bytes) => bool::from(self.0.ct_eq(&bytes)),
-            None => false,
-        }
+        hex(&self.0)
     }
 }
 
@@ -128,12 +119,60 @@ impl fmt::Debug for PresenterKey {
     }
 }
 
-fn decode_hex(text: &str) -> Option<[u8; KEY_BYTES]> {
+/// What a room keeps of its presenter key: the key's SHA-256. A server
+/// that did not make the key (a room across servers) checks it all the same.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct KeyDigest([u8; DIGEST_BYTES]);
+
+/// Bytes of a SHA-256 digest.
+const DIGEST_BYTES: usize = 32;
+
+impl KeyDigest {
+    /// The digest of `key`.
+    pub(crate) fn of(key: &PresenterKey) -> KeyDigest {
+        KeyDigest(Sha256::digest(key.0).into())
+    }
+
+    /// A digest written by [`KeyDigest::to_hex`].
+    pub(crate) fn from_hex(text: &str) -> Option<KeyDigest> {
+        decode_hex(text).map(KeyDigest)
+    }
+
+    /// The digest as 64 lowercase hex digits.
+    pub(crate) fn to_hex(&self) -> String {
+        hex(&self.0)
+    }
+
+    /// Whether `candidate` (hex, as the client sent it) is the key: its
+    /// digest is compared in constant time; only a malformed candidate
+    /// returns early.
+    pub(crate) fn matches(&self, candidate: &str) -> bool {
+        match decode_hex::<KEY_BYTES>(candidate) {
+            Some(bytes) => {
+                let digest: [u8; DIGEST_BYTES] = Sha256::digest(bytes).into();
+                bool::from(self.0.ct_eq(&digest))
+            }
+            None => false,
+        }
+    }
+}
+
+impl fmt::Debug for KeyDigest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("KeyDigest(..)")
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+fn decode_hex<const N: usize>(text: &str) -> Option<[u8; N]> {
     let text = text.as_bytes();
-    if text.len() != 2 * KEY_BYTES {
+    if text.len() != 2 * N {
         return None;
     }
-    let mut bytes = [0u8; KEY_BYTES];
+    let mut bytes = [0u8; N];
     for (byte, pair) in bytes.iter_mut().zip(text.chunks_exact(2)) {
         let pair = std::str::from_utf8(pair).ok()?;
         *byte = u8::from_str_radix(pair, 16).ok()?;
@@ -198,24 +237,41 @@ mod tests {
     fn a_key_matches_only_itself() {
         let key = PresenterKey::random().expect("rng");
         let hex = key.to_hex();
+        let digest = KeyDigest::of(&key);
         assert_eq!(hex.len(), 32);
-        assert!(key.matches(&hex));
+        assert!(digest.matches(&hex));
         assert!(
-            key.matches(&hex.to_uppercase()),
+            digest.matches(&hex.to_uppercase()),
             "hex digits in either case"
         );
         let mut wrong = hex.clone().into_bytes();
         wrong[31] = if wrong[31] == b'0' { b'1' } else { b'0' };
-        assert!(!key.matches(std::str::from_utf8(&wrong).expect("ascii")));
-        assert!(!key.matches(""));
-        assert!(!key.matches(&hex[..30]));
-        assert!(!key.matches(&format!("{hex}00")));
-        assert!(!key.matches(&"zz".repeat(16)));
-        assert!(!key.matches(&"é".repeat(16)));
+        assert!(!digest.matches(std::str::from_utf8(&wrong).expect("ascii")));
+        assert!(!digest.matches(""));
+        assert!(!digest.matches(&hex[..30]));
+        assert!(!digest.matches(&format!("{hex}00")));
+        assert!(!digest.matches(&"zz".repeat(16)));
+        assert!(!digest.matches(&"é".repeat(16)));
         assert_eq!(
             format!("{key:?}"),
             "PresenterKey(..)",
             "Debug never prints the key"
         );
+    }
+
+    #[test]
+    fn a_digest_matches_its_key_only_and_reads_back_from_hex() {
+        let key = PresenterKey::random().expect("rng");
+        let digest = KeyDigest::of(&key);
+        assert!(digest.matches(&key.to_hex()));
+        let other = PresenterKey::random().expect("rng");
+        assert!(!digest.matches(&other.to_hex()));
+        assert!(
+            !digest.matches(&digest.to_hex()),
+            "the digest is not the key"
+        );
+        assert_eq!(KeyDigest::from_hex(&digest.to_hex()), Some(digest.clone()));
+        assert_eq!(KeyDigest::from_hex(&key.to_hex()), None, "too short");
+        assert_eq!(format!("{digest:?}"), "KeyDigest(..)");
     }
 }

@@ -93,10 +93,7 @@ pub(crate) async fn create(
     State(rooms): State<Rooms>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
 ) -> Response {
-    match rooms
-        .registry
-        .create(Instant::now(), address_key(peer.ip()))
-    {
+    match rooms.create(Instant::now(), address_key(peer.ip())).await {
         Ok((room, key)) => {
             let code = room.code().to_string();
             tracing::info!(room = %code, "room created");
@@ -115,6 +112,14 @@ pub(crate) async fn create(
             StatusCode::TOO_MANY_REQUESTS,
             format!("{max} rooms created from your address are open: end one first"),
         ),
+        Err(CreateError::Shared(problem)) => {
+            tracing::error!("cannot share a new room: {problem}");
+            api::error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "rooms are shared between servers, and their message bus is not answering: \
+                 try again in a moment",
+            )
+        }
         Err(CreateError::NoRandomness(error)) => {
             tracing::error!("cannot make a room code: {error}");
             api::error(
@@ -142,7 +147,11 @@ pub(crate) async fn join(
             return denial.refuse(upgrade);
         }
     };
-    let room = match rooms.registry.find(code) {
+    let found = match rooms.find(code).await {
+        Ok(found) => found,
+        Err(problem) => return unshared(upgrade, &problem),
+    };
+    let room = match found {
         Lookup::Live(room) => room,
         Lookup::Ended(reason) => {
             let reason = format!("room {code} has ended: {reason}");
@@ -152,6 +161,9 @@ pub(crate) async fn join(
     };
     match query.key {
         Some(key) if room.is_presenter_key(&key) => {
+            if let Err(problem) = rooms.take_over(&room).await {
+                return unshared(upgrade, &problem);
+            }
             let registry = Arc::clone(&rooms.registry);
             session::accept(rooms.sessions.clone(), upgrade, move || {
                 PresenterRelay::new(room.seat_presenter(), registry)
@@ -371,6 +383,15 @@ fn seconds(wait: Duration) -> u64 {
 }
 
 /// Upgrade only to close at once with `code` and `reason`.
+/// Refuse a join because the rooms' message bus (NATS) did not answer:
+/// 1013, "try again later", as for a full room.
+fn unshared(upgrade: WebSocketUpgrade, problem: &str) -> Response {
+    tracing::warn!("a room join met the message bus failing: {problem}");
+    let reason = "rooms are shared between servers, and their message bus is not answering: \
+                  try again in a moment";
+    refuse(upgrade, close_code::AGAIN, reason.to_owned())
+}
+
 fn refuse(upgrade: WebSocketUpgrade, code: u16, reason: String) -> Response {
     tracing::info!(code, "refusing a room socket: {reason}");
     upgrade.on_upgrade(move |socket| session::close(socket, code, reason))

@@ -28,7 +28,7 @@ use std::time::Duration;
 use axum::body::Bytes;
 use reactor_protocol::export::lecture::{Lecture, LectureMove, Shown};
 
-use super::code::PresenterKey;
+use super::code::KeyDigest;
 
 /// The moves of one room's presenter, within the room's caps.
 #[derive(Debug)]
@@ -95,13 +95,13 @@ impl Recorder {
 /// The lecture of a room that has ended, as its file, with the key that
 /// opens it.
 pub(crate) struct KeptLecture {
-    key: PresenterKey,
+    key: KeyDigest,
     json: Bytes,
 }
 
 impl KeptLecture {
     /// The lecture `json` of the room whose presenter key is `key`.
-    pub(crate) fn new(key: PresenterKey, json: Bytes) -> KeptLecture {
+    pub(crate) fn new(key: KeyDigest, json: Bytes) -> KeptLecture {
         KeptLecture { key, json }
     }
 
@@ -144,6 +144,7 @@ mod tests {
     use reactor_protocol::frame::ViewPosition;
 
     use super::*;
+    use crate::rooms::code::PresenterKey;
 
     fn view(step: u64) -> Shown {
         Shown::View(ViewPosition {
@@ -275,7 +276,7 @@ mod tests {
         let key = PresenterKey::random().expect("randomness");
         let mut lecture = recorder(100);
         lecture.record(ms(0), view(1));
-        let kept = KeptLecture::new(key.clone(), lecture.json());
+        let kept = KeptLecture::new(KeyDigest::of(&key), lecture.json());
         assert!(kept.is_presenter_key(&key.to_hex()));
         assert!(!kept.is_presenter_key("0123456789abcdef0123456789abcdef"));
         assert_eq!(kept.json(), lecture.json());

@@ -55,6 +55,7 @@
 //! | 1013 | room full (or this address's share of it), records past the history's cap, or server full |
 
 mod answers;
+mod bus;
 mod code;
 mod follower;
 mod history;
@@ -67,6 +68,7 @@ mod presenter;
 mod rate;
 mod registry;
 mod room;
+mod sharing;
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -79,6 +81,8 @@ use reactor_protocol::frame::TALLY_INTERVAL_MS;
 use tokio::sync::watch;
 
 use crate::session::Sessions;
+pub(crate) use bus::Bus;
+pub use bus::{DEFAULT_NATS_MAX_BYTES, DEFAULT_NATS_OUTAGE, NatsConfig};
 use code::RoomCode;
 pub use limits::{
     DEFAULT_CODE_GUESS_WINDOW, DEFAULT_CODE_GUESSES, DEFAULT_FOLLOWER_BYTES,
@@ -121,15 +125,19 @@ pub(crate) struct Rooms {
     key_guesses: Arc<Strikes<RoomCode>>,
     sessions: Sessions,
     shutdown: watch::Receiver<bool>,
+    /// NATS, when rooms are shared across servers (`--nats`).
+    bus: Option<Arc<Bus>>,
 }
 
 impl Rooms {
     /// Rooms bounded by `limits`; presenters are seated by `sessions` (on
-    /// seats of their own first); everything closes when `shutdown` turns true.
+    /// seats of their own first); everything closes when `shutdown` turns
+    /// true. With a `bus`, rooms are shared with the other servers on it.
     pub(crate) fn new(
         limits: RoomLimits,
         sessions: Sessions,
         shutdown: watch::Receiver<bool>,
+        bus: Option<Arc<Bus>>,
     ) -> Rooms {
         let code_guesses = Strikes::new(limits.code_guesses, limits.code_guess_window);
         let key_guesses = Strikes::new(limits.key_guesses, limits.key_guess_window);
@@ -139,6 +147,7 @@ impl Rooms {
             key_guesses: Arc::new(key_guesses),
             sessions,
             shutdown,
+            bus,
         }
     }
 
@@ -161,7 +170,9 @@ impl Rooms {
     /// also hands each presenter its poll's tally, every
     /// [`TALLY_INTERVAL_MS`] while answers come (one tick after the last).
     pub(crate) fn spawn_janitor(&self) {
+        self.spawn_listener();
         let registry = Arc::clone(&self.registry);
+        let bus = self.bus.clone();
         let mut shutdown = self.shutdown.clone();
         let limits = registry.limits();
         let tick = [
@@ -173,15 +184,24 @@ impl Rooms {
         .fold(JANITOR_TICK, |tick, timeout| tick.min(timeout / 4))
         .max(Duration::from_millis(10));
         tokio::spawn(async move {
+            let mut upkeep = sharing::Upkeep::default();
             let mut interval = tokio::time::interval(tick);
             interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             let mut tallies = tokio::time::interval(Duration::from_millis(TALLY_INTERVAL_MS));
             tallies.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
-                tokio::select! {
+                let round = tokio::select! {
                     _ = shutdown.wait_for(|stop| *stop) => return,
-                    _ = interval.tick() => registry.tick(Instant::now()),
-                    _ = tallies.tick() => registry.flush_tallies(),
+                    _ = interval.tick() => true,
+                    _ = tallies.tick() => false,
+                };
+                if !round {
+                    registry.flush_tallies();
+                    continue;
+                }
+                registry.tick(Instant::now());
+                if let Some(bus) = &bus {
+                    upkeep.round(bus, &registry, Instant::now()).await;
                 }
             }
         });

@@ -30,7 +30,8 @@ use std::net::IpAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
-use super::code::{PresenterKey, RoomCode};
+use super::bus::COUNTS_FORGOTTEN_AFTER;
+use super::code::{KeyDigest, PresenterKey, RoomCode};
 use super::lecture::KeptLecture;
 use super::limits::RoomLimits;
 use super::room::Room;
@@ -39,7 +40,7 @@ use super::room::Room;
 pub(crate) const ENDED_KEPT_PER_ROOM: usize = 4;
 /// Fresh codes tried when one is already taken, before giving up. With 2^40
 /// codes and at most a few dozen rooms, a second try is already a wonder.
-const CODE_ATTEMPTS: usize = 8;
+pub(crate) const CODE_ATTEMPTS: usize = 8;
 
 /// What a code names.
 pub(crate) enum Lookup {
@@ -60,11 +61,15 @@ pub(crate) enum CreateError {
     TooManyFromAddress(usize),
     /// The OS random source failed.
     NoRandomness(String),
+    /// Rooms are shared over NATS, and NATS did not answer.
+    Shared(String),
 }
 
 #[derive(Default)]
 struct Rooms {
-    live: HashMap<RoomCode, (Arc<Room>, IpAddr)>,
+    /// Each with the address that created it here; `None` for a mirror
+    /// of another server's room, which counts against no cap of this one's.
+    live: HashMap<RoomCode, (Arc<Room>, Option<IpAddr>)>,
     /// Oldest first.
     ended: VecDeque<Gone>,
 }
@@ -117,10 +122,13 @@ impl Registry {
         let randomness = |error: getrandom::Error| CreateError::NoRandomness(error.to_string());
         let key = PresenterKey::random().map_err(randomness)?;
         let mut rooms = self.lock();
-        if rooms.live.len() >= self.limits.max_rooms {
+        let own = rooms.live.values().filter(|(_, by)| by.is_some()).count();
+        if own >= self.limits.max_rooms {
             return Err(CreateError::Full(self.limits.max_rooms));
         }
-        let mine = rooms.live.values().filter(|(_, by)| *by == creator).count();
+        let mine = (rooms.live.values())
+            .filter(|(_, by)| *by == Some(creator))
+            .count();
         if mine >= self.limits.rooms_per_address {
             return Err(CreateError::TooManyFromAddress(
                 self.limits.rooms_per_address,
@@ -131,14 +139,40 @@ impl Registry {
             let taken =
                 rooms.live.contains_key(&code) || rooms.ended.iter().any(|gone| gone.code == code);
             if !taken {
-                let room = Arc::new(Room::new(code, key.clone(), Arc::clone(&self.limits), now));
-                rooms.live.insert(code, (Arc::clone(&room), creator));
+                let room = Arc::new(Room::new(
+                    code,
+                    KeyDigest::of(&key),
+                    Arc::clone(&self.limits),
+                    now,
+                ));
+                rooms.live.insert(code, (Arc::clone(&room), Some(creator)));
                 return Ok((room, key));
             }
         }
         Err(CreateError::NoRandomness(
             "the random source keeps repeating itself".to_owned(),
         ))
+    }
+
+    /// This server's copy of another server's room `code`, entered now if
+    /// it has none (`true` then: the caller starts relaying it).
+    pub(crate) fn adopt(&self, code: RoomCode, key: KeyDigest, now: Instant) -> (Arc<Room>, bool) {
+        let mut rooms = self.lock();
+        if let Some((room, _)) = rooms.live.get(&code) {
+            return (Arc::clone(room), false);
+        }
+        let room = Arc::new(Room::new(code, key, Arc::clone(&self.limits), now));
+        room.link_mirror();
+        rooms.live.insert(code, (Arc::clone(&room), None));
+        (room, true)
+    }
+
+    /// Drop `code` from this server without ending it: a code another
+    /// server had already claimed, or a mirror nobody here follows.
+    pub(crate) fn forget(&self, code: RoomCode) {
+        if let Some((room, _)) = self.lock().live.remove(&code) {
+            room.unlink();
+        }
     }
 
     /// What `code` names.
@@ -196,7 +230,10 @@ impl Registry {
     pub(crate) fn tick(&self, now: Instant) {
         let limits = &self.limits;
         for room in self.live_rooms() {
-            let ending = if now.saturating_duration_since(room.created()) >= limits.max_lifetime {
+            room.forget_silent(now, COUNTS_FORGOTTEN_AFTER);
+            let ending = if room.bus_fell_behind() {
+                Some("the message bus (NATS) fell too far behind the room".to_owned())
+            } else if now.saturating_duration_since(room.created()) >= limits.max_lifetime {
                 Some(format!(
                     "rooms last at most {}: create a new one to go on",
                     span(limits.max_lifetime)
@@ -207,6 +244,11 @@ impl Registry {
                     span(limits.idle_timeout)
                 ))
             } else if room.empty_for(now) >= limits.empty_timeout {
+                if room.is_mirror() {
+                    // Nobody here follows another server's room: stop relaying it.
+                    self.forget(room.code());
+                    continue;
+                }
                 Some(format!(
                     "nobody was in the room for {}",
                     span(limits.empty_timeout)
@@ -232,7 +274,7 @@ impl Registry {
     }
 
     /// Every room open now, taken out from under the registry's lock.
-    fn live_rooms(&self) -> Vec<Arc<Room>> {
+    pub(crate) fn live_rooms(&self) -> Vec<Arc<Room>> {
         self.lock()
             .live
             .values()

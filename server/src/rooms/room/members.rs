@@ -125,7 +125,9 @@ impl Room {
         if let Some(reason) = self.end_reason() {
             return Err(Refusal::Ended(reason));
         }
-        if state.followers.len() >= self.limits.max_followers {
+        let elsewhere = state.shared.counts();
+        let everyone = state.followers.len() + elsewhere.followers + elsewhere.exploring;
+        if everyone >= self.limits.max_followers {
             return Err(Refusal::Full(self.limits.max_followers));
         }
         let from_address = state.per_address.get(&address).copied().unwrap_or(0);

@@ -39,6 +39,7 @@
 //! ([`poll`]): the open question, its counts, and the tally owed to the
 //! presenter.
 
+mod link;
 mod members;
 mod poll;
 
@@ -54,10 +55,12 @@ use reactor_protocol::frame::{RoomStatus, ServerFrame};
 use slab::Slab;
 use tokio::sync::{mpsc, watch};
 
-use super::code::{PresenterKey, RoomCode};
+use super::bus::wire::Event;
+use super::code::{KeyDigest, RoomCode};
 use super::history::{Frame, History, Kept};
 use super::lecture::{KeptLecture, Recorder};
 use super::limits::RoomLimits;
+use link::{Shared, news_from_bus};
 pub(crate) use members::Membership;
 use members::{Audience, Follower, evict_catching_up, rewind};
 use poll::Polls;
@@ -103,12 +106,14 @@ struct State {
     status_changed: bool,
     lecture: Recorder,
     polls: Polls,
+    /// The other servers, when rooms are shared ([`link`]).
+    shared: Shared,
 }
 
 /// A classroom room.
 pub(crate) struct Room {
     code: RoomCode,
-    key: PresenterKey,
+    key: KeyDigest,
     limits: Arc<RoomLimits>,
     created: Instant,
     state: Mutex<State>,
@@ -152,7 +157,7 @@ impl Room {
     /// A fresh room with no presenter, no followers and no history.
     pub(crate) fn new(
         code: RoomCode,
-        key: PresenterKey,
+        key: KeyDigest,
         limits: Arc<RoomLimits>,
         now: Instant,
     ) -> Room {
@@ -179,6 +184,7 @@ impl Room {
                 status_changed: false,
                 lecture,
                 polls: Polls::default(),
+                shared: Shared::default(),
             }),
             ended: watch::Sender::new(None),
         }
@@ -216,6 +222,10 @@ impl Room {
     /// not sent on.
     pub(crate) fn publish(&self, frame: &Utf8Bytes, kind: Kind, now: Instant) {
         let mut state = self.lock();
+        let event = match kind {
+            Kind::View => Event::View(frame.clone()),
+            Kind::Run(run) => Event::Run(run, frame.clone()),
+        };
         match kind {
             Kind::View => {
                 if state.view.as_ref() == Some(frame) {
@@ -226,6 +236,9 @@ impl Room {
             Kind::Run(run) => {
                 if run == Frame::Loaded {
                     state.view = None;
+                    // The bus drops what came before a `loaded`: it
+                    // says who is here again after it.
+                    state.status_changed = true;
                 }
                 match state.history.keep(frame, run) {
                     Kept::Unchanged => return,
@@ -237,6 +250,7 @@ impl Room {
         }
         state.last_active = now;
         self.fan_out(&mut state, frame);
+        state.shared.tell(event);
     }
 
     /// Keep a move of the presenter's in the lecture, made at `now`.
@@ -261,6 +275,7 @@ impl Room {
         let mut state = self.lock();
         let frame = crate::session::encode(&ServerFrame::Gather);
         self.fan_out_to(&mut state, &frame, Audience::Everyone);
+        state.shared.tell(Event::Gather(frame));
     }
 
     /// When the presenter last changed what the class sees.
@@ -291,6 +306,7 @@ impl Room {
         state.status_changed = false;
         let status = encode(&self.status(&state, false));
         self.fan_out_to(&mut state, &status, Audience::Everyone);
+        state.shared.tell(Event::Status(status.clone()));
         let _ = sender.try_send(status);
         state.polls.retell();
         self.hand_presenter(&mut state);
@@ -306,12 +322,13 @@ impl Room {
     /// tell everyone (one frame, encoded once).
     pub(crate) fn publish_status(&self) {
         let mut state = self.lock();
-        if !state.status_changed || self.end_reason().is_some() {
+        if !state.status_changed || self.end_reason().is_some() || news_from_bus(&state) {
             return;
         }
         state.status_changed = false;
         let status = encode(&self.status(&state, false));
         self.fan_out_to(&mut state, &status, Audience::Everyone);
+        state.shared.tell(Event::Status(status.clone()));
         if let Some((_, presenter)) = &state.presenter {
             let _ = presenter.try_send(status);
         }
@@ -327,6 +344,7 @@ impl Room {
         status.ended = true;
         status.reason = Some(reason.to_owned());
         let frame = encode(&status);
+        state.shared.tell(Event::End(reason.to_owned()));
         // Ended first: whoever sees the presenter queue close can already read why.
         self.ended.send_replace(Some(Ended {
             frame,
@@ -345,10 +363,11 @@ impl Room {
 
     fn status(&self, state: &State, resync: bool) -> RoomStatus {
         let exploring = members::watching(state);
+        let elsewhere = state.shared.counts();
         RoomStatus {
             code: self.code.to_string(),
-            followers: state.followers.len() - exploring,
-            exploring,
+            followers: state.followers.len() - exploring + elsewhere.followers,
+            exploring: exploring + elsewhere.exploring,
             presenter: state.presenter.is_some(),
             ended: false,
             reason: None,

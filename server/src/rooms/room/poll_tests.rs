@@ -6,7 +6,7 @@ use reactor_protocol::frame::{PollQuestion, PollTally, ServerFrame};
 
 use super::super::{Kind, PresenterSeat, Room};
 use super::*;
-use crate::rooms::code::{PresenterKey, RoomCode};
+use crate::rooms::code::{KeyDigest, PresenterKey, RoomCode};
 use crate::rooms::history::Frame;
 use crate::rooms::limits::RoomLimits;
 
@@ -16,7 +16,12 @@ const SCHOOL: IpAddr = IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1));
 fn room(limits: RoomLimits) -> Arc<Room> {
     let code = RoomCode::parse("K7QX2MPD").expect("valid code");
     let key = PresenterKey::random().expect("rng");
-    Arc::new(Room::new(code, key, Arc::new(limits), Instant::now()))
+    Arc::new(Room::new(
+        code,
+        KeyDigest::of(&key),
+        Arc::new(limits),
+        Instant::now(),
+    ))
 }
 
 fn question(choices: usize) -> PollQuestion {

@@ -3,13 +3,19 @@ use std::time::Instant;
 use reactor_protocol::frame::{RoomStatus, ServerFrame};
 
 use super::*;
+use crate::rooms::code::PresenterKey;
 
 const HOME: IpAddr = IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
 
 fn room(limits: RoomLimits) -> Arc<Room> {
     let code = RoomCode::parse("K7QX2MPD").expect("valid code");
     let key = PresenterKey::random().expect("rng");
-    Arc::new(Room::new(code, key, Arc::new(limits), Instant::now()))
+    Arc::new(Room::new(
+        code,
+        KeyDigest::of(&key),
+        Arc::new(limits),
+        Instant::now(),
+    ))
 }
 
 fn text(frame: &str) -> Utf8Bytes {

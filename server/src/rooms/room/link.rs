@@ -1,0 +1,159 @@
+//! How a room reaches the other servers, when rooms are shared over NATS
+//! (see `rooms::bus`): an origin hands every event it fans out to its
+//! publisher, under the same lock, so the bus carries them in the order
+//! this server's followers got them; a mirror is fed by the bus instead
+//! of a presenter; and both hear the other servers' follower counts.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use axum::extract::ws::Utf8Bytes;
+use tokio::sync::mpsc;
+
+use super::members::{Audience, watching};
+use super::{Kind, Room, State};
+use crate::rooms::bus::Counts;
+use crate::rooms::bus::wire::Event;
+
+/// How a room reaches the other servers.
+#[derive(Debug, Default)]
+pub(crate) enum Link {
+    /// It does not: rooms are not shared (no `--nats`).
+    #[default]
+    Alone,
+    /// This server publishes the room: every event also goes to the
+    /// publisher, whose queue is bounded.
+    Origin(mpsc::Sender<Event>),
+    /// Another server publishes the room; this one relays it.
+    Mirror,
+}
+
+/// The other servers' counts, each with when it was heard.
+pub(super) type Elsewhere = HashMap<String, (Counts, Instant)>;
+
+/// What the room knows of the other servers.
+#[derive(Debug, Default)]
+pub(super) struct Shared {
+    pub(super) link: Link,
+    pub(super) elsewhere: Elsewhere,
+    /// The publisher's queue overflowed: the bus no longer has every event.
+    pub(super) fell_behind: bool,
+}
+
+impl Shared {
+    /// Everyone in the room on other servers.
+    pub(super) fn counts(&self) -> Counts {
+        let mut sum = Counts::default();
+        for (counts, _) in self.elsewhere.values() {
+            sum.followers += counts.followers;
+            sum.exploring += counts.exploring;
+        }
+        sum
+    }
+
+    /// Hand `event` to the publisher, if this room has one.
+    pub(super) fn tell(&mut self, event: Event) {
+        if let Link::Origin(publisher) = &self.link
+            && publisher.try_send(event).is_err()
+        {
+            self.fell_behind = true;
+        }
+    }
+}
+
+impl Room {
+    /// Publish this room from now on through `publisher`'s queue.
+    pub(crate) fn link_origin(&self, publisher: mpsc::Sender<Event>) {
+        let mut state = self.lock();
+        state.shared.link = Link::Origin(publisher);
+        state.shared.fell_behind = false;
+        // The bus starts with who is here.
+        state.status_changed = true;
+    }
+
+    /// Relay this room from the bus from now on; any presenter seated
+    /// here is replaced (another server took the room over).
+    pub(crate) fn link_mirror(&self) {
+        let mut state = self.lock();
+        state.shared.link = Link::Mirror;
+        state.presenter = None;
+    }
+
+    /// Stop relaying (the mirror is dropped from this server).
+    pub(crate) fn unlink(&self) {
+        self.lock().shared.link = Link::Alone;
+    }
+
+    /// Whether the room is relayed from the bus.
+    pub(crate) fn is_mirror(&self) -> bool {
+        matches!(self.lock().shared.link, Link::Mirror)
+    }
+
+    /// Whether the room is shared with other servers.
+    pub(crate) fn is_shared(&self) -> bool {
+        !matches!(self.lock().shared.link, Link::Alone)
+    }
+
+    /// Whether the publisher's queue overflowed: the room must end.
+    pub(crate) fn bus_fell_behind(&self) -> bool {
+        self.lock().shared.fell_behind
+    }
+
+    /// This server's own follower counts.
+    pub(crate) fn local_counts(&self) -> Counts {
+        let state = self.lock();
+        let exploring = watching(&state);
+        Counts {
+            followers: state.followers.len() - exploring,
+            exploring,
+        }
+    }
+
+    /// `instance` has `counts` of this room's students, as heard at `now`.
+    pub(crate) fn heard(&self, instance: &str, counts: Counts, now: Instant) {
+        let mut state = self.lock();
+        let before = state.shared.elsewhere.get(instance).map(|(c, _)| *c);
+        state
+            .shared
+            .elsewhere
+            .insert(instance.to_owned(), (counts, now));
+        if before != Some(counts) {
+            state.status_changed = true;
+        }
+    }
+
+    /// Forget the counts of servers not heard from for `after`.
+    pub(crate) fn forget_silent(&self, now: Instant, after: Duration) {
+        let mut state = self.lock();
+        let before = state.shared.elsewhere.len();
+        (state.shared.elsewhere)
+            .retain(|_, (_, heard)| now.saturating_duration_since(*heard) < after);
+        if state.shared.elsewhere.len() != before {
+            state.status_changed = true;
+        }
+    }
+
+    /// Apply an event read from the bus, on a mirror: the same as the
+    /// origin did, so followers here get what followers there got.
+    pub(crate) fn apply(&self, event: Event, now: Instant) {
+        match event {
+            Event::Run(run, frame) => self.publish(&frame, Kind::Run(run), now),
+            Event::View(frame) => self.publish(&frame, Kind::View, now),
+            Event::Status(frame) | Event::Gather(frame) => self.relay_news(&frame),
+            // The registry ends the room (it keeps why, for late comers).
+            Event::End(_) => {}
+        }
+    }
+
+    /// Room news from the origin (counts, "bring everyone back"): to every
+    /// follower and every student watching.
+    fn relay_news(&self, frame: &Utf8Bytes) {
+        let mut state = self.lock();
+        self.fan_out_to(&mut state, frame, Audience::Everyone);
+    }
+}
+
+/// Whether `state`'s room takes its news from the bus, not from itself.
+pub(super) fn news_from_bus(state: &State) -> bool {
+    matches!(state.shared.link, Link::Mirror)
+}

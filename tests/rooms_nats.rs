@@ -1,0 +1,239 @@
+//! Rooms across servers: a real `nats-server` with JetStream and two or
+//! three `reactor-lab` instances sharing their rooms through it
+//! (`--nats`). A class joins on any instance and sees exactly what the
+//! presenter's instance shows; an instance, the presenter's one, or NATS
+//! itself can die, and what happens then is what docs/scaling.md says.
+
+use std::net::SocketAddr;
+
+use anyhow::{Result, bail, ensure};
+use reactor_e2e::nats::{Instance, Nats};
+use reactor_e2e::rooms::{Incoming, RoomSocket, create_room};
+use reactor_protocol::ServerFrame;
+use reactor_protocol::frame::{RoomCreated, ViewPosition};
+use reactor_server::NatsConfig;
+
+/// Load `tcp_read` and step it `steps` times; the frames the presenter got.
+async fn run(presenter: &mut RoomSocket, steps: usize) -> Result<Vec<String>> {
+    let mut frames = presenter
+        .command(r#"{"cmd":"load","scenario":"tcp_read"}"#)
+        .await?;
+    for _ in 0..steps {
+        frames.extend(step(presenter).await?);
+    }
+    Ok(frames)
+}
+
+/// One step; the frames it brought.
+async fn step(presenter: &mut RoomSocket) -> Result<Vec<String>> {
+    presenter.command(r#"{"cmd":"step"}"#).await
+}
+
+/// The next `count` frames that are not `room` frames.
+async fn content(socket: &mut RoomSocket, count: usize) -> Result<Vec<String>> {
+    let mut frames = Vec::with_capacity(count);
+    while frames.len() < count {
+        frames.push(socket.next_content().await?.0);
+    }
+    Ok(frames)
+}
+
+/// Read until a frame equal to `frame` arrives; the frames before it too.
+async fn until(socket: &mut RoomSocket, frame: &str) -> Result<Vec<String>> {
+    let mut read = Vec::new();
+    loop {
+        let (raw, _) = socket.next_content().await?;
+        let found = raw == frame;
+        read.push(raw);
+        if found {
+            return Ok(read);
+        }
+    }
+}
+
+/// Read `room` frames until one counts `followers` following.
+async fn counted(socket: &mut RoomSocket, followers: usize) -> Result<()> {
+    loop {
+        let status = socket.next_status().await?;
+        if status.followers == followers {
+            return Ok(());
+        }
+    }
+}
+
+/// Two instances over one NATS, and a room created on the first.
+async fn two(
+    nats: &Nats,
+    config: impl Fn(&mut NatsConfig),
+) -> Result<(Instance, Instance, RoomCreated)> {
+    let mut shared = NatsConfig::new(nats.url());
+    config(&mut shared);
+    let a = Instance::start(&shared)?;
+    let b = Instance::start(&shared)?;
+    let room = create_room(a.addr()).await?;
+    Ok((a, b, room))
+}
+
+/// Join `code` on `addr` as a follower.
+async fn follower(addr: SocketAddr, code: &str) -> Result<RoomSocket> {
+    RoomSocket::joined(addr, code).await
+}
+
+#[tokio::test]
+async fn followers_on_every_server_see_the_same_frames_and_latecomers_catch_up() -> Result<()> {
+    let nats = Nats::start()?;
+    let (a, b, room) = two(&nats, |_| {}).await?;
+    let mut presenter = RoomSocket::presenter(a.addr(), &room).await?;
+    let mut on_a = follower(a.addr(), &room.code).await?;
+    let mut on_b = follower(b.addr(), &room.code).await?;
+    counted(&mut presenter, 2).await?;
+
+    let mut shown = run(&mut presenter, 5).await?;
+    presenter.send(r#"{"cmd":"view","step":3}"#).await?;
+    shown.push(serde_json::to_string(&ServerFrame::View(ViewPosition {
+        step: 3,
+        lesson: None,
+        stage: None,
+    }))?);
+    let seen_on_a = content(&mut on_a, shown.len()).await?;
+    let seen_on_b = content(&mut on_b, shown.len()).await?;
+    ensure!(
+        seen_on_a == shown,
+        "the presenter's server relayed other frames"
+    );
+    ensure!(
+        seen_on_b == seen_on_a,
+        "the other server relayed other frames than the presenter's"
+    );
+
+    // Latecomers on either server catch up to the same place.
+    let mut late_a = follower(a.addr(), &room.code).await?;
+    let mut late_b = follower(b.addr(), &room.code).await?;
+    let caught_up_a = until(&mut late_a, shown.last().expect("frames")).await?;
+    let caught_up_b = until(&mut late_b, shown.last().expect("frames")).await?;
+    ensure!(
+        caught_up_b == caught_up_a,
+        "a latecomer on the other server caught up differently:\n{caught_up_b:#?}\n{caught_up_a:#?}"
+    );
+    ensure!(
+        caught_up_a
+            .first()
+            .is_some_and(|f| f.contains(r#""type":"loaded""#)),
+        "a catch-up starts at the run's start"
+    );
+    // And they all go on together; the presenter counts the class on both.
+    let next = step(&mut presenter).await?;
+    for socket in [&mut on_a, &mut on_b, &mut late_a, &mut late_b] {
+        ensure!(
+            content(socket, next.len()).await? == next,
+            "a follower missed a step"
+        );
+    }
+    counted(&mut presenter, 4).await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn followers_of_a_server_that_dies_continue_on_another() -> Result<()> {
+    let nats = Nats::start()?;
+    let (a, b, room) = two(&nats, |_| {}).await?;
+    let mut presenter = RoomSocket::presenter(a.addr(), &room).await?;
+    let mut on_b = follower(b.addr(), &room.code).await?;
+    counted(&mut presenter, 1).await?;
+    let shown = run(&mut presenter, 3).await?;
+    ensure!(content(&mut on_b, shown.len()).await? == shown);
+
+    b.kill();
+    // Gone without a goodbye: a close, or a reset.
+    if let Ok(Incoming::Frame(raw, _)) = on_b.next().await {
+        bail!("a dead server still sent {raw}");
+    }
+    // The presenter's count forgets the dead server's follower.
+    counted(&mut presenter, 0).await?;
+    // Its student comes back on the other server, at the presenter's step.
+    let mut back = follower(a.addr(), &room.code).await?;
+    until(&mut back, shown.last().expect("frames")).await?;
+    let next = step(&mut presenter).await?;
+    ensure!(content(&mut back, next.len()).await? == next);
+    Ok(())
+}
+
+#[tokio::test]
+async fn when_the_presenters_server_dies_the_presenter_takes_over_elsewhere() -> Result<()> {
+    let nats = Nats::start()?;
+    let (a, b, room) = two(&nats, |_| {}).await?;
+    let mut presenter = RoomSocket::presenter(a.addr(), &room).await?;
+    let mut on_b = follower(b.addr(), &room.code).await?;
+    let shown = run(&mut presenter, 3).await?;
+    ensure!(content(&mut on_b, shown.len()).await? == shown);
+
+    a.kill();
+    // The web app reconnects with its key to whichever server answers,
+    // loads the run again and replays to its step.
+    let mut presenter = RoomSocket::presenter(b.addr(), &room).await?;
+    let replayed = run(&mut presenter, 3).await?;
+    ensure!(replayed == shown, "the same run replays to the same frames");
+    ensure!(
+        content(&mut on_b, replayed.len()).await? == replayed,
+        "the class sees the replay"
+    );
+    let next = step(&mut presenter).await?;
+    ensure!(
+        content(&mut on_b, next.len()).await? == next,
+        "and follows on"
+    );
+    // A newcomer on the room's new home catches up too.
+    let mut newcomer = follower(b.addr(), &room.code).await?;
+    until(&mut newcomer, next.last().expect("frames")).await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_nats_restart_is_survived() -> Result<()> {
+    let mut nats = Nats::start()?;
+    let (a, b, room) = two(&nats, |_| {}).await?;
+    let mut presenter = RoomSocket::presenter(a.addr(), &room).await?;
+    let mut on_b = follower(b.addr(), &room.code).await?;
+    let shown = run(&mut presenter, 2).await?;
+    ensure!(content(&mut on_b, shown.len()).await? == shown);
+
+    nats.restart()?;
+    let next = step(&mut presenter).await?;
+    // Published once NATS is back, stored once, relayed on: the class
+    // sees the step, after at most a resubscription's replay of the run.
+    let last = next.last().expect("frames").clone();
+    let seen = until(&mut on_b, &last).await?;
+    ensure!(seen.ends_with(&next), "the step arrived whole: {seen:#?}");
+    // And a newcomer on the other server still finds the room.
+    let mut newcomer = follower(b.addr(), &room.code).await?;
+    until(&mut newcomer, &last).await?;
+    drop(a);
+    Ok(())
+}
+
+#[tokio::test]
+async fn rooms_end_with_a_reason_when_nats_stays_away() -> Result<()> {
+    let mut nats = Nats::start()?;
+    let (a, b, room) = two(&nats, |config| {
+        config.outage = std::time::Duration::from_secs(2);
+    })
+    .await?;
+    let mut presenter = RoomSocket::presenter(a.addr(), &room).await?;
+    let mut on_b = follower(b.addr(), &room.code).await?;
+    run(&mut presenter, 1).await?;
+
+    nats.stop();
+    for socket in [&mut presenter, &mut on_b] {
+        let (code, reason) = socket.closed().await?;
+        ensure!(
+            code == reactor_server::CLOSE_ENDED,
+            "closed {code}: {reason}"
+        );
+        ensure!(
+            reason.contains("NATS"),
+            "the reason names the bus: {reason}"
+        );
+    }
+    drop((a, b));
+    Ok(())
+}
