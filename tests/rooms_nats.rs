@@ -237,3 +237,51 @@ async fn rooms_end_with_a_reason_when_nats_stays_away() -> Result<()> {
     drop((a, b));
     Ok(())
 }
+
+#[tokio::test]
+async fn a_poll_is_answered_on_every_server_and_tallied_as_one() -> Result<()> {
+    let nats = Nats::start()?;
+    let (a, b, room) = two(&nats, |_| {}).await?;
+    let mut presenter = RoomSocket::presenter(a.addr(), &room).await?;
+    let mut on_a = follower(a.addr(), &room.code).await?;
+    let mut on_b = follower(b.addr(), &room.code).await?;
+    let mut also_on_b = follower(b.addr(), &room.code).await?;
+    counted(&mut presenter, 3).await?;
+
+    let question = r#"{"cmd":"poll","text":"Who acts next?","choices":["the executor","the OS"]}"#;
+    presenter.send(question).await?;
+    let mut class = [(&mut on_a, 0), (&mut on_b, 1), (&mut also_on_b, 1)];
+    let mut asked = None;
+    for (socket, _) in &mut class {
+        match socket.next_content().await? {
+            (_, ServerFrame::Poll(poll)) => asked = Some(poll.id),
+            (raw, _) => bail!("expected the poll, got {raw}"),
+        }
+    }
+    let id = asked.expect("three followers");
+    for (socket, choice) in &mut class {
+        let answer = format!(r#"{{"cmd":"answer","poll":{id},"choice":{choice}}}"#);
+        socket.send(&answer).await?;
+        match socket.next_content().await? {
+            (_, ServerFrame::Answered { poll, .. }) if poll == id => {}
+            (raw, _) => bail!("expected the answer counted, got {raw}"),
+        }
+    }
+    // Two answers were given on the other server; the presenter counts all three.
+    let tally = presenter.tally_until(3).await?;
+    ensure!(tally.counts == [1, 2], "{tally:?}");
+
+    presenter.send(r#"{"cmd":"reveal","right":1}"#).await?;
+    for (socket, _) in &mut class {
+        match socket.next_content().await? {
+            (_, ServerFrame::Revealed(tally)) => {
+                ensure!(
+                    tally.counts == [1, 2] && tally.right == Some(1),
+                    "{tally:?}"
+                );
+            }
+            (raw, _) => bail!("expected the reveal, got {raw}"),
+        }
+    }
+    Ok(())
+}

@@ -20,7 +20,7 @@ use std::time::Instant;
 use futures_util::StreamExt;
 
 use super::Rooms;
-use super::bus::{self, Bus, Counts, CountsReport, Found, mirror, publisher};
+use super::bus::{self, Bus, Counts, CountsReport, Found, PollCounts, mirror, publisher};
 use super::code::{KeyDigest, PresenterKey, RoomCode};
 use super::registry::{CODE_ATTEMPTS, CreateError, Lookup, Registry};
 use super::room::Room;
@@ -135,7 +135,8 @@ impl Rooms {
                             continue;
                         };
                         if report.instance != bus.instance {
-                            room.heard(&report.instance, report.counts, Instant::now());
+                            let now = Instant::now();
+                            room.heard(&report.instance, report.counts, report.poll, now);
                         }
                     }
                     "owner"
@@ -158,7 +159,7 @@ impl Rooms {
 /// when NATS has been unreachable for `--nats-outage`.
 #[derive(Default)]
 pub(crate) struct Upkeep {
-    told: HashMap<RoomCode, (Counts, Instant)>,
+    told: HashMap<RoomCode, (Counts, Option<PollCounts>, Instant)>,
     lost_since: Option<Instant>,
 }
 
@@ -187,15 +188,18 @@ impl Upkeep {
             .retain(|code, _| shared.iter().any(|room| room.code() == *code));
         for room in shared {
             let counts = room.local_counts();
+            let poll = room.local_poll();
             let due = match self.told.get(&room.code()) {
-                Some((told, at)) => {
-                    *told != counts || now.saturating_duration_since(*at) >= bus::COUNTS_EVERY
+                Some((told, answers, at)) => {
+                    *told != counts
+                        || *answers != poll
+                        || now.saturating_duration_since(*at) >= bus::COUNTS_EVERY
                 }
                 None => true,
             };
             if due {
-                bus.tell_counts(room.code(), counts).await;
-                self.told.insert(room.code(), (counts, now));
+                bus.tell_counts(room.code(), counts, poll.clone()).await;
+                self.told.insert(room.code(), (counts, poll, now));
             }
         }
     }

@@ -106,12 +106,18 @@ pub(crate) struct Counts {
     pub(crate) exploring: usize,
 }
 
-/// A report of [`Counts`], as published.
+/// One server's answers to the open poll: its id, and answers per choice.
+pub(crate) type PollCounts = (u32, Vec<u32>);
+
+/// A report of one server's [`Counts`] and poll answers, as published.
 #[derive(Debug, Deserialize, Serialize)]
 pub(crate) struct CountsReport {
     pub(crate) instance: String,
     #[serde(flatten)]
     pub(crate) counts: Counts,
+    /// Answers given on this server to the open poll, if one is.
+    #[serde(default)]
+    pub(crate) poll: Option<PollCounts>,
 }
 
 /// This server's connection to NATS.
@@ -186,11 +192,17 @@ impl Bus {
         self.client.connection_state() == async_nats::connection::State::Connected
     }
 
-    /// Tell the other servers this one's counts for `code`.
-    pub(crate) async fn tell_counts(&self, code: RoomCode, counts: Counts) {
+    /// Tell the other servers this one's counts (and poll answers) for `code`.
+    pub(crate) async fn tell_counts(
+        &self,
+        code: RoomCode,
+        counts: Counts,
+        poll: Option<PollCounts>,
+    ) {
         let report = CountsReport {
             instance: self.instance.clone(),
             counts,
+            poll,
         };
         if let Ok(payload) = serde_json::to_vec(&report) {
             let subject = format!("reactor-lab.room.{code}.counts");

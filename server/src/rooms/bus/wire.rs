@@ -37,6 +37,10 @@ pub(crate) enum Event {
     Status(Utf8Bytes),
     /// "Bring everyone back" (`gather`).
     Gather(Utf8Bytes),
+    /// The presenter asks the class (`poll`).
+    Poll(Utf8Bytes),
+    /// The poll closed, with every server's answers (`revealed`).
+    Revealed(Utf8Bytes),
     /// The room ended, and why.
     End(String),
 }
@@ -53,6 +57,8 @@ impl Event {
             Event::View(_) => "view",
             Event::Status(_) => "status",
             Event::Gather(_) => "gather",
+            Event::Poll(_) => "poll",
+            Event::Revealed(_) => "revealed",
             Event::End(_) => "end",
         }
     }
@@ -73,7 +79,9 @@ impl Event {
             Event::Run(_, frame)
             | Event::View(frame)
             | Event::Status(frame)
-            | Event::Gather(frame) => Bytes::from(frame.clone()),
+            | Event::Gather(frame)
+            | Event::Poll(frame)
+            | Event::Revealed(frame) => Bytes::from(frame.clone()),
             Event::End(reason) => Bytes::from(reason.clone()),
         };
         (headers, payload)
@@ -105,6 +113,8 @@ impl Event {
             "view" => Event::View(frame()?),
             "status" => Event::Status(frame()?),
             "gather" => Event::Gather(frame()?),
+            "poll" => Event::Poll(frame()?),
+            "revealed" => Event::Revealed(frame()?),
             "end" => Event::End(frame()?.as_str().to_owned()),
             other => return Err(format!("a room message of unknown kind {other:?}")),
         };
@@ -127,7 +137,9 @@ mod tests {
             Event::Run(Frame::Done, frame.clone()),
             Event::View(frame.clone()),
             Event::Status(frame.clone()),
-            Event::Gather(frame),
+            Event::Gather(frame.clone()),
+            Event::Poll(frame.clone()),
+            Event::Revealed(frame),
             Event::End("the presenter ended the room".to_owned()),
         ];
         for (seq, event) in (1..).zip(events) {

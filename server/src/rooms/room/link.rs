@@ -12,8 +12,8 @@ use tokio::sync::mpsc;
 
 use super::members::{Audience, watching};
 use super::{Kind, Room, State};
-use crate::rooms::bus::Counts;
 use crate::rooms::bus::wire::Event;
+use crate::rooms::bus::{Counts, PollCounts};
 
 /// How a room reaches the other servers.
 #[derive(Debug, Default)]
@@ -28,14 +28,20 @@ pub(crate) enum Link {
     Mirror,
 }
 
-/// The other servers' counts, each with when it was heard.
-pub(super) type Elsewhere = HashMap<String, (Counts, Instant)>;
+/// What another server last told of the room.
+#[derive(Debug)]
+pub(super) struct Heard {
+    counts: Counts,
+    poll: Option<PollCounts>,
+    at: Instant,
+}
 
 /// What the room knows of the other servers.
 #[derive(Debug, Default)]
 pub(super) struct Shared {
     pub(super) link: Link,
-    pub(super) elsewhere: Elsewhere,
+    /// The other servers, by instance name.
+    pub(super) elsewhere: HashMap<String, Heard>,
     /// The publisher's queue overflowed: the bus no longer has every event.
     pub(super) fell_behind: bool,
 }
@@ -44,9 +50,24 @@ impl Shared {
     /// Everyone in the room on other servers.
     pub(super) fn counts(&self) -> Counts {
         let mut sum = Counts::default();
-        for (counts, _) in self.elsewhere.values() {
-            sum.followers += counts.followers;
-            sum.exploring += counts.exploring;
+        for heard in self.elsewhere.values() {
+            sum.followers += heard.counts.followers;
+            sum.exploring += heard.counts.exploring;
+        }
+        sum
+    }
+
+    /// The other servers' answers to poll `id`, per choice (`choices` long).
+    pub(super) fn answers(&self, id: u32, choices: usize) -> Vec<u32> {
+        let mut sum = vec![0; choices];
+        for heard in self.elsewhere.values() {
+            if let Some((poll, counts)) = &heard.poll
+                && *poll == id
+            {
+                for (total, count) in sum.iter_mut().zip(counts) {
+                    *total += count;
+                }
+            }
         }
         sum
     }
@@ -109,27 +130,38 @@ impl Room {
         }
     }
 
-    /// `instance` has `counts` of this room's students, as heard at `now`.
-    pub(crate) fn heard(&self, instance: &str, counts: Counts, now: Instant) {
+    /// `instance` has `counts` of this room's students, and `poll` answers
+    /// to the open poll, as heard at `now`.
+    pub(crate) fn heard(
+        &self,
+        instance: &str,
+        counts: Counts,
+        poll: Option<PollCounts>,
+        now: Instant,
+    ) {
         let mut state = self.lock();
-        let before = state.shared.elsewhere.get(instance).map(|(c, _)| *c);
-        state
-            .shared
-            .elsewhere
-            .insert(instance.to_owned(), (counts, now));
-        if before != Some(counts) {
+        let state = &mut *state;
+        let heard = Heard {
+            counts,
+            poll,
+            at: now,
+        };
+        let before = state.shared.elsewhere.insert(instance.to_owned(), heard);
+        if before.as_ref().map(|heard| heard.counts) != Some(counts) {
             state.status_changed = true;
         }
+        state.polls.hear(&state.shared);
     }
 
     /// Forget the counts of servers not heard from for `after`.
     pub(crate) fn forget_silent(&self, now: Instant, after: Duration) {
         let mut state = self.lock();
         let before = state.shared.elsewhere.len();
-        (state.shared.elsewhere)
-            .retain(|_, (_, heard)| now.saturating_duration_since(*heard) < after);
+        (state.shared.elsewhere).retain(|_, heard| now.saturating_duration_since(heard.at) < after);
         if state.shared.elsewhere.len() != before {
             state.status_changed = true;
+            let state = &mut *state;
+            state.polls.hear(&state.shared);
         }
     }
 
@@ -140,6 +172,8 @@ impl Room {
             Event::Run(run, frame) => self.publish(&frame, Kind::Run(run), now),
             Event::View(frame) => self.publish(&frame, Kind::View, now),
             Event::Status(frame) | Event::Gather(frame) => self.relay_news(&frame),
+            Event::Poll(asked) => self.relay_poll(asked),
+            Event::Revealed(revealed) => self.relay_reveal(revealed),
             // The registry ends the room (it keeps why, for late comers).
             Event::End(_) => {}
         }

@@ -32,8 +32,11 @@ use axum::extract::ws::Utf8Bytes;
 use reactor_protocol::frame::{PollAsked, PollQuestion, PollTally, ServerFrame};
 use tokio::sync::mpsc::error::TrySendError;
 
+use super::link::Shared;
 use super::members::Membership;
 use super::{Room, State};
+use crate::rooms::bus::PollCounts;
+use crate::rooms::bus::wire::Event;
 use crate::session::encode;
 
 /// A room's polls, kept under its lock.
@@ -53,18 +56,24 @@ struct OpenPoll {
     id: u32,
     /// Its `poll` frame, encoded once, for late joiners.
     asked: Utf8Bytes,
+    /// Answers counted here, per choice.
     counts: Vec<u32>,
     answered: u32,
+    /// Answers counted on other servers, per choice, when rooms are shared.
+    elsewhere: Vec<u32>,
     /// Answers counted per client address.
     by_address: HashMap<IpAddr, usize>,
 }
 
 impl OpenPoll {
     fn tally(&self, right: Option<u8>) -> PollTally {
+        let counts: Vec<u32> = (self.counts.iter().zip(&self.elsewhere))
+            .map(|(here, there)| here + there)
+            .collect();
         PollTally {
             poll: self.id,
-            counts: self.counts.clone(),
-            answered: self.answered,
+            answered: counts.iter().sum(),
+            counts,
             right,
         }
     }
@@ -167,6 +176,7 @@ impl Polls {
             asked: asked.clone(),
             counts: vec![0; choices],
             answered: 0,
+            elsewhere: vec![0; choices],
             by_address: HashMap::new(),
         };
         self.for_presenter = Some(encode(&ServerFrame::Tally(poll.tally(None))));
@@ -255,6 +265,22 @@ impl Polls {
         }
     }
 
+    /// The other servers' answers changed, maybe: a tally is due if so.
+    pub(super) fn hear(&mut self, shared: &Shared) {
+        if let Some(open) = &mut self.open {
+            let elsewhere = shared.answers(open.id, open.counts.len());
+            if elsewhere != open.elsewhere {
+                open.elsewhere = elsewhere;
+                self.tally_due = true;
+            }
+        }
+    }
+
+    /// The answers counted on this server to the open poll, to tell the others.
+    pub(super) fn here(&self) -> Option<PollCounts> {
+        (self.open.as_ref()).map(|open| (open.id, open.counts.clone()))
+    }
+
     /// A new presenter sat down: it is told the open poll's tally.
     pub(super) fn retell(&mut self) {
         if let Some(open) = &self.open {
@@ -287,7 +313,9 @@ impl Room {
         }
         self.close_poll_locked(state, None);
         let asked = state.polls.open(question);
+        state.polls.hear(&state.shared);
         self.fan_out(state, &asked);
+        state.shared.tell(Event::Poll(asked));
         self.hand_presenter(state);
         state.last_active = now;
         Ok(())
@@ -330,7 +358,41 @@ impl Room {
         if let Some(revealed) = state.polls.close(right) {
             self.fan_out(state, &revealed);
             self.hand_presenter(state);
+            state.shared.tell(Event::Revealed(revealed));
         }
+    }
+
+    /// On a mirror: the origin's presenter asked `asked` (a `poll` frame).
+    /// Answers given here are counted here, and told to the origin.
+    pub(super) fn relay_poll(&self, asked: Utf8Bytes) {
+        let Ok(ServerFrame::Poll(poll)) = serde_json::from_str(asked.as_str()) else {
+            tracing::warn!(room = %self.code, "a poll from the bus that is not one");
+            return;
+        };
+        let mut state = self.lock();
+        let state = &mut *state;
+        state.polls.open = Some(OpenPoll {
+            id: poll.id,
+            asked: asked.clone(),
+            counts: vec![0; poll.choices.len()],
+            answered: 0,
+            elsewhere: vec![0; poll.choices.len()],
+            by_address: HashMap::new(),
+        });
+        state.polls.opened = poll.id;
+        self.fan_out(state, &asked);
+    }
+
+    /// On a mirror: the origin closed its poll, with every server's answers.
+    pub(super) fn relay_reveal(&self, revealed: Utf8Bytes) {
+        let mut state = self.lock();
+        state.polls.open = None;
+        self.fan_out(&mut state, &revealed);
+    }
+
+    /// The answers counted here to the open poll.
+    pub(crate) fn local_poll(&self) -> Option<PollCounts> {
+        self.lock().polls.here()
     }
 
     /// `member` answers poll `poll` with `choice`: the `answered` frame for
