@@ -285,3 +285,31 @@ async fn a_poll_is_answered_on_every_server_and_tallied_as_one() -> Result<()> {
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn guesses_spread_over_servers_are_counted_together() -> Result<()> {
+    let nats = Nats::start()?;
+    let shared = NatsConfig::new(nats.url());
+    let three_a_minute = |config: &mut reactor_server::Config| {
+        config.rooms.code_guesses = 3;
+        config.rooms.code_guess_window = std::time::Duration::from_secs(60);
+    };
+    let a = Instance::start_with(&shared, three_a_minute)?;
+    let b = Instance::start_with(&shared, three_a_minute)?;
+    let mut closes = Vec::new();
+    for (guess, server) in ["22222222", "33333333", "44444444", "55555555"]
+        .into_iter()
+        .zip([a.addr(), b.addr(), a.addr(), b.addr()])
+    {
+        let mut socket = RoomSocket::follower(server, guess).await?;
+        closes.push(socket.closed().await?.0);
+    }
+    // Two guesses on each server, three allowed in all: the fourth is refused.
+    let unknown = reactor_server::CLOSE_UNKNOWN_ROOM;
+    let limited = reactor_server::CLOSE_RATE_LIMITED;
+    ensure!(
+        closes == [unknown, unknown, unknown, limited],
+        "closes: {closes:?}"
+    );
+    Ok(())
+}

@@ -122,10 +122,19 @@ pub struct Instance {
 impl Instance {
     /// Start one on a free loopback port, sharing rooms over `nats`.
     pub fn start(nats: &NatsConfig) -> Result<Instance> {
+        Instance::start_with(nats, |_| {})
+    }
+
+    /// [`Instance::start`] after letting `adjust` change the configuration.
+    pub fn start_with(
+        nats: &NatsConfig,
+        adjust: impl FnOnce(&mut reactor_server::Config),
+    ) -> Result<Instance> {
         let mut config =
             reactor_server::Config::new(SocketAddr::from(([127, 0, 0, 1], 0)), site_dir()?);
         config.lessons = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../lessons");
         config.nats = Some(nats.clone());
+        adjust(&mut config);
         let (started, start) = mpsc::channel();
         let (kill, killed) = mpsc::channel::<()>();
         let thread = std::thread::spawn(move || {

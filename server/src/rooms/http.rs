@@ -143,7 +143,7 @@ pub(crate) async fn join(
     let code = match RoomCode::parse(&code) {
         Ok(code) => code,
         Err(problem) => {
-            let denial = unknown(&rooms, address, format!("no such room: {problem}"));
+            let denial = unknown(&rooms, address, format!("no such room: {problem}")).await;
             return denial.refuse(upgrade);
         }
     };
@@ -157,7 +157,11 @@ pub(crate) async fn join(
             let reason = format!("room {code} has ended: {reason}");
             return refuse(upgrade, CLOSE_ENDED, reason);
         }
-        Lookup::Unknown => return unknown(&rooms, address, no_room(code)).refuse(upgrade),
+        Lookup::Unknown => {
+            return unknown(&rooms, address, no_room(code))
+                .await
+                .refuse(upgrade);
+        }
     };
     match query.key {
         Some(key) if room.is_presenter_key(&key) => {
@@ -169,7 +173,9 @@ pub(crate) async fn join(
                 PresenterRelay::new(room.seat_presenter(), registry)
             })
         }
-        Some(_) => wrong_key(&rooms, code, "join without a key to follow").refuse(upgrade),
+        Some(_) => wrong_key(&rooms, code, "join without a key to follow")
+            .await
+            .refuse(upgrade),
         None => match room.join(address, query.watch) {
             Ok((member, hello)) => {
                 let shutdown = rooms.shutdown.clone();
@@ -211,7 +217,9 @@ pub(crate) async fn lecture(
     let code = match RoomCode::parse(&code) {
         Ok(code) => code,
         Err(problem) => {
-            return unknown(&rooms, address, format!("no such room: {problem}")).answer();
+            return unknown(&rooms, address, format!("no such room: {problem}"))
+                .await
+                .answer();
         }
     };
     let holder = match rooms.registry.find(code) {
@@ -224,11 +232,13 @@ pub(crate) async fn lecture(
                 return api::error(StatusCode::GONE, reason);
             }
         },
-        Lookup::Unknown => return unknown(&rooms, address, no_room(code)).answer(),
+        Lookup::Unknown => return unknown(&rooms, address, no_room(code)).await.answer(),
     };
     match &query.key {
         Some(key) if holder.opens(key) => attachment(code, holder.json()),
-        Some(_) => wrong_key(&rooms, code, "only the presenter may save the lecture").answer(),
+        Some(_) => wrong_key(&rooms, code, "only the presenter may save the lecture")
+            .await
+            .answer(),
         None => api::error(
             StatusCode::FORBIDDEN,
             format!("the lecture of room {code} is for its presenter: add ?key=PRESENTER_KEY"),
@@ -326,8 +336,8 @@ fn no_room(code: RoomCode) -> String {
 
 /// A wrong presenter key for room `code` (`instead`: what to do instead), or
 /// too many of them: a strike against the room's budget.
-fn wrong_key(rooms: &Rooms, code: RoomCode, instead: &str) -> Denial {
-    match rooms.key_guesses.strike(&code) {
+async fn wrong_key(rooms: &Rooms, code: RoomCode, instead: &str) -> Denial {
+    match rooms.strike_key(code).await {
         Ok(()) => Denial::WrongKey(format!("wrong presenter key for room {code}: {instead}")),
         Err(wait) => Denial::TooMany(
             format!(
@@ -341,8 +351,8 @@ fn wrong_key(rooms: &Rooms, code: RoomCode, instead: &str) -> Denial {
 
 /// A code that names no room, or too many such codes from `address`: a
 /// strike against the address's budget.
-fn unknown(rooms: &Rooms, address: IpAddr, reason: String) -> Denial {
-    match rooms.code_guesses.strike(&address) {
+async fn unknown(rooms: &Rooms, address: IpAddr, reason: String) -> Denial {
+    match rooms.strike_code(address).await {
         Ok(()) => Denial::Unknown(reason),
         Err(wait) => Denial::TooMany(
             format!(

@@ -14,8 +14,9 @@
 //! ```
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 
@@ -100,6 +101,40 @@ impl Rooms {
         bus.tell_owner(code).await;
         tracing::info!(room = %code, "took the room over: its presenter is here now");
         Ok(())
+    }
+
+    /// Strike a join from `address` that named no room: counted across
+    /// servers when rooms are shared (here alone if NATS does not answer).
+    pub(crate) async fn strike_code(&self, address: IpAddr) -> Result<(), Duration> {
+        if let Some(bus) = &self.bus {
+            let limits = self.registry.limits();
+            let key = match address {
+                IpAddr::V4(v4) => hex(&v4.octets()),
+                IpAddr::V6(v6) => hex(&v6.octets()),
+            };
+            let window = limits.code_guess_window;
+            match bus.strike("code", &key, limits.code_guesses, window).await {
+                Ok(verdict) => return verdict,
+                Err(problem) => tracing::warn!("{problem}: counted on this server alone"),
+            }
+        }
+        self.code_guesses.strike(&address)
+    }
+
+    /// Strike a wrong presenter key for room `code`, as [`Rooms::strike_code`].
+    pub(crate) async fn strike_key(&self, code: RoomCode) -> Result<(), Duration> {
+        if let Some(bus) = &self.bus {
+            let limits = self.registry.limits();
+            let window = limits.key_guess_window;
+            match bus
+                .strike("key", code.as_str(), limits.key_guesses, window)
+                .await
+            {
+                Ok(verdict) => return verdict,
+                Err(problem) => tracing::warn!("{problem}: counted on this server alone"),
+            }
+        }
+        self.key_guesses.strike(&code)
     }
 
     /// Hear the other servers: their counts, and who took a room over.
@@ -203,4 +238,9 @@ impl Upkeep {
             }
         }
     }
+}
+
+/// `bytes` as lowercase hex: a client address as one subject token.
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }

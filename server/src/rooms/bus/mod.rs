@@ -13,6 +13,7 @@
 //!  every server, 4× a second:  reactor-lab.room.K7QX2MPD.counts  {instance, followers, exploring}
 //!  a take-over:                reactor-lab.room.K7QX2MPD.owner    the new owner's instance
 //!  the rooms of all servers:   reactor-lab.directory.K7QX2MPD     (see `directory`)
+//!  failed joins:               reactor-lab.guesses.code.7f000001  (see `strikes`)
 //! ```
 //!
 //! A room is a [`Room`] on every server that has someone in it: on the
@@ -40,6 +41,7 @@
 mod directory;
 pub(crate) mod mirror;
 pub(crate) mod publisher;
+mod strikes;
 pub(crate) mod wire;
 
 use std::sync::Arc;
@@ -57,6 +59,8 @@ use super::limits::RoomLimits;
 const FRAMES_STREAM: &str = "REACTOR_LAB_ROOMS";
 /// Stream of the directory's entries.
 const DIRECTORY_STREAM: &str = "REACTOR_LAB_DIRECTORY";
+/// Stream of the failed-join counts (`strikes`).
+const GUESSES_STREAM: &str = "REACTOR_LAB_GUESSES";
 /// How long a room's stream outlives the room's longest life: enough for
 /// students who reconnect to read how it ended.
 const STREAM_GRACE: Duration = Duration::from_secs(600);
@@ -126,6 +130,7 @@ pub(crate) struct Bus {
     jetstream: jetstream::Context,
     frames: stream::Stream,
     directory: stream::Stream,
+    guesses: stream::Stream,
     /// This server's name on the bus, random at each start.
     pub(crate) instance: String,
     /// How long NATS may be unreachable before rooms that need it end.
@@ -176,12 +181,26 @@ impl Bus {
             })
             .await
             .map_err(|error| unreachable(&error))?;
+        // A key's timestamp is spent a window after it was written.
+        let window = limits.code_guess_window.max(limits.key_guess_window);
+        let guesses = jetstream
+            .get_or_create_stream(stream::Config {
+                name: GUESSES_STREAM.to_owned(),
+                subjects: vec!["reactor-lab.guesses.*.*".to_owned()],
+                max_messages_per_subject: 1,
+                max_age: window.max(Duration::from_secs(1)),
+                storage: stream::StorageType::File,
+                ..Default::default()
+            })
+            .await
+            .map_err(|error| unreachable(&error))?;
         tracing::info!(%instance, url = %config.url, "rooms are shared over NATS");
         Ok(Arc::new(Bus {
             client,
             jetstream,
             frames,
             directory,
+            guesses,
             instance,
             outage: config.outage,
         }))
