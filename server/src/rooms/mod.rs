@@ -26,8 +26,8 @@
 //! the room forwards that as `{"type":"view",...}`. Followers get the same
 //! `loaded`/`record`/`snapshot`/`done` frames the presenter gets, plus `room`
 //! frames (count, end) from the janitor. The contract is in `docs/protocol.md`
-//! ("Classroom rooms"); how this would span several servers, in
-//! `docs/scaling.md`.
+//! ("Classroom rooms"). With `--nats`, rooms are shared with other servers:
+//! [`sharing`] and [`bus`], and `docs/scaling.md`.
 //!
 //! Each room also keeps its presenter's moves — every `load` the engine
 //! carried out and every `view` — timed from the room's creation: its

@@ -191,7 +191,7 @@ impl Rooms {
 }
 
 /// The janitor's share of sharing rooms: counts told, and rooms ended
-/// when NATS has been unreachable for `--nats-outage`.
+/// when NATS has been unreachable for `--nats-outage-secs`.
 #[derive(Default)]
 pub(crate) struct Upkeep {
     told: HashMap<RoomCode, (Counts, Option<PollCounts>, Instant)>,

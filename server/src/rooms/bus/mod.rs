@@ -35,7 +35,7 @@
 //! over ([`Bus::take_over`], one winner), reloads and replays, and the
 //! followers see a replay, which they accept. NATS goes away: publishers
 //! retry (a retried message is stored once, by its `Nats-Msg-Id`) and
-//! mirrors resubscribe; if it stays away for `--nats-outage`, every room
+//! mirrors resubscribe; if it stays away for `--nats-outage-secs`, every room
 //! that needs it ends with a message saying so.
 
 mod directory;
@@ -74,7 +74,7 @@ pub(crate) const COUNTS_EVERY: Duration = Duration::from_secs(1);
 /// Longest wait for NATS when the server starts.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Default for `--nats-outage`.
+/// Default for `--nats-outage-secs`.
 pub const DEFAULT_NATS_OUTAGE: Duration = Duration::from_secs(30);
 /// Default for `--nats-max-bytes`: a lecture is a few megabytes.
 pub const DEFAULT_NATS_MAX_BYTES: u64 = 1 << 30;

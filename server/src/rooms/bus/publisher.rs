@@ -11,7 +11,7 @@
 //!
 //! The room never waits for NATS: it hands events to a bounded queue. If
 //! NATS is too slow for the queue ([`PUBLISHER_QUEUE`] events behind), or
-//! unreachable for `--nats-outage`, the room cannot be followed elsewhere
+//! unreachable for `--nats-outage-secs`, the room cannot be followed elsewhere
 //! any more, and ends with a message saying why (the janitor ends it).
 
 use std::sync::Arc;
