@@ -86,6 +86,10 @@ async fn followers_on_every_server_see_the_same_frames_and_latecomers_catch_up()
     let mut presenter = RoomSocket::presenter(a.addr(), &room).await?;
     let mut on_a = follower(a.addr(), &room.code).await?;
     let mut on_b = follower(b.addr(), &room.code).await?;
+    ensure!(
+        on_b.last_status().is_some_and(|status| status.presenter),
+        "the other server's first frame says the presenter is there"
+    );
     counted(&mut presenter, 2).await?;
 
     let mut shown = run(&mut presenter, 5).await?;

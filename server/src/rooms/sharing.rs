@@ -26,6 +26,10 @@ use super::code::{KeyDigest, PresenterKey, RoomCode};
 use super::registry::{CODE_ATTEMPTS, CreateError, Lookup, Registry};
 use super::room::Room;
 
+/// Longest a join waits for a new mirror to catch up with its stream
+/// before it goes on (and catches up as the copy fills).
+const MIRROR_CATCH_UP: Duration = Duration::from_secs(2);
+
 impl Rooms {
     /// Open a room for `creator`, claiming its code across servers when
     /// rooms are shared.
@@ -74,7 +78,10 @@ impl Rooms {
                     let (room, new) = self.registry.adopt(code, key, Instant::now());
                     if new {
                         let registry = Arc::clone(&self.registry);
-                        mirror::spawn(Arc::clone(bus), registry, Arc::clone(&room));
+                        let mut ready = mirror::spawn(Arc::clone(bus), registry, Arc::clone(&room));
+                        // The first joiner gets the room as it is, not an empty copy.
+                        let caught_up = ready.wait_for(|ready| *ready);
+                        let _ = tokio::time::timeout(MIRROR_CATCH_UP, caught_up).await;
                     }
                     Ok(Lookup::Live(room))
                 }
@@ -181,7 +188,7 @@ impl Rooms {
                     {
                         tracing::info!(room = %code, "another server took the room over");
                         room.link_mirror();
-                        mirror::spawn(Arc::clone(&bus), Arc::clone(&registry), room);
+                        let _ = mirror::spawn(Arc::clone(&bus), Arc::clone(&registry), room);
                     }
                     _ => {}
                 }

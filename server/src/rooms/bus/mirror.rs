@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 
 use async_nats::jetstream::consumer::{DeliverPolicy, pull::OrderedConfig};
 use futures_util::StreamExt;
+use tokio::sync::watch;
 
 use super::wire::Event;
 use super::{Bus, frames_subject};
@@ -32,12 +33,18 @@ const FIRST_PAUSE: Duration = Duration::from_millis(100);
 /// Longest pause before reading the stream again.
 const MOST_PAUSE: Duration = Duration::from_secs(2);
 
-/// Relay `room` from the bus until it ends, or stops being a mirror.
-pub(crate) fn spawn(bus: Arc<Bus>, registry: Arc<Registry>, room: Arc<Room>) {
+/// Relay `room` from the bus until it ends, or stops being a mirror. The
+/// receiver turns true once the copy has caught up with the stream.
+pub(crate) fn spawn(
+    bus: Arc<Bus>,
+    registry: Arc<Registry>,
+    room: Arc<Room>,
+) -> watch::Receiver<bool> {
+    let (ready, caught_up) = watch::channel(false);
     tokio::spawn(async move {
         let mut pause = FIRST_PAUSE;
         while room.is_mirror() && room.end_reason().is_none() {
-            match follow(&bus, &registry, &room).await {
+            match follow(&bus, &registry, &room, &ready).await {
                 Ok(()) => return,
                 Err(problem) => {
                     tracing::debug!(room = %room.code(), "reading the room again: {problem}");
@@ -47,11 +54,17 @@ pub(crate) fn spawn(bus: Arc<Bus>, registry: Arc<Registry>, room: Arc<Room>) {
             }
         }
     });
+    caught_up
 }
 
 /// Read the room's stream from its start; `Ok` when the task should stop,
 /// `Err` to read it again.
-async fn follow(bus: &Bus, registry: &Registry, room: &Room) -> Result<(), String> {
+async fn follow(
+    bus: &Bus,
+    registry: &Registry,
+    room: &Room,
+    ready: &watch::Sender<bool>,
+) -> Result<(), String> {
     let code = room.code();
     let consumer = bus
         .frames
@@ -62,6 +75,9 @@ async fn follow(bus: &Bus, registry: &Registry, room: &Room) -> Result<(), Strin
         })
         .await
         .map_err(|error| format!("no consumer: {error}"))?;
+    if consumer.cached_info().num_pending == 0 {
+        ready.send_replace(true);
+    }
     let mut messages = consumer
         .messages()
         .await
@@ -104,5 +120,8 @@ async fn follow(bus: &Bus, registry: &Registry, room: &Room) -> Result<(), Strin
             return Ok(());
         }
         room.apply(event, Instant::now());
+        if message.info().is_ok_and(|info| info.pending == 0) {
+            ready.send_replace(true);
+        }
     }
 }

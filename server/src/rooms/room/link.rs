@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use axum::extract::ws::Utf8Bytes;
+use reactor_protocol::ServerFrame;
 use tokio::sync::mpsc;
 
 use super::members::{Audience, watching};
@@ -44,6 +45,8 @@ pub(super) struct Shared {
     pub(super) elsewhere: HashMap<String, Heard>,
     /// The publisher's queue overflowed: the bus no longer has every event.
     pub(super) fell_behind: bool,
+    /// On a mirror: whether the origin's last `room` frame had a presenter.
+    pub(super) presenter_elsewhere: bool,
 }
 
 impl Shared {
@@ -171,7 +174,13 @@ impl Room {
         match event {
             Event::Run(run, frame) => self.publish(&frame, Kind::Run(run), now),
             Event::View(frame) => self.publish(&frame, Kind::View, now),
-            Event::Status(frame) | Event::Gather(frame) => self.relay_news(&frame),
+            Event::Status(frame) => {
+                if let Ok(ServerFrame::Room(status)) = serde_json::from_str(frame.as_str()) {
+                    self.lock().shared.presenter_elsewhere = status.presenter;
+                }
+                self.relay_news(&frame);
+            }
+            Event::Gather(frame) => self.relay_news(&frame),
             Event::Poll(asked) => self.relay_poll(asked),
             Event::Revealed(revealed) => self.relay_reveal(revealed),
             // The registry ends the room (it keeps why, for late comers).

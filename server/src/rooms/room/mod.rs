@@ -368,7 +368,8 @@ impl Room {
             code: self.code.to_string(),
             followers: state.followers.len() - exploring + elsewhere.followers,
             exploring: exploring + elsewhere.exploring,
-            presenter: state.presenter.is_some(),
+            presenter: state.presenter.is_some()
+                || (news_from_bus(state) && state.shared.presenter_elsewhere),
             ended: false,
             reason: None,
             resync,
