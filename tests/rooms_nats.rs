@@ -74,6 +74,36 @@ async fn two(
     Ok((a, b, room))
 }
 
+/// A class on two servers (bind every instance: one left to `..` is dropped,
+/// which kills it): the presenter on A has run `steps` steps of
+/// `tcp_read`, which its follower on B has seen.
+struct Class {
+    a: Instance,
+    b: Instance,
+    room: RoomCreated,
+    presenter: RoomSocket,
+    on_b: RoomSocket,
+    /// The frames the run showed.
+    shown: Vec<String>,
+}
+
+async fn class(nats: &Nats, config: impl Fn(&mut NatsConfig), steps: usize) -> Result<Class> {
+    let (a, b, room) = two(nats, config).await?;
+    let mut presenter = RoomSocket::presenter(a.addr(), &room).await?;
+    let mut on_b = follower(b.addr(), &room.code).await?;
+    counted(&mut presenter, 1).await?;
+    let shown = run(&mut presenter, steps).await?;
+    ensure!(content(&mut on_b, shown.len()).await? == shown);
+    Ok(Class {
+        a,
+        b,
+        room,
+        presenter,
+        on_b,
+        shown,
+    })
+}
+
 /// Join `code` on `addr` as a follower.
 async fn follower(addr: SocketAddr, code: &str) -> Result<RoomSocket> {
     RoomSocket::joined(addr, code).await
@@ -140,12 +170,14 @@ async fn followers_on_every_server_see_the_same_frames_and_latecomers_catch_up()
 #[tokio::test]
 async fn followers_of_a_server_that_dies_continue_on_another() -> Result<()> {
     let nats = Nats::start()?;
-    let (a, b, room) = two(&nats, |_| {}).await?;
-    let mut presenter = RoomSocket::presenter(a.addr(), &room).await?;
-    let mut on_b = follower(b.addr(), &room.code).await?;
-    counted(&mut presenter, 1).await?;
-    let shown = run(&mut presenter, 3).await?;
-    ensure!(content(&mut on_b, shown.len()).await? == shown);
+    let Class {
+        a,
+        b,
+        room,
+        mut presenter,
+        mut on_b,
+        shown,
+    } = class(&nats, |_| {}, 3).await?;
 
     b.kill();
     // Gone without a goodbye: a close, or a reset.
@@ -165,11 +197,14 @@ async fn followers_of_a_server_that_dies_continue_on_another() -> Result<()> {
 #[tokio::test]
 async fn when_the_presenters_server_dies_the_presenter_takes_over_elsewhere() -> Result<()> {
     let nats = Nats::start()?;
-    let (a, b, room) = two(&nats, |_| {}).await?;
-    let mut presenter = RoomSocket::presenter(a.addr(), &room).await?;
-    let mut on_b = follower(b.addr(), &room.code).await?;
-    let shown = run(&mut presenter, 3).await?;
-    ensure!(content(&mut on_b, shown.len()).await? == shown);
+    let Class {
+        a,
+        b,
+        room,
+        presenter: _crashed_with_a,
+        mut on_b,
+        shown,
+    } = class(&nats, |_| {}, 3).await?;
 
     a.kill();
     // The web app reconnects with its key to whichever server answers,
@@ -195,11 +230,14 @@ async fn when_the_presenters_server_dies_the_presenter_takes_over_elsewhere() ->
 #[tokio::test]
 async fn a_nats_restart_is_survived() -> Result<()> {
     let mut nats = Nats::start()?;
-    let (a, b, room) = two(&nats, |_| {}).await?;
-    let mut presenter = RoomSocket::presenter(a.addr(), &room).await?;
-    let mut on_b = follower(b.addr(), &room.code).await?;
-    let shown = run(&mut presenter, 2).await?;
-    ensure!(content(&mut on_b, shown.len()).await? == shown);
+    let Class {
+        a: _a,
+        b,
+        room,
+        mut presenter,
+        mut on_b,
+        ..
+    } = class(&nats, |_| {}, 2).await?;
 
     nats.restart()?;
     let next = step(&mut presenter).await?;
@@ -211,20 +249,20 @@ async fn a_nats_restart_is_survived() -> Result<()> {
     // And a newcomer on the other server still finds the room.
     let mut newcomer = follower(b.addr(), &room.code).await?;
     until(&mut newcomer, &last).await?;
-    drop(a);
     Ok(())
 }
 
 #[tokio::test]
 async fn rooms_end_with_a_reason_when_nats_stays_away() -> Result<()> {
     let mut nats = Nats::start()?;
-    let (a, b, room) = two(&nats, |config| {
-        config.outage = std::time::Duration::from_secs(2);
-    })
-    .await?;
-    let mut presenter = RoomSocket::presenter(a.addr(), &room).await?;
-    let mut on_b = follower(b.addr(), &room.code).await?;
-    run(&mut presenter, 1).await?;
+    let two_seconds = |config: &mut NatsConfig| config.outage = std::time::Duration::from_secs(2);
+    let Class {
+        a: _a,
+        b: _b,
+        mut presenter,
+        mut on_b,
+        ..
+    } = class(&nats, two_seconds, 1).await?;
 
     nats.stop();
     for socket in [&mut presenter, &mut on_b] {
@@ -238,7 +276,6 @@ async fn rooms_end_with_a_reason_when_nats_stays_away() -> Result<()> {
             "the reason names the bus: {reason}"
         );
     }
-    drop((a, b));
     Ok(())
 }
 
