@@ -42,6 +42,7 @@
 mod link;
 mod members;
 mod poll;
+mod refused;
 
 use std::collections::HashMap;
 use std::net::IpAddr;
