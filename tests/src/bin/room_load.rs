@@ -1,12 +1,16 @@
 //! `room_load`: one presenter and many followers on loopback, to measure how
-//! fast a classroom room fans out and what an idle follower costs the server.
+//! fast a classroom room fans out and what an idle follower costs the server,
+//! on one server or on several sharing the room over NATS (`--instances`).
 //!
 //! ```text
-//!  room_load ──spawns──▶ reactor-lab (its own process: its RSS is what we read)
-//!     │ presenter: load tcp_read, then `step` × N (+ a `view` after each, as the app does)
-//!     └ followers × F: stamp the arrival of every step's `snapshot`
-//!  latency = follower receives the snapshot − presenter sent the `step`
-//!  RSS per idle follower = (VmRSS with F joined − VmRSS before) / F
+//!  room_load ──spawns──▶ reactor-lab × N, own processes: their CPU and RSS are what we read
+//!     │                  (N ≥ 2: and a nats-server -js; every instance gets --nats URL)
+//!     │ presenter ──ws──▶ instance 0: load tcp_read, then `step` × S (+ a `view` after each, as the app does)
+//!     │                     └ publishes the room ──▶ nats-server ──▶ instances 1 … N−1 relay it
+//!     └ followers × F ──ws──▶ follower i on instance i mod N: stamp the arrival of every step's `snapshot`
+//!  latency = follower receives the snapshot − presenter sent the `step`   (overall, and per instance)
+//!  RSS per idle follower = (VmRSS with its followers joined − VmRSS before) / its followers   (per instance)
+//!  CPU = utime + stime from the first step until every follower has the last frame   (per process)
 //! ```
 //!
 //! Run it against a release server:
@@ -16,32 +20,37 @@
 //! cargo run --release -p reactor-e2e --bin room_load -- --followers 1000 --steps 200
 //! cargo run --release -p reactor-e2e --bin room_load -- --followers 1000 --steps 200 --pace-ms 62
 //! cargo run --release -p reactor-e2e --bin room_load -- --followers 1000 --poll
+//! cargo run --release -p reactor-e2e --bin room_load -- --followers 2000 --instances 2   # 1,000 on each
 //! ```
 //!
 //! `--poll` asks the followers a question instead of stepping, and measures
-//! how soon the presenter's tally counts every answer ([`poll`]).
+//! how soon the presenter's tally counts every answer ([`poll`]; with
+//! `--instances`, answers given on every server). [`instances`] starts and
+//! kills the processes; [`report`] prints a stepping run's figures.
 
+#[path = "room_load/instances.rs"]
+mod instances;
 #[path = "room_load/poll.rs"]
 mod poll;
+#[path = "room_load/report.rs"]
+mod report;
 
 use std::path::PathBuf;
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
 use clap::Parser;
 use futures_util::StreamExt;
+use instances::{Cluster, cpu_ms, rss_kib};
 use reactor_e2e::rooms::{RoomSocket, create_room};
-use tokio::io::{AsyncBufReadExt, BufReader};
+use report::{Figures, Stepped};
 use tokio_tungstenite::tungstenite::Message;
 
-/// File descriptors the tool asks for: two per follower (its end and, in the
-/// server process that inherits the limit, the server's end) plus slack.
-const FDS_PER_FOLLOWER: u64 = 2;
+/// File descriptors the tool asks for beyond one per follower socket (each
+/// server raises its own soft limit to the hard one when it starts).
+const FD_SLACK: u64 = 256;
 /// Followers connecting at once: well under the listener's backlog (1,024).
 const CONNECT_BATCH: usize = 100;
-/// Milliseconds per clock tick in `/proc/<pid>/stat` (`USER_HZ` is 100 on Linux).
-const TICK_MS: u64 = 10;
 /// The `view` step the presenter sends last, telling followers to stop.
 const FINAL_VIEW: u64 = u64::MAX / 2;
 
@@ -49,7 +58,7 @@ const FINAL_VIEW: u64 = u64::MAX / 2;
 #[derive(Parser, Debug)]
 #[command(about = "Measure classroom fan-out latency and memory per follower")]
 struct Args {
-    /// Followers to connect.
+    /// Followers to connect (over all instances).
     #[arg(long, default_value_t = 1000)]
     followers: usize,
     /// Steps the presenter takes (restarting the scenario when it ends).
@@ -67,44 +76,76 @@ struct Args {
     /// Milliseconds the followers' answers are spread over (with --poll).
     #[arg(long, default_value_t = 1000)]
     answer_spread_ms: u64,
+    /// Server processes. 1: one, rooms not shared. N ≥ 2: N sharing rooms
+    /// over a nats-server started for the run; the room and its presenter
+    /// are on the first, follower i on instance i mod N.
+    #[arg(long, default_value_t = 1)]
+    instances: usize,
     /// The server binary (default: `reactor-lab` next to this tool).
     #[arg(long)]
     server: Option<PathBuf>,
+    /// The NATS server binary, run with --instances 2 or more.
+    #[arg(long, default_value = "nats-server")]
+    nats_server: PathBuf,
 }
 
 #[tokio::main]
 async fn main() -> Result<()> {
     let args = Args::parse();
-    let wanted = FDS_PER_FOLLOWER * args.followers as u64 + 256;
+    let count = args.instances;
+    ensure!(count >= 1, "--instances must be at least 1");
+    ensure!(
+        args.followers >= count,
+        "--followers must be at least --instances ({count})"
+    );
+    let wanted = args.followers as u64 + FD_SLACK;
     let fds = rlimit::increase_nofile_limit(wanted).context("raising the open-file limit")?;
     ensure!(
         fds >= wanted,
         "only {fds} open files allowed, {wanted} needed: raise `ulimit -Hn`"
     );
 
-    let server = Server::spawn(args.server.clone(), args.followers).await?;
-    let room = create_room(server.addr).await?;
-    let mut presenter = RoomSocket::presenter(server.addr, &room).await?;
+    // Dropped on every way out of `main`: kills the servers, then NATS.
+    let cluster = Cluster::start(
+        args.server.clone(),
+        &args.nats_server,
+        count,
+        args.followers,
+    )
+    .await?;
+    let servers = &cluster.servers;
+    let room = create_room(servers[0].addr).await?;
+    let mut presenter = RoomSocket::presenter(servers[0].addr, &room).await?;
     presenter
         .command(r#"{"cmd":"load","scenario":"tcp_read"}"#)
         .await?;
 
-    let before = server.rss_kib()?;
+    let before = each(servers, rss_kib)?;
     let mut followers = Vec::with_capacity(args.followers);
     while followers.len() < args.followers {
-        let batch = (args.followers - followers.len()).min(CONNECT_BATCH);
-        let joins = (0..batch).map(|_| Follower::join(server.addr, &room.code));
+        let next = followers.len();
+        let batch = (args.followers - next).min(CONNECT_BATCH);
+        let joins =
+            (next..next + batch).map(|i| Follower::join(servers[i % count].addr, &room.code));
         followers.extend(futures_util::future::try_join_all(joins).await?);
     }
-    let after = server.rss_kib()?;
-    let per_follower = (after.saturating_sub(before)) as f64 * 1024.0 / args.followers as f64;
+    let after = each(servers, rss_kib)?;
     if args.poll {
-        let cpu_before = server.cpu_ms()?;
+        let cpu_before = each(servers, cpu_ms)?;
         let spread = Duration::from_millis(args.answer_spread_ms);
         let run = poll::run(&mut presenter, followers, spread).await?;
-        let cpu = server.cpu_ms()?.saturating_sub(cpu_before);
+        let cpu_after = each(servers, cpu_ms)?;
         run.print(args.followers);
-        println!("server CPU over the poll  {cpu} ms");
+        for (i, (after, before)) in cpu_after.iter().zip(&cpu_before).enumerate() {
+            let server = match count {
+                1 => "server".to_owned(),
+                _ => format!("instance {i}"),
+            };
+            println!(
+                "{server} CPU over the poll  {} ms",
+                after.saturating_sub(*before)
+            );
+        }
         return Ok(());
     }
 
@@ -112,56 +153,83 @@ async fn main() -> Result<()> {
         .into_iter()
         .map(|f| tokio::spawn(f.stamp_snapshots()))
         .collect();
-    let cpu_before = server.cpu_ms()?;
+    let nats_before = match &cluster.nats {
+        Some(nats) => Some((nats.pid(), cpu_ms(nats.pid())?)),
+        None => None,
+    };
+    let cpu_before = each(servers, cpu_ms)?;
+    let clients_before = cpu_ms(std::process::id())?;
     let sent = present(
         &mut presenter,
         args.steps,
         Duration::from_millis(args.pace_ms),
     )
     .await?;
-    let mut latencies = Vec::with_capacity(args.steps * tasks.len());
-    let cpu_after = server.cpu_ms()?;
-    for task in tasks {
-        let arrivals = task.await??;
+    let mut latencies = vec![Vec::new(); count];
+    // Kept open until the CPU times are read, so closing is not counted.
+    let mut done = Vec::with_capacity(tasks.len());
+    let deadline = tokio::time::Instant::now() + reactor_e2e::PATIENCE;
+    for (i, task) in tasks.into_iter().enumerate() {
+        let (arrivals, follower) = tokio::time::timeout_at(deadline, task)
+            .await
+            .with_context(|| {
+                format!(
+                    "a follower of instance {} lacked the last view {} s after it was sent",
+                    i % count,
+                    reactor_e2e::PATIENCE.as_secs()
+                )
+            })???;
         ensure!(
             arrivals.len() == sent.len(),
-            "a follower saw {} of {} steps",
+            "a follower of instance {} saw {} of {} steps",
+            i % count,
             arrivals.len(),
             sent.len()
         );
-        latencies.extend(
+        latencies[i % count].extend(
             arrivals
                 .iter()
                 .zip(&sent)
                 .map(|(got, sent)| got.duration_since(*sent)),
         );
+        done.push(follower);
     }
-    latencies.sort();
-    let at = |p: f64| latencies[((latencies.len() - 1) as f64 * p).round() as usize];
-    println!(
-        "followers: {}   steps: {}   pace: {} ms   deliveries: {}",
-        args.followers,
-        args.steps,
-        args.pace_ms,
-        latencies.len()
-    );
-    println!(
-        "latency  p50 {:.2} ms   p95 {:.2} ms   p99 {:.2} ms   max {:.2} ms",
-        ms(at(0.50)),
-        ms(at(0.95)),
-        ms(at(0.99)),
-        ms(at(1.0))
-    );
-    println!(
-        "server RSS  before {before} KiB   with followers {after} KiB   per idle follower {:.1} KiB",
-        per_follower / 1024.0
-    );
-    let cpu = cpu_after.saturating_sub(cpu_before);
-    println!(
-        "server CPU while stepping  {cpu} ms   per delivered step {:.1} µs",
-        cpu as f64 * 1000.0 / latencies.len() as f64
-    );
+    let cpu_after = each(servers, cpu_ms)?;
+    let clients = cpu_ms(std::process::id())?.saturating_sub(clients_before);
+    let nats = match nats_before {
+        Some((pid, before)) => Some((cpu_ms(pid)?.saturating_sub(before), rss_kib(pid)?)),
+        None => None,
+    };
+    drop(done);
+
+    let figures: Vec<Figures> = latencies
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut latencies)| {
+            latencies.sort();
+            Figures {
+                followers: (args.followers + count - 1 - i) / count,
+                rss: (before[i], after[i]),
+                cpu_ms: cpu_after[i].saturating_sub(cpu_before[i]),
+                latencies,
+            }
+        })
+        .collect();
+    Stepped {
+        followers: args.followers,
+        steps: args.steps,
+        pace_ms: args.pace_ms,
+        figures,
+        nats,
+        clients_ms: clients,
+    }
+    .print();
     Ok(())
+}
+
+/// `read` applied to every server's process id, in order.
+fn each(servers: &[instances::Server], read: impl Fn(u32) -> Result<u64>) -> Result<Vec<u64>> {
+    servers.iter().map(|server| read(server.pid)).collect()
 }
 
 pub(crate) fn ms(duration: Duration) -> f64 {
@@ -223,8 +291,9 @@ impl Follower {
         Ok(Follower { socket })
     }
 
-    /// When each stepped snapshot arrived (a reset's snapshot is skipped).
-    async fn stamp_snapshots(mut self) -> Result<Vec<Instant>> {
+    /// When each stepped snapshot arrived (a reset's snapshot is skipped),
+    /// read until the last `view`; the follower is handed back still open.
+    async fn stamp_snapshots(mut self) -> Result<(Vec<Instant>, Follower)> {
         let mut arrivals = Vec::new();
         let mut after_reset = false;
         let last = format!(r#"{{"type":"view","step":{FINAL_VIEW}}}"#);
@@ -241,118 +310,9 @@ impl Follower {
             } else if text.starts_with(r#"{"type":"loaded""#) {
                 after_reset = true;
             } else if text.as_str() == last {
-                let _ = self.socket.close(None).await;
-                return Ok(arrivals);
+                return Ok((arrivals, self));
             }
         }
         bail!("the room closed before the last view")
-    }
-}
-
-/// A `reactor-lab` process started for the measurement, killed on drop.
-struct Server {
-    child: tokio::process::Child,
-    addr: std::net::SocketAddr,
-    _site: TempDir,
-}
-
-impl Server {
-    async fn spawn(binary: Option<PathBuf>, followers: usize) -> Result<Server> {
-        let binary = match binary {
-            Some(binary) => binary,
-            None => std::env::current_exe()?.with_file_name("reactor-lab"),
-        };
-        let site = TempDir::new("site")?;
-        std::fs::write(
-            site.0.join("index.html"),
-            "<!doctype html><title>Reactor Lab</title>",
-        )?;
-        std::fs::create_dir_all(site.0.join("lessons"))?;
-        let mut child = tokio::process::Command::new(&binary)
-            .args(["--port", "0", "--max-followers"])
-            .arg(followers.to_string())
-            // Every follower comes from 127.0.0.1: one address's share is all of them.
-            .arg("--followers-per-address")
-            .arg(followers.to_string())
-            .arg("--site")
-            .arg(&site.0)
-            .arg("--lessons")
-            .arg(site.0.join("lessons"))
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .with_context(|| {
-                format!(
-                    "starting {} (build it: cargo build --release -p reactor-server)",
-                    binary.display()
-                )
-            })?;
-        let stdout = child.stdout.take().context("no stdout")?;
-        let mut lines = BufReader::new(stdout).lines();
-        let line = tokio::time::timeout(reactor_e2e::PATIENCE, lines.next_line())
-            .await
-            .context("the server printed no address")??
-            .context("the server exited")?;
-        let addr = line
-            .rsplit("http://")
-            .next()
-            .map(|rest| rest.trim_end_matches('/'))
-            .and_then(|addr| addr.parse().ok())
-            .with_context(|| format!("no address in {line:?}"))?;
-        Ok(Server {
-            child,
-            addr,
-            _site: site,
-        })
-    }
-
-    /// CPU time the server has used (user + system), from `/proc/<pid>/stat`,
-    /// in milliseconds (the kernel counts in ticks of 10 ms on Linux).
-    fn cpu_ms(&self) -> Result<u64> {
-        let pid = self.child.id().context("the server has exited")?;
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
-        // Fields after the command name, which is in parentheses and may hold spaces.
-        let fields: Vec<&str> = stat
-            .rsplit_once(')')
-            .context("no command")?
-            .1
-            .split_whitespace()
-            .collect();
-        let ticks = |index: usize| {
-            fields
-                .get(index)
-                .and_then(|f| f.parse::<u64>().ok())
-                .context("no CPU times")
-        };
-        Ok((ticks(11)? + ticks(12)?) * TICK_MS)
-    }
-
-    /// The server's resident set size, from `/proc/<pid>/status`.
-    fn rss_kib(&self) -> Result<u64> {
-        let pid = self.child.id().context("the server has exited")?;
-        let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
-        status
-            .lines()
-            .find_map(|line| line.strip_prefix("VmRSS:"))
-            .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
-            .context("no VmRSS line")
-    }
-}
-
-/// A temporary folder, deleted on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> Result<TempDir> {
-        let dir = std::env::temp_dir().join(format!("room-load-{name}-{}", std::process::id()));
-        std::fs::create_dir_all(&dir)?;
-        Ok(TempDir(dir))
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
