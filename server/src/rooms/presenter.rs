@@ -21,6 +21,10 @@
 //! and `done` go to the followers; `error` frames answer the presenter's own
 //! mistakes and stay private.
 //!
+//! The frames the session writes together (one flush: a step's `record`
+//! and `snapshot`) go to the room together ([`Relay::outgoing_done`]), so
+//! each follower is woken, and writes, once for them.
+//!
 //! A `loaded` frame that answers a `load` closes the room's open poll
 //! unanswered: its question was about the run now gone.
 //!
@@ -31,6 +35,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
+use axum::extract::ws::Utf8Bytes;
 use reactor_protocol::export::lecture::Shown;
 use reactor_protocol::frame::{PresenterCommand, ViewPosition};
 use reactor_protocol::{MAX_ID_LEN, ServerFrame, valid_id};
@@ -50,6 +55,8 @@ pub(crate) struct PresenterRelay {
     registry: Arc<Registry>,
     ended: watch::Receiver<Option<Ended>>,
     closing: Option<(u16, String)>,
+    /// Frames of the batch being written, for the room in one go.
+    batch: Vec<(Utf8Bytes, Kind)>,
 }
 
 impl PresenterRelay {
@@ -61,6 +68,7 @@ impl PresenterRelay {
             registry,
             ended,
             closing: None,
+            batch: Vec::new(),
         }
     }
 
@@ -111,14 +119,23 @@ impl Relay for PresenterRelay {
     fn outgoing(&mut self, frame: &Outgoing) {
         let now = Instant::now();
         if frame.loads.is_some() {
-            // A new run: a poll about the old one closes, unanswered, first.
+            // A new run: a poll about the old one closes, unanswered,
+            // after what came before it and before the run.
+            self.outgoing_done();
             self.seat.room.close_poll();
         }
         if let Some(kind) = room_kind(frame.frame_type) {
-            self.seat.room.publish(&frame.text, kind, now);
+            self.batch.push((frame.text.clone(), kind));
         }
         if let Some(shown) = &frame.loads {
             self.seat.room.record(Shown::clone(shown), now);
+        }
+    }
+
+    fn outgoing_done(&mut self) {
+        if !self.batch.is_empty() {
+            self.seat.room.publish_all(&self.batch, Instant::now());
+            self.batch.clear();
         }
     }
 

@@ -151,11 +151,15 @@ impl Rooms {
         let registry = Arc::clone(&self.registry);
         let mut shutdown = self.shutdown.clone();
         tokio::spawn(async move {
-            let subscribed = bus.client.subscribe("reactor-lab.room.*.*").await;
-            let Ok(mut news) = subscribed else {
+            // Not `reactor-lab.room.*.*`: that would also bring every
+            // frame of every room to every server.
+            let counts = bus.client.subscribe("reactor-lab.room.*.counts").await;
+            let owners = bus.client.subscribe("reactor-lab.room.*.owner").await;
+            let (Ok(counts), Ok(owners)) = (counts, owners) else {
                 tracing::error!("cannot hear the other servers on NATS");
                 return;
             };
+            let mut news = futures_util::stream::select(counts, owners);
             loop {
                 let message = tokio::select! {
                     _ = shutdown.wait_for(|stop| *stop) => return,

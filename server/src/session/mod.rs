@@ -125,6 +125,11 @@ pub(crate) trait Relay: Send + 'static {
     /// not a copy).
     fn outgoing(&mut self, _frame: &Outgoing) {}
 
+    /// The frames handed to [`Relay::outgoing`] since the last call are
+    /// written together (one flush): a relay that shares them may share
+    /// them in one go.
+    fn outgoing_done(&mut self) {}
+
     /// The next frame the relay wants written, or the end of the session.
     /// Never resolves for a plain session.
     fn event(&mut self) -> impl Future<Output = RelayEvent> + Send {

@@ -205,14 +205,18 @@ async fn write_batch(
     frames: &mut mpsc::Receiver<Outgoing>,
     relay: &mut impl Relay,
 ) -> Result<bool, axum::Error> {
-    let mut next = Some(first);
+    let mut batch = vec![first];
+    while batch.len() < FRAMES_PER_FLUSH {
+        let Ok(frame) = frames.try_recv() else { break };
+        batch.push(frame);
+    }
     let mut changed = false;
-    for _ in 0..FRAMES_PER_FLUSH {
-        let Some(frame) = next.take().or_else(|| frames.try_recv().ok()) else {
-            break;
-        };
+    for frame in &batch {
         changed |= frame.shows_change();
-        relay.outgoing(&frame);
+        relay.outgoing(frame);
+    }
+    relay.outgoing_done();
+    for frame in batch {
         socket.feed(Message::Text(frame.text)).await?;
     }
     socket.flush().await.map(|()| changed)

@@ -251,19 +251,30 @@ impl Room {
 
     /// Queue `frame` for every live member of `audience`.
     pub(super) fn fan_out_to(&self, state: &mut State, frame: &Utf8Bytes, audience: Audience) {
-        let bytes = frame.len();
+        self.fan_out_all(state, std::slice::from_ref(frame), audience);
+    }
+
+    /// Queue `frames`, in order, for every live member of `audience`: one
+    /// member after the other, so each finds them all queued when it wakes.
+    /// A member that cannot take one falls behind (and takes no more).
+    pub(super) fn fan_out_all(&self, state: &mut State, frames: &[Utf8Bytes], audience: Audience) {
         let cap = self.limits.follower_bytes;
         for (_, follower) in state.followers.iter_mut() {
             let listens = audience == Audience::Everyone || !follower.watching;
             if follower.place != Place::Live || !listens {
                 continue;
             }
-            let unread = follower.unread.fetch_add(bytes, Ordering::AcqRel);
-            let queued = unread + bytes <= cap && follower.queue.try_send(frame.clone()).is_ok();
-            if !queued {
-                follower.unread.fetch_sub(bytes, Ordering::AcqRel);
-                follower.place = Place::Behind;
-                follower.wake.notify_one();
+            for frame in frames {
+                let bytes = frame.len();
+                let unread = follower.unread.fetch_add(bytes, Ordering::AcqRel);
+                let queued =
+                    unread + bytes <= cap && follower.queue.try_send(frame.clone()).is_ok();
+                if !queued {
+                    follower.unread.fetch_sub(bytes, Ordering::AcqRel);
+                    follower.place = Place::Behind;
+                    follower.wake.notify_one();
+                    break;
+                }
             }
         }
     }

@@ -222,36 +222,29 @@ impl Room {
     /// view) counts as use of the room at `now`; a repeat does not, and is
     /// not sent on.
     pub(crate) fn publish(&self, frame: &Utf8Bytes, kind: Kind, now: Instant) {
+        self.publish_all(&[(frame.clone(), kind)], now);
+    }
+
+    /// [`Room::publish`] for frames the presenter's session wrote
+    /// together (a step's `record` and `snapshot`): each follower is handed
+    /// them in one go, so it wakes, writes and flushes once for them all.
+    pub(crate) fn publish_all(&self, frames: &[(Utf8Bytes, Kind)], now: Instant) {
         let mut state = self.lock();
-        let event = match kind {
-            Kind::View => Event::View(frame.clone()),
-            Kind::Run(run) => Event::Run(run, frame.clone()),
-        };
-        match kind {
-            Kind::View => {
-                if state.view.as_ref() == Some(frame) {
-                    return;
-                }
-                state.view = Some(frame.clone());
-            }
-            Kind::Run(run) => {
-                if run == Frame::Loaded {
-                    state.view = None;
-                    // The bus drops what came before a `loaded`: it
-                    // says who is here again after it.
-                    state.status_changed = true;
-                }
-                match state.history.keep(frame, run) {
-                    Kept::Unchanged => return,
-                    Kept::Appended => {}
-                    Kept::From(first) => rewind(&mut state, first),
-                    Kept::Overflowed => evict_catching_up(&mut state),
-                }
+        let mut changed = Vec::with_capacity(frames.len());
+        for (frame, kind) in frames {
+            if keep(&mut state, frame, *kind) {
+                let event = match *kind {
+                    Kind::View => Event::View(frame.clone()),
+                    Kind::Run(run) => Event::Run(run, frame.clone()),
+                };
+                state.shared.tell(event);
+                changed.push(frame.clone());
             }
         }
-        state.last_active = now;
-        self.fan_out(&mut state, frame);
-        state.shared.tell(event);
+        if !changed.is_empty() {
+            state.last_active = now;
+            self.fan_out_all(&mut state, &changed, Audience::Followers);
+        }
     }
 
     /// Keep a move of the presenter's in the lecture, made at `now`.
@@ -376,6 +369,34 @@ impl Room {
             resync,
         }
     }
+}
+
+/// Keep `frame` as `kind` says; whether it changes what the class sees
+/// (a repeat does not, and is not sent on).
+fn keep(state: &mut State, frame: &Utf8Bytes, kind: Kind) -> bool {
+    match kind {
+        Kind::View => {
+            if state.view.as_ref() == Some(frame) {
+                return false;
+            }
+            state.view = Some(frame.clone());
+        }
+        Kind::Run(run) => {
+            if run == Frame::Loaded {
+                state.view = None;
+                // The bus drops what came before a `loaded`: it says who
+                // is here again after it.
+                state.status_changed = true;
+            }
+            match state.history.keep(frame, run) {
+                Kept::Unchanged => return false,
+                Kept::Appended => {}
+                Kept::From(first) => rewind(state, first),
+                Kept::Overflowed => evict_catching_up(state),
+            }
+        }
+    }
+    true
 }
 
 /// Encode a room frame once.
