@@ -200,3 +200,115 @@ impl Room {
 pub(super) fn news_from_bus(state: &State) -> bool {
     matches!(state.shared.link, Link::Mirror)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+
+    use super::*;
+    use crate::rooms::code::{KeyDigest, PresenterKey, RoomCode};
+    use crate::rooms::limits::RoomLimits;
+
+    fn room() -> Arc<Room> {
+        let code = RoomCode::parse("K7QX2MPD").expect("valid code");
+        let key = KeyDigest::of(&PresenterKey::random().expect("rng"));
+        Arc::new(Room::new(
+            code,
+            key,
+            Arc::new(RoomLimits::default()),
+            Instant::now(),
+        ))
+    }
+
+    fn counts(followers: usize, exploring: usize) -> Counts {
+        Counts {
+            followers,
+            exploring,
+        }
+    }
+
+    #[test]
+    fn other_servers_counts_add_up_and_a_silent_one_is_forgotten() {
+        let room = room();
+        let now = Instant::now();
+        room.heard("lab-a", counts(3, 1), None, now);
+        room.heard("lab-b", counts(2, 0), None, now + Duration::from_secs(2));
+        room.heard("lab-a", counts(4, 1), None, now + Duration::from_secs(2));
+        assert_eq!(
+            room.lock().shared.counts(),
+            counts(6, 1),
+            "the latest of each"
+        );
+        let status = room.status(&room.lock(), false);
+        assert_eq!((status.followers, status.exploring), (6, 1));
+
+        room.forget_silent(now + Duration::from_secs(4), Duration::from_secs(3));
+        assert_eq!(
+            room.lock().shared.counts(),
+            counts(6, 1),
+            "both heard 2 s ago"
+        );
+        room.heard("lab-b", counts(2, 0), None, now + Duration::from_secs(5));
+        room.forget_silent(now + Duration::from_secs(6), Duration::from_secs(3));
+        assert_eq!(
+            room.lock().shared.counts(),
+            counts(2, 0),
+            "lab-a fell silent"
+        );
+    }
+
+    #[test]
+    fn answers_elsewhere_count_only_for_the_poll_they_answer() {
+        let room = room();
+        let now = Instant::now();
+        room.heard("lab-a", counts(2, 0), Some((3, vec![1, 1])), now);
+        room.heard("lab-b", counts(1, 0), Some((3, vec![0, 1, 7])), now);
+        room.heard("lab-c", counts(1, 0), Some((2, vec![5, 5])), now);
+        let shared = &room.lock().shared;
+        assert_eq!(
+            shared.answers(3, 2),
+            [1, 2],
+            "poll 2's answers and extra choices left out"
+        );
+        assert_eq!(shared.answers(4, 2), [0, 0]);
+    }
+
+    #[test]
+    fn only_an_origin_hands_events_to_its_publisher_and_a_full_queue_is_noticed() {
+        let room = room();
+        room.publish(&Utf8Bytes::from("{}"), Kind::View, Instant::now());
+        let (publisher, mut events) = mpsc::channel(1);
+        room.link_origin(publisher);
+        room.publish(
+            &Utf8Bytes::from(r#"{"step":1}"#),
+            Kind::View,
+            Instant::now(),
+        );
+        assert_eq!(
+            events.try_recv(),
+            Ok(Event::View(Utf8Bytes::from(r#"{"step":1}"#)))
+        );
+        assert!(
+            events.try_recv().is_err(),
+            "what came before the link stays here"
+        );
+        room.publish(
+            &Utf8Bytes::from(r#"{"step":2}"#),
+            Kind::View,
+            Instant::now(),
+        );
+        assert!(!room.bus_fell_behind());
+        room.publish(
+            &Utf8Bytes::from(r#"{"step":3}"#),
+            Kind::View,
+            Instant::now(),
+        );
+        assert!(room.bus_fell_behind(), "the queue of one was full");
+
+        room.link_mirror();
+        assert!(room.is_mirror() && room.is_shared());
+        room.unlink();
+        assert!(!room.is_shared());
+    }
+}
