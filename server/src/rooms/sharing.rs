@@ -36,7 +36,7 @@ impl Rooms {
     pub(crate) async fn create(
         &self,
         now: Instant,
-        creator: std::net::IpAddr,
+        creator: IpAddr,
     ) -> Result<(Arc<Room>, PresenterKey), CreateError> {
         let Some(bus) = &self.bus else {
             return self.registry.create(now, creator);

@@ -19,7 +19,7 @@
 
 use async_nats::jetstream::context::PublishErrorKind;
 use async_nats::jetstream::message::PublishMessage;
-use async_nats::jetstream::stream::{LastRawMessageErrorKind, Stream};
+use async_nats::jetstream::stream::LastRawMessageErrorKind;
 use axum::body::Bytes;
 use serde::{Deserialize, Serialize};
 
@@ -51,10 +51,6 @@ fn subject(code: RoomCode) -> String {
 }
 
 impl Bus {
-    fn directory(&self) -> &Stream {
-        &self.directory
-    }
-
     /// Claim `code` for a room this server owns; `Ok(false)` if another room has it.
     pub(crate) async fn claim(&self, code: RoomCode, key: &KeyDigest) -> Result<bool, String> {
         let entry = Entry {
@@ -68,7 +64,7 @@ impl Bus {
     /// What the directory says of `code`.
     pub(crate) async fn look_up(&self, code: RoomCode) -> Result<Found, String> {
         match self
-            .directory()
+            .directory
             .get_last_raw_message_by_subject(&subject(code))
             .await
         {

@@ -11,7 +11,7 @@ use axum::extract::ws::Utf8Bytes;
 use reactor_protocol::ServerFrame;
 use tokio::sync::mpsc;
 
-use super::members::{Audience, watching};
+use super::members::{Audience, counts};
 use super::{Kind, Room, State};
 use crate::rooms::bus::wire::Event;
 use crate::rooms::bus::{Counts, PollCounts};
@@ -125,12 +125,7 @@ impl Room {
 
     /// This server's own follower counts.
     pub(crate) fn local_counts(&self) -> Counts {
-        let state = self.lock();
-        let exploring = watching(&state);
-        Counts {
-            followers: state.followers.len() - exploring,
-            exploring,
-        }
+        counts(&self.lock())
     }
 
     /// `instance` has `counts` of this room's students, and `poll` answers
@@ -175,12 +170,13 @@ impl Room {
             Event::Run(run, frame) => self.publish(&frame, Kind::Run(run), now),
             Event::View(frame) => self.publish(&frame, Kind::View, now),
             Event::Status(frame) => {
-                if let Ok(ServerFrame::Room(status)) = serde_json::from_str(frame.as_str()) {
-                    self.lock().shared.presenter_elsewhere = status.presenter;
-                }
-                self.relay_news(&frame);
+                let presenter = match serde_json::from_str(frame.as_str()) {
+                    Ok(ServerFrame::Room(status)) => Some(status.presenter),
+                    _ => None,
+                };
+                self.relay_news(&frame, presenter);
             }
-            Event::Gather(frame) => self.relay_news(&frame),
+            Event::Gather(frame) => self.relay_news(&frame, None),
             Event::Poll(asked) => self.relay_poll(asked),
             Event::Revealed(revealed) => self.relay_reveal(revealed),
             // The registry ends the room (it keeps why, for late comers).
@@ -189,9 +185,13 @@ impl Room {
     }
 
     /// Room news from the origin (counts, "bring everyone back"): to every
-    /// follower and every student watching.
-    fn relay_news(&self, frame: &Utf8Bytes) {
+    /// follower and every student watching; a `room` frame also says
+    /// whether the presenter is in the room (`presenter`).
+    fn relay_news(&self, frame: &Utf8Bytes, presenter: Option<bool>) {
         let mut state = self.lock();
+        if let Some(presenter) = presenter {
+            state.shared.presenter_elsewhere = presenter;
+        }
         self.fan_out_to(&mut state, frame, Audience::Everyone);
     }
 }
@@ -207,18 +207,10 @@ mod tests {
     use std::time::{Duration, Instant};
 
     use super::*;
-    use crate::rooms::code::{KeyDigest, PresenterKey, RoomCode};
     use crate::rooms::limits::RoomLimits;
 
     fn room() -> Arc<Room> {
-        let code = RoomCode::parse("K7QX2MPD").expect("valid code");
-        let key = KeyDigest::of(&PresenterKey::random().expect("rng"));
-        Arc::new(Room::new(
-            code,
-            key,
-            Arc::new(RoomLimits::default()),
-            Instant::now(),
-        ))
+        super::super::tests::room(RoomLimits::default())
     }
 
     fn counts(followers: usize, exploring: usize) -> Counts {

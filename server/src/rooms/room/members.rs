@@ -10,6 +10,7 @@ use axum::extract::ws::Utf8Bytes;
 use tokio::sync::{Notify, mpsc};
 
 use super::{Refusal, Room, State, encode};
+use crate::rooms::bus::Counts;
 
 /// Where a follower is in the room's stream.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,9 +50,14 @@ pub(super) enum Audience {
     Everyone,
 }
 
-/// How many of the room's students are watching while they explore.
-pub(super) fn watching(state: &State) -> usize {
-    state.followers.iter().filter(|(_, f)| f.watching).count()
+/// This server's students in the room: following, or exploring while
+/// they watch it.
+pub(super) fn counts(state: &State) -> Counts {
+    let exploring = state.followers.iter().filter(|(_, f)| f.watching).count();
+    Counts {
+        followers: state.followers.len() - exploring,
+        exploring,
+    }
 }
 
 /// A follower's place in a room; leaving is dropping it.

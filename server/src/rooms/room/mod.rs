@@ -356,12 +356,12 @@ impl Room {
     }
 
     fn status(&self, state: &State, resync: bool) -> RoomStatus {
-        let exploring = members::watching(state);
+        let here = members::counts(state);
         let elsewhere = state.shared.counts();
         RoomStatus {
             code: self.code.to_string(),
-            followers: state.followers.len() - exploring + elsewhere.followers,
-            exploring: exploring + elsewhere.exploring,
+            followers: here.followers + elsewhere.followers,
+            exploring: here.exploring + elsewhere.exploring,
             presenter: state.presenter.is_some()
                 || (news_from_bus(state) && state.shared.presenter_elsewhere),
             ended: false,

@@ -66,6 +66,19 @@ struct OpenPoll {
 }
 
 impl OpenPoll {
+    /// Poll `id`, asked with the `poll` frame `asked`, with `choices`
+    /// choices and no answer yet.
+    fn new(id: u32, asked: Utf8Bytes, choices: usize) -> OpenPoll {
+        OpenPoll {
+            id,
+            asked,
+            counts: vec![0; choices],
+            answered: 0,
+            elsewhere: vec![0; choices],
+            by_address: HashMap::new(),
+        }
+    }
+
     fn tally(&self, right: Option<u8>) -> PollTally {
         let counts: Vec<u32> = (self.counts.iter().zip(&self.elsewhere))
             .map(|(here, there)| here + there)
@@ -90,14 +103,7 @@ impl Polls {
             text: question.text,
             choices: question.choices,
         }));
-        let poll = OpenPoll {
-            id,
-            asked: asked.clone(),
-            counts: vec![0; choices],
-            answered: 0,
-            elsewhere: vec![0; choices],
-            by_address: HashMap::new(),
-        };
+        let poll = OpenPoll::new(id, asked.clone(), choices);
         self.for_presenter = Some(encode(&ServerFrame::Tally(poll.tally(None))));
         self.tally_due = false;
         self.open = Some(poll);
@@ -290,14 +296,7 @@ impl Room {
         };
         let mut state = self.lock();
         let state = &mut *state;
-        state.polls.open = Some(OpenPoll {
-            id: poll.id,
-            asked: asked.clone(),
-            counts: vec![0; poll.choices.len()],
-            answered: 0,
-            elsewhere: vec![0; poll.choices.len()],
-            by_address: HashMap::new(),
-        });
+        state.polls.open = Some(OpenPoll::new(poll.id, asked.clone(), poll.choices.len()));
         state.polls.opened = poll.id;
         self.fan_out(state, &asked);
     }

@@ -7,7 +7,7 @@ use crate::rooms::code::PresenterKey;
 
 const HOME: IpAddr = IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
 
-fn room(limits: RoomLimits) -> Arc<Room> {
+pub(super) fn room(limits: RoomLimits) -> Arc<Room> {
     let code = RoomCode::parse("K7QX2MPD").expect("valid code");
     let key = PresenterKey::random().expect("rng");
     Arc::new(Room::new(
