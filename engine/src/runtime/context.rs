@@ -137,11 +137,6 @@ pub(crate) fn current_task() -> Option<TaskId> {
     try_with(|core| core.current_task.get()).flatten()
 }
 
-/// Whether the current runtime keeps records.
-pub(crate) fn recording() -> bool {
-    try_with(|core| core.recorder.borrow().enabled()).unwrap_or(false)
-}
-
 /// Pass `poll` on; if it is `Pending`, note `at` as the `.await` the running
 /// task is parked on (only kept when recording). Every leaf future (`sleep`,
 /// `accept`, `read`, a `JoinHandle`, `yield_now`) calls this with the line

@@ -29,23 +29,24 @@
 //! once and nothing is kept. Call sites that would have to format text first
 //! check [`Recorder::enabled`].
 //!
-//! # Storage: one `Vec`, handed out whole
+//! # Storage: chunks, handed out whole
 //!
-//! Records go into one `Vec` that [`Recorder::take`] hands out as it is, so
-//! the lab's `LabRun::step`, which takes a few records per step, only ever
-//! moves a handful. A long run that takes everything at the end grows the
-//! `Vec` by doubling; past a few hundred KiB glibc's allocator serves it
-//! from mapped memory and grows it with `mremap`, which moves pages without
-//! copying the records. Splitting the storage into fixed chunks was measured
-//! (400k records, this machine) and lost: `take` must still return one
-//! `Vec`, so the chunks are copied once into fresh memory at the end, about
-//! twice the cost of the doubling. What a long run really pays for is the
-//! memory itself: each record is 112 bytes (x86-64) of newly touched pages
-//! (144 before `Event::Syscall` was boxed; see `reactor_protocol::Syscall`).
+//! Records go into chunks of [`CHUNK_RECORDS`] (`records.rs`), and
+//! `Runtime::take_records` hands them out as they are, as [`Records`]:
+//! nothing is copied, and a chunk the program is done with is reused by
+//! the next chunk this thread records into. The lab's `LabRun::step`,
+//! which takes a few records per step, gets them as one small `Vec`
+//! ([`Recorder::take`]). What a long run pays for is mostly memory: each
+//! record is 112 bytes (x86-64) of pages that must be touched (144 before
+//! `Event::Syscall` was boxed; see `reactor_protocol::Syscall`).
+
+mod records;
 
 use std::panic::Location;
 
 use reactor_protocol::{Event, Record, Source, Span};
+
+pub use records::{CHUNK_RECORDS, Records, RecordsIntoIter, SPARE_CHUNKS};
 
 /// `value` and the source line it was computed on: the line that did the
 /// work, for the record that reports it (see the module docs).
@@ -58,7 +59,10 @@ pub(crate) fn located<T>(value: T) -> (T, &'static Location<'static>) {
 #[derive(Debug)]
 pub(crate) struct Recorder {
     enabled: bool,
-    /// Records not yet handed out by [`Recorder::take`].
+    /// Full chunks not yet handed out, oldest first.
+    full: Vec<Vec<Record>>,
+    /// The chunk being filled (it grows as a `Vec` until it holds
+    /// [`CHUNK_RECORDS`], then joins `full`).
     buffer: Vec<Record>,
     /// Records produced so far, including those handed out.
     count: u64,
@@ -82,6 +86,7 @@ impl Recorder {
     pub(crate) fn new(enabled: bool, limit: Option<u64>) -> Self {
         Recorder {
             enabled,
+            full: Vec::new(),
             buffer: Vec::new(),
             count: 0,
             limit,
@@ -103,12 +108,17 @@ impl Recorder {
     /// that does it. Returns whether it was kept (not when recording is off
     /// or the limit is reached).
     #[track_caller]
+    #[inline]
     pub(crate) fn record(&mut self, event: Event) -> bool {
         self.record_at(event, Location::caller())
     }
 
     /// Record `event` as happening at `at`, the line that did the work
     /// (from [`located`]). Returns whether it was kept.
+    ///
+    /// Inlined, so that with recording off the caller does not even build
+    /// the event: the check is all that is left.
+    #[inline]
     pub(crate) fn record_at(&mut self, event: Event, at: &'static Location<'static>) -> bool {
         if !self.enabled {
             return false;
@@ -135,6 +145,10 @@ impl Recorder {
     }
 
     fn push(&mut self, event: Event, location: &'static Location<'static>) {
+        if self.buffer.len() == CHUNK_RECORDS {
+            let next = records::new_chunk();
+            self.full.push(std::mem::replace(&mut self.buffer, next));
+        }
         self.buffer.push(Record {
             seq: self.count,
             turn: self.turn,
@@ -150,9 +164,20 @@ impl Recorder {
         self.count += 1;
     }
 
-    /// Hand out the records produced since the last call.
+    /// Hand out the records produced since the last call, in the chunks
+    /// they were written into.
+    pub(crate) fn take_chunks(&mut self) -> Records {
+        let mut chunks = std::mem::take(&mut self.full);
+        if !self.buffer.is_empty() {
+            chunks.push(std::mem::take(&mut self.buffer));
+        }
+        Records::from_chunks(chunks)
+    }
+
+    /// Hand out the records produced since the last call as one `Vec` (a
+    /// copy only if they filled more than one chunk).
     pub(crate) fn take(&mut self) -> Vec<Record> {
-        std::mem::take(&mut self.buffer)
+        self.take_chunks().into_vec()
     }
 
     /// Records produced so far.
@@ -202,7 +227,7 @@ mod tests {
         assert_eq!(records.len(), 2);
         assert_eq!(records[1].seq, 1);
         assert_eq!(records[0].time_ms, 7);
-        assert_eq!(records[0].source.file, "engine/src/trace.rs");
+        assert_eq!(records[0].source.file, "engine/src/trace/mod.rs");
         assert_eq!(records[0].source.line, line);
     }
 
@@ -222,6 +247,19 @@ mod tests {
         recorder.record(Event::Park { timeout_ms: None });
         assert!(recorder.overflowed());
         assert_eq!(recorder.take().len(), 1);
+    }
+
+    #[test]
+    fn a_long_run_is_handed_out_in_whole_chunks_in_order() {
+        let mut recorder = Recorder::new(true, None);
+        let total = CHUNK_RECORDS * 2 + 5;
+        for _ in 0..total {
+            recorder.record(Event::Park { timeout_ms: None });
+        }
+        let records = recorder.take_chunks();
+        assert_eq!(records.len(), total);
+        assert!(records.iter().map(|r| r.seq).eq(0..total as u64));
+        assert!(recorder.take_chunks().is_empty());
     }
 
     #[test]
