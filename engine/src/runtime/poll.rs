@@ -58,7 +58,9 @@ pub(crate) fn poll_task(core: &Core, id: TaskId) {
     // Wakers fired directly by the task's code (not through the driver, the
     // wheel or a JoinHandle) are picked up here.
     core.schedule_woken();
-    core.recorder.borrow_mut().set_span(None);
+    if recording {
+        core.recorder.borrow_mut().set_span(None);
+    }
 }
 
 /// Poll the future once, with its task and a fresh budget current for the
@@ -69,9 +71,11 @@ pub(crate) fn poll_task(core: &Core, id: TaskId) {
 fn poll_future(core: &Core, id: TaskId, polling: &mut Polling, recording: bool) -> Polled {
     core.current_task.set(Some(id));
     core.budget.set(coop::BUDGET);
-    // A playground task's records carry its program position: where it resumes.
-    let resumes_at = core.executor.borrow().at(id);
-    core.recorder.borrow_mut().set_span(resumes_at);
+    if recording {
+        // A playground task's records carry its program position: where it resumes.
+        let resumes_at = core.executor.borrow().at(id);
+        core.recorder.borrow_mut().set_span(resumes_at);
+    }
     core.recorder.borrow_mut().record(Event::Poll { task: id });
     let polled = polling.poll(recording);
     core.current_task.set(None);
