@@ -143,26 +143,14 @@ pub(crate) fn current_task() -> Option<TaskId> {
 /// the program awaited it at, which its `#[track_caller]` constructor took.
 pub(crate) fn awaiting_at<T>(at: &'static Location<'static>, poll: Poll<T>) -> Poll<T> {
     if poll.is_pending() {
-        try_with(|core| {
-            if let Some(task) = core.current_task.get()
-                && core.recorder.borrow().enabled()
-            {
-                core.executor.borrow_mut().set_awaiting(task, at);
-            }
-        });
+        try_with(|core| core.note_awaiting(at));
     }
     poll
 }
 
 /// Note what the running task waits on (only kept when recording).
 pub(crate) fn set_waiting_on(what: WaitingOn) {
-    try_with(|core| {
-        if let Some(task) = core.current_task.get()
-            && core.recorder.borrow().enabled()
-        {
-            core.executor.borrow_mut().set_waiting_on(task, what);
-        }
-    });
+    try_with(|core| core.note_waiting_on(what));
 }
 
 /// Print a line from the running task: an `output` record and a console

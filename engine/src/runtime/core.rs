@@ -16,6 +16,7 @@
 use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::io;
+use std::panic::Location;
 use std::task::Waker;
 use std::time::Duration;
 
@@ -28,7 +29,7 @@ use super::id::{IdSlot, RuntimeId};
 use super::multi_thread::{Actor, Pool};
 use super::script::Script;
 use crate::io::driver::Driver;
-use crate::task::{Executor, JoinHandle, KeptWaker};
+use crate::task::{Executor, JoinHandle, KeptWaker, WaitingOn};
 use crate::time::Timers;
 use crate::trace::Recorder;
 
@@ -199,6 +200,26 @@ impl Core {
             waker: executor.keep(task, waker),
             worker,
         });
+    }
+
+    /// Note what the running task waits on, for the snapshot (only while
+    /// recording).
+    pub(crate) fn note_waiting_on(&self, what: WaitingOn) {
+        if let Some(task) = self.current_task.get()
+            && self.recorder.borrow().enabled()
+        {
+            self.executor.borrow_mut().set_waiting_on(task, what);
+        }
+    }
+
+    /// Note `at` as the `.await` the running task is parked on (only while
+    /// recording).
+    pub(crate) fn note_awaiting(&self, at: &'static Location<'static>) {
+        if let Some(task) = self.current_task.get()
+            && self.recorder.borrow().enabled()
+        {
+            self.executor.borrow_mut().set_awaiting(task, at);
+        }
     }
 
     /// Whether a deferred wake waits for the next park to end.
