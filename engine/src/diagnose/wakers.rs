@@ -69,6 +69,10 @@ impl WakerIndex {
             })
             .collect();
         let joins = executor.join_waiters();
+        let own: HashMap<TaskId, Waker> = idle
+            .iter()
+            .filter_map(|&id| Some((id, executor.waker_of(id)?)))
+            .collect();
         let mut add = |task: TaskId, place: WakerPlace, fired_by: FiredBy, direct: bool| {
             if let Some(entry) = located.get_mut(&task) {
                 entry.direct += usize::from(direct);
@@ -80,7 +84,8 @@ impl WakerIndex {
             }
         };
         let is_own = |task: Option<TaskId>, waker: &Waker| {
-            task.is_some_and(|task| executor.is_own_waker(task, waker))
+            task.and_then(|task| own.get(&task))
+                .is_some_and(|own| own.will_wake(waker))
         };
         for (token, io) in core.driver.borrow().registrations.iter() {
             for (direction, waiter) in [
@@ -105,12 +110,12 @@ impl WakerIndex {
                 level: position.level,
                 slot: position.slot,
             };
-            let direct = executor.kept_is_own(entry.task, &entry.waker);
+            let direct = is_own(Some(entry.task), &entry.waker);
             add(entry.task, place, own_part(DriverPart::TimerWheel), direct);
         }
         for deferred in core.deferred.borrow().iter() {
             if let Some(task) = deferred.task {
-                let direct = executor.kept_is_own(task, &deferred.waker);
+                let direct = is_own(Some(task), &deferred.waker);
                 add(
                     task,
                     WakerPlace::Deferred,
@@ -146,6 +151,7 @@ impl WakerIndex {
                 });
             }
         }
+        drop(own);
         for (&id, entry) in &mut located {
             for spot in &mut entry.spots {
                 spot.task = id;

@@ -33,7 +33,7 @@ use std::io;
 use std::rc::Rc;
 use std::time::Duration;
 
-use reactor_protocol::Snapshot;
+use reactor_protocol::{Record, Snapshot};
 
 pub use self::clock::ClockMode;
 pub use self::context::{NESTED_BLOCK_ON, NO_RUNTIME, RUNTIME_SHUT_DOWN};
@@ -42,7 +42,6 @@ use self::core::{Core, CoreOptions};
 pub use self::event_loop::POLL_BUDGET;
 use crate::io::driver::DEFAULT_EVENT_CAPACITY;
 use crate::task::JoinHandle;
-use crate::trace::Records;
 
 pub(crate) use self::snapshot::snapshot;
 
@@ -205,10 +204,9 @@ impl Runtime {
         }
     }
 
-    /// Hand out the records produced since the last call, in the chunks
-    /// they were recorded into (see [`Records`]).
-    pub fn take_records(&mut self) -> Records {
-        self.core.recorder.borrow_mut().take_chunks()
+    /// Hand out the records produced since the last call.
+    pub fn take_records(&mut self) -> Vec<Record> {
+        self.core.recorder.borrow_mut().take()
     }
 
     /// The runtime's whole visible state. Between `block_on` calls the

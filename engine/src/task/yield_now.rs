@@ -44,16 +44,11 @@ impl Future for YieldNow {
             return Poll::Ready(());
         }
         self.yielded = true;
-        let at = self.at;
-        let in_runtime = context::try_with(|core| {
-            core.defer(cx.waker());
-            core.note_waiting_on(WaitingOn::Yield);
-            core.note_awaiting(at);
-        });
         // Outside a runtime there is no driver to wait for: wake at once.
-        if in_runtime.is_none() {
+        if context::try_with(|core| core.defer(cx.waker())).is_none() {
             cx.waker().wake_by_ref();
         }
-        Poll::Pending
+        context::set_waiting_on(WaitingOn::Yield);
+        context::awaiting_at(self.at, Poll::Pending)
     }
 }
