@@ -72,6 +72,7 @@ pub use runtime::{ClockMode, Flavor, POLL_BUDGET, RunError, Runtime, RuntimeOpti
 pub use scenario::peer::{Peer, PeerAction};
 pub use task::{Join, JoinError, JoinHandle, spawn, spawn_named, yield_now};
 pub use time::{MAX_SLEEP, Sleep, sleep, sleep_until};
+pub use trace::{CHUNK_RECORDS, Records, RecordsIntoIter, SPARE_CHUNKS};
 
 /// Default record limit of a [`LabRun`] (and of a [`Runtime`]).
 pub use reactor_protocol::DEFAULT_MAX_RECORDS;

@@ -332,7 +332,7 @@ fn a_busy_run_queue_still_checks_the_os_after_the_poll_budget() {
         }
     })
     .expect("runs");
-    let records = rt.take_records();
+    let records = rt.take_records().into_vec();
     let first_park = records
         .iter()
         .position(|record| matches!(record.event, Event::Park { .. }))

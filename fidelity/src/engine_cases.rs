@@ -42,7 +42,7 @@ pub fn run(program: Program) -> Option<Result<Vec<Record>, String>> {
         }
     };
     Some(match result {
-        Ok(()) => Ok(runtime.take_records()),
+        Ok(()) => Ok(runtime.take_records().into_vec()),
         Err(error) => Err(format!("the engine stopped: {error}")),
     })
 }

@@ -68,7 +68,8 @@ pub(crate) struct Watch {
 pub(crate) struct PollEnded {
     /// The task polled.
     pub(crate) task: TaskId,
-    /// Its waker fired during its own poll.
+    /// Its waker fired during its own poll (only found out while
+    /// recording, when the diagnoses run).
     pub(crate) woke_itself: bool,
     /// It returned `Pending`.
     pub(crate) pending: bool,
@@ -90,12 +91,12 @@ pub(crate) fn after_poll(core: &Core, ended: &PollEnded) {
     if !ended.pending || ended.woke_itself {
         return;
     }
-    let (state, stored, on) = {
+    let (state, stored, joins_lead_back) = {
         let executor = core.executor.borrow();
         (
             executor.state_of(ended.task),
             executor.stored_wakers(ended.task),
-            executor.waiting_on_of(ended.task),
+            joins_lead_back(&executor, ended.task),
         )
     };
     if state != Some(TaskState::Idle) {
@@ -103,9 +104,34 @@ pub(crate) fn after_poll(core: &Core, ended: &PollEnded) {
     }
     if stored == Some(0) {
         lost_waker(core, ended.task);
-    } else if matches!(on, Some(WaitingOn::Join { .. })) {
+    } else if joins_lead_back {
         check_deadlock(core);
     }
+}
+
+/// Whether following the joins from `task` (the task it waits on, the one
+/// that task waits on, …, each idle) comes back to a task already passed.
+///
+/// Only a deadlock that takes in `task`'s new wait can have appeared, and
+/// in a deadlock every task is idle and waits on another's join, so this
+/// walk from `task` would go round it. When it ends instead (at a task
+/// that is queued, running, done, or waiting on something else), there is
+/// none, and the whole runtime need not be searched: a task that waits in
+/// turn for a thousand sleeping tasks costs a step or two per poll.
+fn joins_lead_back(executor: &crate::task::Executor, task: TaskId) -> bool {
+    let mut passed = vec![task];
+    let mut at = task;
+    while let Some(WaitingOn::Join { task: next }) = executor.waiting_on_of(at) {
+        if passed.contains(&next) {
+            return true;
+        }
+        if executor.state_of(next) != Some(TaskState::Idle) {
+            return false;
+        }
+        passed.push(next);
+        at = next;
+    }
+    false
 }
 
 #[track_caller]

@@ -69,10 +69,6 @@ impl WakerIndex {
             })
             .collect();
         let joins = executor.join_waiters();
-        let own: HashMap<TaskId, Waker> = idle
-            .iter()
-            .filter_map(|&id| Some((id, executor.waker_of(id)?)))
-            .collect();
         let mut add = |task: TaskId, place: WakerPlace, fired_by: FiredBy, direct: bool| {
             if let Some(entry) = located.get_mut(&task) {
                 entry.direct += usize::from(direct);
@@ -84,8 +80,7 @@ impl WakerIndex {
             }
         };
         let is_own = |task: Option<TaskId>, waker: &Waker| {
-            task.and_then(|task| own.get(&task))
-                .is_some_and(|own| own.will_wake(waker))
+            task.is_some_and(|task| executor.is_own_waker(task, waker))
         };
         for (token, io) in core.driver.borrow().registrations.iter() {
             for (direction, waiter) in [
@@ -110,12 +105,12 @@ impl WakerIndex {
                 level: position.level,
                 slot: position.slot,
             };
-            let direct = is_own(Some(entry.task), &entry.waker);
+            let direct = executor.kept_is_own(entry.task, &entry.waker);
             add(entry.task, place, own_part(DriverPart::TimerWheel), direct);
         }
         for deferred in core.deferred.borrow().iter() {
             if let Some(task) = deferred.task {
-                let direct = is_own(Some(task), &deferred.waker);
+                let direct = executor.kept_is_own(task, &deferred.waker);
                 add(
                     task,
                     WakerPlace::Deferred,
@@ -151,7 +146,6 @@ impl WakerIndex {
                 });
             }
         }
-        drop(own);
         for (&id, entry) in &mut located {
             for spot in &mut entry.spots {
                 spot.task = id;

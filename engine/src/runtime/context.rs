@@ -137,37 +137,20 @@ pub(crate) fn current_task() -> Option<TaskId> {
     try_with(|core| core.current_task.get()).flatten()
 }
 
-/// Whether the current runtime keeps records.
-pub(crate) fn recording() -> bool {
-    try_with(|core| core.recorder.borrow().enabled()).unwrap_or(false)
-}
-
 /// Pass `poll` on; if it is `Pending`, note `at` as the `.await` the running
 /// task is parked on (only kept when recording). Every leaf future (`sleep`,
 /// `accept`, `read`, a `JoinHandle`, `yield_now`) calls this with the line
 /// the program awaited it at, which its `#[track_caller]` constructor took.
 pub(crate) fn awaiting_at<T>(at: &'static Location<'static>, poll: Poll<T>) -> Poll<T> {
     if poll.is_pending() {
-        try_with(|core| {
-            if let Some(task) = core.current_task.get()
-                && core.recorder.borrow().enabled()
-            {
-                core.executor.borrow_mut().set_awaiting(task, at);
-            }
-        });
+        try_with(|core| core.note_awaiting(at));
     }
     poll
 }
 
 /// Note what the running task waits on (only kept when recording).
 pub(crate) fn set_waiting_on(what: WaitingOn) {
-    try_with(|core| {
-        if let Some(task) = core.current_task.get()
-            && core.recorder.borrow().enabled()
-        {
-            core.executor.borrow_mut().set_waiting_on(task, what);
-        }
-    });
+    try_with(|core| core.note_waiting_on(what));
 }
 
 /// Print a line from the running task: an `output` record and a console

@@ -16,6 +16,7 @@
 use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::io;
+use std::panic::Location;
 use std::task::Waker;
 use std::time::Duration;
 
@@ -28,7 +29,7 @@ use super::id::{IdSlot, RuntimeId};
 use super::multi_thread::{Actor, Pool};
 use super::script::Script;
 use crate::io::driver::Driver;
-use crate::task::{Executor, JoinHandle};
+use crate::task::{Executor, JoinHandle, KeptWaker, WaitingOn};
 use crate::time::Timers;
 use crate::trace::Recorder;
 
@@ -53,7 +54,7 @@ pub(crate) struct CoreOptions {
 pub(crate) struct DeferredWake {
     /// The task that yielded, if a task did.
     pub(crate) task: Option<TaskId>,
-    pub(crate) waker: Waker,
+    pub(crate) waker: KeptWaker,
     /// The worker that keeps it, in a multi-thread runtime.
     pub(crate) worker: Option<u32>,
 }
@@ -134,11 +135,42 @@ impl Core {
     /// woken task onto the run queue (the `schedule` record).
     #[track_caller]
     pub(crate) fn wake(&self, task: TaskId, cause: WakeCause, waker: &Waker) {
-        self.recorder
+        let mut recorder = self.recorder.borrow_mut();
+        recorder.record(Event::Wake { task, cause });
+        let queued = self
+            .executor
             .borrow_mut()
-            .record(Event::Wake { task, cause });
-        waker.wake_by_ref();
-        self.schedule_woken();
+            .wake_own(task, waker, &mut recorder);
+        drop(recorder);
+        if queued {
+            self.place_scheduled();
+        } else {
+            waker.wake_by_ref();
+            self.schedule_woken();
+        }
+    }
+
+    /// Fire a kept waker, recording a `wake` of `task` (a task of this
+    /// runtime, if one) at the caller's line: the task's own waker queues
+    /// it directly, any other runs its own code.
+    #[track_caller]
+    pub(crate) fn wake_kept(&self, task: Option<TaskId>, cause: WakeCause, kept: KeptWaker) {
+        match (kept, task) {
+            (KeptWaker::Own(own), _) => {
+                let mut recorder = self.recorder.borrow_mut();
+                recorder.record(Event::Wake { task: own, cause });
+                let mut executor = self.executor.borrow_mut();
+                executor.forget(KeptWaker::Own(own));
+                executor.wake_task(own, &mut recorder);
+                drop((executor, recorder));
+                self.place_scheduled();
+            }
+            (KeptWaker::Other(waker), Some(task)) => self.wake(task, cause, &waker),
+            (KeptWaker::Other(waker), None) => {
+                waker.wake();
+                self.schedule_woken();
+            }
+        }
     }
 
     /// Keep `waker` to fire after the next park (Tokio's `Defer::defer`): the
@@ -155,18 +187,39 @@ impl Core {
             Some(Actor::Worker(w)) => Some(w),
             None => None,
         };
+        let executor = self.executor.borrow();
         let mut deferred = self.deferred.borrow_mut();
-        if deferred
-            .last()
-            .is_some_and(|last| last.worker == worker && last.waker.will_wake(waker))
-        {
+        if deferred.last().is_some_and(|last| {
+            last.worker == worker && executor.kept_will_wake(&last.waker, waker)
+        }) {
             return;
         }
+        let task = self.current_task.get();
         deferred.push(DeferredWake {
-            task: self.current_task.get(),
-            waker: waker.clone(),
+            task,
+            waker: executor.keep(task, waker),
             worker,
         });
+    }
+
+    /// Note what the running task waits on, for the snapshot (only while
+    /// recording).
+    pub(crate) fn note_waiting_on(&self, what: WaitingOn) {
+        if let Some(task) = self.current_task.get()
+            && self.recorder.borrow().enabled()
+        {
+            self.executor.borrow_mut().set_waiting_on(task, what);
+        }
+    }
+
+    /// Note `at` as the `.await` the running task is parked on (only while
+    /// recording).
+    pub(crate) fn note_awaiting(&self, at: &'static Location<'static>) {
+        if let Some(task) = self.current_task.get()
+            && self.recorder.borrow().enabled()
+        {
+            self.executor.borrow_mut().set_awaiting(task, at);
+        }
     }
 
     /// Whether a deferred wake waits for the next park to end.
@@ -185,8 +238,14 @@ impl Core {
     /// Fire the deferred wakers, last kept first, as Tokio's `Defer::wake`
     /// pops them; each is a `wake` with cause `yield`.
     pub(crate) fn wake_deferred(&self) {
-        let deferred = std::mem::take(&mut *self.deferred.borrow_mut());
-        self.fire_deferred(deferred);
+        let mut deferred = std::mem::take(&mut *self.deferred.borrow_mut());
+        self.fire_deferred(deferred.drain(..));
+        // Give the emptied list back, so the next round of yields fills
+        // memory already there (a waker's code may have deferred anew).
+        let mut kept = self.deferred.borrow_mut();
+        if kept.is_empty() {
+            *kept = deferred;
+        }
     }
 
     /// Fire the deferred wakers worker `w` kept, as [`Core::wake_deferred`].
@@ -195,18 +254,12 @@ impl Core {
             .into_iter()
             .partition(|deferred| deferred.worker == Some(w));
         *self.deferred.borrow_mut() = others;
-        self.fire_deferred(own);
+        self.fire_deferred(own.into_iter());
     }
 
-    fn fire_deferred(&self, deferred: Vec<DeferredWake>) {
-        for DeferredWake { task, waker, .. } in deferred.into_iter().rev() {
-            match task {
-                Some(task) => self.wake(task, WakeCause::Yield, &waker),
-                None => {
-                    waker.wake();
-                    self.schedule_woken();
-                }
-            }
+    fn fire_deferred(&self, deferred: impl DoubleEndedIterator<Item = DeferredWake>) {
+        for DeferredWake { task, waker, .. } in deferred.rev() {
+            self.wake_kept(task, WakeCause::Yield, waker);
         }
     }
 
@@ -277,9 +330,9 @@ impl Core {
     /// As in Tokio, the tasks go first and the driver after them, so the
     /// sockets they own are deregistered as usual.
     pub(crate) fn shutdown(&self) {
-        let futures = self.executor.borrow_mut().take_all_futures();
-        for future in futures {
-            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(future)));
+        let unfinished = self.executor.borrow_mut().take_all_futures();
+        for cell in unfinished {
+            crate::task::drop_future(cell.as_ref());
         }
         let script = self.script.borrow_mut().take();
         drop(script);

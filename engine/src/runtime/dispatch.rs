@@ -89,7 +89,7 @@ pub(crate) fn fire_next_instant(core: &Core) -> bool {
                     deadline_ms: deadline,
                 };
                 core.recorder.borrow_mut().record_at(fire, at);
-                core.wake(value.task, WakeCause::Timer, &value.waker);
+                core.wake_kept(Some(value.task), WakeCause::Timer, value.waker);
             }
         }
     }

@@ -33,7 +33,7 @@ use std::io;
 use std::rc::Rc;
 use std::time::Duration;
 
-use reactor_protocol::{Record, Snapshot};
+use reactor_protocol::Snapshot;
 
 pub use self::clock::ClockMode;
 pub use self::context::{NESTED_BLOCK_ON, NO_RUNTIME, RUNTIME_SHUT_DOWN};
@@ -42,6 +42,7 @@ use self::core::{Core, CoreOptions};
 pub use self::event_loop::POLL_BUDGET;
 use crate::io::driver::DEFAULT_EVENT_CAPACITY;
 use crate::task::JoinHandle;
+use crate::trace::Records;
 
 pub(crate) use self::snapshot::snapshot;
 
@@ -204,9 +205,10 @@ impl Runtime {
         }
     }
 
-    /// Hand out the records produced since the last call.
-    pub fn take_records(&mut self) -> Vec<Record> {
-        self.core.recorder.borrow_mut().take()
+    /// Hand out the records produced since the last call, in the chunks
+    /// they were recorded into (see [`Records`]).
+    pub fn take_records(&mut self) -> Records {
+        self.core.recorder.borrow_mut().take_chunks()
     }
 
     /// The runtime's whole visible state. Between `block_on` calls the

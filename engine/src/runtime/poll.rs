@@ -32,10 +32,12 @@ pub(crate) fn poll_task(core: &Core, id: TaskId) {
     let Some(mut polling) = polling else {
         return;
     };
-    let polled = poll_future(core, id, &mut polling);
+    let recording = core.recorder.borrow().enabled();
+    let polled = poll_future(core, id, &mut polling, recording);
+    // The diagnoses only look while recording; asking costs a lock.
     let ended = diagnose::PollEnded {
         task: id,
-        woke_itself: core.executor.borrow().woke_itself(id),
+        woke_itself: recording && core.executor.borrow().woke_itself(id),
         pending: matches!(polled, Polled::Pending),
     };
     match polled {
@@ -56,22 +58,26 @@ pub(crate) fn poll_task(core: &Core, id: TaskId) {
     // Wakers fired directly by the task's code (not through the driver, the
     // wheel or a JoinHandle) are picked up here.
     core.schedule_woken();
-    core.recorder.borrow_mut().set_span(None);
+    if recording {
+        core.recorder.borrow_mut().set_span(None);
+    }
 }
 
 /// Poll the future once, with its task and a fresh budget current for the
 /// code inside. `poll` is recorded before, and what the poll gave after
 /// (`pending`, `ready`, or an `error` for a panic): both at the caller's
-/// line, the one that polls.
+/// line, the one that polls. An output's text is only written `recording`.
 #[track_caller]
-fn poll_future(core: &Core, id: TaskId, polling: &mut Polling) -> Polled {
+fn poll_future(core: &Core, id: TaskId, polling: &mut Polling, recording: bool) -> Polled {
     core.current_task.set(Some(id));
     core.budget.set(coop::BUDGET);
-    // A playground task's records carry its program position: where it resumes.
-    let resumes_at = core.executor.borrow().at(id);
-    core.recorder.borrow_mut().set_span(resumes_at);
+    if recording {
+        // A playground task's records carry its program position: where it resumes.
+        let resumes_at = core.executor.borrow().at(id);
+        core.recorder.borrow_mut().set_span(resumes_at);
+    }
     core.recorder.borrow_mut().record(Event::Poll { task: id });
-    let polled = polling.poll();
+    let polled = polling.poll(recording);
     core.current_task.set(None);
     let outcome = match &polled {
         Polled::Pending => Event::Pending { task: id },
@@ -87,10 +93,11 @@ fn poll_future(core: &Core, id: TaskId, polling: &mut Polling) -> Polled {
 
 /// Mark the task complete, hand over a failure, and wake whoever awaits it.
 fn complete(core: &Core, id: TaskId, output: Option<String>, failure: Option<JoinError>) {
-    let (join, at) = located(core.executor.borrow_mut().complete(id));
-    let Some(join) = join else {
+    let (cell, at) = located(core.executor.borrow_mut().complete(id));
+    let Some(cell) = cell else {
         return;
     };
+    let join = cell.join();
     core.recorder
         .borrow_mut()
         .record_at(Event::Complete { task: id, output }, at);

@@ -7,40 +7,42 @@
 //! ```text
 //!   the loop                                 the executor (here)
 //!   ────────                                 ───────────────────
-//!   start_poll(id) ─────────────────────────▶ Running; take the future out
+//!   start_poll(id) ─────────────────────────▶ Running; hand out its cell
 //!   set the current task, record `poll`
 //!   polling.poll() ─────────────────────────▶ poll it inside catch_unwind,
 //!                                             with the task's own waker
 //!   record `pending` / `ready` / `error`
 //!   Pending:
-//!     pending(polling) ─────────────────────▶ put the future back, Idle (or
-//!                                             straight back in the queue if
-//!                                             its waker fired during the poll)
+//!     pending(polling) ─────────────────────▶ Idle (or straight back in the
+//!                                             queue if its waker fired
+//!                                             during the poll)
 //!   Ready / panic:
 //!     polling.drop_future()                   drop it, a panic contained
 //!     complete(id) ─────────────────────────▶ Complete; hand back its join
 //!   record `complete`, the join gets the panic, wake its waiter (join)
 //! ```
 //!
-//! The future is out of the slab while it runs, so the code inside it may
-//! freely spawn tasks or touch the executor without a double borrow.
+//! The poll runs on a clone of the task's `Rc`, with the executor not
+//! borrowed, so the code inside it may freely spawn tasks or touch the
+//! executor. `Running` keeps anyone from polling the task re-entrantly.
 
 use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
 use reactor_protocol::{TaskId, TaskState};
 
-use super::join::JoinNotify;
-use super::{Executor, TaskFuture};
+use super::cell::Run;
+use super::{Executor, Task};
 use crate::trace::Recorder;
 
-/// A task taken out of the slab for one poll: its future and its waker.
+/// A task being polled: its cell and its waker.
 pub(crate) struct Polling {
     id: TaskId,
-    future: TaskFuture,
+    cell: Pin<Rc<dyn Run>>,
     waker: Waker,
 }
 
@@ -57,72 +59,85 @@ pub(crate) enum Polled {
 
 impl Polling {
     /// Poll the future once with the task's own waker. A panic is caught
-    /// and reported as [`Polled::Panicked`].
-    pub(crate) fn poll(&mut self) -> Polled {
+    /// and reported as [`Polled::Panicked`]. `describe`: write the output's
+    /// text for the `complete` record.
+    pub(crate) fn poll(&mut self, describe: bool) -> Polled {
         let mut cx = Context::from_waker(&self.waker);
-        match catch_unwind(AssertUnwindSafe(|| self.future.as_mut().poll(&mut cx))) {
+        let cell = self.cell.as_ref();
+        match catch_unwind(AssertUnwindSafe(|| cell.poll(&mut cx, describe))) {
             Ok(Poll::Pending) => Polled::Pending,
             Ok(Poll::Ready(output)) => Polled::Ready(output),
             Err(payload) => Polled::Panicked(panic_message(payload.as_ref())),
         }
     }
 
-    /// Drop a finished future; a panic in its destructor is contained too.
+    /// Drop what is left of the future (after a panic, all of it); a panic
+    /// in its destructor is contained too.
     pub(crate) fn drop_future(self) {
-        let future = self.future;
-        let _ = catch_unwind(AssertUnwindSafe(move || drop(future)));
+        drop_future(self.cell.as_ref());
     }
 }
 
+/// Drop a task's future, containing a panic in its destructor.
+pub(crate) fn drop_future(cell: Pin<&dyn Run>) {
+    let _ = catch_unwind(AssertUnwindSafe(|| cell.drop_future()));
+}
+
 impl Executor {
-    /// Take task `id`'s future out to poll it: `Running`, no longer
-    /// notified, waiting on nothing. `None` if the task has no future to
-    /// poll (complete, or unknown).
+    /// Start polling task `id`: `Running`, no longer notified, waiting on
+    /// nothing. `None` if it cannot be polled now (complete, already
+    /// running, or unknown).
     pub(crate) fn start_poll(&mut self, id: TaskId) -> Option<Polling> {
-        let task = self.tasks.get_mut(id as usize)?;
-        let future = task.future.take()?;
-        task.state = TaskState::Running;
-        task.notified = false;
-        task.waiting_on = None;
-        task.awaiting = None;
+        let task = self.tasks.get(id as usize)?;
+        let header = task.header();
+        if matches!(header.state.get(), TaskState::Running | TaskState::Complete) {
+            return None;
+        }
+        header.state.set(TaskState::Running);
+        header.notified.set(false);
+        header.waiting_on.set(None);
+        header.awaiting.set(None);
+        let waker = header
+            .waker
+            .take()
+            .unwrap_or_else(|| Waker::from(Arc::clone(&task.waker)));
         Some(Polling {
             id,
-            future,
-            waker: Waker::from(Arc::clone(&task.waker)),
+            cell: task.cell.clone(),
+            waker,
         })
     }
 
-    /// The poll returned `Pending`: store the future again and make the task
-    /// `Idle` — or queue it at once (a `schedule` record) if its waker fired
-    /// while it ran (recorded at the caller's line).
+    /// The poll returned `Pending`: the task is `Idle` — or queued at once
+    /// (a `schedule` record) if its waker fired while it ran (recorded at
+    /// the caller's line).
     #[track_caller]
     pub(crate) fn pending(&mut self, polling: Polling, recorder: &mut Recorder) {
-        let id = polling.id;
-        // A running task is always in the slab: only `complete` removes one.
-        if let Some(task) = self.tasks.get_mut(id as usize) {
-            task.future = Some(polling.future);
-            task.state = TaskState::Idle;
-            // Woken during its own poll: back of the queue, as Tokio's
-            // harness does (`yield_now` on its scheduler).
-            if std::mem::take(&mut task.notified) {
-                self.schedule(id, true, recorder);
-            }
+        let header = polling.cell.header();
+        header.state.set(TaskState::Idle);
+        header.waker.set(Some(polling.waker));
+        // Woken during its own poll: back of the queue, as Tokio's
+        // harness does (`yield_now` on its scheduler).
+        if header.notified.replace(false) {
+            self.schedule(polling.id, true, recorder);
         }
     }
 
     /// The task finished (its future is gone): mark it `Complete`, forget it
-    /// unless finished tasks are kept, and hand back its join side, through
-    /// which the caller delivers a panic and wakes whoever awaits the task.
-    pub(crate) fn complete(&mut self, id: TaskId) -> Option<Rc<dyn JoinNotify>> {
-        let keep = self.keep_finished;
-        let task = self.tasks.get_mut(id as usize)?;
-        task.state = TaskState::Complete;
-        task.awaiting = None;
-        let join = Rc::clone(&task.join);
-        if !keep {
-            self.tasks.remove(id as usize);
+    /// unless finished tasks are kept, and hand back its cell, through whose
+    /// join slot the caller delivers a panic and wakes whoever awaits it.
+    pub(crate) fn complete(&mut self, id: TaskId) -> Option<Pin<Rc<dyn Run>>> {
+        let task = self.tasks.get(id as usize)?;
+        let header = task.header();
+        header.state.set(TaskState::Complete);
+        header.awaiting.set(None);
+        drop(header.waker.take());
+        if self.keep_finished {
+            return Some(task.cell.clone());
         }
-        Some(join)
+        let Task { cell, waker } = self.tasks.remove(id as usize);
+        self.recycle_waker(waker);
+        Some(cell)
     }
 }
 

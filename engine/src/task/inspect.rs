@@ -3,56 +3,68 @@
 //!
 //! A task's waker is one `Arc<TaskWaker>`; every `Waker` handed to its
 //! future is a clone of it. So the `Arc`'s strong count, less the task's
-//! own reference, is exactly how many of its wakers are stored somewhere:
-//! in a registration, a timer entry, a join slot, the deferred list, or
-//! the program's own code. Zero after a `Pending` means nothing can ever
-//! wake the task again.
+//! own references (the slab's, and until it completes the `Waker` lent to
+//! its polls), is exactly how many of its wakers are stored somewhere: in
+//! a registration, a timer entry, a join slot, the deferred list, or the
+//! program's own code. A timer entry or a deferred wake may keep the own
+//! waker as the task's id instead (`KeptWaker::Own`); the header counts
+//! those. Zero after a `Pending` means nothing can ever wake the task
+//! again.
 //!
 //! ```text
 //!   Task.waker: Arc<TaskWaker> ──clone──▶ registration's read slot
-//!        count = 1 + stored     ──clone──▶ timer entry
-//!                               ──clone──▶ (none: a lost waker, count = 1)
+//!        count = 2 + stored     ──clone──▶ timer entry
+//!                               ──clone──▶ (none: a lost waker, count = 2)
 //! ```
 
+use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::task::Waker;
 
 use reactor_protocol::{TaskId, TaskState};
 
-use super::join::JoinNotify;
+use super::cell::Run;
 use super::{Executor, WaitingOn};
 
 impl Executor {
     /// How many of the task's wakers are stored anywhere (its own
-    /// reference not counted). `None` for an unknown task.
+    /// references not counted). `None` for an unknown task.
     pub(crate) fn stored_wakers(&self, id: TaskId) -> Option<usize> {
         let task = self.tasks.get(id as usize)?;
-        Some(Arc::strong_count(&task.waker) - 1)
+        let header = task.header();
+        let lent = usize::from(header.state.get() != TaskState::Complete);
+        Some(Arc::strong_count(&task.waker) - 1 - lent + header.kept.get())
     }
 
-    /// A waker of the task, to compare stored wakers with (`will_wake`).
-    /// Drop it before counting with [`Executor::stored_wakers`].
-    pub(crate) fn waker_of(&self, id: TaskId) -> Option<Waker> {
-        let task = self.tasks.get(id as usize)?;
-        Some(Waker::from(Arc::clone(&task.waker)))
+    /// Whether `waker` is a clone of task `id`'s own waker: made from the
+    /// same `Arc`. (`Waker::will_wake` may miss that: it also compares the
+    /// function tables, which the compiler may have made twice.)
+    pub(crate) fn is_own_waker(&self, id: TaskId, waker: &Waker) -> bool {
+        self.tasks
+            .get(id as usize)
+            .is_some_and(|task| std::ptr::eq(waker.data(), Arc::as_ptr(&task.waker).cast()))
     }
 
     /// The task's lifecycle state.
     pub(crate) fn state_of(&self, id: TaskId) -> Option<TaskState> {
-        self.tasks.get(id as usize).map(|task| task.state)
+        self.tasks
+            .get(id as usize)
+            .map(|task| task.header().state.get())
     }
 
     /// What the task said it waits on at its last `Pending`.
     pub(crate) fn waiting_on_of(&self, id: TaskId) -> Option<WaitingOn> {
-        self.tasks.get(id as usize).and_then(|task| task.waiting_on)
+        self.tasks
+            .get(id as usize)
+            .and_then(|task| task.header().waiting_on.get())
     }
 
     /// Every idle task, by id.
     pub(crate) fn idle_tasks(&self) -> Vec<TaskId> {
         self.tasks
             .iter()
-            .filter(|(_, task)| task.state == TaskState::Idle)
+            .filter(|(_, task)| task.header().state.get() == TaskState::Idle)
             .map(|(id, _)| id as TaskId)
             .collect()
     }
@@ -60,17 +72,17 @@ impl Executor {
     /// Every task's join slot that holds a waiting task of this runtime:
     /// `(waiter, awaited task, the stored waker is the waiter's own)`.
     pub(crate) fn join_waiters(&self) -> Vec<(TaskId, TaskId, bool)> {
-        let slots: Vec<(TaskId, Rc<dyn JoinNotify>)> = self
+        let cells: Vec<(TaskId, Pin<Rc<dyn Run>>)> = self
             .tasks
             .iter()
-            .filter(|(_, task)| task.state != TaskState::Complete)
-            .map(|(id, task)| (id as TaskId, Rc::clone(&task.join)))
+            .filter(|(_, task)| task.header().state.get() != TaskState::Complete)
+            .map(|(id, task)| (id as TaskId, task.cell.clone()))
             .collect();
-        let waker_of = |id: TaskId| self.waker_of(id);
-        slots
+        let is_own = |id: TaskId, waker: &Waker| self.is_own_waker(id, waker);
+        cells
             .into_iter()
-            .filter_map(|(awaited, join)| {
-                let (waiter, own) = join.waiter(&waker_of)?;
+            .filter_map(|(awaited, cell)| {
+                let (waiter, own) = cell.join().waiter(&is_own)?;
                 Some((waiter, awaited, own))
             })
             .collect()

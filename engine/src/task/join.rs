@@ -36,6 +36,7 @@ use std::task::{Context, Poll, Waker};
 
 use reactor_protocol::TaskId;
 
+use super::cell::Joinable;
 use super::{WaitingOn, coop};
 use crate::runtime::context;
 use crate::runtime::handle::Handle;
@@ -75,8 +76,8 @@ pub(crate) trait JoinNotify {
     /// Take the task waiting on the handle, to wake it.
     fn take_waiter(&self) -> Option<Waiter>;
     /// The task of this runtime waiting on the handle, if any, and whether
-    /// the stored waker is a clone of `waker_of(task)` (that task's own).
-    fn waiter(&self, waker_of: &dyn Fn(TaskId) -> Option<Waker>) -> Option<(TaskId, bool)>;
+    /// `is_own` says the stored waker is that task's own.
+    fn waiter(&self, is_own: &dyn Fn(TaskId, &Waker) -> bool) -> Option<(TaskId, bool)>;
 }
 
 /// Output of one task, shared by the task and its handle.
@@ -127,20 +128,20 @@ impl<T> JoinNotify for JoinSlot<T> {
         self.state.borrow_mut().waiter.take()
     }
 
-    fn waiter(&self, waker_of: &dyn Fn(TaskId) -> Option<Waker>) -> Option<(TaskId, bool)> {
+    fn waiter(&self, is_own: &dyn Fn(TaskId, &Waker) -> bool) -> Option<(TaskId, bool)> {
         let state = self.state.borrow();
         let (Some(task), waker) = state.waiter.as_ref()? else {
             return None;
         };
-        let own = waker_of(*task).is_some_and(|own| own.will_wake(waker));
-        Some((*task, own))
+        Some((*task, is_own(*task, waker)))
     }
 }
 
 /// Awaits a spawned task's output. `Err` when the task panicked.
 pub struct JoinHandle<T> {
     task: TaskId,
-    slot: Rc<JoinSlot<T>>,
+    /// The task's cell, seen as the slot its output arrives in.
+    cell: Pin<Rc<dyn Joinable<T>>>,
     /// The runtime the task was spawned on.
     runtime: Handle,
     /// The result was already handed out.
@@ -148,10 +149,10 @@ pub struct JoinHandle<T> {
 }
 
 impl<T> JoinHandle<T> {
-    pub(crate) fn new(task: TaskId, slot: Rc<JoinSlot<T>>, runtime: Handle) -> Self {
+    pub(crate) fn new(task: TaskId, cell: Pin<Rc<dyn Joinable<T>>>, runtime: Handle) -> Self {
         JoinHandle {
             task,
-            slot,
+            cell,
             runtime,
             taken: false,
         }
@@ -164,14 +165,18 @@ impl<T> JoinHandle<T> {
 
     /// Whether the task has finished (with output or panic).
     pub fn is_finished(&self) -> bool {
-        self.taken || self.slot.state.borrow().result.is_some()
+        self.taken || self.slot().state.borrow().result.is_some()
     }
 
     /// Take the result if the task has finished, without waiting.
     pub(crate) fn try_take(&mut self) -> Option<Result<T, JoinError>> {
-        let result = self.slot.state.borrow_mut().result.take();
+        let result = self.slot().state.borrow_mut().result.take();
         self.taken |= result.is_some();
         result
+    }
+
+    fn slot(&self) -> &JoinSlot<T> {
+        self.cell.join_slot()
     }
 }
 
@@ -220,7 +225,7 @@ impl<T> JoinHandle<T> {
         // would name some other task here.
         let own = self.runtime.is_current();
         let waiter = own.then(context::current_task).flatten();
-        self.slot.state.borrow_mut().waiter = Some((waiter, cx.waker().clone()));
+        self.slot().state.borrow_mut().waiter = Some((waiter, cx.waker().clone()));
         if own {
             context::set_waiting_on(WaitingOn::Join { task: self.task });
         }
@@ -230,7 +235,7 @@ impl<T> JoinHandle<T> {
 
 impl<T> Drop for JoinHandle<T> {
     fn drop(&mut self) {
-        let mut state = self.slot.state.borrow_mut();
+        let mut state = self.slot().state.borrow_mut();
         state.detached = true;
         state.waiter = None;
         // A finished task's output goes with the handle.

@@ -9,13 +9,15 @@
 //!                           └──────────────── schedule ◀──────────────────────┘
 //! ```
 //!
-//! A task is a boxed future plus a little bookkeeping (`Task`). Its id is its
-//! key in the slab. The run queue holds ids, oldest first; the event loop pops
-//! one id per `poll` action. The executor's half of a poll is in `harness`
-//! (the loop's half, with the records, in `runtime/poll.rs`); how a woken
-//! task gets back in the queue is in `waker`; how a finished task hands
-//! over its output is in `join`.
+//! A task is one allocation, its `cell`: its state, its join slot and its
+//! future side by side (`cell.rs` says why). Its id is its key in the slab,
+//! which holds the cell and the task's waker. The run queue holds ids,
+//! oldest first; the event loop pops one id per `poll` action. The
+//! executor's half of a poll is in `harness` (the loop's half, with the
+//! records, in `runtime/poll.rs`); how a woken task gets back in the queue
+//! is in `waker`; how a finished task hands over its output is in `join`.
 
+mod cell;
 pub(crate) mod coop;
 mod harness;
 mod inspect;
@@ -31,11 +33,12 @@ use std::panic::Location;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::Arc;
+use std::task::Waker;
 
 use reactor_protocol::{Event, Source, Span, TaskId, TaskState, TaskView, WakeCause};
 use slab::Slab;
 
-pub(crate) use harness::{Polled, Polling};
+pub(crate) use harness::{Polled, Polling, drop_future};
 pub use join::{Join, JoinError, JoinHandle};
 pub(crate) use waiting_on::WaitingOn;
 pub use yield_now::{YieldNow, yield_now};
@@ -43,39 +46,24 @@ pub use yield_now::{YieldNow, yield_now};
 use crate::runtime::context;
 use crate::runtime::handle::Handle;
 use crate::trace::Recorder;
-use join::{JoinNotify, JoinSlot};
+use cell::{Header, Run, TaskCell};
+pub(crate) use waker::KeptWaker;
 use waker::{TaskWaker, WokenList};
 
-/// What a task's boxed future returns: the `Debug` text of its output, if worth showing.
-pub(crate) type TaskFuture = Pin<Box<dyn Future<Output = Option<String>>>>;
-
-/// One task.
-///
-/// Invariants of the state flags:
-/// - `state == Scheduled` exactly when the id is in the run queue, once.
-/// - `state == Running` only during its poll; `future` is then `None` (the
-///   harness holds it), so nothing else can poll it re-entrantly.
-/// - `state == Idle`: `future` is stored and the task waits for a waker.
-/// - `state == Complete`: `future` is `None` for good.
-/// - `notified` is only set while `Running`: a waker fired during the poll,
-///   so a `Pending` result puts the task straight back on the queue.
+/// One task, as the slab keeps it.
 pub(crate) struct Task {
-    name: String,
-    state: TaskState,
-    notified: bool,
-    future: Option<TaskFuture>,
-    join: Rc<dyn JoinNotify>,
+    /// Its state, join slot and future: the task's one allocation.
+    cell: Pin<Rc<dyn Run>>,
     /// The task's one waker. Every `Waker` the task hands out is a clone
     /// of this `Arc`, so its count tells whether any waker of the task is
     /// still stored anywhere (`inspect.rs`).
     waker: Arc<TaskWaker>,
-    waiting_on: Option<WaitingOn>,
-    /// The `.await` in the program the task last returned `Pending` at (the
-    /// leaf future's own line, from `#[track_caller]`): where it is parked,
-    /// and where it resumes when polled again.
-    awaiting: Option<&'static Location<'static>>,
-    /// A playground program's task: the program position it last reached.
-    at: Option<Span>,
+}
+
+impl Task {
+    fn header(&self) -> &Header {
+        self.cell.header()
+    }
 }
 
 /// All tasks and the run queue.
@@ -100,6 +88,10 @@ pub(crate) struct Executor {
     /// where), each with whether it was woken during its own poll. `None`
     /// for a current-thread runtime, whose run queue is `run_queue`.
     unplaced: Option<Vec<(TaskId, bool)>>,
+    /// Wakers of finished tasks that nothing else holds, for new tasks to
+    /// reuse: a task then costs one allocation, its cell. Never more than
+    /// the most tasks alive at once, whose wakers these were.
+    spare_wakers: Vec<Arc<TaskWaker>>,
 }
 
 impl Executor {
@@ -113,6 +105,7 @@ impl Executor {
             woken: WokenList::default(),
             scratch: Vec::new(),
             keep_finished,
+            spare_wakers: Vec::new(),
         }
     }
 
@@ -132,10 +125,9 @@ impl Executor {
         F: Future + 'static,
         F::Output: 'static,
     {
-        let (wrapped, slot) = with_join_slot(future, describe);
-        let id = self.create(name, wrapped, slot.clone(), recorder);
+        let (id, cell) = self.create(name, future, describe, recorder);
         self.enqueue(id, false, recorder);
-        JoinHandle::new(id, slot, runtime)
+        JoinHandle::new(id, cell, runtime)
     }
 
     /// Make `future` the runtime's `main`, the future `block_on` drives:
@@ -153,51 +145,47 @@ impl Executor {
         F: Future + 'static,
         F::Output: 'static,
     {
-        let (wrapped, slot) = with_join_slot(future, |_| None);
-        let id = self.create("main", wrapped, slot.clone(), recorder);
+        let (id, cell) = self.create("main", future, |_| None, recorder);
         self.main = Some(id);
         self.main_woken = true;
         recorder.record(Event::Wake {
             task: id,
             cause: WakeCause::BlockOn,
         });
-        JoinHandle::new(id, slot, runtime)
+        JoinHandle::new(id, cell, runtime)
     }
 
-    /// Put a new task in the slab, `Scheduled`, and record `spawn`.
+    /// Put a new task in the slab, `Scheduled`, and record `spawn`; returns
+    /// its id and its cell, for the `JoinHandle`.
     #[track_caller]
-    fn create(
+    fn create<F>(
         &mut self,
         name: &str,
-        future: TaskFuture,
-        join: Rc<dyn JoinNotify>,
+        future: F,
+        describe: fn(&F::Output) -> Option<String>,
         recorder: &mut Recorder,
-    ) -> TaskId {
-        let entry = self.tasks.vacant_entry();
-        let id = entry.key() as TaskId;
-        let waker = Arc::new(TaskWaker {
-            task: id,
-            woken: self.woken.clone(),
-        });
+    ) -> (TaskId, Pin<Rc<TaskCell<F>>>)
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        let id = self.tasks.vacant_key() as TaskId;
+        let waker = self.waker_for(id);
         // Names only matter to the picture: no allocation when not recording.
         let name = if recorder.enabled() {
             name.to_string()
         } else {
             String::new()
         };
-        entry.insert(Task {
-            name: name.clone(),
-            state: TaskState::Scheduled,
-            notified: false,
-            future: Some(future),
-            join,
-            waker,
-            waiting_on: None,
-            awaiting: None,
-            at: None,
-        });
-        recorder.record(Event::Spawn { task: id, name });
-        id
+        let own = Waker::from(Arc::clone(&waker));
+        let cell = Rc::pin(TaskCell::new(name, own, future, describe));
+        let run: Pin<Rc<dyn Run>> = cell.clone();
+        self.tasks.insert(Task { cell: run, waker });
+        if recorder.enabled() {
+            let name = self.tasks[id as usize].header().name.clone();
+            recorder.record(Event::Spawn { task: id, name });
+        }
+        (id, cell)
     }
 
     /// The next task to poll, if any.
@@ -236,21 +224,22 @@ impl Executor {
 
     #[track_caller]
     fn schedule(&mut self, id: TaskId, is_yield: bool, recorder: &mut Recorder) {
-        let Some(task) = self.tasks.get_mut(id as usize) else {
+        let Some(task) = self.tasks.get(id as usize) else {
             return;
         };
-        match task.state {
+        let header = task.header();
+        match header.state.get() {
             TaskState::Idle if self.main == Some(id) => {
-                task.state = TaskState::Scheduled;
-                task.waiting_on = None;
+                header.state.set(TaskState::Scheduled);
+                header.waiting_on.set(None);
                 self.main_woken = true;
             }
             TaskState::Idle => {
-                task.state = TaskState::Scheduled;
-                task.waiting_on = None;
+                header.state.set(TaskState::Scheduled);
+                header.waiting_on.set(None);
                 self.enqueue(id, is_yield, recorder);
             }
-            TaskState::Running => task.notified = true,
+            TaskState::Running => header.notified.set(true),
             TaskState::Scheduled | TaskState::Complete => {}
         }
     }
@@ -279,62 +268,70 @@ impl Executor {
 
     /// Note what the task waits on (shown in the snapshot).
     pub(crate) fn set_waiting_on(&mut self, id: TaskId, what: WaitingOn) {
-        if let Some(task) = self.tasks.get_mut(id as usize) {
-            task.waiting_on = Some(what);
+        if let Some(task) = self.tasks.get(id as usize) {
+            task.header().waiting_on.set(Some(what));
         }
     }
 
     /// Note the `.await` the task is parked on (shown in the snapshot).
     pub(crate) fn set_awaiting(&mut self, id: TaskId, at: &'static Location<'static>) {
-        if let Some(task) = self.tasks.get_mut(id as usize) {
-            task.awaiting = Some(at);
+        if let Some(task) = self.tasks.get(id as usize) {
+            task.header().awaiting.set(Some(at));
         }
     }
 
     /// Note the program position task `id` has reached (a playground program).
     pub(crate) fn set_at(&mut self, id: TaskId, at: Span) {
-        if let Some(task) = self.tasks.get_mut(id as usize) {
-            task.at = Some(at);
+        if let Some(task) = self.tasks.get(id as usize) {
+            task.header().at.set(Some(at));
         }
     }
 
     /// The program position task `id` last reached, if its program has any.
     pub(crate) fn at(&self, id: TaskId) -> Option<Span> {
-        self.tasks.get(id as usize).and_then(|task| task.at)
+        self.tasks
+            .get(id as usize)
+            .and_then(|task| task.header().at.get())
     }
 
-    /// Take every live future out, marking the tasks complete: shutting down.
-    pub(crate) fn take_all_futures(&mut self) -> Vec<TaskFuture> {
+    /// Mark every task complete, handing out the cells whose future is
+    /// still there, for the caller to drop them: shutting down.
+    pub(crate) fn take_all_futures(&mut self) -> Vec<Pin<Rc<dyn Run>>> {
         self.run_queue.clear();
         self.main_woken = false;
-        let mut futures = Vec::new();
-        for (_, task) in self.tasks.iter_mut() {
-            if let Some(future) = task.future.take() {
-                futures.push(future);
+        let mut unfinished = Vec::new();
+        for (_, task) in self.tasks.iter() {
+            let header = task.header();
+            if header.state.get() != TaskState::Complete {
+                unfinished.push(task.cell.clone());
             }
-            task.state = TaskState::Complete;
-            task.waiting_on = None;
-            task.awaiting = None;
+            header.state.set(TaskState::Complete);
+            header.waiting_on.set(None);
+            header.awaiting.set(None);
+            drop(header.waker.take());
         }
-        futures
+        unfinished
     }
 
     /// Tasks for the snapshot, by id.
     pub(crate) fn views(&self) -> Vec<TaskView> {
         self.tasks
             .iter()
-            .map(|(id, task)| TaskView {
-                id: id as TaskId,
-                name: task.name.clone(),
-                state: task.state,
-                waiting_on: task.waiting_on.map(|what| what.to_string()),
-                awaiting: task.awaiting.map(|at| Source {
-                    file: at.file().into(),
-                    line: at.line(),
-                }),
-                at: task.at,
-                // Filled in by the runtime, which sees every waker.
-                waits: None,
+            .map(|(id, task)| {
+                let header = task.header();
+                TaskView {
+                    id: id as TaskId,
+                    name: header.name.clone(),
+                    state: header.state.get(),
+                    waiting_on: header.waiting_on.get().map(|what| what.to_string()),
+                    awaiting: header.awaiting.get().map(|at| Source {
+                        file: at.file().into(),
+                        line: at.line(),
+                    }),
+                    at: header.at.get(),
+                    // Filled in by the runtime, which sees every waker.
+                    waits: None,
+                }
             })
             .collect()
     }
@@ -384,24 +381,4 @@ where
 fn describe_debug<T: Debug>(output: &T) -> Option<String> {
     let text = format!("{output:?}");
     (text != "()").then_some(text)
-}
-
-/// The task's future: `future`, handing its output to a join slot.
-fn with_join_slot<F>(
-    future: F,
-    describe: fn(&F::Output) -> Option<String>,
-) -> (TaskFuture, Rc<JoinSlot<F::Output>>)
-where
-    F: Future + 'static,
-    F::Output: 'static,
-{
-    let slot = Rc::new(JoinSlot::new());
-    let task_slot = Rc::clone(&slot);
-    let wrapped = async move {
-        let output = future.await;
-        let text = context::recording().then(|| describe(&output)).flatten();
-        task_slot.complete(output);
-        text
-    };
-    (Box::pin(wrapped), slot)
 }

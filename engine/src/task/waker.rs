@@ -15,40 +15,186 @@
 //!
 //! `std::task::Wake` on an `Arc` turns this little struct into a real `Waker`
 //! without any unsafe code.
+//!
+//! Three things keep this cheap, since it happens for nearly every action:
+//!
+//! - the loop looks at the list after each action, and most of the time
+//!   nothing was woken: a flag beside the lock answers "anything?" without
+//!   taking it;
+//! - a waker the runtime keeps itself (in a timer entry, or deferred by a
+//!   yield) is kept as the task's id when it is the task's own
+//!   ([`KeptWaker`]): keeping it and firing it touch no reference count,
+//!   and firing it queues the task without the list;
+//! - a finished task's `Arc` goes to the next task spawned, if nothing
+//!   holds a clone of it any more: a task then costs one allocation, its
+//!   cell (`cell.rs`).
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::task::Wake;
+use std::task::{Wake, Waker};
 
 use reactor_protocol::TaskId;
+
+use super::Executor;
+use crate::trace::Recorder;
 
 /// Task ids whose wakers fired and that the executor has not looked at yet.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct WokenList {
-    ids: Arc<Mutex<Vec<TaskId>>>,
+    shared: Arc<Shared>,
+}
+
+#[derive(Debug, Default)]
+struct Shared {
+    ids: Mutex<Vec<TaskId>>,
+    /// Set, under the lock, when an id is pushed; cleared when drained.
+    any: AtomicBool,
 }
 
 impl WokenList {
     /// Add a woken task id.
     pub(crate) fn push(&self, task: TaskId) {
-        self.ids
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(task);
+        let mut ids = self.lock();
+        ids.push(task);
+        self.shared.any.store(true, Ordering::Release);
+    }
+
+    /// Whether some waker fired since the list was last drained.
+    pub(crate) fn any(&self) -> bool {
+        self.shared.any.load(Ordering::Acquire)
     }
 
     /// Whether `task`'s waker fired since the list was last drained.
     pub(crate) fn contains(&self, task: TaskId) -> bool {
-        self.ids
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .contains(&task)
+        self.shared.any.load(Ordering::Acquire) && self.lock().contains(&task)
     }
 
     /// Move every woken id into `into` (cleared first), releasing the lock at once.
     pub(crate) fn drain_into(&self, into: &mut Vec<TaskId>) {
         into.clear();
-        let mut ids = self.ids.lock().unwrap_or_else(PoisonError::into_inner);
+        if !self.shared.any.load(Ordering::Acquire) {
+            return;
+        }
+        let mut ids = self.lock();
         std::mem::swap(&mut *ids, into);
+        self.shared.any.store(false, Ordering::Release);
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<TaskId>> {
+        self.shared
+            .ids
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// A waker the runtime keeps until something happens: in a timer entry,
+/// or in the deferred list of `yield_now`.
+///
+/// A task's own waker is kept as the task's id: keeping and firing it then
+/// touch no reference count (an atomic operation, on memory that may be
+/// far from the task's), and firing it queues the task directly. The
+/// task's header counts these (`Header::kept`), so the diagnoses still
+/// know every place its wakers are.
+#[derive(Debug)]
+pub(crate) enum KeptWaker {
+    /// The own waker of this task of the runtime.
+    Own(TaskId),
+    /// Any other waker: a combinator's, or one from another runtime.
+    Other(Waker),
+}
+
+impl Executor {
+    /// Keep `waker`, handed to task `task` (if a task of this runtime is
+    /// running): as the task's id if it is the task's own.
+    pub(crate) fn keep(&self, task: Option<TaskId>, waker: &Waker) -> KeptWaker {
+        if let Some(id) = task
+            && self.is_own_waker(id, waker)
+            && let Some(own) = self.tasks.get(id as usize)
+        {
+            let kept = &own.header().kept;
+            kept.set(kept.get() + 1);
+            return KeptWaker::Own(id);
+        }
+        KeptWaker::Other(waker.clone())
+    }
+
+    /// Let go of a kept waker without firing it.
+    pub(crate) fn forget(&self, kept: KeptWaker) {
+        if let KeptWaker::Own(id) = kept
+            && let Some(task) = self.tasks.get(id as usize)
+        {
+            let count = &task.header().kept;
+            count.set(count.get().saturating_sub(1));
+        }
+    }
+
+    /// Whether a kept waker would wake the same task as `waker`.
+    pub(crate) fn kept_will_wake(&self, kept: &KeptWaker, waker: &Waker) -> bool {
+        match kept {
+            KeptWaker::Own(id) => self.is_own_waker(*id, waker),
+            KeptWaker::Other(other) => other.will_wake(waker),
+        }
+    }
+
+    /// Whether a kept waker is task `id`'s own.
+    pub(crate) fn kept_is_own(&self, id: TaskId, kept: &KeptWaker) -> bool {
+        match kept {
+            KeptWaker::Own(own) => *own == id,
+            KeptWaker::Other(waker) => self.is_own_waker(id, waker),
+        }
+    }
+
+    /// Wake task `id` through `waker` by queueing it directly, when
+    /// `waker` is the task's own. Returns `false` when the caller must
+    /// fire the waker instead: a waker made by some other future (a
+    /// combinator's) must run its own code.
+    #[track_caller]
+    pub(crate) fn wake_own(&mut self, id: TaskId, waker: &Waker, recorder: &mut Recorder) -> bool {
+        if !self.is_own_waker(id, waker) {
+            return false;
+        }
+        self.wake_task(id, recorder);
+        true
+    }
+
+    /// Fire task `id`'s own waker, kept by id: what waking it would do.
+    /// Straight to the queue, unless other wakes wait in the woken list
+    /// (from another thread): then behind them, in order.
+    #[track_caller]
+    pub(crate) fn wake_task(&mut self, id: TaskId, recorder: &mut Recorder) {
+        if self.woken.any() {
+            self.woken.push(id);
+            self.schedule_woken(recorder);
+        } else {
+            self.schedule(id, false, recorder);
+        }
+    }
+}
+
+/// Reusing the wakers of finished tasks.
+impl Executor {
+    /// A waker for task `id`: a spare one if a finished task left one.
+    pub(super) fn waker_for(&mut self, id: TaskId) -> Arc<TaskWaker> {
+        if let Some(mut waker) = self.spare_wakers.pop()
+            && let Some(spare) = Arc::get_mut(&mut waker)
+        {
+            spare.task = id;
+            return waker;
+        }
+        Arc::new(TaskWaker {
+            task: id,
+            woken: self.woken.clone(),
+        })
+    }
+
+    /// Keep a finished task's waker for the next task, if nothing else
+    /// holds a clone of it (a clone may still be woken, so it must keep
+    /// naming its old task).
+    pub(super) fn recycle_waker(&mut self, mut waker: Arc<TaskWaker>) {
+        if Arc::get_mut(&mut waker).is_some() {
+            self.spare_wakers.push(waker);
+        }
     }
 }
 

@@ -44,11 +44,16 @@ impl Future for YieldNow {
             return Poll::Ready(());
         }
         self.yielded = true;
+        let at = self.at;
+        let in_runtime = context::try_with(|core| {
+            core.defer(cx.waker());
+            core.note_waiting_on(WaitingOn::Yield);
+            core.note_awaiting(at);
+        });
         // Outside a runtime there is no driver to wait for: wake at once.
-        if context::try_with(|core| core.defer(cx.waker())).is_none() {
+        if in_runtime.is_none() {
             cx.waker().wake_by_ref();
         }
-        context::set_waiting_on(WaitingOn::Yield);
-        context::awaiting_at(self.at, Poll::Pending)
+        Poll::Pending
     }
 }

@@ -35,7 +35,7 @@ pub mod wheel;
 use std::future::Future;
 use std::panic::Location;
 use std::pin::Pin;
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use reactor_protocol::{Event, TaskId, WheelView};
@@ -43,7 +43,7 @@ use reactor_protocol::{Event, TaskId, WheelView};
 use crate::runtime::context;
 use crate::runtime::core::Core;
 use crate::runtime::handle::Handle;
-use crate::task::{WaitingOn, coop};
+use crate::task::{KeptWaker, WaitingOn, coop};
 use crate::trace::located;
 use wheel::{Position, TimerKey, Wheel, WheelEvent};
 
@@ -53,7 +53,7 @@ pub(crate) struct TimerEntry {
     /// The task whose waker this is (for records and the picture).
     pub(crate) task: TaskId,
     /// Woken when the timer fires.
-    pub(crate) waker: Waker,
+    pub(crate) waker: KeptWaker,
     /// Unique per timer; tells a reused key apart.
     stamp: u64,
 }
@@ -77,7 +77,12 @@ impl Timers {
         }
     }
 
-    fn insert(&mut self, deadline: u64, task: TaskId, waker: Waker) -> (TimerKey, u64, Position) {
+    fn insert(
+        &mut self,
+        deadline: u64,
+        task: TaskId,
+        waker: KeptWaker,
+    ) -> (TimerKey, u64, Position) {
         let stamp = self.next_stamp;
         self.next_stamp += 1;
         let (key, position) = self
@@ -259,9 +264,11 @@ impl Sleep {
                     if core.timers.borrow().has_elapsed(deadline) {
                         return SleepState::Elapsed;
                     }
-                    let task = core.current_task.get().unwrap_or_default();
+                    let current = core.current_task.get();
+                    let waker = core.executor.borrow().keep(current, cx.waker());
+                    let task = current.unwrap_or_default();
                     let mut timers = core.timers.borrow_mut();
-                    let (inserted, at) = located(timers.insert(deadline, task, cx.waker().clone()));
+                    let (inserted, at) = located(timers.insert(deadline, task, waker));
                     drop(timers);
                     let (key, stamp, position) = inserted;
                     let insert = Event::TimerInsert {
@@ -289,8 +296,10 @@ impl Sleep {
                     let Some(entry) = timers.live(key, stamp) else {
                         return false;
                     };
-                    if !entry.waker.will_wake(cx.waker()) {
-                        entry.waker = cx.waker().clone();
+                    let executor = core.executor.borrow();
+                    if !executor.kept_will_wake(&entry.waker, cx.waker()) {
+                        let waker = executor.keep(core.current_task.get(), cx.waker());
+                        executor.forget(std::mem::replace(&mut entry.waker, waker));
                     }
                     true
                 });
@@ -316,9 +325,10 @@ impl Drop for Sleep {
         self.runtime.with_alive(|core| {
             let mut timers = core.timers.borrow_mut();
             let live = timers.live(key, stamp).is_some();
-            let (removed, at) = located(live && timers.wheel.remove(key).is_some());
+            let (removed, at) = located(live.then(|| timers.wheel.remove(key)).flatten());
             drop(timers);
-            if removed {
+            if let Some(entry) = removed {
+                core.executor.borrow().forget(entry.waker);
                 let cancel = Event::TimerCancel { timer: key as u64 };
                 core.recorder.borrow_mut().record_at(cancel, at);
             }

@@ -50,7 +50,7 @@ fn io_events_are_dispatched_before_the_timers_due_in_the_same_park() {
             ids
         })
         .expect("the program completes");
-    let records = runtime.take_records();
+    let records = runtime.take_records().into_vec();
     let position = |wanted: &dyn Fn(&Event) -> bool| {
         records
             .iter()

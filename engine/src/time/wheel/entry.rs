@@ -3,10 +3,9 @@
 //!
 //! ```text
 //!   slot list (Vec<Filed>)                        slab (Slab<Entry<T>>)
-//!   ┌──────────┬─────┬─────┐                     ┌───────────────────────────┐
-//!   │ deadline │ seq │ key ├──── key ──────────▶ │ deadline, value,          │
-//!   └──────────┴─────┴─────┘                     │ position, index ──▶ slot  │
-//!                                                └───────────────────────────┘
+//!   ┌──────────┬─────┬─────┐                     ┌──────────────────────┐
+//!   │ deadline │ seq │ key ├──── key ──────────▶ │ deadline, seq, value │
+//!   └──────────┴─────┴─────┘                     └──────────────────────┘
 //! ```
 //!
 //! Processing a slot asks "is this timer due?" and "in which order do the
@@ -14,27 +13,25 @@
 //! itself, read in order, instead of one slab lookup per timer: with a
 //! million timers those lookups jump all over memory (keys are handed out
 //! in whatever order earlier timers freed them) and each one is a cache
-//! miss. The slab is touched once per timer, to fire it or to note where it
-//! moved.
+//! miss. A cascade only moves the line; the slab is touched when the timer
+//! is filed, fired or cancelled. A line whose key no longer holds an entry
+//! with its `seq` is stale: its timer was cancelled.
 
-use super::{Position, TimerKey};
+use super::TimerKey;
 
 /// One timer, kept in the wheel's slab under its [`TimerKey`].
 ///
-/// Invariant: while the entry is in the slab, `levels[position.level]` holds
-/// its [`Filed`] in slot `position.slot` at index `index`. Every move of it
-/// (filing, a neighbour's removal, a cascade) updates these two fields.
+/// Invariant: while the entry is in the slab, exactly one slot holds a
+/// [`Filed`] line with its key and `seq`.
 #[derive(Debug)]
 pub(super) struct Entry<T> {
     /// The instant the caller asked for, exactly as given (it may already
     /// have passed when the timer was inserted).
     pub(super) deadline: u64,
+    /// Its insertion number, as its line has it.
+    pub(super) seq: u64,
     /// The caller's payload, handed back when the timer fires.
     pub(super) value: T,
-    /// Where the timer is filed now.
-    pub(super) position: Position,
-    /// Index of the timer inside its slot's list.
-    pub(super) index: usize,
 }
 
 /// A timer as its slot lists it: the key plus copies of what processing the
@@ -44,8 +41,8 @@ pub(super) struct Filed {
     /// The entry's deadline (never changes while the timer lives).
     pub(super) deadline: u64,
     /// Insertion number: breaks ties between equal deadlines so the fire
-    /// order never depends on slot layout. Slab keys are reused, so they
-    /// cannot serve.
+    /// order never depends on slot layout, and tells a line from a later
+    /// timer under the same key. Slab keys are reused, so they cannot serve.
     pub(super) seq: u64,
     /// Where the entry is in the slab.
     pub(super) key: TimerKey,

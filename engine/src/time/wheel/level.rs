@@ -21,7 +21,7 @@
 //! slots ahead the first occupied one is. Two instructions, whatever the load.
 
 use super::entry::Filed;
-use super::{BITS_PER_LEVEL, NUM_LEVELS, SLOTS_PER_LEVEL, TimerKey, WHEEL_RANGE_MS};
+use super::{BITS_PER_LEVEL, NUM_LEVELS, SLOTS_PER_LEVEL, WHEEL_RANGE_MS};
 
 /// The low bits that select a slot on one level (`0b11_1111`).
 const SLOT_MASK: u64 = SLOTS_PER_LEVEL as u64 - 1;
@@ -60,16 +60,18 @@ pub(super) fn slot_for(when: u64, level: u32) -> u32 {
 ///   always filed in a later slot, and the wheel processes a slot when its
 ///   start arrives) — except on the top level, which may hold clamped
 ///   timers there, to be revisited one full rotation later;
-/// - on level 0 the slot `elapsed` falls in holds only timers due now.
+/// - on level 0 the slot `elapsed` falls in holds only timers due now;
+/// - `stale[i]` lines of `slots[i]` are stale, fewer than it holds.
 #[derive(Debug)]
 pub(super) struct Level {
     /// 0 for the millisecond ring, up to `NUM_LEVELS - 1`.
     number: u32,
     /// Bit `i` set when `slots[i]` holds at least one timer.
     occupied: u64,
-    /// The timers of each slot. Order inside a slot does not matter:
-    /// removal swaps the last timer into the hole, so it costs O(1).
+    /// The timer lines of each slot, in no particular order.
     slots: [Vec<Filed>; SLOTS_PER_LEVEL],
+    /// How many lines of each slot belong to cancelled timers.
+    stale: [usize; SLOTS_PER_LEVEL],
 }
 
 impl Level {
@@ -79,6 +81,7 @@ impl Level {
             number,
             occupied: 0,
             slots: std::array::from_fn(|_| Vec::new()),
+            stale: [0; SLOTS_PER_LEVEL],
         }
     }
 
@@ -102,32 +105,52 @@ impl Level {
         &self.slots[slot as usize]
     }
 
-    /// Files `timer` in `slot`; returns its index inside the slot.
-    pub(super) fn push(&mut self, slot: u32, timer: Filed) -> usize {
-        let timers = &mut self.slots[slot as usize];
-        timers.push(timer);
+    /// How many lines of `slot` belong to cancelled timers.
+    pub(super) fn stale(&self, slot: u32) -> usize {
+        self.stale[slot as usize]
+    }
+
+    /// Files `timer` in `slot`.
+    pub(super) fn push(&mut self, slot: u32, timer: Filed) {
+        self.slots[slot as usize].push(timer);
         self.occupied |= 1 << slot;
-        timers.len() - 1
     }
 
-    /// Removes the timer at `index` of `slot` in O(1) by moving the slot's
-    /// last timer into its place. Returns that moved timer's key: its index
-    /// is now `index`.
-    pub(super) fn swap_remove(&mut self, slot: u32, index: usize) -> Option<TimerKey> {
-        let timers = &mut self.slots[slot as usize];
-        timers.swap_remove(index);
-        if timers.is_empty() {
-            self.occupied &= !(1 << slot);
+    /// One more line of `slot` belongs to a cancelled timer. If that was its
+    /// last live one, the slot is emptied at once; returns how many stale
+    /// lines that dropped (0 if it still holds live timers).
+    pub(super) fn mark_stale(&mut self, slot: u32) -> usize {
+        let index = slot as usize;
+        self.stale[index] += 1;
+        if self.stale[index] < self.slots[index].len() {
+            return 0;
         }
-        timers.get(index).map(|timer| timer.key)
+        self.slots[index].clear();
+        self.occupied &= !(1 << slot);
+        std::mem::take(&mut self.stale[index])
     }
 
-    /// Empties `slot` into `out` (which must be empty). The slot keeps the
-    /// allocation `out` had, so a busy wheel stops allocating.
-    pub(super) fn take_into(&mut self, slot: u32, out: &mut Vec<Filed>) {
+    /// Keep only the lines `live` accepts, in every slot: no stale line is
+    /// left (the wheel's sweep).
+    pub(super) fn retain(&mut self, live: impl Fn(&Filed) -> bool) {
+        for (slot, timers) in self.slots.iter_mut().enumerate() {
+            if std::mem::take(&mut self.stale[slot]) > 0 {
+                timers.retain(&live);
+                if timers.is_empty() {
+                    self.occupied &= !(1 << slot);
+                }
+            }
+        }
+    }
+
+    /// Empties `slot` into `out` (which must be empty); returns how many of
+    /// its lines are stale. The slot keeps the allocation `out` had, so a
+    /// busy wheel stops allocating.
+    pub(super) fn take_into(&mut self, slot: u32, out: &mut Vec<Filed>) -> usize {
         debug_assert!(out.is_empty());
         std::mem::swap(&mut self.slots[slot as usize], out);
         self.occupied &= !(1 << slot);
+        std::mem::take(&mut self.stale[slot as usize])
     }
 
     /// The occupied slots in the order the wheel reaches them after time
@@ -168,7 +191,7 @@ mod tests {
     use super::*;
 
     /// A timer with key `key` (deadline and order do not matter to a level).
-    fn timer(key: TimerKey) -> Filed {
+    fn timer(key: super::super::TimerKey) -> Filed {
         Filed {
             deadline: 0,
             seq: key as u64,
@@ -219,16 +242,33 @@ mod tests {
     }
 
     #[test]
-    fn push_and_remove_keep_the_bitmap_in_step() {
+    fn a_slot_empties_once_all_its_lines_are_stale() {
         let mut level = Level::new(1);
-        assert_eq!(level.push(15, timer(7)), 0);
-        assert_eq!(level.push(15, timer(8)), 1);
+        level.push(15, timer(7));
+        level.push(15, timer(8));
         assert_eq!(level.occupied(), 1 << 15);
-        // Removing index 0 moves key 8 into its place.
-        assert_eq!(level.swap_remove(15, 0), Some(8));
-        assert_eq!(level.timers(15), &[timer(8)]);
-        assert_eq!(level.swap_remove(15, 0), None);
-        assert_eq!(level.occupied(), 0);
+        assert_eq!(level.mark_stale(15), 0);
+        assert_eq!(level.stale(15), 1);
+        assert_eq!(level.timers(15).len(), 2);
+        // The second cancel leaves nothing live: both lines go at once.
+        assert_eq!(level.mark_stale(15), 2);
+        assert!(level.timers(15).is_empty());
+        assert_eq!((level.stale(15), level.occupied()), (0, 0));
+    }
+
+    #[test]
+    fn retain_drops_the_stale_lines_and_clears_emptied_slots() {
+        let mut level = Level::new(0);
+        level.push(3, timer(1));
+        level.push(3, timer(2));
+        level.push(9, timer(3));
+        level.push(9, timer(4));
+        level.mark_stale(3);
+        level.mark_stale(9);
+        level.retain(|line| line.key != 1 && line.key != 4);
+        assert_eq!(level.timers(3), &[timer(2)]);
+        assert_eq!(level.timers(9), &[timer(3)]);
+        assert_eq!((level.stale(3), level.stale(9)), (0, 0));
     }
 
     #[test]
@@ -236,9 +276,11 @@ mod tests {
         let mut level = Level::new(0);
         level.push(3, timer(1));
         level.push(3, timer(2));
+        level.mark_stale(3);
         let mut out = Vec::new();
-        level.take_into(3, &mut out);
+        assert_eq!(level.take_into(3, &mut out), 1);
         assert_eq!(out, vec![timer(1), timer(2)]);
+        assert_eq!(level.stale(3), 0);
         assert_eq!(level.occupied(), 0);
         assert!(level.timers(3).is_empty());
     }

@@ -85,19 +85,26 @@
 //! events fill memory already there instead of a fresh multi-megabyte `Vec`
 //! per instant; `poll_at` is the one-line convenience on top.
 //!
-//! Removal swaps the last timer of the slot into the hole, so it is O(1). The
-//! wheel stores timers in a [`Slab`]; slots hold each key with a copy of its
-//! deadline and insertion number (see `entry`), all that processing a slot
-//! needs to read.
+//! The wheel stores timers in a [`Slab`]; slots hold each key with a copy
+//! of its deadline and insertion number (see `entry`), all that processing
+//! a slot needs to read. Cascading moves those lines from slot to slot and
+//! never looks in the slab: with a million timers, the slab entries sit all
+//! over memory, and a look at each one at every cascade was most of the
+//! wheel's cost. Cancelling a timer leaves its line in its slot, stale
+//! (`cancel.rs`), for the same reason.
 
+mod cancel;
 mod entry;
 mod level;
 mod view;
 
 use slab::Slab;
 
+use cancel::is_live;
 use entry::{Entry, Filed};
 use level::{Level, level_for, slot_for};
+
+pub use cancel::STALE_SLACK;
 
 /// Slots per level: one per bit of the `u64` occupancy bitmap, as in Tokio.
 pub const SLOTS_PER_LEVEL: usize = 64;
@@ -151,11 +158,14 @@ pub enum WheelEvent<T> {
 /// A hierarchical timer wheel with 1 ms resolution holding values of type `T`.
 ///
 /// Invariants:
-/// - every entry in `entries` is filed in exactly one slot, at the position
-///   and index it records, and every filed key is in `entries`;
+/// - every entry in `entries` has exactly one line in the slots, at the
+///   position [`position_for`](Self::position_for) gives its deadline now;
+/// - every other line is stale: its key is gone from `entries` or holds a
+///   later timer (another `seq`); `stale` counts them, and so does each
+///   level per slot;
 /// - `elapsed` only grows, and never passes the start of an occupied slot
 ///   without that slot being processed (so nothing is ever skipped);
-/// - an entry's slot is derived from `max(deadline, elapsed at filing)`.
+/// - no slot holds only stale lines.
 #[derive(Debug)]
 pub struct Wheel<T> {
     /// Level `n` has slots of `64^n` ms.
@@ -168,6 +178,8 @@ pub struct Wheel<T> {
     next_seq: u64,
     /// Reused buffer for the timers of the slot being processed.
     scratch: Vec<Filed>,
+    /// Lines of cancelled timers still in their slots.
+    stale: usize,
 }
 
 impl<T> Default for Wheel<T> {
@@ -185,6 +197,7 @@ impl<T> Wheel<T> {
             elapsed: 0,
             next_seq: 0,
             scratch: Vec::new(),
+            stale: 0,
         }
     }
 
@@ -211,23 +224,11 @@ impl<T> Wheel<T> {
         self.next_seq += 1;
         let key = self.entries.insert(Entry {
             deadline,
+            seq,
             value,
-            position: Position { level: 0, slot: 0 },
-            index: 0,
         });
         let position = self.file(Filed { deadline, seq, key });
         (key, position)
-    }
-
-    /// Cancels a timer in O(1); returns its value, or `None` if `key` is not
-    /// in the wheel (it fired or was removed).
-    pub fn remove(&mut self, key: TimerKey) -> Option<T> {
-        let entry = self.entries.try_remove(key)?;
-        let level = &mut self.levels[entry.position.level as usize];
-        if let Some(moved) = level.swap_remove(entry.position.slot, entry.index) {
-            self.entries[moved].index = entry.index;
-        }
-        Some(entry.value)
     }
 
     /// The value of a timer still in the wheel.
@@ -242,7 +243,21 @@ impl<T> Wheel<T> {
 
     /// Where a timer still in the wheel is filed now.
     pub fn position(&self, key: TimerKey) -> Option<Position> {
-        self.entries.get(key).map(|entry| entry.position)
+        let entry = self.entries.get(key)?;
+        Some(self.position_for(entry.deadline))
+    }
+
+    /// Where a timer due at `deadline` is filed if filed now: on the level
+    /// of the highest base-64 digit in which it differs from `elapsed`, in
+    /// the slot of its digit there. Since a timer only moves when time
+    /// reaches its slot, this is also where every live timer *is*.
+    fn position_for(&self, deadline: u64) -> Position {
+        let due = deadline.max(self.elapsed);
+        let level = level_for(self.elapsed, due);
+        Position {
+            level,
+            slot: slot_for(due, level),
+        }
     }
 
     /// The earliest instant at which [`poll_at`](Self::poll_at) has work: a
@@ -269,7 +284,7 @@ impl<T> Wheel<T> {
             if best.is_some_and(|best| best <= start) {
                 break;
             }
-            let slot_best = level.timers(slot).iter().map(|timer| timer.deadline);
+            let slot_best = self.live_lines(level, slot).map(|timer| timer.deadline);
             best = best.into_iter().chain(slot_best).min();
         }
         best
@@ -323,7 +338,11 @@ impl<T> Wheel<T> {
     /// cascading each of its timers; appends what it did to `events`.
     fn process(&mut self, from: Position, events: &mut Vec<WheelEvent<T>>) {
         let mut timers = std::mem::take(&mut self.scratch);
-        self.levels[from.level as usize].take_into(from.slot, &mut timers);
+        let stale = self.levels[from.level as usize].take_into(from.slot, &mut timers);
+        if stale > 0 {
+            timers.retain(|line| is_live(&self.entries, line));
+            self.stale -= stale;
+        }
         // Only the due timers need sorting; the rest just move down.
         let due = move_due_to_front(&mut timers, self.elapsed);
         timers[..due].sort_unstable_by_key(Filed::order);
@@ -348,17 +367,12 @@ impl<T> Wheel<T> {
         self.scratch = timers;
     }
 
-    /// Files `timer` (its entry already in the slab, in no slot) relative
-    /// to `elapsed`, notes where in its entry, and returns the position.
+    /// Files `timer`'s line (its entry is in the slab) relative to
+    /// `elapsed`, and returns where.
     fn file(&mut self, timer: Filed) -> Position {
-        let due = timer.deadline.max(self.elapsed);
-        let level = level_for(self.elapsed, due);
-        let slot = slot_for(due, level);
-        let index = self.levels[level as usize].push(slot, timer);
-        let entry = &mut self.entries[timer.key];
-        entry.index = index;
-        entry.position = Position { level, slot };
-        entry.position
+        let position = self.position_for(timer.deadline);
+        self.levels[position.level as usize].push(position.slot, timer);
+        position
     }
 }
 

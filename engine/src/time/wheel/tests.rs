@@ -164,6 +164,56 @@ fn remove_cancels_one_timer_and_keeps_its_neighbours() {
 }
 
 #[test]
+fn a_cancelled_timer_never_counts_as_work() {
+    let mut wheel = Wheel::new();
+    let (soon, _) = wheel.insert(1000, "soon");
+    wheel.insert(5000, "later");
+    assert_eq!(wheel.next_expiration(), Some(960));
+    wheel.remove(soon);
+    // Its slot held nothing else: it is gone, not waiting to be skipped.
+    assert_eq!(wheel.next_expiration(), Some(4096));
+    assert_eq!(wheel.stale, 0);
+}
+
+#[test]
+fn a_cancelled_line_beside_live_ones_is_skipped_when_its_slot_comes() {
+    let mut wheel = Wheel::new();
+    let (gone, _) = wheel.insert(1000, "gone");
+    let (kept, _) = wheel.insert(1001, "kept");
+    wheel.remove(gone);
+    assert_eq!(wheel.stale, 1);
+    assert_eq!(wheel.earliest_deadline(), Some(1001));
+    let seen = run_until(&mut wheel, 1001);
+    assert_eq!(seen.last(), Some(&(1001, Seen::Fire(kept, 1001, "kept"))));
+    assert!(seen.iter().all(|(_, event)| match event {
+        Seen::Cascade(key, ..) | Seen::Fire(key, ..) => *key == kept,
+    }));
+    assert_eq!(wheel.stale, 0);
+}
+
+#[test]
+fn stale_lines_are_swept_once_they_outnumber_the_live_timers() {
+    let mut wheel = Wheel::new();
+    // One level-2 slot: cancelling never empties it, so lines go stale.
+    let keys: Vec<TimerKey> = (0..3000).map(|_| wheel.insert(5000, "t").0).collect();
+    let live = 500;
+    for &key in &keys[live..] {
+        wheel.remove(key);
+        assert!(wheel.stale <= wheel.len() + STALE_SLACK);
+    }
+    assert!(wheel.stale < 3000 - live, "a sweep ran");
+    let fired: Vec<TimerKey> = run_until(&mut wheel, 5000)
+        .into_iter()
+        .filter_map(|(_, event)| match event {
+            Seen::Fire(key, ..) => Some(key),
+            Seen::Cascade(..) => None,
+        })
+        .collect();
+    assert_eq!(fired, keys[..live]);
+    assert_eq!(wheel.stale, 0);
+}
+
+#[test]
 fn get_mut_changes_the_value_that_fires() {
     let mut wheel = Wheel::new();
     let (key, _) = wheel.insert(1, "old");

@@ -9,9 +9,10 @@ impl<T> Wheel<T> {
     /// Every filed timer, in key order: its key, deadline, where it is
     /// filed and its value (for finding a task's timer, not for firing).
     pub fn iter(&self) -> impl Iterator<Item = (super::TimerKey, u64, super::Position, &T)> {
-        self.entries
-            .iter()
-            .map(|(key, entry)| (key, entry.deadline, entry.position, &entry.value))
+        self.entries.iter().map(|(key, entry)| {
+            let position = self.position_for(entry.deadline);
+            (key, entry.deadline, position, &entry.value)
+        })
     }
 
     /// Every level, its occupied slots and their timers, for the snapshot.
@@ -35,10 +36,11 @@ impl<T> Wheel<T> {
 
     /// One level of [`view`](Self::view).
     fn level_view(&self, level: &Level, task_of: &impl Fn(&T) -> u64) -> LevelView {
+        // A slot never holds stale lines only, so each occupied one shows.
         let slots = (0..SLOTS_PER_LEVEL as u32)
             .filter(|slot| level.occupied() & (1 << slot) != 0)
             .map(|slot| {
-                let mut filed = level.timers(slot).to_vec();
+                let mut filed: Vec<Filed> = self.live_lines(level, slot).copied().collect();
                 filed.sort_unstable_by_key(Filed::order);
                 let timers = filed
                     .into_iter()
