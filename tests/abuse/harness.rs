@@ -13,7 +13,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, ensure};
 use reactor_e2e::abuse::{
-    Latencies, Probe, Prober, Sampler, Slack, Usage, loopback, mib, peak_rss_kib, reset_peak_rss,
+    Latencies, Probe, Prober, Sampler, Slack, Usage, largest_mappings, loopback, mib, peak_rss_kib,
+    reset_peak_rss,
 };
 use reactor_e2e::{TestServer, eventually_within};
 
@@ -179,9 +180,13 @@ async fn run(
 async fn settle(row: &Row, base: Usage) -> Result<()> {
     row.no_sessions().await?;
     let what = format!("threads, fds and RSS back within {SLACK:?} of ({base})");
-    eventually_within(SETTLE, &what, || async {
+    let settled = eventually_within(SETTLE, &what, || async {
         let now = Usage::now()?;
         Ok(now.within(base, SLACK).then_some(()))
     })
-    .await
+    .await;
+    settled.with_context(|| match largest_mappings(8) {
+        Ok(mappings) => format!("the largest mappings now:\n{mappings}"),
+        Err(error) => format!("(no mappings: {error})"),
+    })
 }

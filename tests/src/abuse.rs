@@ -12,6 +12,8 @@ pub mod gauge;
 pub mod net;
 pub mod probe;
 
-pub use gauge::{Sampler, Slack, Usage, engine_threads, mib, peak_rss_kib, reset_peak_rss};
+pub use gauge::{
+    Sampler, Slack, Usage, engine_threads, largest_mappings, mib, peak_rss_kib, reset_peak_rss,
+};
 pub use net::{Answer, STEP_PATIENCE, Ws, connect, http, loopback};
 pub use probe::{Latencies, Probe, Prober, Summary};

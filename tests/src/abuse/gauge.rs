@@ -128,6 +128,40 @@ pub fn reset_peak_rss() -> Result<()> {
     std::fs::write("/proc/self/clear_refs", "5").context("resetting the peak RSS")
 }
 
+/// The `n` mappings of this process holding the most resident memory, one
+/// per line (`/proc/self/smaps`): what stayed behind when RSS does not come
+/// back (an allocator arena, a thread's stack, a file).
+pub fn largest_mappings(n: usize) -> Result<String> {
+    let smaps = std::fs::read_to_string("/proc/self/smaps").context("/proc/self/smaps")?;
+    let mut mappings: Vec<(u64, String)> = Vec::new();
+    for line in smaps.lines() {
+        if let Some(rss) = line.strip_prefix("Rss:") {
+            let kib = rss
+                .trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse()
+                .unwrap_or(0);
+            if let Some(last) = mappings.last_mut() {
+                last.0 = kib;
+            }
+        } else if line
+            .split_whitespace()
+            .next()
+            .is_some_and(|range| range.contains('-'))
+        {
+            mappings.push((0, line.to_owned()));
+        }
+    }
+    mappings.sort_unstable_by_key(|(kib, _)| std::cmp::Reverse(*kib));
+    Ok(mappings
+        .iter()
+        .take(n)
+        .map(|(kib, header)| format!("{:8.1} MiB  {header}", mib(*kib)))
+        .collect::<Vec<_>>()
+        .join("\n"))
+}
+
 /// Samples [`Usage`] in the background and keeps the highest of each figure
 /// (threads and descriptors have no kernel-kept peak).
 pub struct Sampler {

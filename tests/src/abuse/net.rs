@@ -199,8 +199,15 @@ impl Ws {
     /// The next `room` frame, skipping others.
     pub async fn next_status(&mut self) -> Result<RoomStatus> {
         loop {
-            if let Some(status) = self.next().await?.room_status()? {
-                return Ok(status);
+            match self.next().await? {
+                Incoming::Closed(code, reason) => {
+                    return Err(ClosedMidAnswer { code, reason }.into());
+                }
+                incoming => {
+                    if let Some(status) = incoming.room_status()? {
+                        return Ok(status);
+                    }
+                }
             }
         }
     }
@@ -221,7 +228,9 @@ impl Ws {
                     bail!("error frame: {message}")
                 }
                 Incoming::Frame(..) => {}
-                Incoming::Closed(code, reason) => bail!("closed ({code} {reason}) mid-answer"),
+                Incoming::Closed(code, reason) => {
+                    return Err(ClosedMidAnswer { code, reason }.into());
+                }
             }
         }
     }
@@ -253,6 +262,23 @@ impl Ws {
         Ok(())
     }
 }
+
+/// The server closed a socket while an answer was awaited.
+#[derive(Debug)]
+pub struct ClosedMidAnswer {
+    /// The close code.
+    pub code: u16,
+    /// The close reason.
+    pub reason: String,
+}
+
+impl std::fmt::Display for ClosedMidAnswer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "closed ({} {}) mid-answer", self.code, self.reason)
+    }
+}
+
+impl std::error::Error for ClosedMidAnswer {}
 
 /// An HTTP answer: status, `content-type`, body.
 #[derive(Debug)]

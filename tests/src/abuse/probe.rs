@@ -16,10 +16,10 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
-use reactor_protocol::frame::RoomCreated;
+use reactor_protocol::frame::{CLOSE_ROOM_ENDED, RoomCreated};
 use tokio::sync::watch;
 
-use super::net::{Ws, http};
+use super::net::{ClosedMidAnswer, Ws, http};
 use crate::rooms::Incoming;
 
 /// Steps a student probe takes after loading.
@@ -141,8 +141,23 @@ impl Probe {
     }
 
     /// A presenter with the right key steps while a follower watches. The
-    /// probe's room is created on first use and again if it has ended.
+    /// probe's room is created on first use and again if it has ended. A
+    /// room may also end in the middle of a round (a row's rooms live a few
+    /// seconds): that is the room's limit, not a failure to serve, so the
+    /// round starts over once in a fresh room.
     pub async fn presenter(&self, into: &Latencies) -> Result<()> {
+        match self.presenter_round(into).await {
+            Err(error) if room_ended(&error) => {
+                *self.room.lock().await = None;
+                self.presenter_round(into)
+                    .await
+                    .context("the round again, in a fresh room")
+            }
+            outcome => outcome,
+        }
+    }
+
+    async fn presenter_round(&self, into: &Latencies) -> Result<()> {
         let mut slot = self.room.lock().await;
         let (room, mut presenter) = match slot.as_ref() {
             Some(room) => match self.seat(room, into).await? {
@@ -205,15 +220,22 @@ impl Probe {
                 into.record(start.elapsed());
                 Ok(Some(presenter))
             }
-            Incoming::Closed(code, _) if code == reactor_protocol::frame::CLOSE_ROOM_ENDED => {
-                Ok(None)
-            }
+            Incoming::Closed(code, _) if code == CLOSE_ROOM_ENDED => Ok(None),
             Incoming::Closed(code, reason) => {
                 bail!("the presenter with the right key was refused: {code} {reason}")
             }
             Incoming::Frame(raw, _) => bail!("the presenter's first frame: {raw}"),
         }
     }
+}
+
+/// Whether `error` is the probe's room ending under it.
+fn room_ended(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<ClosedMidAnswer>()
+            .is_some_and(|closed| closed.code == CLOSE_ROOM_ENDED)
+    })
 }
 
 /// Runs probe rounds in the background while an abuse goes on.
