@@ -33,10 +33,16 @@ use reactor_protocol::Record;
 /// Records per chunk: 4096 × 112 bytes = 448 KiB.
 pub const CHUNK_RECORDS: usize = 4096;
 
-/// Emptied chunks a thread keeps for its next recordings: 64 × 448 KiB =
-/// 28 MiB at most, about 230k records' worth, held only after a run that
-/// recorded that much.
-pub const SPARE_CHUNKS: usize = 64;
+/// Emptied chunks a thread keeps for its next recordings: 256 × 448 KiB =
+/// 112 MiB at most, a million records' worth.
+///
+/// Spares never raise what a thread holds at its peak: a new chunk is made
+/// only when no spare is left, so the chunks a thread has (in use or spare)
+/// are as many as its recordings ever filled at once. A lab session capped
+/// at the default 100,000 records keeps at most 25 (11 MiB); a bench
+/// recording 600k records per run keeps its 147 and pays for fresh pages
+/// only in its first run.
+pub const SPARE_CHUNKS: usize = 256;
 
 thread_local! {
     static SPARES: RefCell<Vec<Vec<Record>>> = const { RefCell::new(Vec::new()) };
