@@ -134,6 +134,10 @@ impl Timers {
     /// Whether a deadline has already been reached by the wheel: Tokio's
     /// `Wheel::insert` refuses such a timer (`InsertError::Elapsed`) and
     /// fires it on the spot.
+    ///
+    /// It also tells a registered `Sleep` that its timer fired: every timer
+    /// in the wheel is due after the wheel's time, because the call that
+    /// moves the time to an instant fires every timer due by it.
     fn has_elapsed(&self, deadline: u64) -> bool {
         deadline <= self.wheel.elapsed()
     }
@@ -293,6 +297,12 @@ impl Sleep {
             SleepState::Registered { key, stamp } => {
                 let pending = self.with_runtime(|core| {
                     let mut timers = core.timers.borrow_mut();
+                    if timers.has_elapsed(deadline) {
+                        // Fired: see `Timers::has_elapsed`. No look at the
+                        // entry, which would be a cache miss per timer.
+                        debug_assert!(timers.live(key, stamp).is_none());
+                        return false;
+                    }
                     let Some(entry) = timers.live(key, stamp) else {
                         return false;
                     };
