@@ -72,9 +72,11 @@ impl Polling {
     }
 
     /// Drop what is left of the future (after a panic, all of it); a panic
-    /// in its destructor is contained too.
+    /// in its destructor is contained too. The task's waker goes back to
+    /// its header, for `complete` to hand on to a task spawned later.
     pub(crate) fn drop_future(self) {
         drop_future(self.cell.as_ref());
+        self.cell.header().waker.set(Some(self.waker));
     }
 }
 
@@ -131,12 +133,14 @@ impl Executor {
         let header = task.header();
         header.state.set(TaskState::Complete);
         header.awaiting.set(None);
-        drop(header.waker.take());
+        let own = header.waker.take();
         if self.keep_finished {
             return Some(task.cell.clone());
         }
         let Task { cell, waker } = self.tasks.remove(id as usize);
-        self.recycle_waker(waker);
+        if let Some(own) = own {
+            self.recycle_waker(waker, own);
+        }
         Some(cell)
     }
 }

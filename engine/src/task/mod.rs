@@ -88,10 +88,11 @@ pub(crate) struct Executor {
     /// where), each with whether it was woken during its own poll. `None`
     /// for a current-thread runtime, whose run queue is `run_queue`.
     unplaced: Option<Vec<(TaskId, bool)>>,
-    /// Wakers of finished tasks that nothing else holds, for new tasks to
-    /// reuse: a task then costs one allocation, its cell. Never more than
-    /// the most tasks alive at once, whose wakers these were.
-    spare_wakers: Vec<Arc<TaskWaker>>,
+    /// Wakers of finished tasks (each `Arc` with the `Waker` its polls
+    /// borrowed), for new tasks to reuse once nothing else holds a clone:
+    /// a task then costs one allocation, its cell. Never more than the
+    /// most tasks alive at once, whose wakers these were.
+    spare_wakers: Vec<(Arc<TaskWaker>, Waker)>,
 }
 
 impl Executor {
@@ -170,14 +171,13 @@ impl Executor {
         F::Output: 'static,
     {
         let id = self.tasks.vacant_key() as TaskId;
-        let waker = self.waker_for(id);
+        let (waker, own) = self.waker_for(id);
         // Names only matter to the picture: no allocation when not recording.
         let name = if recorder.enabled() {
             name.to_string()
         } else {
             String::new()
         };
-        let own = Waker::from(Arc::clone(&waker));
         let cell = Rc::pin(TaskCell::new(name, own, future, describe));
         let run: Pin<Rc<dyn Run>> = cell.clone();
         self.tasks.insert(Task { cell: run, waker });

@@ -25,11 +25,11 @@
 //!   yield) is kept as the task's id when it is the task's own
 //!   ([`KeptWaker`]): keeping it and firing it touch no reference count,
 //!   and firing it queues the task without the list;
-//! - a finished task's `Arc` goes to the next task spawned, if nothing
-//!   holds a clone of it any more: a task then costs one allocation, its
-//!   cell (`cell.rs`).
+//! - a finished task's `Arc` (with the `Waker` its polls borrowed) goes
+//!   to the next task spawned, if nothing holds a clone of it any more: a
+//!   task then costs one allocation, its cell (`cell.rs`).
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Wake, Waker};
 
@@ -174,34 +174,42 @@ impl Executor {
 
 /// Reusing the wakers of finished tasks.
 impl Executor {
-    /// A waker for task `id`: a spare one if a finished task left one.
-    pub(super) fn waker_for(&mut self, id: TaskId) -> Arc<TaskWaker> {
-        if let Some(mut waker) = self.spare_wakers.pop()
-            && let Some(spare) = Arc::get_mut(&mut waker)
+    /// A waker for task `id`: the `Arc` the executor keeps and the `Waker`
+    /// made from it that the task lends to its polls. A finished task's
+    /// pair is taken when nothing else holds a clone of it (a clone may
+    /// still be woken, so it must keep naming its old task).
+    pub(super) fn waker_for(&mut self, id: TaskId) -> (Arc<TaskWaker>, Waker) {
+        if let Some((spare, own)) = self.spare_wakers.pop()
+            && Arc::strong_count(&spare) == 2
         {
-            spare.task = id;
-            return waker;
+            spare.task.store(id, Ordering::Relaxed);
+            return (spare, own);
         }
-        Arc::new(TaskWaker {
-            task: id,
+        let waker = Arc::new(TaskWaker {
+            task: AtomicU64::new(id),
             woken: self.woken.clone(),
-        })
+        });
+        let own = Waker::from(Arc::clone(&waker));
+        (waker, own)
     }
 
-    /// Keep a finished task's waker for the next task, if nothing else
-    /// holds a clone of it (a clone may still be woken, so it must keep
-    /// naming its old task).
-    pub(super) fn recycle_waker(&mut self, mut waker: Arc<TaskWaker>) {
-        if Arc::get_mut(&mut waker).is_some() {
-            self.spare_wakers.push(waker);
-        }
+    /// Keep a finished task's waker pair for a task spawned later. Neither
+    /// is looked at now: the `Arc` was last touched when the task started,
+    /// long ago with many tasks alive, and a look (or dropping the `Waker`,
+    /// a reference count) would be a cache miss per task. [`waker_for`]
+    /// looks once, when the pair is needed again.
+    ///
+    /// [`waker_for`]: Executor::waker_for
+    pub(super) fn recycle_waker(&mut self, waker: Arc<TaskWaker>, own: Waker) {
+        self.spare_wakers.push((waker, own));
     }
 }
 
 /// The waker of one task: remembers which task, and where to report it.
 #[derive(Debug)]
 pub(crate) struct TaskWaker {
-    pub(crate) task: TaskId,
+    /// Set when the waker is given to a task; a spare one is given again.
+    pub(crate) task: AtomicU64,
     pub(crate) woken: WokenList,
 }
 
@@ -211,7 +219,7 @@ impl Wake for TaskWaker {
     }
 
     fn wake_by_ref(self: &Arc<Self>) {
-        self.woken.push(self.task);
+        self.woken.push(self.task.load(Ordering::Relaxed));
     }
 }
 
@@ -224,7 +232,7 @@ mod tests {
     fn waking_pushes_the_task_id_and_draining_empties_the_list() {
         let woken = WokenList::default();
         let waker = Waker::from(Arc::new(TaskWaker {
-            task: 7,
+            task: AtomicU64::new(7),
             woken: woken.clone(),
         }));
         waker.wake_by_ref();
