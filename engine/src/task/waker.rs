@@ -29,7 +29,7 @@
 //!   to the next task spawned, if nothing holds a clone of it any more: a
 //!   task then costs one allocation, its cell (`cell.rs`).
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering, fence};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Wake, Waker};
 
@@ -182,6 +182,11 @@ impl Executor {
         if let Some((spare, own)) = self.spare_wakers.pop()
             && Arc::strong_count(&spare) == 2
         {
+            // The pair's own two references are all that is left. A clone
+            // dropped on another thread was dropped after its last wake:
+            // this fence (as in `Arc::get_mut`) orders that wake before
+            // the new id, so it cannot have named the new task.
+            fence(Ordering::Acquire);
             spare.task.store(id, Ordering::Relaxed);
             return (spare, own);
         }
