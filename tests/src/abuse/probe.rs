@@ -142,12 +142,13 @@ impl Probe {
 
     /// A presenter with the right key steps while a follower watches. The
     /// probe's room is created on first use and again if it has ended. A
-    /// room may also end in the middle of a round (a row's rooms live a few
-    /// seconds): that is the room's limit, not a failure to serve, so the
-    /// round starts over once in a fresh room.
+    /// room may also reach its maximum lifetime in the middle of a round (a
+    /// row's rooms may live a few seconds): that is the room's limit, not a
+    /// failure to serve, so the round starts over once in a fresh room. Any
+    /// other ending mid-round fails the probe.
     pub async fn presenter(&self, into: &Latencies) -> Result<()> {
         match self.presenter_round(into).await {
-            Err(error) if room_ended(&error) => {
+            Err(error) if lifetime_reached(&error) => {
                 *self.room.lock().await = None;
                 self.presenter_round(into)
                     .await
@@ -229,12 +230,15 @@ impl Probe {
     }
 }
 
-/// Whether `error` is the probe's room ending under it.
-fn room_ended(error: &anyhow::Error) -> bool {
+/// Whether `error` is the probe's room ending under it because it reached
+/// its maximum lifetime (the server's reason says so).
+fn lifetime_reached(error: &anyhow::Error) -> bool {
     error.chain().any(|cause| {
         cause
             .downcast_ref::<ClosedMidAnswer>()
-            .is_some_and(|closed| closed.code == CLOSE_ROOM_ENDED)
+            .is_some_and(|closed| {
+                closed.code == CLOSE_ROOM_ENDED && closed.reason.contains("rooms last at most")
+            })
     })
 }
 
@@ -273,5 +277,31 @@ impl Prober {
     pub async fn stop(self) -> Result<usize> {
         self.stop.send_replace(true);
         self.task.await.context("the prober panicked")?
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn closed(code: u16, reason: &str) -> anyhow::Error {
+        anyhow::Error::new(ClosedMidAnswer {
+            code,
+            reason: reason.to_owned(),
+        })
+        .context("answer to {\"cmd\":\"step\"}")
+        .context("the presenter probe")
+    }
+
+    #[test]
+    fn only_a_room_at_its_lifetime_starts_a_round_over() {
+        let lifetime = "room K7QX2MPD has ended: rooms last at most 0.1 minutes: create a new one";
+        assert!(lifetime_reached(&closed(CLOSE_ROOM_ENDED, lifetime)));
+        let idle = "room K7QX2MPD has ended: the presenter was idle for 0.0 minutes";
+        assert!(!lifetime_reached(&closed(CLOSE_ROOM_ENDED, idle)));
+        assert!(!lifetime_reached(&closed(1011, lifetime)));
+        assert!(!lifetime_reached(&anyhow::anyhow!(
+            "nothing from the server"
+        )));
     }
 }
