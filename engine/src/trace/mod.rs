@@ -21,7 +21,8 @@
 //! ```text
 //!   runtime/*.rs ─┐
 //!   task/*.rs ────┤
-//!   io/*.rs ──────┼─ record(Event) ──▶ Recorder ──▶ Vec<Record> ──▶ LabRun::step()
+//!   io/*.rs ──────┼─ record(Event) ──▶ Recorder ──▶ Records (chunks) ──▶ Runtime::take_records()
+//!                 │                        └──▶ one Vec<Record> ──▶ LabRun::step()
 //!   time/*.rs ────┘     (seq, turn, time_ms, file:line added here)
 //! ```
 //!
@@ -145,9 +146,8 @@ impl Recorder {
     }
 
     fn push(&mut self, event: Event, location: &'static Location<'static>) {
-        if self.buffer.len() == CHUNK_RECORDS {
-            let next = records::new_chunk();
-            self.full.push(std::mem::replace(&mut self.buffer, next));
+        if self.buffer.len() == self.buffer.capacity() {
+            self.make_room();
         }
         self.buffer.push(Record {
             seq: self.count,
@@ -162,6 +162,24 @@ impl Recorder {
             span: self.span,
         });
         self.count += 1;
+    }
+
+    /// The buffer is full. A whole chunk joins `full` and a new one (a
+    /// spare if the thread has one) takes its place. A first buffer, which
+    /// grows as a `Vec` does so that a lab step's few records take little
+    /// memory, moves into a spare chunk once it outgrows
+    /// [`records::SMALL_RECORDS`]: otherwise every long run would grow a
+    /// chunk of its own and add it to the spares.
+    fn make_room(&mut self) {
+        if self.buffer.len() == CHUNK_RECORDS {
+            let next = records::new_chunk();
+            self.full.push(std::mem::replace(&mut self.buffer, next));
+        } else if self.buffer.len() >= records::SMALL_RECORDS
+            && let Some(mut spare) = records::spare_chunk()
+        {
+            spare.append(&mut self.buffer);
+            self.buffer = spare;
+        }
     }
 
     /// Hand out the records produced since the last call, in the chunks
@@ -260,6 +278,24 @@ mod tests {
         assert_eq!(records.len(), total);
         assert!(records.iter().map(|r| r.seq).eq(0..total as u64));
         assert!(recorder.take_chunks().is_empty());
+    }
+
+    #[test]
+    fn long_runs_reuse_the_spare_chunks_and_never_add_to_them() {
+        let run = || {
+            let mut recorder = Recorder::new(true, None);
+            for _ in 0..CHUNK_RECORDS + 300 {
+                recorder.record(Event::Park { timeout_ms: None });
+            }
+            drop(recorder.take_chunks());
+        };
+        run();
+        let kept = records::spares_kept();
+        assert_eq!(kept, 2, "the first run's two chunks are kept");
+        for _ in 0..5 {
+            run();
+        }
+        assert_eq!(records::spares_kept(), kept);
     }
 
     #[test]

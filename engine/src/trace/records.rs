@@ -24,6 +24,8 @@
 //!
 //! The first chunk of a run grows as a `Vec` does: a lab stepping one
 //! action at a time takes a few records per step and never fills one.
+//! Past [`SMALL_RECORDS`] it moves into a spare chunk, if there is one, so
+//! a thread makes a new chunk only when it has no spare left.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -48,11 +50,25 @@ thread_local! {
     static SPARES: RefCell<Vec<Vec<Record>>> = const { RefCell::new(Vec::new()) };
 }
 
+/// Records a recorder's first buffer holds before it moves into a spare
+/// chunk (when the thread has one): more than a lab step takes, so a
+/// step never holds a whole chunk; few enough that the move copies little.
+pub(crate) const SMALL_RECORDS: usize = 256;
+
 /// An empty chunk with room for [`CHUNK_RECORDS`]: a spare if one is kept.
 pub(crate) fn new_chunk() -> Vec<Record> {
-    SPARES
-        .with(|spares| spares.borrow_mut().pop())
-        .unwrap_or_else(|| Vec::with_capacity(CHUNK_RECORDS))
+    spare_chunk().unwrap_or_else(|| Vec::with_capacity(CHUNK_RECORDS))
+}
+
+/// How many spare chunks this thread keeps.
+#[cfg(test)]
+pub(crate) fn spares_kept() -> usize {
+    SPARES.with(|spares| spares.borrow().len())
+}
+
+/// A spare chunk, if this thread keeps one.
+pub(crate) fn spare_chunk() -> Option<Vec<Record>> {
+    SPARES.with(|spares| spares.borrow_mut().pop())
 }
 
 /// Drop what `chunk` still holds and keep its memory, if it is a whole
@@ -202,7 +218,7 @@ mod tests {
     }
 
     fn spares() -> usize {
-        SPARES.with(|spares| spares.borrow().len())
+        spares_kept()
     }
 
     #[test]
