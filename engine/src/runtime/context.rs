@@ -139,8 +139,9 @@ pub(crate) fn current_task() -> Option<TaskId> {
 
 /// Pass `poll` on; if it is `Pending`, note `at` as the `.await` the running
 /// task is parked on (only kept when recording). Every leaf future (`sleep`,
-/// `accept`, `read`, a `JoinHandle`, `yield_now`) calls this with the line
-/// the program awaited it at, which its `#[track_caller]` constructor took.
+/// `accept`, `read`, a `JoinHandle`) calls this with the line the program
+/// awaited it at, which its `#[track_caller]` constructor took; `yield_now`,
+/// which looks up the runtime anyway, calls `Core::note_awaiting` itself.
 pub(crate) fn awaiting_at<T>(at: &'static Location<'static>, poll: Poll<T>) -> Poll<T> {
     if poll.is_pending() {
         try_with(|core| core.note_awaiting(at));

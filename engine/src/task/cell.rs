@@ -47,8 +47,9 @@ use super::join::{JoinNotify, JoinSlot};
 /// What the executor keeps for one task, besides its future.
 ///
 /// Invariants of the state flags:
-/// - `state == Scheduled` exactly when the task is in the run queue, once
-///   (or, for `main`, when its woken flag is set).
+/// - `state == Scheduled` exactly when the task is in a run queue, once:
+///   the runtime's, or in a multi-thread runtime a worker's or the list
+///   not yet placed (for `main`: when its woken flag is set).
 /// - `state == Running` only during its poll: nothing else may poll it.
 /// - `state == Idle`: the future waits for a waker.
 /// - `state == Complete`: the future is gone for good.

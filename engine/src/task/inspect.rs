@@ -13,9 +13,12 @@
 //!
 //! ```text
 //!   Task.waker: Arc<TaskWaker> ──clone──▶ registration's read slot
-//!        count = 2 + stored     ──clone──▶ timer entry
-//!                               ──clone──▶ (none: a lost waker, count = 2)
+//!        count = 2 + clones     ──clone──▶ a JoinHandle's join slot
+//!   Header.kept                 ──by id──▶ timer entry, deferred wake
+//!   stored = count − 2 + kept   (0 after a Pending: a lost waker)
 //! ```
+//!
+//! The 2 are the executor's `Arc` and the `Waker` the task lends its polls.
 
 use std::pin::Pin;
 use std::rc::Rc;

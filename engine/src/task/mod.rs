@@ -55,8 +55,9 @@ pub(crate) struct Task {
     /// Its state, join slot and future: the task's one allocation.
     cell: Pin<Rc<dyn Run>>,
     /// The task's one waker. Every `Waker` the task hands out is a clone
-    /// of this `Arc`, so its count tells whether any waker of the task is
-    /// still stored anywhere (`inspect.rs`).
+    /// of this `Arc`, or is kept by the runtime as the task's id (counted
+    /// in `Header::kept`): so the count and `kept` tell whether any waker
+    /// of the task is still stored anywhere (`inspect.rs`).
     waker: Arc<TaskWaker>,
 }
 

@@ -308,8 +308,12 @@ impl Sleep {
                     };
                     let executor = core.executor.borrow();
                     if !executor.kept_will_wake(&entry.waker, cx.waker()) {
-                        let waker = executor.keep(core.current_task.get(), cx.waker());
+                        // Polled by another task now (the `Sleep` moved):
+                        // its waker and its name go in the entry.
+                        let current = core.current_task.get();
+                        let waker = executor.keep(current, cx.waker());
                         executor.forget(std::mem::replace(&mut entry.waker, waker));
+                        entry.task = current.unwrap_or_default();
                     }
                     true
                 });
