@@ -40,7 +40,9 @@ pub const CHUNK_RECORDS: usize = 4096;
 ///
 /// Spares never raise what a thread holds at its peak: a new chunk is made
 /// only when no spare is left, so the chunks a thread has (in use or spare)
-/// are as many as its recordings ever filled at once. A lab session capped
+/// are as many as its recordings ever filled at once (chunks dropped on
+/// another thread, as a multi-thread runtime's workers' records are, join
+/// that thread's spares instead, up to this bound). A lab session capped
 /// at the default 100,000 records keeps at most 25 (11 MiB); a bench
 /// recording 600k records per run keeps its 147 and pays for fresh pages
 /// only in its first run.
