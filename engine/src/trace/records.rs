@@ -219,10 +219,6 @@ mod tests {
         chunk
     }
 
-    fn spares() -> usize {
-        spares_kept()
-    }
-
     #[test]
     fn records_come_out_in_order_across_chunks() {
         let records = Records::from_chunks(vec![chunk(0..3), chunk(3..5), chunk(5..6)]);
@@ -237,19 +233,19 @@ mod tests {
     fn emptied_chunks_are_kept_for_the_next_recording() {
         SPARES.with(|spares| spares.borrow_mut().clear());
         drop(Records::from_chunks(vec![chunk(0..2), chunk(2..4)]));
-        assert_eq!(spares(), 2);
+        assert_eq!(spares_kept(), 2);
         let reused = new_chunk();
         assert!(reused.is_empty());
         assert_eq!(reused.capacity(), CHUNK_RECORDS);
-        assert_eq!(spares(), 1);
+        assert_eq!(spares_kept(), 1);
         // Iterating part way and stopping gives every chunk back too.
         let mut records = Records::from_chunks(vec![reused, chunk(0..3)]).into_iter();
         records.next();
         drop(records);
-        assert_eq!(spares(), 2);
+        assert_eq!(spares_kept(), 2);
         // A chunk that is not whole (a lab's few records) is not kept.
         drop(Records::from_chunks(vec![vec![record(0)]]));
-        assert_eq!(spares(), 2);
+        assert_eq!(spares_kept(), 2);
     }
 
     #[test]
@@ -257,7 +253,7 @@ mod tests {
         SPARES.with(|spares| spares.borrow_mut().clear());
         let chunks = (0..SPARE_CHUNKS + 3).map(|_| Vec::with_capacity(CHUNK_RECORDS));
         drop(Records::from_chunks(chunks.collect()));
-        assert_eq!(spares(), SPARE_CHUNKS);
+        assert_eq!(spares_kept(), SPARE_CHUNKS);
     }
 
     #[test]

@@ -89,11 +89,13 @@ pub fn mib(kib: u64) -> f64 {
     kib / 1024.0
 }
 
+/// The number after `name` on its line of `status`, text of `/proc` lines
+/// such as `VmRSS:  23040 kB` (`/proc/self/status`, `/proc/self/smaps`).
 fn status_field(status: &str, name: &str) -> Result<u64> {
     let line = status
         .lines()
         .find(|line| line.starts_with(name))
-        .with_context(|| format!("no {name} in /proc/self/status"))?;
+        .with_context(|| format!("no {name} line"))?;
     line[name.len()..]
         .split_whitespace()
         .next()
@@ -135,15 +137,9 @@ pub fn largest_mappings(n: usize) -> Result<String> {
     let smaps = std::fs::read_to_string("/proc/self/smaps").context("/proc/self/smaps")?;
     let mut mappings: Vec<(u64, String)> = Vec::new();
     for line in smaps.lines() {
-        if let Some(rss) = line.strip_prefix("Rss:") {
-            let kib = rss
-                .trim()
-                .trim_end_matches("kB")
-                .trim()
-                .parse()
-                .unwrap_or(0);
+        if line.starts_with("Rss:") {
             if let Some(last) = mappings.last_mut() {
-                last.0 = kib;
+                last.0 = status_field(line, "Rss:")?;
             }
         } else if line
             .split_whitespace()
