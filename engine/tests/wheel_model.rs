@@ -10,23 +10,29 @@
 use std::collections::{BTreeMap, HashMap};
 
 use proptest::prelude::*;
-use reactor_engine::time::wheel::{Position, TimerKey, WHEEL_RANGE_MS, Wheel, WheelEvent};
+use reactor_engine::time::wheel::{
+    AlreadyDue, Position, Timer, TimerKey, WHEEL_RANGE_MS, Wheel, WheelEvent,
+};
 
 /// A timer as the model sees it. Ordered by when it must fire, then by the
-/// wheel's documented tie-break: deadline, then insertion order.
+/// wheel's documented tie-break: insertion order (the key).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct Due {
-    /// `max(deadline, elapsed at insertion)`: a timer inserted late is due at once.
-    at: u64,
     deadline: u64,
+    key: TimerKey,
+    /// The value it was filed with.
     seq: u64,
 }
 
-/// The reference: timers ordered by [`Due`], plus the reverse index.
+/// The reference: timers ordered by [`Due`], plus the reverse index and
+/// the handles the wheel gave out.
 #[derive(Default)]
 struct Model {
     queue: BTreeMap<Due, TimerKey>,
     by_key: HashMap<TimerKey, Due>,
+    handles: HashMap<TimerKey, Timer>,
+    /// Handles of timers that fired (a few, to try cancelling them).
+    fired: Vec<Timer>,
     next_seq: u64,
 }
 
@@ -35,7 +41,7 @@ struct Model {
 enum Op {
     /// Insert a timer this far after the wheel's time.
     InsertAhead(u64),
-    /// Insert a timer whose deadline passed this long ago.
+    /// Insert a timer whose deadline passed this long ago (or is now): refused.
     InsertPast(u64),
     /// Cancel the n-th live timer (modulo how many there are).
     Remove(usize),
@@ -120,15 +126,20 @@ fn poll_and_check(wheel: &mut Wheel<u64>, model: &mut Model, now: u64) -> bool {
     let mut expected = Vec::new();
     while let Some((&due, &key)) = model.queue.first_key_value() {
         assert!(
-            due.at >= instant,
+            due.deadline >= instant,
             "timer {key} due at {} is late at {instant}",
-            due.at
+            due.deadline
         );
-        if due.at > instant {
+        if due.deadline > instant {
             break;
         }
         model.queue.pop_first();
         model.by_key.remove(&key);
+        let handle = model.handles.remove(&key).expect("a live timer's handle");
+        assert!(wheel.has_fired(&handle) && wheel.position(&handle).is_none());
+        if model.fired.len() < 8 {
+            model.fired.push(handle);
+        }
         expected.push((key, due.deadline, due.seq));
     }
     assert_eq!(fired, expected, "fires at {instant}");
@@ -139,10 +150,10 @@ fn poll_and_check(wheel: &mut Wheel<u64>, model: &mut Model, now: u64) -> bool {
 fn check_cascade(wheel: &Wheel<u64>, model: &Model, key: TimerKey, from: Position, to: Position) {
     let due = model.by_key.get(&key).copied();
     assert!(
-        due.is_some_and(|due| due.at > wheel.elapsed()),
+        due.is_some_and(|due| due.deadline > wheel.elapsed()),
         "cascaded timer {key} is due"
     );
-    assert_eq!(wheel.position(key), Some(to));
+    assert_eq!(wheel.position(&model.handles[&key]), Some(to));
     assert!(
         to.level < from.level || to.level == 5,
         "{from:?} -> {to:?} goes up"
@@ -153,7 +164,7 @@ fn check_cascade(wheel: &Wheel<u64>, model: &Model, key: TimerKey, from: Positio
 fn check_contents(wheel: &Wheel<u64>, model: &Model) {
     assert_eq!(wheel.len(), model.by_key.len());
     assert_eq!(wheel.is_empty(), model.by_key.is_empty());
-    let earliest_due = model.queue.first_key_value().map(|(due, _)| due.at);
+    let earliest_due = model.queue.first_key_value().map(|(due, _)| due.deadline);
     match (wheel.next_expiration(), earliest_due) {
         (Some(next), Some(due)) => assert!(next <= due, "next expiration {next} after due {due}"),
         (None, None) => {}
@@ -175,7 +186,7 @@ fn check_contents(wheel: &Wheel<u64>, model: &Model) {
                     level: level.level,
                     slot: slot.slot,
                 };
-                assert_eq!(wheel.position(key), Some(filed));
+                assert_eq!(wheel.position(&model.handles[&key]), Some(filed));
                 seen += 1;
             }
         }
@@ -191,16 +202,17 @@ fn apply(wheel: &mut Wheel<u64>, model: &mut Model, op: &Op) {
         Op::Remove(nth) => {
             let mut keys: Vec<TimerKey> = model.by_key.keys().copied().collect();
             if keys.is_empty() {
-                assert_eq!(wheel.remove(0), None);
+                if let Some(fired) = model.fired.pop() {
+                    assert!(!wheel.remove(fired), "a fired timer was removed");
+                }
                 return;
             }
             keys.sort_unstable();
             let key = keys[nth % keys.len()];
             let due = model.by_key.remove(&key).expect("live key");
             model.queue.remove(&due);
-            assert_eq!(wheel.remove(key), Some(due.seq));
-            assert_eq!(wheel.remove(key), None);
-            assert_eq!(wheel.deadline(key), None);
+            let handle = model.handles.remove(&key).expect("a live timer's handle");
+            assert!(wheel.remove(handle));
         }
         Op::Advance(distance) => {
             let target = now.saturating_add(distance);
@@ -236,18 +248,24 @@ fn poll_until(wheel: &mut Wheel<u64>, model: &mut Model, target: u64) {
 fn insert(wheel: &mut Wheel<u64>, model: &mut Model, deadline: u64) {
     let seq = model.next_seq;
     model.next_seq += 1;
-    let (key, position) = wheel.insert(deadline, seq);
-    assert_eq!(wheel.position(key), Some(position));
-    assert_eq!(wheel.deadline(key), Some(deadline));
-    let due = Due {
-        at: deadline.max(wheel.elapsed()),
-        deadline,
-        seq,
+    let (timer, position) = match wheel.insert(deadline, seq) {
+        Ok(filed) => filed,
+        Err(refused) => {
+            assert!(deadline <= wheel.elapsed(), "{deadline} refused");
+            assert_eq!(refused, AlreadyDue(seq));
+            return;
+        }
     };
+    assert!(deadline > wheel.elapsed(), "{deadline} is due already");
+    let key = timer.key();
+    assert_eq!(wheel.position(&timer), Some(position));
+    assert_eq!(timer.deadline(), deadline);
+    let due = Due { deadline, key, seq };
     assert!(
         model.by_key.insert(key, due).is_none(),
         "key {key} handed out twice"
     );
+    model.handles.insert(key, timer);
     model.queue.insert(due, key);
 }
 

@@ -69,12 +69,12 @@ pub(super) fn check(core: &Core, task: TaskId) {
         .timers
         .borrow()
         .iter()
-        .filter(|(_, deadline, _, _)| *deadline < now && *deadline >= since)
-        .map(|(key, deadline, _, entry)| LateTimer {
-            timer: key as u64,
-            task: entry.task,
-            deadline_ms: deadline,
-            late_ms: now - deadline,
+        .filter(|timer| timer.deadline_ms < now && timer.deadline_ms >= since)
+        .map(|timer| LateTimer {
+            timer: timer.key,
+            task: timer.task,
+            deadline_ms: timer.deadline_ms,
+            late_ms: now - timer.deadline_ms,
         })
         .collect();
     let late = match late_timers.as_slice() {

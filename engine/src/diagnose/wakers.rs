@@ -98,15 +98,17 @@ impl WakerIndex {
                 }
             }
         }
-        for (key, deadline_ms, position, entry) in core.timers.borrow().iter() {
+        for timer in core.timers.borrow().iter() {
             let place = WakerPlace::TimerEntry {
-                timer: key as u64,
-                deadline_ms,
-                level: position.level,
-                slot: position.slot,
+                timer: timer.key,
+                deadline_ms: timer.deadline_ms,
+                level: timer.position.level,
+                slot: timer.position.slot,
             };
-            let direct = executor.kept_is_own(entry.task, &entry.waker);
-            add(entry.task, place, own_part(DriverPart::TimerWheel), direct);
+            let direct = timer
+                .foreign
+                .is_none_or(|waker| is_own(Some(timer.task), waker));
+            add(timer.task, place, own_part(DriverPart::TimerWheel), direct);
         }
         for deferred in core.deferred.borrow().iter() {
             if let Some(task) = deferred.task {

@@ -70,7 +70,7 @@ pub(crate) fn fire_next_instant(core: &Core) -> bool {
         match event {
             WheelEvent::Cascade { key, from, to } => {
                 let cascade = Event::TimerCascade {
-                    timer: key as u64,
+                    timer: key,
                     from_level: from.level,
                     from_slot: from.slot,
                     to_level: to.level,
@@ -83,13 +83,14 @@ pub(crate) fn fire_next_instant(core: &Core) -> bool {
                 deadline,
                 value,
             } => {
+                let (task, waker) = core.timers.borrow_mut().release(value);
                 let fire = Event::TimerFire {
-                    timer: key as u64,
-                    task: value.task,
+                    timer: key,
+                    task,
                     deadline_ms: deadline,
                 };
                 core.recorder.borrow_mut().record_at(fire, at);
-                core.wake_kept(Some(value.task), WakeCause::Timer, value.waker);
+                core.wake_kept(Some(task), WakeCause::Timer, waker);
             }
         }
     }

@@ -1,24 +1,23 @@
-//! Cancelling a timer: its line turns stale.
+//! Changing a filed timer: cancelling it (its line turns stale), or
+//! giving it another value.
 //!
 //! Where is a timer now? Its line is wherever filing its deadline *now*
 //! would put it: a timer on level `n` stays there, in the slot of its digit
 //! `n`, until time reaches that slot's start, and then it is filed again
 //! from there. So the wheel needs no note of each timer's slot (a note that
-//! every cascade would have to update). [`Wheel::remove`] takes the entry
-//! out of the slab and only counts the timer's line, in that slot, as stale:
-//! processing the slot skips it, and a slot whose lines are all stale is
-//! emptied at once, so the next expiration never counts a cancelled timer.
-//! Should stale lines come to outnumber the live timers (by more than
+//! every cascade would have to update). [`Wheel::remove`] notes the timer's
+//! key as cancelled and counts its line, in that slot, as stale: processing
+//! the slot drops it, and a slot whose lines are all stale is emptied at
+//! once, so the next expiration never counts a cancelled timer. Should
+//! stale lines come to outnumber the live timers (by more than
 //! [`STALE_SLACK`]), one sweep of every slot drops them all, so cancelling
-//! stays O(1) on average and the lines never take more than about twice
-//! the live timers' memory. Tokio unlinks a cancelled entry from its slot's
-//! list instead, which needs pointers from the entry into the list.
+//! stays O(1) on average and the lines never take more than about twice the
+//! live timers' memory. Tokio unlinks a cancelled entry from its slot's list
+//! instead, which needs pointers from the entry into the list.
 
-use slab::Slab;
-
-use super::entry::{Entry, Filed};
+use super::entry::{Line, Timer};
 use super::level::Level;
-use super::{Position, TimerKey, Wheel};
+use super::{Position, Wheel};
 
 /// Stale lines allowed beyond the number of live timers before one sweep
 /// drops them all (see the module docs). Large enough that a sweep is
@@ -30,59 +29,77 @@ pub const STALE_SLACK: usize = 1024;
 const DEBUG_CHECK_MAX_LINES: usize = 256;
 
 impl<T> Wheel<T> {
-    /// Cancels a timer in O(1) on average; returns its value, or `None` if
-    /// `key` is not in the wheel (it fired or was removed). Its line in the
-    /// slot turns stale (see the module docs).
-    pub fn remove(&mut self, key: TimerKey) -> Option<T> {
-        let entry = self.entries.try_remove(key)?;
-        let Position { level, slot } = self.position_for(entry.deadline);
+    /// Cancels a timer in O(1) on average; returns `false` if it had
+    /// already fired. Its line in the slot turns stale (see the module docs);
+    /// its value is dropped with the line, later.
+    pub fn remove(&mut self, timer: Timer) -> bool {
+        let Some(Position { level, slot }) = self.position(&timer) else {
+            return false;
+        };
         let level = &mut self.levels[level as usize];
         // Checked in debug builds, but only on slots small enough that the
         // look does not make cancelling O(n) (the model tests' slots are).
         debug_assert!(
             level.timers(slot).len() > DEBUG_CHECK_MAX_LINES
-                || level
-                    .timers(slot)
-                    .iter()
-                    .any(|line| line.key == key && line.seq == entry.seq),
+                || level.timers(slot).iter().any(|line| line.key == timer.key),
             "a live timer's line is where its deadline files it now"
         );
-        self.stale += 1;
-        self.stale -= level.mark_stale(slot);
-        if self.stale > self.entries.len() + STALE_SLACK {
+        self.len -= 1;
+        self.cancelled.insert(timer.key);
+        if level.mark_stale(slot) {
+            // Nothing live is left in the slot: empty it now.
+            let mut lines = std::mem::take(&mut self.scratch);
+            level.take_into(slot, &mut lines);
+            for line in lines.drain(..) {
+                self.cancelled.remove(&line.key);
+            }
+            self.scratch = lines;
+        }
+        if self.cancelled.len() > self.len + STALE_SLACK {
             self.sweep();
         }
-        Some(entry.value)
+        true
+    }
+
+    /// Gives a timer that has not fired a new value; returns the old one,
+    /// or `None` (and drops `value`) once it has fired. This looks through
+    /// the timer's slot for its line, so it costs as many steps as the slot
+    /// holds timers: for the rare timer whose owner changes.
+    pub fn replace(&mut self, timer: &Timer, value: T) -> Option<T> {
+        let Position { level, slot } = self.position(timer)?;
+        let line = self.levels[level as usize]
+            .timers_mut(slot)
+            .iter_mut()
+            .find(|line| line.key == timer.key)?;
+        Some(std::mem::replace(&mut line.value, value))
     }
 
     /// Drop every stale line from every slot.
     fn sweep(&mut self) {
-        let entries = &self.entries;
+        let cancelled = &self.cancelled;
         for level in &mut self.levels {
-            level.retain(|line| is_live(entries, line));
+            level.retain(|line| !cancelled.contains(&line.key));
         }
-        self.stale = 0;
+        self.cancelled.clear();
+    }
+
+    /// How many stale lines wait in their slots.
+    #[cfg(test)]
+    pub(super) fn stale(&self) -> usize {
+        self.cancelled.len()
     }
 
     /// The lines of `slot` on `level` that belong to live timers (looking
-    /// in the slab only when the slot holds stale ones).
+    /// at the cancelled keys only when the slot holds stale lines).
     pub(super) fn live_lines<'a>(
         &'a self,
-        level: &'a Level,
+        level: &'a Level<T>,
         slot: u32,
-    ) -> impl Iterator<Item = &'a Filed> {
+    ) -> impl Iterator<Item = &'a Line<T>> {
         let check = level.stale(slot) > 0;
         level
             .timers(slot)
             .iter()
-            .filter(move |line| !check || is_live(&self.entries, line))
+            .filter(move |line| !check || !self.cancelled.contains(&line.key))
     }
-}
-
-/// Whether `line` belongs to a timer still in the wheel: its key holds
-/// the entry with its `seq`, not nothing or a later timer.
-pub(super) fn is_live<T>(entries: &Slab<Entry<T>>, line: &Filed) -> bool {
-    entries
-        .get(line.key)
-        .is_some_and(|entry| entry.seq == line.seq)
 }

@@ -20,7 +20,7 @@
 //! the slot to start from becomes bit 0, then `trailing_zeros` counts how many
 //! slots ahead the first occupied one is. Two instructions, whatever the load.
 
-use super::entry::Filed;
+use super::entry::Line;
 use super::{BITS_PER_LEVEL, NUM_LEVELS, SLOTS_PER_LEVEL, WHEEL_RANGE_MS};
 
 /// The low bits that select a slot on one level (`0b11_1111`).
@@ -56,25 +56,24 @@ pub(super) fn slot_for(when: u64, level: u32) -> u32 {
 ///
 /// Invariants, with `elapsed` the wheel's time:
 /// - bit `i` of `occupied` is set exactly when `slots[i]` is non-empty;
-/// - on levels above 0 the slot `elapsed` falls in is empty (a timer is
-///   always filed in a later slot, and the wheel processes a slot when its
+/// - the slot `elapsed` falls in is empty (a timer is always due later,
+///   so filed in a later slot, and the wheel processes a slot when its
 ///   start arrives) — except on the top level, which may hold clamped
 ///   timers there, to be revisited one full rotation later;
-/// - on level 0 the slot `elapsed` falls in holds only timers due now;
 /// - `stale[i]` lines of `slots[i]` are stale, fewer than it holds.
 #[derive(Debug)]
-pub(super) struct Level {
+pub(super) struct Level<T> {
     /// 0 for the millisecond ring, up to `NUM_LEVELS - 1`.
     number: u32,
     /// Bit `i` set when `slots[i]` holds at least one timer.
     occupied: u64,
     /// The timer lines of each slot, in no particular order.
-    slots: [Vec<Filed>; SLOTS_PER_LEVEL],
+    slots: [Vec<Line<T>>; SLOTS_PER_LEVEL],
     /// How many lines of each slot belong to cancelled timers.
     stale: [usize; SLOTS_PER_LEVEL],
 }
 
-impl Level {
+impl<T> Level<T> {
     /// An empty ring for level `number`.
     pub(super) fn new(number: u32) -> Self {
         Level {
@@ -101,8 +100,13 @@ impl Level {
     }
 
     /// The timers filed in `slot`.
-    pub(super) fn timers(&self, slot: u32) -> &[Filed] {
+    pub(super) fn timers(&self, slot: u32) -> &[Line<T>] {
         &self.slots[slot as usize]
+    }
+
+    /// The timers filed in `slot`, to change their values.
+    pub(super) fn timers_mut(&mut self, slot: u32) -> &mut [Line<T>] {
+        &mut self.slots[slot as usize]
     }
 
     /// How many lines of `slot` belong to cancelled timers.
@@ -111,28 +115,22 @@ impl Level {
     }
 
     /// Files `timer` in `slot`.
-    pub(super) fn push(&mut self, slot: u32, timer: Filed) {
+    pub(super) fn push(&mut self, slot: u32, timer: Line<T>) {
         self.slots[slot as usize].push(timer);
         self.occupied |= 1 << slot;
     }
 
-    /// One more line of `slot` belongs to a cancelled timer. If that was its
-    /// last live one, the slot is emptied at once; returns how many stale
-    /// lines that dropped (0 if it still holds live timers).
-    pub(super) fn mark_stale(&mut self, slot: u32) -> usize {
+    /// One more line of `slot` belongs to a cancelled timer. Returns whether
+    /// that was its last live one: then the caller must empty the slot.
+    pub(super) fn mark_stale(&mut self, slot: u32) -> bool {
         let index = slot as usize;
         self.stale[index] += 1;
-        if self.stale[index] < self.slots[index].len() {
-            return 0;
-        }
-        self.slots[index].clear();
-        self.occupied &= !(1 << slot);
-        std::mem::take(&mut self.stale[index])
+        self.stale[index] == self.slots[index].len()
     }
 
     /// Keep only the lines `live` accepts, in every slot: no stale line is
     /// left (the wheel's sweep).
-    pub(super) fn retain(&mut self, live: impl Fn(&Filed) -> bool) {
+    pub(super) fn retain(&mut self, live: impl Fn(&Line<T>) -> bool) {
         for (slot, timers) in self.slots.iter_mut().enumerate() {
             if std::mem::take(&mut self.stale[slot]) > 0 {
                 timers.retain(&live);
@@ -146,7 +144,7 @@ impl Level {
     /// Empties `slot` into `out` (which must be empty); returns how many of
     /// its lines are stale. The slot keeps the allocation `out` had, so a
     /// busy wheel stops allocating.
-    pub(super) fn take_into(&mut self, slot: u32, out: &mut Vec<Filed>) -> usize {
+    pub(super) fn take_into(&mut self, slot: u32, out: &mut Vec<Line<T>>) -> usize {
         debug_assert!(out.is_empty());
         std::mem::swap(&mut self.slots[slot as usize], out);
         self.occupied &= !(1 << slot);
@@ -190,12 +188,12 @@ impl Level {
 mod tests {
     use super::*;
 
-    /// A timer with key `key` (deadline and order do not matter to a level).
-    fn timer(key: super::super::TimerKey) -> Filed {
-        Filed {
+    /// A timer with key `key` (deadline and value do not matter to a level).
+    fn timer(key: super::super::TimerKey) -> Line<()> {
+        Line {
             deadline: 0,
-            seq: key as u64,
             key,
+            value: (),
         }
     }
 
@@ -247,11 +245,13 @@ mod tests {
         level.push(15, timer(7));
         level.push(15, timer(8));
         assert_eq!(level.occupied(), 1 << 15);
-        assert_eq!(level.mark_stale(15), 0);
+        assert!(!level.mark_stale(15));
         assert_eq!(level.stale(15), 1);
         assert_eq!(level.timers(15).len(), 2);
-        // The second cancel leaves nothing live: both lines go at once.
-        assert_eq!(level.mark_stale(15), 2);
+        // The second cancel leaves nothing live: the slot must go.
+        assert!(level.mark_stale(15));
+        let mut out = Vec::new();
+        assert_eq!(level.take_into(15, &mut out), 2);
         assert!(level.timers(15).is_empty());
         assert_eq!((level.stale(15), level.occupied()), (0, 0));
     }
@@ -295,7 +295,7 @@ mod tests {
         // From 1000 (in slot 15) the ring wraps: slot 15 is a rotation away.
         let walk: Vec<_> = level.occupied_from(1000).collect();
         assert_eq!(walk, vec![(40, 40 * 64), (15, 4096 + 960)]);
-        assert_eq!(Level::new(2).occupied_from(0).next(), None);
+        assert_eq!(Level::<()>::new(2).occupied_from(0).next(), None);
     }
 
     #[test]

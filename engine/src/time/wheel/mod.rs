@@ -40,8 +40,8 @@
 //! Finding that digit takes one XOR and one `ilog2`, as in Tokio (see
 //! `level::level_for`): `ilog2((elapsed ^ deadline) | 63) / 6`. The `| 63`
 //! sends deadlines that differ only in digit 0 (or not at all) to level 0.
-//! A deadline at or before `elapsed` is filed as if due at `elapsed`: level
-//! 0, the current slot, so the next poll fires it.
+//! A deadline at or before `elapsed` is not filed at all: it is due
+//! already (see "Where a timer lives" below).
 //!
 //! This gives the wheel its key property. A timer on level `n` shares every
 //! digit above `n` with `elapsed`, and its digit `n` is larger: it is due in
@@ -85,26 +85,35 @@
 //! events fill memory already there instead of a fresh multi-megabyte `Vec`
 //! per instant; `poll_at` is the one-line convenience on top.
 //!
-//! The wheel stores timers in a [`Slab`]; slots hold each key with a copy
-//! of its deadline and insertion number (see `entry`), all that processing
-//! a slot needs to read. Cascading moves those lines from slot to slot and
-//! never looks in the slab: with a million timers, the slab entries sit all
-//! over memory, and a look at each one at every cascade was most of the
-//! wheel's cost. Cancelling a timer leaves its line in its slot, stale
-//! (`cancel.rs`), for the same reason.
+//! # Where a timer lives
+//!
+//! Only in its slot: each line holds the timer's deadline, its key and the
+//! value to hand back (see `entry`), all that processing a slot needs to
+//! read, in order. There is no table of entries on the side: with a million
+//! timers, one look into such a table per timer at every fire (its entries
+//! in whatever order earlier timers freed them) was most of the wheel's
+//! cost. Whoever filed a timer keeps a [`Timer`] handle (key and deadline);
+//! the deadline says which slot holds the line. Cancelling leaves the line
+//! in its slot, stale (`cancel.rs`), so it needs no search either.
+//!
+//! A deadline the wheel has already reached is refused, as Tokio's
+//! `Wheel::insert` refuses it (`InsertError::Elapsed`): the caller fires it
+//! on the spot. So every timer in the wheel is due after
+//! [`elapsed`](Wheel::elapsed), and a timer whose deadline the wheel's time
+//! has reached has fired: [`Wheel::has_fired`] needs no look at any slot.
 
 mod cancel;
 mod entry;
 mod level;
 mod view;
 
-use slab::Slab;
+use std::collections::HashSet;
 
-use cancel::is_live;
-use entry::{Entry, Filed};
+use entry::Line;
 use level::{Level, level_for, slot_for};
 
 pub use cancel::STALE_SLACK;
+pub use entry::Timer;
 
 /// Slots per level: one per bit of the `u64` occupancy bitmap, as in Tokio.
 pub const SLOTS_PER_LEVEL: usize = 64;
@@ -119,9 +128,8 @@ pub const NUM_LEVELS: usize = 6;
 /// about 2.2 years. Deadlines farther away go to the top level (see "Far deadlines" above).
 pub const WHEEL_RANGE_MS: u64 = 1 << (BITS_PER_LEVEL * NUM_LEVELS as u32);
 
-/// Identifies a timer while it is in the wheel. It is a slab key: once the
-/// timer fires or is removed, a new timer may get the same key.
-pub type TimerKey = usize;
+/// Names a timer: its insertion number, unique for the wheel's lifetime.
+pub type TimerKey = u64;
 
 /// Where a timer is filed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -158,29 +166,35 @@ pub enum WheelEvent<T> {
 /// A hierarchical timer wheel with 1 ms resolution holding values of type `T`.
 ///
 /// Invariants:
-/// - every entry in `entries` has exactly one line in the slots, at the
-///   position [`position_for`](Self::position_for) gives its deadline now;
-/// - every other line is stale: its key is gone from `entries` or holds a
-///   later timer (another `seq`); `stale` counts them, and so does each
-///   level per slot;
+/// - every live timer has exactly one line in the slots, at the position
+///   [`position_for`](Self::position_for) gives its deadline now, and its
+///   deadline is after `elapsed`;
+/// - every other line is stale: its key is in `cancelled`, and each level
+///   counts a slot's stale lines;
 /// - `elapsed` only grows, and never passes the start of an occupied slot
 ///   without that slot being processed (so nothing is ever skipped);
 /// - no slot holds only stale lines.
 #[derive(Debug)]
 pub struct Wheel<T> {
     /// Level `n` has slots of `64^n` ms.
-    levels: [Level; NUM_LEVELS],
-    /// The timers, by key.
-    entries: Slab<Entry<T>>,
+    levels: [Level<T>; NUM_LEVELS],
     /// Milliseconds processed so far: the wheel's "now".
     elapsed: u64,
-    /// Insertion counter for deterministic fire order.
-    next_seq: u64,
+    /// The next timer's key; keys count insertions, so they also order
+    /// equal deadlines deterministically.
+    next_key: TimerKey,
+    /// Live timers.
+    len: usize,
     /// Reused buffer for the timers of the slot being processed.
-    scratch: Vec<Filed>,
-    /// Lines of cancelled timers still in their slots.
-    stale: usize,
+    scratch: Vec<Line<T>>,
+    /// Keys of cancelled timers whose lines are still in their slots.
+    cancelled: HashSet<TimerKey>,
 }
+
+/// A deadline the wheel has already reached, refused by [`Wheel::insert`]
+/// with the value it came with: the caller fires it now.
+#[derive(Debug, PartialEq, Eq)]
+pub struct AlreadyDue<T>(pub T);
 
 impl<T> Default for Wheel<T> {
     fn default() -> Self {
@@ -193,11 +207,11 @@ impl<T> Wheel<T> {
     pub fn new() -> Self {
         Wheel {
             levels: std::array::from_fn(|number| Level::new(number as u32)),
-            entries: Slab::new(),
             elapsed: 0,
-            next_seq: 0,
+            next_key: 0,
+            len: 0,
             scratch: Vec::new(),
-            stale: 0,
+            cancelled: HashSet::new(),
         }
     }
 
@@ -208,43 +222,41 @@ impl<T> Wheel<T> {
 
     /// Number of timers in the wheel.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.len
     }
 
     /// Whether the wheel holds no timer.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len == 0
     }
 
-    /// Files a timer due at `deadline` (ms) carrying `value`; returns its key
-    /// and where it was filed. A deadline at or before [`elapsed`](Self::elapsed)
-    /// goes to level 0 in the current slot and fires at the next poll.
-    pub fn insert(&mut self, deadline: u64, value: T) -> (TimerKey, Position) {
-        let seq = self.next_seq;
-        self.next_seq += 1;
-        let key = self.entries.insert(Entry {
+    /// Files a timer due at `deadline` (ms) carrying `value`; returns its
+    /// handle and where it was filed. A deadline at or before
+    /// [`elapsed`](Self::elapsed) is refused: it is due already.
+    pub fn insert(&mut self, deadline: u64, value: T) -> Result<(Timer, Position), AlreadyDue<T>> {
+        if deadline <= self.elapsed {
+            return Err(AlreadyDue(value));
+        }
+        let key = self.next_key;
+        self.next_key += 1;
+        self.len += 1;
+        let position = self.file(Line {
             deadline,
-            seq,
+            key,
             value,
         });
-        let position = self.file(Filed { deadline, seq, key });
-        (key, position)
+        Ok((Timer { key, deadline }, position))
     }
 
-    /// The value of a timer still in the wheel.
-    pub fn get_mut(&mut self, key: TimerKey) -> Option<&mut T> {
-        self.entries.get_mut(key).map(|entry| &mut entry.value)
+    /// Whether `timer` has fired: the wheel's time has reached its
+    /// deadline (see "Where a timer lives" above).
+    pub fn has_fired(&self, timer: &Timer) -> bool {
+        timer.deadline <= self.elapsed
     }
 
-    /// The deadline a timer still in the wheel was inserted with.
-    pub fn deadline(&self, key: TimerKey) -> Option<u64> {
-        self.entries.get(key).map(|entry| entry.deadline)
-    }
-
-    /// Where a timer still in the wheel is filed now.
-    pub fn position(&self, key: TimerKey) -> Option<Position> {
-        let entry = self.entries.get(key)?;
-        Some(self.position_for(entry.deadline))
+    /// Where `timer` is filed now, or `None` once it has fired.
+    pub fn position(&self, timer: &Timer) -> Option<Position> {
+        (!self.has_fired(timer)).then(|| self.position_for(timer.deadline))
     }
 
     /// Where a timer due at `deadline` is filed if filed now: on the level
@@ -252,11 +264,10 @@ impl<T> Wheel<T> {
     /// the slot of its digit there. Since a timer only moves when time
     /// reaches its slot, this is also where every live timer *is*.
     fn position_for(&self, deadline: u64) -> Position {
-        let due = deadline.max(self.elapsed);
-        let level = level_for(self.elapsed, due);
+        let level = level_for(self.elapsed, deadline);
         Position {
             level,
-            slot: slot_for(due, level),
+            slot: slot_for(deadline, level),
         }
     }
 
@@ -267,8 +278,7 @@ impl<T> Wheel<T> {
         self.next_work().map(|(_, instant)| instant)
     }
 
-    /// The earliest deadline of any timer in the wheel (it may have passed,
-    /// for a timer inserted late). Unlike [`next_expiration`](Self::next_expiration)
+    /// The earliest deadline of any timer in the wheel. Unlike [`next_expiration`](Self::next_expiration)
     /// this ignores cascades: a caller may sleep until this instant and then
     /// call `poll_at` in a loop to catch up (cascades done late change no
     /// fire time). It reads the timers of the first occupied slot (rarely a
@@ -340,45 +350,40 @@ impl<T> Wheel<T> {
         let mut timers = std::mem::take(&mut self.scratch);
         let stale = self.levels[from.level as usize].take_into(from.slot, &mut timers);
         if stale > 0 {
-            timers.retain(|line| is_live(&self.entries, line));
-            self.stale -= stale;
+            // Each cancelled line leaves the wheel for good here.
+            timers.retain(|line| !self.cancelled.remove(&line.key));
         }
         // Only the due timers need sorting; the rest just move down.
         let due = move_due_to_front(&mut timers, self.elapsed);
-        timers[..due].sort_unstable_by_key(Filed::order);
+        timers[..due].sort_unstable_by_key(Line::order);
+        self.len -= due;
         events.reserve(timers.len());
-        for timer in &timers[..due] {
-            let Entry { value, .. } = self.entries.remove(timer.key);
+        for line in timers.drain(..due) {
             events.push(WheelEvent::Fire {
-                key: timer.key,
-                deadline: timer.deadline,
-                value,
+                key: line.key,
+                deadline: line.deadline,
+                value: line.value,
             });
         }
-        for &timer in &timers[due..] {
-            let to = self.file(timer);
-            events.push(WheelEvent::Cascade {
-                key: timer.key,
-                from,
-                to,
-            });
+        for line in timers.drain(..) {
+            let key = line.key;
+            let to = self.file(line);
+            events.push(WheelEvent::Cascade { key, from, to });
         }
-        timers.clear();
         self.scratch = timers;
     }
 
-    /// Files `timer`'s line (its entry is in the slab) relative to
-    /// `elapsed`, and returns where.
-    fn file(&mut self, timer: Filed) -> Position {
-        let position = self.position_for(timer.deadline);
-        self.levels[position.level as usize].push(position.slot, timer);
+    /// Files `line` relative to `elapsed`, and returns where.
+    fn file(&mut self, line: Line<T>) -> Position {
+        let position = self.position_for(line.deadline);
+        self.levels[position.level as usize].push(position.slot, line);
         position
     }
 }
 
 /// Reorders `timers` so those due by `now` come first; returns how many
 /// there are. O(len), no allocation, no slab lookup.
-fn move_due_to_front(timers: &mut [Filed], now: u64) -> usize {
+fn move_due_to_front<T>(timers: &mut [Line<T>], now: u64) -> usize {
     let mut due = 0;
     for index in 0..timers.len() {
         if timers[index].deadline <= now {

@@ -2,22 +2,34 @@
 
 use reactor_protocol::{LevelView, SlotView, TimerView, WheelView};
 
-use super::entry::Filed;
-use super::{SLOTS_PER_LEVEL, Wheel, level::Level};
+use super::entry::Line;
+use super::{Position, SLOTS_PER_LEVEL, TimerKey, Wheel, level::Level};
 
 impl<T> Wheel<T> {
     /// Every filed timer, in key order: its key, deadline, where it is
     /// filed and its value (for finding a task's timer, not for firing).
-    pub fn iter(&self) -> impl Iterator<Item = (super::TimerKey, u64, super::Position, &T)> {
-        self.entries.iter().map(|(key, entry)| {
-            let position = self.position_for(entry.deadline);
-            (key, entry.deadline, position, &entry.value)
-        })
+    /// It reads every slot: for pictures and diagnoses, not hot loops.
+    pub fn iter(&self) -> Vec<(TimerKey, u64, Position, &T)> {
+        let mut timers = Vec::with_capacity(self.len);
+        for level in &self.levels {
+            for slot in 0..SLOTS_PER_LEVEL as u32 {
+                let position = Position {
+                    level: level.number(),
+                    slot,
+                };
+                timers.extend(
+                    self.live_lines(level, slot)
+                        .map(|line| (line.key, line.deadline, position, &line.value)),
+                );
+            }
+        }
+        timers.sort_unstable_by_key(|&(key, ..)| key);
+        timers
     }
 
     /// Every level, its occupied slots and their timers, for the snapshot.
     /// `task_of` names the task each timer's value belongs to. Timer ids are
-    /// the [`TimerKey`](super::TimerKey)s; timers inside a slot are listed in
+    /// the [`TimerKey`]s; timers inside a slot are listed in
     /// fire order. `next_expiration_ms` is the
     /// [next expiration](Self::next_expiration) (where the loop parks until)
     /// and `earliest_deadline_ms` the [earliest deadline](Self::earliest_deadline).
@@ -35,19 +47,19 @@ impl<T> Wheel<T> {
     }
 
     /// One level of [`view`](Self::view).
-    fn level_view(&self, level: &Level, task_of: &impl Fn(&T) -> u64) -> LevelView {
+    fn level_view(&self, level: &Level<T>, task_of: &impl Fn(&T) -> u64) -> LevelView {
         // A slot never holds stale lines only, so each occupied one shows.
         let slots = (0..SLOTS_PER_LEVEL as u32)
             .filter(|slot| level.occupied() & (1 << slot) != 0)
             .map(|slot| {
-                let mut filed: Vec<Filed> = self.live_lines(level, slot).copied().collect();
-                filed.sort_unstable_by_key(Filed::order);
-                let timers = filed
+                let mut lines: Vec<&Line<T>> = self.live_lines(level, slot).collect();
+                lines.sort_unstable_by_key(|line| line.order());
+                let timers = lines
                     .into_iter()
-                    .map(|timer| TimerView {
-                        id: timer.key as u64,
-                        task: task_of(&self.entries[timer.key].value),
-                        deadline_ms: timer.deadline,
+                    .map(|line| TimerView {
+                        id: line.key,
+                        task: task_of(&line.value),
+                        deadline_ms: line.deadline,
                     })
                     .collect();
                 SlotView { slot, timers }
