@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
 
-use reactor_engine::{Runtime, RuntimeOptions, Sleep, sleep, spawn_named};
+use reactor_engine::{Records, Runtime, RuntimeOptions, Sleep, sleep, spawn_named};
 use reactor_protocol::{Event, TaskId, WakeCause};
 
 fn runtime() -> Runtime {
@@ -32,6 +32,16 @@ async fn poll_once(sleep: &mut Pin<Box<Sleep>>) -> Poll<()> {
 struct Relay {
     task: Waker,
     wakes: AtomicUsize,
+}
+
+impl Relay {
+    /// A relay to `task`'s waker that has not been woken yet.
+    fn to(task: &Waker) -> Arc<Relay> {
+        Arc::new(Relay {
+            task: task.clone(),
+            wakes: AtomicUsize::new(0),
+        })
+    }
 }
 
 impl Wake for Relay {
@@ -50,12 +60,7 @@ impl Wake for Relay {
 async fn sleep_through_relay(sleep: &mut Pin<Box<Sleep>>) -> Arc<Relay> {
     let mut relay: Option<Arc<Relay>> = None;
     std::future::poll_fn(|cx| {
-        let relay = relay.get_or_insert_with(|| {
-            Arc::new(Relay {
-                task: cx.waker().clone(),
-                wakes: AtomicUsize::new(0),
-            })
-        });
+        let relay = relay.get_or_insert_with(|| Relay::to(cx.waker()));
         let waker = Waker::from(Arc::clone(relay));
         sleep.as_mut().poll(&mut Context::from_waker(&waker))
     })
@@ -63,9 +68,9 @@ async fn sleep_through_relay(sleep: &mut Pin<Box<Sleep>>) -> Arc<Relay> {
     relay.expect("polled at least once")
 }
 
-/// The task ids named by the records of one kind.
-fn tasks_of(rt: &mut Runtime, pick: impl Fn(&Event) -> Option<TaskId>) -> Vec<TaskId> {
-    rt.take_records()
+/// What `pick` finds in each record that has it.
+fn picked(records: &Records, pick: impl Fn(&Event) -> Option<TaskId>) -> Vec<TaskId> {
+    records
         .iter()
         .filter_map(|record| pick(&record.event))
         .collect()
@@ -100,28 +105,22 @@ fn a_sleep_handed_to_another_task_wakes_that_task() {
         .expect("runs");
     assert_eq!(ended_at, Some(50));
     let records = rt.take_records();
-    let named = |pick: &dyn Fn(&Event) -> Option<TaskId>| -> Vec<TaskId> {
-        records
-            .iter()
-            .filter_map(|record| pick(&record.event))
-            .collect()
-    };
     assert_eq!(
-        named(&|event| match event {
+        picked(&records, |event| match event {
             Event::TimerInsert { task, .. } => Some(*task),
             _ => None,
         }),
         vec![first]
     );
     assert_eq!(
-        named(&|event| match event {
+        picked(&records, |event| match event {
             Event::TimerFire { task, .. } => Some(*task),
             _ => None,
         }),
         vec![second]
     );
     assert_eq!(
-        named(&|event| match event {
+        picked(&records, |event| match event {
             Event::Wake {
                 task,
                 cause: WakeCause::Timer,
@@ -147,7 +146,7 @@ fn a_sleep_polled_through_another_waker_fires_that_waker() {
         })
         .expect("runs");
     assert_eq!(wakes, 1, "the timer fired the relay, once");
-    let fired = tasks_of(&mut rt, |event| match event {
+    let fired = picked(&rt.take_records(), |event| match event {
         Event::TimerFire { task, .. } => Some(*task),
         _ => None,
     });
@@ -161,10 +160,7 @@ fn a_cancelled_sleep_lets_go_of_the_waker_it_kept() {
         .block_on(async {
             let mut sleep = Box::pin(sleep(Duration::from_secs(10)));
             let relay = std::future::poll_fn(|cx| {
-                let relay = Arc::new(Relay {
-                    task: cx.waker().clone(),
-                    wakes: AtomicUsize::new(0),
-                });
+                let relay = Relay::to(cx.waker());
                 let waker = Waker::from(Arc::clone(&relay));
                 let polled = sleep.as_mut().poll(&mut Context::from_waker(&waker));
                 assert!(polled.is_pending());
@@ -178,7 +174,7 @@ fn a_cancelled_sleep_lets_go_of_the_waker_it_kept() {
         .expect("runs");
     assert_eq!(Arc::strong_count(&relay), 1, "cancelling dropped it");
     assert_eq!(relay.wakes.load(Ordering::SeqCst), 0);
-    let cancels = tasks_of(&mut rt, |event| match event {
+    let cancels = picked(&rt.take_records(), |event| match event {
         Event::TimerCancel { .. } => Some(0),
         _ => None,
     });
