@@ -212,13 +212,7 @@ impl Sleep {
                 return None;
             }
             let executor = core.executor.borrow();
-            let same = match timers.foreign_waker(target) {
-                None => {
-                    matches!(target, TimerTarget::Task(id) if executor.is_own_waker(id, cx.waker()))
-                }
-                Some(waker) => waker.will_wake(cx.waker()),
-            };
-            if same {
+            if timers.wakes_like(target, cx.waker(), &executor) {
                 return Some(SleepState::Registered { timer, target });
             }
             let current = core.current_task.get();

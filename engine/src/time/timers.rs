@@ -22,7 +22,7 @@ use reactor_protocol::{TaskId, WheelView};
 use slab::Slab;
 
 use super::wheel::{AlreadyDue, Position, Timer, TimerKey, Wheel, WheelEvent};
-use crate::task::KeptWaker;
+use crate::task::{Executor, KeptWaker};
 
 /// Whom a timer wakes when it fires.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -110,8 +110,22 @@ impl Timers {
         }
     }
 
+    /// Whether firing `target` wakes what `waker` would: the same task's
+    /// own waker, or a foreign waker that `will_wake` the same.
+    pub(super) fn wakes_like(
+        &self,
+        target: TimerTarget,
+        waker: &Waker,
+        executor: &Executor,
+    ) -> bool {
+        match target {
+            TimerTarget::Task(id) => executor.is_own_waker(id, waker),
+            TimerTarget::Waker(key) => self.foreign[key].waker.will_wake(waker),
+        }
+    }
+
     /// The foreign waker a target keeps, if it keeps one.
-    pub(super) fn foreign_waker(&self, target: TimerTarget) -> Option<&Waker> {
+    fn foreign_waker(&self, target: TimerTarget) -> Option<&Waker> {
         match target {
             TimerTarget::Task(_) => None,
             TimerTarget::Waker(key) => Some(&self.foreign[key].waker),
