@@ -17,7 +17,7 @@ use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
 
 use reactor_engine::{Records, Runtime, RuntimeOptions, Sleep, sleep, spawn_named};
-use reactor_protocol::{Event, TaskId, WakeCause};
+use reactor_protocol::{Event, WakeCause};
 
 fn runtime() -> Runtime {
     Runtime::new(RuntimeOptions::default()).expect("runtime starts")
@@ -69,7 +69,7 @@ async fn sleep_through_relay(sleep: &mut Pin<Box<Sleep>>) -> Arc<Relay> {
 }
 
 /// What `pick` finds in each record that has it.
-fn picked(records: &Records, pick: impl Fn(&Event) -> Option<TaskId>) -> Vec<TaskId> {
+fn picked<T>(records: &Records, pick: impl Fn(&Event) -> Option<T>) -> Vec<T> {
     records
         .iter()
         .filter_map(|record| pick(&record.event))
@@ -175,8 +175,12 @@ fn a_cancelled_sleep_lets_go_of_the_waker_it_kept() {
     assert_eq!(Arc::strong_count(&relay), 1, "cancelling dropped it");
     assert_eq!(relay.wakes.load(Ordering::SeqCst), 0);
     let cancels = picked(&rt.take_records(), |event| match event {
-        Event::TimerCancel { .. } => Some(0),
+        Event::TimerCancel { timer } => Some(*timer),
         _ => None,
     });
-    assert_eq!(cancels.len(), 1);
+    assert_eq!(
+        cancels,
+        vec![0],
+        "the one timer filed, timer 0, was cancelled"
+    );
 }
