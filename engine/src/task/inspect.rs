@@ -1,5 +1,5 @@
-//! What the executor can tell about a task's wakers, for the diagnoses
-//! (`crate::diagnose`).
+//! What the executor can tell about its tasks: for the snapshot, and
+//! about their wakers for the diagnoses (`crate::diagnose`).
 //!
 //! A task's waker is one `Arc<TaskWaker>`; every `Waker` handed to its
 //! future is a clone of it. So the `Arc`'s strong count, less the task's
@@ -25,7 +25,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::task::Waker;
 
-use reactor_protocol::{TaskId, TaskState};
+use reactor_protocol::{Source, TaskId, TaskState, TaskView};
 
 use super::cell::Run;
 use super::{Executor, WaitingOn};
@@ -95,5 +95,33 @@ impl Executor {
     /// woke itself (nothing else runs during a poll).
     pub(crate) fn woke_itself(&self, id: TaskId) -> bool {
         self.woken.contains(id)
+    }
+
+    /// Tasks for the snapshot, by id.
+    pub(crate) fn views(&self) -> Vec<TaskView> {
+        self.tasks
+            .iter()
+            .map(|(id, task)| {
+                let header = task.header();
+                TaskView {
+                    id: id as TaskId,
+                    name: header.name.clone(),
+                    state: header.state.get(),
+                    waiting_on: header.waiting_on.get().map(|what| what.to_string()),
+                    awaiting: header.awaiting.get().map(|at| Source {
+                        file: at.file().into(),
+                        line: at.line(),
+                    }),
+                    at: header.at.get(),
+                    // Filled in by the runtime, which sees every waker.
+                    waits: None,
+                }
+            })
+            .collect()
+    }
+
+    /// The run queue for the snapshot, front first.
+    pub(crate) fn queue_view(&self) -> Vec<TaskId> {
+        self.run_queue.iter().copied().collect()
     }
 }

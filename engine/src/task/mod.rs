@@ -35,7 +35,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::task::Waker;
 
-use reactor_protocol::{Event, Source, Span, TaskId, TaskState, TaskView, WakeCause};
+use reactor_protocol::{Event, Span, TaskId, TaskState, WakeCause};
 use slab::Slab;
 
 pub(crate) use harness::{Polled, Polling, drop_future};
@@ -48,7 +48,7 @@ use crate::runtime::handle::Handle;
 use crate::trace::Recorder;
 use cell::{Header, Run, TaskCell};
 pub(crate) use waker::KeptWaker;
-use waker::{TaskWaker, WokenList};
+use waker::{TaskWaker, Woken, WokenList};
 
 /// One task, as the slab keeps it.
 pub(crate) struct Task {
@@ -59,6 +59,9 @@ pub(crate) struct Task {
     /// in `Header::kept`): so the count and `kept` tell whether any waker
     /// of the task is still stored anywhere (`inspect.rs`).
     waker: Arc<TaskWaker>,
+    /// How many tasks the runtime had spawned before it: unlike its id,
+    /// never given to another task (see `waker::Woken`).
+    spawn_number: u64,
 }
 
 impl Task {
@@ -80,7 +83,9 @@ pub(crate) struct Executor {
     main_woken: bool,
     woken: WokenList,
     /// Reused buffer for draining `woken`.
-    scratch: Vec<TaskId>,
+    scratch: Vec<Woken>,
+    /// Tasks spawned so far: the next task's spawn number.
+    spawned: u64,
     /// Keep finished tasks (as tombstones) so the picture can show them and
     /// ids are never reused. Off when recording is off.
     keep_finished: bool,
@@ -106,6 +111,7 @@ impl Executor {
             main_woken: false,
             woken: WokenList::default(),
             scratch: Vec::new(),
+            spawned: 0,
             keep_finished,
             spare_wakers: Vec::new(),
         }
@@ -172,7 +178,12 @@ impl Executor {
         F::Output: 'static,
     {
         let id = self.tasks.vacant_key() as TaskId;
-        let (waker, own) = self.waker_for(id);
+        let spawn_number = self.spawned;
+        self.spawned += 1;
+        let (waker, own) = self.waker_for(Woken {
+            task: id,
+            spawn_number,
+        });
         // Names only matter to the picture: no allocation when not recording.
         let name = if recorder.enabled() {
             name.to_string()
@@ -181,7 +192,11 @@ impl Executor {
         };
         let cell = Rc::pin(TaskCell::new(name, own, future, describe));
         let run: Pin<Rc<dyn Run>> = cell.clone();
-        self.tasks.insert(Task { cell: run, waker });
+        self.tasks.insert(Task {
+            cell: run,
+            waker,
+            spawn_number,
+        });
         if recorder.enabled() {
             let name = self.tasks[id as usize].header().name.clone();
             recorder.record(Event::Spawn { task: id, name });
@@ -209,18 +224,6 @@ impl Executor {
         std::mem::take(&mut self.main_woken)
             .then_some(self.main)
             .flatten()
-    }
-
-    /// Move every task whose waker fired from `Idle` to the run queue; the
-    /// `schedule` records are at the caller's line.
-    #[track_caller]
-    pub(crate) fn schedule_woken(&mut self, recorder: &mut Recorder) {
-        let mut woken = std::mem::take(&mut self.scratch);
-        self.woken.drain_into(&mut woken);
-        for &id in &woken {
-            self.schedule(id, false, recorder);
-        }
-        self.scratch = woken;
     }
 
     #[track_caller]
@@ -312,34 +315,6 @@ impl Executor {
             drop(header.waker.take());
         }
         unfinished
-    }
-
-    /// Tasks for the snapshot, by id.
-    pub(crate) fn views(&self) -> Vec<TaskView> {
-        self.tasks
-            .iter()
-            .map(|(id, task)| {
-                let header = task.header();
-                TaskView {
-                    id: id as TaskId,
-                    name: header.name.clone(),
-                    state: header.state.get(),
-                    waiting_on: header.waiting_on.get().map(|what| what.to_string()),
-                    awaiting: header.awaiting.get().map(|at| Source {
-                        file: at.file().into(),
-                        line: at.line(),
-                    }),
-                    at: header.at.get(),
-                    // Filled in by the runtime, which sees every waker.
-                    waits: None,
-                }
-            })
-            .collect()
-    }
-
-    /// The run queue for the snapshot, front first.
-    pub(crate) fn queue_view(&self) -> Vec<TaskId> {
-        self.run_queue.iter().copied().collect()
     }
 }
 
