@@ -137,7 +137,7 @@ impl Executor {
         if self.keep_finished {
             return Some(task.cell.clone());
         }
-        let Task { cell, waker, .. } = self.tasks.remove(id as usize);
+        let Task { cell, waker } = self.tasks.remove(id as usize);
         if let Some(own) = own {
             self.recycle_waker(waker, own);
         }

@@ -59,9 +59,6 @@ pub(crate) struct Task {
     /// in `Header::kept`): so the count and `kept` tell whether any waker
     /// of the task is still stored anywhere (`inspect.rs`).
     waker: Arc<TaskWaker>,
-    /// How many tasks the runtime had spawned before it: unlike its id,
-    /// never given to another task (see `waker::Woken`).
-    spawn_number: u64,
 }
 
 impl Task {
@@ -190,13 +187,9 @@ impl Executor {
         } else {
             String::new()
         };
-        let cell = Rc::pin(TaskCell::new(name, own, future, describe));
+        let cell = Rc::pin(TaskCell::new(name, spawn_number, own, future, describe));
         let run: Pin<Rc<dyn Run>> = cell.clone();
-        self.tasks.insert(Task {
-            cell: run,
-            waker,
-            spawn_number,
-        });
+        self.tasks.insert(Task { cell: run, waker });
         if recorder.enabled() {
             let name = self.tasks[id as usize].header().name.clone();
             recorder.record(Event::Spawn { task: id, name });

@@ -194,7 +194,7 @@ impl Executor {
     fn names_current(&self, woken: Woken) -> bool {
         self.tasks
             .get(woken.task as usize)
-            .is_some_and(|task| task.spawn_number == woken.spawn_number)
+            .is_some_and(|task| task.header().spawn_number == woken.spawn_number)
     }
 
     /// Fire task `id`'s own waker, kept by id: what waking it would do.
@@ -206,7 +206,7 @@ impl Executor {
             let Some(task) = self.tasks.get(id as usize) else {
                 return;
             };
-            let spawn_number = task.spawn_number;
+            let spawn_number = task.header().spawn_number;
             self.woken.push(Woken {
                 task: id,
                 spawn_number,
