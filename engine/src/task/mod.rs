@@ -177,10 +177,7 @@ impl Executor {
         let id = self.tasks.vacant_key() as TaskId;
         let spawn_number = self.spawned;
         self.spawned += 1;
-        let (waker, own) = self.waker_for(Woken {
-            task: id,
-            spawn_number,
-        });
+        let (waker, own) = self.waker_for(id, spawn_number);
         // Names only matter to the picture: no allocation when not recording.
         let name = if recorder.enabled() {
             name.to_string()

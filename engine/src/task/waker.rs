@@ -224,10 +224,10 @@ type WakerPair = (Arc<TaskWaker>, Waker);
 
 /// Reusing the wakers of finished tasks.
 impl Executor {
-    /// A waker for `task`. A finished task's pair is taken when nothing
-    /// else holds a clone of it (a clone may still be woken, so it must
-    /// keep naming its old task).
-    pub(super) fn waker_for(&mut self, task: Woken) -> WakerPair {
+    /// A waker for task `id`, spawn number `spawn_number`. A finished
+    /// task's pair is taken when nothing else holds a clone of it (a clone
+    /// may still be woken, so it must keep naming its old task).
+    pub(super) fn waker_for(&mut self, id: TaskId, spawn_number: u64) -> WakerPair {
         if let Some((spare, own)) = self.spare_wakers.pop()
             && Arc::strong_count(&spare) == 2
         {
@@ -236,15 +236,13 @@ impl Executor {
             // this fence (as in `Arc::get_mut`) orders that wake before
             // the stores below, so it cannot have named the new task.
             fence(Ordering::Acquire);
-            spare.task.store(task.task, Ordering::Relaxed);
-            spare
-                .spawn_number
-                .store(task.spawn_number, Ordering::Relaxed);
+            spare.task.store(id, Ordering::Relaxed);
+            spare.spawn_number.store(spawn_number, Ordering::Relaxed);
             return (spare, own);
         }
         let waker = Arc::new(TaskWaker {
-            task: AtomicU64::new(task.task),
-            spawn_number: AtomicU64::new(task.spawn_number),
+            task: AtomicU64::new(id),
+            spawn_number: AtomicU64::new(spawn_number),
             woken: self.woken.clone(),
         });
         let own = Waker::from(Arc::clone(&waker));

@@ -17,6 +17,7 @@
 //! - `one_driver`: Tokio's multi-thread runtime under strace, futexes
 //!   traced: one thread at a time in `epoll_wait`, the driver changing
 //!   hands, the other worker on its condvar; and the checker's teeth;
+//! - `stale_wakers`: a waker that outlives its task wakes no later task;
 //! - `playground`: the playground's examples, compiled against real Tokio,
 //!   print what the playground prints when it interprets them.
 //!
@@ -32,6 +33,7 @@ mod one_driver_engine;
 mod ownership;
 mod playground;
 mod self_wakes;
+mod stale_wakers;
 mod support;
 mod teeth;
 mod tokio_facts;

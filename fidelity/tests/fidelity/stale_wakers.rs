@@ -1,0 +1,106 @@
+//! A waker that outlives its task, under real Tokio and under the engine.
+//!
+//! Finished tasks leave clones of their wakers behind; tasks spawned after
+//! them count their polls and never finish. Firing the old wakers must
+//! wake none of the later tasks: in Tokio a waker holds its own task's
+//! memory, so it can name no other task. The engine (recording off) gives
+//! a finished task's id to a later task, and must still wake nobody.
+
+use std::future::poll_fn;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Poll, Waker};
+
+use reactor_engine::{Runtime, RuntimeOptions};
+
+/// Tasks that finish first, and then tasks that never finish.
+const TASKS: usize = 40;
+
+/// What both runtimes tell: polls after the later tasks' first turn, and
+/// after the old wakers fired.
+type Polls = (usize, usize);
+
+/// A task that keeps a clone of its waker (every fourth one) and finishes.
+fn finishing(number: usize, kept: &Arc<Mutex<Vec<Waker>>>) -> impl Future<Output = ()> + use<> {
+    let kept = Arc::clone(kept);
+    poll_fn(move |cx| {
+        if number.is_multiple_of(4) {
+            kept.lock().expect("not poisoned").push(cx.waker().clone());
+        }
+        Poll::Ready(())
+    })
+}
+
+/// A task that counts its polls and never finishes.
+fn counting(polls: &Arc<AtomicUsize>) -> impl Future<Output = ()> + use<> {
+    let polls = Arc::clone(polls);
+    poll_fn(move |_| {
+        polls.fetch_add(1, Ordering::Relaxed);
+        Poll::Pending
+    })
+}
+
+fn fire(kept: &Mutex<Vec<Waker>>) {
+    for waker in kept.lock().expect("not poisoned").drain(..) {
+        waker.wake();
+    }
+}
+
+fn on_tokio() -> Polls {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio starts");
+    runtime.block_on(async {
+        let kept = Arc::default();
+        for number in 0..TASKS {
+            tokio::spawn(finishing(number, &kept))
+                .await
+                .expect("the task finishes");
+        }
+        let polls = Arc::new(AtomicUsize::new(0));
+        for _ in 0..TASKS {
+            drop(tokio::spawn(counting(&polls)));
+        }
+        tokio::task::yield_now().await;
+        let first = polls.load(Ordering::Relaxed);
+        fire(&kept);
+        tokio::task::yield_now().await;
+        tokio::task::yield_now().await;
+        (first, polls.load(Ordering::Relaxed))
+    })
+}
+
+fn on_engine() -> Polls {
+    let mut runtime = Runtime::new(RuntimeOptions {
+        recording: false,
+        ..RuntimeOptions::default()
+    })
+    .expect("the engine starts");
+    let polls = runtime.block_on(async {
+        let kept = Arc::default();
+        for number in 0..TASKS {
+            reactor_engine::spawn(finishing(number, &kept))
+                .await
+                .expect("the task finishes");
+        }
+        let polls = Arc::new(AtomicUsize::new(0));
+        for _ in 0..TASKS {
+            drop(reactor_engine::spawn(counting(&polls)));
+        }
+        reactor_engine::yield_now().await;
+        let first = polls.load(Ordering::Relaxed);
+        fire(&kept);
+        reactor_engine::yield_now().await;
+        reactor_engine::yield_now().await;
+        (first, polls.load(Ordering::Relaxed))
+    });
+    polls.expect("main finishes")
+}
+
+#[test]
+fn a_kept_waker_of_a_finished_task_wakes_no_later_task_on_either_runtime() {
+    let tokio = on_tokio();
+    assert_eq!(tokio, (TASKS, TASKS), "Tokio: each later task polled once");
+    assert_eq!(on_engine(), tokio, "the engine polls as Tokio does");
+}
