@@ -58,10 +58,6 @@ use super::join::{JoinNotify, JoinSlot};
 pub(crate) struct Header {
     /// For the picture; empty when not recording.
     pub(crate) name: String,
-    /// How many tasks the runtime had spawned before it: unlike its id,
-    /// never given to another task (see `waker::Woken`). Kept here, not
-    /// in the slab, which stays three words a task.
-    pub(crate) spawn_number: u64,
     pub(crate) state: Cell<TaskState>,
     pub(crate) notified: Cell<bool>,
     pub(crate) waiting_on: Cell<Option<WaitingOn>>,
@@ -82,10 +78,9 @@ pub(crate) struct Header {
 
 impl Header {
     /// A new task's header: `Scheduled`, waiting on nothing.
-    pub(crate) fn new(name: String, spawn_number: u64, waker: Waker) -> Self {
+    pub(crate) fn new(name: String, waker: Waker) -> Self {
         Header {
             name,
-            spawn_number,
             waker: Cell::new(Some(waker)),
             kept: Cell::new(0),
             state: Cell::new(TaskState::Scheduled),
@@ -114,13 +109,12 @@ impl<F: Future> TaskCell<F> {
     /// A scheduled task running `future`, woken through `waker`.
     pub(crate) fn new(
         name: String,
-        spawn_number: u64,
         waker: Waker,
         future: F,
         describe: fn(&F::Output) -> Option<String>,
     ) -> Self {
         TaskCell {
-            header: Header::new(name, spawn_number, waker),
+            header: Header::new(name, waker),
             join: JoinSlot::new(),
             describe,
             future: PinCell::new(Some(future)),

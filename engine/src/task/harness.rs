@@ -90,7 +90,7 @@ impl Executor {
     /// nothing. `None` if it cannot be polled now (complete, already
     /// running, or unknown).
     pub(crate) fn start_poll(&mut self, id: TaskId) -> Option<Polling> {
-        let task = self.tasks.get(id as usize)?;
+        let task = self.task(id)?;
         let header = task.header();
         if matches!(header.state.get(), TaskState::Running | TaskState::Complete) {
             return None;
@@ -129,7 +129,7 @@ impl Executor {
     /// unless finished tasks are kept, and hand back its cell, through whose
     /// join slot the caller delivers a panic and wakes whoever awaits it.
     pub(crate) fn complete(&mut self, id: TaskId) -> Option<Pin<Rc<dyn Run>>> {
-        let task = self.tasks.get(id as usize)?;
+        let task = self.task(id)?;
         let header = task.header();
         header.state.set(TaskState::Complete);
         header.awaiting.set(None);
@@ -137,7 +137,7 @@ impl Executor {
         if self.keep_finished {
             return Some(task.cell.clone());
         }
-        let Task { cell, waker } = self.tasks.remove(id as usize);
+        let Task { cell, waker, .. } = self.tasks.remove(super::slot_of(id));
         if let Some(own) = own {
             self.recycle_waker(waker, own);
         }

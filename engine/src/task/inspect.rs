@@ -34,7 +34,7 @@ impl Executor {
     /// How many of the task's wakers are stored anywhere (its own
     /// references not counted). `None` for an unknown task.
     pub(crate) fn stored_wakers(&self, id: TaskId) -> Option<usize> {
-        let task = self.tasks.get(id as usize)?;
+        let task = self.task(id)?;
         let header = task.header();
         let lent = usize::from(header.state.get() != TaskState::Complete);
         Some(Arc::strong_count(&task.waker) - 1 - lent + header.kept.get())
@@ -44,22 +44,18 @@ impl Executor {
     /// same `Arc`. (`Waker::will_wake` may miss that: it also compares the
     /// function tables, which the compiler may have made twice.)
     pub(crate) fn is_own_waker(&self, id: TaskId, waker: &Waker) -> bool {
-        self.tasks
-            .get(id as usize)
+        self.task(id)
             .is_some_and(|task| std::ptr::eq(waker.data(), Arc::as_ptr(&task.waker).cast()))
     }
 
     /// The task's lifecycle state.
     pub(crate) fn state_of(&self, id: TaskId) -> Option<TaskState> {
-        self.tasks
-            .get(id as usize)
-            .map(|task| task.header().state.get())
+        self.task(id).map(|task| task.header().state.get())
     }
 
     /// What the task said it waits on at its last `Pending`.
     pub(crate) fn waiting_on_of(&self, id: TaskId) -> Option<WaitingOn> {
-        self.tasks
-            .get(id as usize)
+        self.task(id)
             .and_then(|task| task.header().waiting_on.get())
     }
 
@@ -68,7 +64,7 @@ impl Executor {
         self.tasks
             .iter()
             .filter(|(_, task)| task.header().state.get() == TaskState::Idle)
-            .map(|(id, _)| id as TaskId)
+            .map(|(_, task)| task.id)
             .collect()
     }
 
@@ -79,7 +75,7 @@ impl Executor {
             .tasks
             .iter()
             .filter(|(_, task)| task.header().state.get() != TaskState::Complete)
-            .map(|(id, task)| (id as TaskId, task.cell.clone()))
+            .map(|(_, task)| (task.id, task.cell.clone()))
             .collect();
         let is_own = |id: TaskId, waker: &Waker| self.is_own_waker(id, waker);
         cells
@@ -101,10 +97,10 @@ impl Executor {
     pub(crate) fn views(&self) -> Vec<TaskView> {
         self.tasks
             .iter()
-            .map(|(id, task)| {
+            .map(|(_, task)| {
                 let header = task.header();
                 TaskView {
-                    id: id as TaskId,
+                    id: task.id,
                     name: header.name.clone(),
                     state: header.state.get(),
                     waiting_on: header.waiting_on.get().map(|what| what.to_string()),

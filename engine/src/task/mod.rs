@@ -10,8 +10,9 @@
 //! ```
 //!
 //! A task is one allocation, its `cell`: its state, its join slot and its
-//! future side by side (`cell.rs` says why). Its id is its key in the slab,
-//! which holds the cell and the task's waker. The run queue holds ids,
+//! future side by side (`cell.rs` says why). Its id names its slot in the
+//! slab (and, with recording off, a generation: `SLOT_BITS`), which holds
+//! the cell and the task's waker. The run queue holds ids,
 //! oldest first; the event loop pops one id per `poll` action. The
 //! executor's half of a poll is in `harness` (the loop's half, with the
 //! records, in `runtime/poll.rs`); how a woken task gets back in the queue
@@ -48,7 +49,23 @@ use crate::runtime::handle::Handle;
 use crate::trace::Recorder;
 use cell::{Header, Run, TaskCell};
 pub(crate) use waker::KeptWaker;
-use waker::{TaskWaker, Woken, WokenList};
+use waker::{TaskWaker, WokenList};
+
+/// The bits of a task id that give its slot in the slab. The bits above
+/// hold the task's generation: with recording on, finished tasks keep
+/// their slots, so every generation is 0 and ids are 0, 1, 2… as a trace
+/// shows them; with recording off a finished task's slot goes to a later
+/// task, and the generation is how many tasks the runtime had spawned
+/// before it (modulo 2³²), so the two ids differ. An old id, kept in a
+/// waker, a timer or a deferred wake, then never names the new task (in
+/// Tokio a waker points at its own task's memory): [`Executor::task`]
+/// finds no task for it.
+const SLOT_BITS: u32 = 32;
+
+/// The slab slot task `id` lives in (if it is still alive).
+fn slot_of(id: TaskId) -> usize {
+    (id & ((1 << SLOT_BITS) - 1)) as usize
+}
 
 /// One task, as the slab keeps it.
 pub(crate) struct Task {
@@ -59,6 +76,8 @@ pub(crate) struct Task {
     /// in `Header::kept`): so the count and `kept` tell whether any waker
     /// of the task is still stored anywhere (`inspect.rs`).
     waker: Arc<TaskWaker>,
+    /// Its id: the slot it is in, and its generation (`SLOT_BITS`).
+    id: TaskId,
 }
 
 impl Task {
@@ -80,8 +99,8 @@ pub(crate) struct Executor {
     main_woken: bool,
     woken: WokenList,
     /// Reused buffer for draining `woken`.
-    scratch: Vec<Woken>,
-    /// Tasks spawned so far: the next task's spawn number.
+    scratch: Vec<TaskId>,
+    /// Tasks spawned so far: with recording off, the next task's generation.
     spawned: u64,
     /// Keep finished tasks (as tombstones) so the picture can show them and
     /// ids are never reused. Off when recording is off.
@@ -174,24 +193,39 @@ impl Executor {
         F: Future + 'static,
         F::Output: 'static,
     {
-        let id = self.tasks.vacant_key() as TaskId;
-        let spawn_number = self.spawned;
+        let slot = self.tasks.vacant_key();
+        let generation = if self.keep_finished {
+            0
+        } else {
+            self.spawned & u64::from(u32::MAX)
+        };
         self.spawned += 1;
-        let (waker, own) = self.waker_for(id, spawn_number);
+        let id = slot as TaskId | generation << SLOT_BITS;
+        let (waker, own) = self.waker_for(id);
         // Names only matter to the picture: no allocation when not recording.
         let name = if recorder.enabled() {
             name.to_string()
         } else {
             String::new()
         };
-        let cell = Rc::pin(TaskCell::new(name, spawn_number, own, future, describe));
+        let cell = Rc::pin(TaskCell::new(name, own, future, describe));
         let run: Pin<Rc<dyn Run>> = cell.clone();
-        self.tasks.insert(Task { cell: run, waker });
+        self.tasks.insert(Task {
+            cell: run,
+            waker,
+            id,
+        });
         if recorder.enabled() {
-            let name = self.tasks[id as usize].header().name.clone();
+            let name = self.tasks[slot].header().name.clone();
             recorder.record(Event::Spawn { task: id, name });
         }
         (id, cell)
+    }
+
+    /// Task `id`, if it is alive (or kept finished): the task in its slot,
+    /// unless that slot now holds a later task.
+    fn task(&self, id: TaskId) -> Option<&Task> {
+        self.tasks.get(slot_of(id)).filter(|task| task.id == id)
     }
 
     /// The next task to poll, if any.
@@ -216,9 +250,21 @@ impl Executor {
             .flatten()
     }
 
+    /// Move every task whose waker fired from `Idle` to the run queue; the
+    /// `schedule` records are at the caller's line.
+    #[track_caller]
+    pub(crate) fn schedule_woken(&mut self, recorder: &mut Recorder) {
+        let mut woken = std::mem::take(&mut self.scratch);
+        self.woken.drain_into(&mut woken);
+        for &id in &woken {
+            self.schedule(id, false, recorder);
+        }
+        self.scratch = woken;
+    }
+
     #[track_caller]
     fn schedule(&mut self, id: TaskId, is_yield: bool, recorder: &mut Recorder) {
-        let Some(task) = self.tasks.get(id as usize) else {
+        let Some(task) = self.task(id) else {
             return;
         };
         let header = task.header();
@@ -262,30 +308,28 @@ impl Executor {
 
     /// Note what the task waits on (shown in the snapshot).
     pub(crate) fn set_waiting_on(&mut self, id: TaskId, what: WaitingOn) {
-        if let Some(task) = self.tasks.get(id as usize) {
+        if let Some(task) = self.task(id) {
             task.header().waiting_on.set(Some(what));
         }
     }
 
     /// Note the `.await` the task is parked on (shown in the snapshot).
     pub(crate) fn set_awaiting(&mut self, id: TaskId, at: &'static Location<'static>) {
-        if let Some(task) = self.tasks.get(id as usize) {
+        if let Some(task) = self.task(id) {
             task.header().awaiting.set(Some(at));
         }
     }
 
     /// Note the program position task `id` has reached (a playground program).
     pub(crate) fn set_at(&mut self, id: TaskId, at: Span) {
-        if let Some(task) = self.tasks.get(id as usize) {
+        if let Some(task) = self.task(id) {
             task.header().at.set(Some(at));
         }
     }
 
     /// The program position task `id` last reached, if its program has any.
     pub(crate) fn at(&self, id: TaskId) -> Option<Span> {
-        self.tasks
-            .get(id as usize)
-            .and_then(|task| task.header().at.get())
+        self.task(id).and_then(|task| task.header().at.get())
     }
 
     /// Mark every task complete, handing out the cells whose future is

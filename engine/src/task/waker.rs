@@ -3,10 +3,9 @@
 //! A [`std::task::Waker`] must be `Send + Sync`, because a future may hand it to
 //! another thread. Our executor is single-threaded and keeps its tasks in
 //! `RefCell`s, which are neither. So a waker does not touch the executor at
-//! all: it only pushes its task's id (with the task's spawn number: see
-//! [`Woken`]) onto a shared "woken" list behind a mutex. The executor
-//! drains that list right after the action that woke someone (collecting
-//! the ids under the lock, acting on them after releasing it).
+//! all: it only pushes its task id onto a shared "woken" list behind a mutex.
+//! The executor drains that list right after the action that woke someone
+//! (collecting the ids under the lock, acting on them after releasing it).
 //!
 //! ```text
 //!   driver / timer / JoinHandle        executor
@@ -27,7 +26,7 @@
 //!   ([`KeptWaker`]): keeping it and firing it touch no reference count,
 //!   and firing it queues the task without the list;
 //! - a finished task's `Arc` (with the `Waker` its polls borrowed) goes
-//!   to a task spawned later, if nothing holds a clone of it any more: a
+//!   to the next task spawned, if nothing holds a clone of it any more: a
 //!   task then costs one allocation, its cell (`cell.rs`).
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering, fence};
@@ -39,22 +38,7 @@ use reactor_protocol::TaskId;
 use super::Executor;
 use crate::trace::Recorder;
 
-/// What a waker names: a task, by its id and its spawn number.
-///
-/// The id alone may not do: with recording off the executor forgets a
-/// finished task and gives its id (its key in the slab) to a task spawned
-/// later, while a clone of the old task's waker may still be kept somewhere.
-/// Firing that clone must not wake the new task (in Tokio a waker points at
-/// its own task's memory), so a woken id counts only if the task that has
-/// it now has the same spawn number (`Executor::names_current`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Woken {
-    pub(crate) task: TaskId,
-    /// How many tasks the runtime had spawned before this one: never reused.
-    pub(crate) spawn_number: u64,
-}
-
-/// Tasks whose wakers fired and that the executor has not looked at yet.
+/// Task ids whose wakers fired and that the executor has not looked at yet.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct WokenList {
     shared: Arc<Shared>,
@@ -62,16 +46,16 @@ pub(crate) struct WokenList {
 
 #[derive(Debug, Default)]
 struct Shared {
-    tasks: Mutex<Vec<Woken>>,
-    /// Set, under the lock, when a task is pushed; cleared when drained.
+    ids: Mutex<Vec<TaskId>>,
+    /// Set, under the lock, when an id is pushed; cleared when drained.
     any: AtomicBool,
 }
 
 impl WokenList {
-    /// Add a woken task.
-    pub(crate) fn push(&self, woken: Woken) {
-        let mut tasks = self.lock();
-        tasks.push(woken);
+    /// Add a woken task id.
+    pub(crate) fn push(&self, task: TaskId) {
+        let mut ids = self.lock();
+        ids.push(task);
         self.shared.any.store(true, Ordering::Release);
     }
 
@@ -80,26 +64,25 @@ impl WokenList {
         self.shared.any.load(Ordering::Acquire)
     }
 
-    /// Whether a waker naming `task` fired since the list was last drained.
+    /// Whether `task`'s waker fired since the list was last drained.
     pub(crate) fn contains(&self, task: TaskId) -> bool {
-        self.shared.any.load(Ordering::Acquire)
-            && self.lock().iter().any(|woken| woken.task == task)
+        self.shared.any.load(Ordering::Acquire) && self.lock().contains(&task)
     }
 
-    /// Move every woken task into `into` (cleared first), releasing the lock at once.
-    pub(crate) fn drain_into(&self, into: &mut Vec<Woken>) {
+    /// Move every woken id into `into` (cleared first), releasing the lock at once.
+    pub(crate) fn drain_into(&self, into: &mut Vec<TaskId>) {
         into.clear();
         if !self.shared.any.load(Ordering::Acquire) {
             return;
         }
-        let mut tasks = self.lock();
-        std::mem::swap(&mut *tasks, into);
+        let mut ids = self.lock();
+        std::mem::swap(&mut *ids, into);
         self.shared.any.store(false, Ordering::Release);
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Woken>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<TaskId>> {
         self.shared
-            .tasks
+            .ids
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
     }
@@ -127,7 +110,7 @@ impl Executor {
     pub(crate) fn keep(&self, task: Option<TaskId>, waker: &Waker) -> KeptWaker {
         if let Some(id) = task
             && self.is_own_waker(id, waker)
-            && let Some(own) = self.tasks.get(id as usize)
+            && let Some(own) = self.task(id)
         {
             let kept = &own.header().kept;
             kept.set(kept.get() + 1);
@@ -139,7 +122,7 @@ impl Executor {
     /// Let go of a kept waker without firing it.
     pub(crate) fn forget(&self, kept: KeptWaker) {
         if let KeptWaker::Own(id) = kept
-            && let Some(task) = self.tasks.get(id as usize)
+            && let Some(task) = self.task(id)
         {
             let count = &task.header().kept;
             count.set(count.get().saturating_sub(1));
@@ -175,42 +158,13 @@ impl Executor {
         true
     }
 
-    /// Move every task whose waker fired from `Idle` to the run queue; the
-    /// `schedule` records are at the caller's line.
-    #[track_caller]
-    pub(crate) fn schedule_woken(&mut self, recorder: &mut Recorder) {
-        let mut woken = std::mem::take(&mut self.scratch);
-        self.woken.drain_into(&mut woken);
-        for &task in &woken {
-            if self.names_current(task) {
-                self.schedule(task.task, false, recorder);
-            }
-        }
-        self.scratch = woken;
-    }
-
-    /// Whether a waker's task is still the one with its id: not a finished
-    /// task whose id went to a task spawned later.
-    fn names_current(&self, woken: Woken) -> bool {
-        self.tasks
-            .get(woken.task as usize)
-            .is_some_and(|task| task.header().spawn_number == woken.spawn_number)
-    }
-
     /// Fire task `id`'s own waker, kept by id: what waking it would do.
     /// Straight to the queue, unless other wakes wait in the woken list
     /// (from another thread): then behind them, in order.
     #[track_caller]
     pub(crate) fn wake_task(&mut self, id: TaskId, recorder: &mut Recorder) {
         if self.woken.any() {
-            let Some(task) = self.tasks.get(id as usize) else {
-                return;
-            };
-            let spawn_number = task.header().spawn_number;
-            self.woken.push(Woken {
-                task: id,
-                spawn_number,
-            });
+            self.woken.push(id);
             self.schedule_woken(recorder);
         } else {
             self.schedule(id, false, recorder);
@@ -218,31 +172,26 @@ impl Executor {
     }
 }
 
-/// A waker pair: the `Arc` the executor keeps, and the `Waker` made from
-/// it that the task lends to its polls.
-type WakerPair = (Arc<TaskWaker>, Waker);
-
 /// Reusing the wakers of finished tasks.
 impl Executor {
-    /// A waker for task `id`, spawn number `spawn_number`. A finished
-    /// task's pair is taken when nothing else holds a clone of it (a clone
-    /// may still be woken, so it must keep naming its old task).
-    pub(super) fn waker_for(&mut self, id: TaskId, spawn_number: u64) -> WakerPair {
+    /// A waker for task `id`: the `Arc` the executor keeps and the `Waker`
+    /// made from it that the task lends to its polls. A finished task's
+    /// pair is taken when nothing else holds a clone of it (a clone may
+    /// still be woken, so it must keep naming its old task).
+    pub(super) fn waker_for(&mut self, id: TaskId) -> (Arc<TaskWaker>, Waker) {
         if let Some((spare, own)) = self.spare_wakers.pop()
             && Arc::strong_count(&spare) == 2
         {
             // The pair's own two references are all that is left. A clone
             // dropped on another thread was dropped after its last wake:
             // this fence (as in `Arc::get_mut`) orders that wake before
-            // the stores below, so it cannot have named the new task.
+            // the new id, so it cannot have named the new task.
             fence(Ordering::Acquire);
             spare.task.store(id, Ordering::Relaxed);
-            spare.spawn_number.store(spawn_number, Ordering::Relaxed);
             return (spare, own);
         }
         let waker = Arc::new(TaskWaker {
             task: AtomicU64::new(id),
-            spawn_number: AtomicU64::new(spawn_number),
             woken: self.woken.clone(),
         });
         let own = Waker::from(Arc::clone(&waker));
@@ -266,8 +215,6 @@ impl Executor {
 pub(crate) struct TaskWaker {
     /// Set when the waker is given to a task; a spare one is given again.
     pub(crate) task: AtomicU64,
-    /// The task's spawn number, set with `task`.
-    pub(crate) spawn_number: AtomicU64,
     pub(crate) woken: WokenList,
 }
 
@@ -277,10 +224,7 @@ impl Wake for TaskWaker {
     }
 
     fn wake_by_ref(self: &Arc<Self>) {
-        self.woken.push(Woken {
-            task: self.task.load(Ordering::Relaxed),
-            spawn_number: self.spawn_number.load(Ordering::Relaxed),
-        });
+        self.woken.push(self.task.load(Ordering::Relaxed));
     }
 }
 
@@ -290,24 +234,19 @@ mod tests {
     use std::task::Waker;
 
     #[test]
-    fn waking_pushes_the_task_and_draining_empties_the_list() {
+    fn waking_pushes_the_task_id_and_draining_empties_the_list() {
         let woken = WokenList::default();
         let waker = Waker::from(Arc::new(TaskWaker {
             task: AtomicU64::new(7),
-            spawn_number: AtomicU64::new(9),
             woken: woken.clone(),
         }));
         waker.wake_by_ref();
         let other = std::thread::spawn(move || waker.wake());
         other.join().expect("the waker thread does not panic");
-        let mut drained = Vec::new();
-        woken.drain_into(&mut drained);
-        let seven = Woken {
-            task: 7,
-            spawn_number: 9,
-        };
-        assert_eq!(drained, vec![seven, seven]);
-        woken.drain_into(&mut drained);
-        assert!(drained.is_empty());
+        let mut ids = Vec::new();
+        woken.drain_into(&mut ids);
+        assert_eq!(ids, vec![7, 7]);
+        woken.drain_into(&mut ids);
+        assert!(ids.is_empty());
     }
 }

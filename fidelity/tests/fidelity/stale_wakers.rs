@@ -1,15 +1,20 @@
 //! A waker that outlives its task, under real Tokio and under the engine.
 //!
-//! Finished tasks leave clones of their wakers behind; tasks spawned after
-//! them count their polls and never finish. Firing the old wakers must
-//! wake none of the later tasks: in Tokio a waker holds its own task's
-//! memory, so it can name no other task. The engine (recording off) gives
-//! a finished task's id to a later task, and must still wake nobody.
+//! Finished tasks leave their wakers behind: clones kept by a future, or a
+//! timer a task filed and never saw fire. Tasks spawned after them count
+//! their polls and never finish. Firing the old wakers must wake none of
+//! the later tasks: in Tokio a waker holds its own task's memory, so it can
+//! name no other task. The engine (recording off) gives a finished task's
+//! slot to a later task, and must still wake nobody.
 
+use std::cell::RefCell;
 use std::future::poll_fn;
+use std::pin::Pin;
+use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Poll, Waker};
+use std::time::Duration;
 
 use reactor_engine::{Runtime, RuntimeOptions};
 
@@ -71,13 +76,17 @@ fn on_tokio() -> Polls {
     })
 }
 
-fn on_engine() -> Polls {
-    let mut runtime = Runtime::new(RuntimeOptions {
+/// The engine with recording off: finished tasks' slots are reused.
+fn engine() -> Runtime {
+    Runtime::new(RuntimeOptions {
         recording: false,
         ..RuntimeOptions::default()
     })
-    .expect("the engine starts");
-    let polls = runtime.block_on(async {
+    .expect("the engine starts")
+}
+
+fn on_engine() -> Polls {
+    let polls = engine().block_on(async {
         let kept = Arc::default();
         for number in 0..TASKS {
             reactor_engine::spawn(finishing(number, &kept))
@@ -98,9 +107,75 @@ fn on_engine() -> Polls {
     polls.expect("main finishes")
 }
 
+/// When the task's timer fires: after the later tasks' first polls.
+const TIMER: Duration = Duration::from_millis(10);
+
+/// A task files a timer (polls a sleep once), hands the sleep to `main`
+/// and finishes; `main` keeps it unpolled past its deadline.
+fn timer_on_tokio() -> Polls {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .start_paused(true)
+        .build()
+        .expect("tokio starts");
+    runtime.block_on(async {
+        let parked = Arc::new(Mutex::new(None));
+        let handed = Arc::clone(&parked);
+        tokio::spawn(async move {
+            let mut sleep = Box::pin(tokio::time::sleep(TIMER));
+            poll_fn(|cx| Poll::Ready(sleep.as_mut().poll(cx).is_pending())).await;
+            *handed.lock().expect("not poisoned") = Some(sleep);
+        })
+        .await
+        .expect("the task finishes");
+        let polls = Arc::new(AtomicUsize::new(0));
+        for _ in 0..TASKS {
+            drop(tokio::spawn(counting(&polls)));
+        }
+        tokio::task::yield_now().await;
+        let first = polls.load(Ordering::Relaxed);
+        tokio::time::sleep(TIMER * 2).await;
+        tokio::task::yield_now().await;
+        drop(parked);
+        (first, polls.load(Ordering::Relaxed))
+    })
+}
+
+fn timer_on_engine() -> Polls {
+    let polls = engine().block_on(async {
+        let parked: Rc<RefCell<Option<Pin<Box<reactor_engine::Sleep>>>>> = Rc::default();
+        let handed = Rc::clone(&parked);
+        reactor_engine::spawn(async move {
+            let mut sleep = Box::pin(reactor_engine::sleep(TIMER));
+            poll_fn(|cx| Poll::Ready(sleep.as_mut().poll(cx).is_pending())).await;
+            *handed.borrow_mut() = Some(sleep);
+        })
+        .await
+        .expect("the task finishes");
+        let polls = Arc::new(AtomicUsize::new(0));
+        for _ in 0..TASKS {
+            drop(reactor_engine::spawn(counting(&polls)));
+        }
+        reactor_engine::yield_now().await;
+        let first = polls.load(Ordering::Relaxed);
+        reactor_engine::sleep(TIMER * 2).await;
+        reactor_engine::yield_now().await;
+        drop(parked);
+        (first, polls.load(Ordering::Relaxed))
+    });
+    polls.expect("main finishes")
+}
+
 #[test]
 fn a_kept_waker_of_a_finished_task_wakes_no_later_task_on_either_runtime() {
     let tokio = on_tokio();
     assert_eq!(tokio, (TASKS, TASKS), "Tokio: each later task polled once");
     assert_eq!(on_engine(), tokio, "the engine polls as Tokio does");
+}
+
+#[test]
+fn a_timer_of_a_finished_task_wakes_no_later_task_on_either_runtime() {
+    let tokio = timer_on_tokio();
+    assert_eq!(tokio, (TASKS, TASKS), "Tokio: each later task polled once");
+    assert_eq!(timer_on_engine(), tokio, "the engine polls as Tokio does");
 }
