@@ -197,7 +197,7 @@ impl Executor {
         let generation = if self.keep_finished {
             0
         } else {
-            self.spawned & u64::from(u32::MAX)
+            self.spawned & (TaskId::MAX >> SLOT_BITS)
         };
         self.spawned += 1;
         let id = slot as TaskId | generation << SLOT_BITS;

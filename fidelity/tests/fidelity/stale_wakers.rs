@@ -51,6 +51,26 @@ fn fire(kept: &Mutex<Vec<Waker>>) {
     }
 }
 
+/// The later tasks, the same on both runtimes: spawn them (`spawn` starts
+/// one that counts into the given counter), give each its first poll, run
+/// `meanwhile` (what fires the old wakers), then give them two more turns.
+async fn later_tasks<Y: Future>(
+    spawn: impl Fn(&Arc<AtomicUsize>),
+    yield_now: impl Fn() -> Y,
+    meanwhile: impl Future<Output = ()>,
+) -> Polls {
+    let polls = Arc::new(AtomicUsize::new(0));
+    for _ in 0..TASKS {
+        spawn(&polls);
+    }
+    yield_now().await;
+    let first = polls.load(Ordering::Relaxed);
+    meanwhile.await;
+    yield_now().await;
+    yield_now().await;
+    (first, polls.load(Ordering::Relaxed))
+}
+
 fn on_tokio() -> Polls {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -63,16 +83,8 @@ fn on_tokio() -> Polls {
                 .await
                 .expect("the task finishes");
         }
-        let polls = Arc::new(AtomicUsize::new(0));
-        for _ in 0..TASKS {
-            drop(tokio::spawn(counting(&polls)));
-        }
-        tokio::task::yield_now().await;
-        let first = polls.load(Ordering::Relaxed);
-        fire(&kept);
-        tokio::task::yield_now().await;
-        tokio::task::yield_now().await;
-        (first, polls.load(Ordering::Relaxed))
+        let spawn = |polls: &_| drop(tokio::spawn(counting(polls)));
+        later_tasks(spawn, tokio::task::yield_now, async { fire(&kept) }).await
     })
 }
 
@@ -93,16 +105,8 @@ fn on_engine() -> Polls {
                 .await
                 .expect("the task finishes");
         }
-        let polls = Arc::new(AtomicUsize::new(0));
-        for _ in 0..TASKS {
-            drop(reactor_engine::spawn(counting(&polls)));
-        }
-        reactor_engine::yield_now().await;
-        let first = polls.load(Ordering::Relaxed);
-        fire(&kept);
-        reactor_engine::yield_now().await;
-        reactor_engine::yield_now().await;
-        (first, polls.load(Ordering::Relaxed))
+        let spawn = |polls: &_| drop(reactor_engine::spawn(counting(polls)));
+        later_tasks(spawn, reactor_engine::yield_now, async { fire(&kept) }).await
     });
     polls.expect("main finishes")
 }
@@ -128,16 +132,11 @@ fn timer_on_tokio() -> Polls {
         })
         .await
         .expect("the task finishes");
-        let polls = Arc::new(AtomicUsize::new(0));
-        for _ in 0..TASKS {
-            drop(tokio::spawn(counting(&polls)));
-        }
-        tokio::task::yield_now().await;
-        let first = polls.load(Ordering::Relaxed);
-        tokio::time::sleep(TIMER * 2).await;
-        tokio::task::yield_now().await;
+        let spawn = |polls: &_| drop(tokio::spawn(counting(polls)));
+        let past_the_timer = async { tokio::time::sleep(TIMER * 2).await };
+        let polls = later_tasks(spawn, tokio::task::yield_now, past_the_timer).await;
         drop(parked);
-        (first, polls.load(Ordering::Relaxed))
+        polls
     })
 }
 
@@ -152,16 +151,11 @@ fn timer_on_engine() -> Polls {
         })
         .await
         .expect("the task finishes");
-        let polls = Arc::new(AtomicUsize::new(0));
-        for _ in 0..TASKS {
-            drop(reactor_engine::spawn(counting(&polls)));
-        }
-        reactor_engine::yield_now().await;
-        let first = polls.load(Ordering::Relaxed);
-        reactor_engine::sleep(TIMER * 2).await;
-        reactor_engine::yield_now().await;
+        let spawn = |polls: &_| drop(reactor_engine::spawn(counting(polls)));
+        let past_the_timer = async { reactor_engine::sleep(TIMER * 2).await };
+        let polls = later_tasks(spawn, reactor_engine::yield_now, past_the_timer).await;
         drop(parked);
-        (first, polls.load(Ordering::Relaxed))
+        polls
     });
     polls.expect("main finishes")
 }
