@@ -29,7 +29,7 @@
 //! The waker is the one part that cannot live here: a `Waker` made safely
 //! is an `Arc` of something `Send + Sync`, and a task's future is usually
 //! neither. So each task's waker is its own small `Arc`, and the executor
-//! reuses those of finished tasks (`Executor::spare_wakers`).
+//! reuses those of finished tasks (`SpareWaker`, kept in the task table).
 
 use std::cell::Cell;
 use std::future::Future;

@@ -137,9 +137,10 @@ impl Executor {
         if self.keep_finished {
             return Some(task.cell.clone());
         }
-        let Task { cell, waker, .. } = self.tasks.remove(super::slot_of(id));
+        let slot = super::slot_of(id);
+        let Task { cell, waker, .. } = self.tasks.remove(slot)?;
         if let Some(own) = own {
-            self.recycle_waker(waker, own);
+            self.tasks.keep(slot, (waker, own));
         }
         Some(cell)
     }

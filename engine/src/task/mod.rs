@@ -11,18 +11,20 @@
 //!
 //! A task is one allocation, its `cell`: its state, its join slot and its
 //! future side by side (`cell.rs` says why). Its id names its slot in the
-//! slab (and, with recording off, a generation: `SLOT_BITS`), which holds
-//! the cell and the task's waker. The run queue holds ids,
-//! oldest first; the event loop pops one id per `poll` action. The
-//! executor's half of a poll is in `harness` (the loop's half, with the
-//! records, in `runtime/poll.rs`); how a woken task gets back in the queue
-//! is in `waker`; how a finished task hands over its output is in `join`.
+//! task table (and, with recording off, a generation: `SLOT_BITS`), which
+//! holds the cell and the task's waker; `slots` says why the table is not
+//! the `slab` crate. The run queue holds ids, oldest first; the event loop
+//! pops one id per `poll` action. The executor's half of a poll is in
+//! `harness` (the loop's half, with the records, in `runtime/poll.rs`); how
+//! a woken task gets back in the queue is in `waker`; how a finished task
+//! hands over its output is in `join`.
 
 mod cell;
 pub(crate) mod coop;
 mod harness;
 mod inspect;
 pub(crate) mod join;
+mod slots;
 mod waiting_on;
 pub(crate) mod waker;
 mod yield_now;
@@ -34,10 +36,8 @@ use std::panic::Location;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::Arc;
-use std::task::Waker;
 
 use reactor_protocol::{Event, Span, TaskId, TaskState, WakeCause};
-use slab::Slab;
 
 pub(crate) use harness::{Polled, Polling, drop_future};
 pub use join::{Join, JoinError, JoinHandle};
@@ -48,8 +48,9 @@ use crate::runtime::context;
 use crate::runtime::handle::Handle;
 use crate::trace::Recorder;
 use cell::{Header, Run, TaskCell};
+use slots::Slots;
 pub(crate) use waker::KeptWaker;
-use waker::{TaskWaker, WokenList};
+use waker::{SpareWaker, TaskWaker, WokenList};
 
 /// The bits of a task id that give its slot in the slab. The bits above
 /// hold the task's generation: with recording on, finished tasks keep
@@ -93,7 +94,8 @@ impl Task {
 /// only sets `main_woken`, and the loop polls it at the top of a turn, as
 /// Tokio's `block_on` does with its `woken` flag.
 pub(crate) struct Executor {
-    tasks: Slab<Task>,
+    /// The tasks by slot; a free slot keeps the waker of the task it had.
+    tasks: Slots<Task, SpareWaker>,
     run_queue: VecDeque<TaskId>,
     main: Option<TaskId>,
     main_woken: bool,
@@ -110,18 +112,13 @@ pub(crate) struct Executor {
     /// where), each with whether it was woken during its own poll. `None`
     /// for a current-thread runtime, whose run queue is `run_queue`.
     unplaced: Option<Vec<(TaskId, bool)>>,
-    /// Wakers of finished tasks (each `Arc` with the `Waker` its polls
-    /// borrowed), for new tasks to reuse once nothing else holds a clone:
-    /// a task then costs one allocation, its cell. Never more than the
-    /// most tasks alive at once, whose wakers these were.
-    spare_wakers: Vec<(Arc<TaskWaker>, Waker)>,
 }
 
 impl Executor {
     pub(crate) fn new(keep_finished: bool, pooled: bool) -> Self {
         Executor {
             unplaced: pooled.then(Vec::new),
-            tasks: Slab::new(),
+            tasks: Slots::new(),
             run_queue: VecDeque::new(),
             main: None,
             main_woken: false,
@@ -129,7 +126,6 @@ impl Executor {
             scratch: Vec::new(),
             spawned: 0,
             keep_finished,
-            spare_wakers: Vec::new(),
         }
     }
 
@@ -193,7 +189,7 @@ impl Executor {
         F: Future + 'static,
         F::Output: 'static,
     {
-        let slot = self.tasks.vacant_key();
+        let (slot, spare) = self.tasks.reserve();
         let generation = if self.keep_finished {
             0
         } else {
@@ -201,7 +197,7 @@ impl Executor {
         };
         self.spawned += 1;
         let id = slot as TaskId | generation << SLOT_BITS;
-        let (waker, own) = self.waker_for(id);
+        let (waker, own) = self.waker_for(id, spare);
         // Names only matter to the picture: no allocation when not recording.
         let name = if recorder.enabled() {
             name.to_string()
@@ -210,11 +206,14 @@ impl Executor {
         };
         let cell = Rc::pin(TaskCell::new(name, own, future, describe));
         let run: Pin<Rc<dyn Run>> = cell.clone();
-        self.tasks.insert(Task {
-            cell: run,
-            waker,
-            id,
-        });
+        self.tasks.fill(
+            slot,
+            Task {
+                cell: run,
+                waker,
+                id,
+            },
+        );
         if recorder.enabled() {
             let name = self.tasks[slot].header().name.clone();
             recorder.record(Event::Spawn { task: id, name });

@@ -172,14 +172,28 @@ impl Executor {
     }
 }
 
+/// A finished task's waker pair (the `Arc` and the `Waker` its polls
+/// borrowed), kept in its slot of the task table for the next task there.
+/// Neither is looked at when it is kept: the `Arc` was last touched when
+/// the task started, long ago with many tasks alive, so a look (or dropping
+/// the `Waker`, a reference count) would be a cache miss per task. The one
+/// look comes in [`Executor::waker_for`], when the pair is reused; the
+/// table hands out its slots in memory order, so a burst of spawns meets
+/// the kept `Arc`s in order too.
+pub(super) type SpareWaker = (Arc<TaskWaker>, Waker);
+
 /// Reusing the wakers of finished tasks.
 impl Executor {
     /// A waker for task `id`: the `Arc` the executor keeps and the `Waker`
-    /// made from it that the task lends to its polls. A finished task's
-    /// pair is taken when nothing else holds a clone of it (a clone may
+    /// made from it that the task lends to its polls. The pair its slot
+    /// kept is reused when nothing else holds a clone of it (a clone may
     /// still be woken, so it must keep naming its old task).
-    pub(super) fn waker_for(&mut self, id: TaskId) -> (Arc<TaskWaker>, Waker) {
-        if let Some((spare, own)) = self.spare_wakers.pop()
+    pub(super) fn waker_for(
+        &mut self,
+        id: TaskId,
+        spare: Option<SpareWaker>,
+    ) -> (Arc<TaskWaker>, Waker) {
+        if let Some((spare, own)) = spare
             && Arc::strong_count(&spare) == 2
         {
             // The pair's own two references are all that is left. A clone
@@ -196,17 +210,6 @@ impl Executor {
         });
         let own = Waker::from(Arc::clone(&waker));
         (waker, own)
-    }
-
-    /// Keep a finished task's waker pair for a task spawned later. Neither
-    /// is looked at now: the `Arc` was last touched when the task started,
-    /// long ago with many tasks alive, and a look (or dropping the `Waker`,
-    /// a reference count) would be a cache miss per task. [`waker_for`]
-    /// looks once, when the pair is needed again.
-    ///
-    /// [`waker_for`]: Executor::waker_for
-    pub(super) fn recycle_waker(&mut self, waker: Arc<TaskWaker>, own: Waker) {
-        self.spare_wakers.push((waker, own));
     }
 }
 
