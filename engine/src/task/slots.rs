@@ -19,7 +19,7 @@
 //! wakers) in order too. Why the highest and not the lowest: both walk
 //! memory in order, but where tasks finish in the order they started
 //! (`spawn_100k` in `docs/benchmarks.md`) the highest measured level with
-//! the slab and the lowest 10–15 % slower.
+//! the slab and the lowest about 12 % slower.
 //!
 //! Finding the highest set bit is two `leading_zeros`, one per level, as
 //! Tokio's timer wheel finds its next occupied slot with `trailing_zeros`
