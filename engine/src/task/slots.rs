@@ -86,14 +86,11 @@ impl<T, K> Slots<T, K> {
     }
 
     /// Put `value` in slot `key`, taken by [`reserve`](Slots::reserve).
-    /// Inlined, so that the caller builds the value in its place: built in
-    /// the caller's frame and copied in by a call, a task is read back
-    /// before its stores have reached the cache, a stall on every spawn.
-    #[inline(always)]
+    #[inline]
     pub(crate) fn fill(&mut self, key: usize, value: T) {
         debug_assert!(
             matches!(self.entries[key], Entry::Free(None)),
-            "slot {key} is in use"
+            "slot {key} was not reserved"
         );
         self.entries[key] = Entry::Used(value);
     }
@@ -114,11 +111,12 @@ impl<T, K> Slots<T, K> {
     #[inline]
     pub(crate) fn remove(&mut self, key: usize) -> Option<T> {
         let entry = self.entries.get_mut(key)?;
-        if !matches!(entry, Entry::Used(_)) {
-            return None;
-        }
-        let Entry::Used(value) = std::mem::replace(entry, Entry::Free(None)) else {
-            unreachable!("checked above");
+        let value = match std::mem::replace(entry, Entry::Free(None)) {
+            Entry::Used(value) => value,
+            free => {
+                *entry = free;
+                return None;
+            }
         };
         self.set_free(key, true);
         self.search_below = self.search_below.max(key / SLOTS_PER_SUMMARY_WORD + 1);
