@@ -12,6 +12,7 @@
 //! [`Nats`] is a child process; it is stopped when dropped, also when the
 //! test fails.
 
+use std::io::Read;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -34,17 +35,30 @@ pub struct Nats {
 impl Nats {
     /// Start `$NATS_SERVER` (set by `cargo xtask test`), else `nats-server`
     /// from `PATH`, on a free loopback port with a store of its own.
+    ///
+    /// The port is free when picked, but a test running beside this one
+    /// may bind it before `nats-server` does; then the server exits at
+    /// start, and it is tried again on another port.
     pub fn start() -> Result<Nats> {
-        let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-        let store = std::env::temp_dir().join(format!("reactor-lab-nats-{port}"));
-        let _ = std::fs::remove_dir_all(&store);
-        let mut nats = Nats {
-            child: None,
-            port,
-            store,
-        };
-        nats.spawn()?;
-        Ok(nats)
+        let mut attempts = 0;
+        loop {
+            let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+            let store = std::env::temp_dir().join(format!("reactor-lab-nats-{port}"));
+            let _ = std::fs::remove_dir_all(&store);
+            let mut nats = Nats {
+                child: None,
+                port,
+                store,
+            };
+            match nats.spawn() {
+                Ok(()) => return Ok(nats),
+                Err(error) if attempts < 3 => {
+                    attempts += 1;
+                    eprintln!("nats-server on port {port}: {error:#}; another port");
+                }
+                Err(error) => return Err(error),
+            }
+        }
     }
 
     /// `nats://127.0.0.1:PORT`.
@@ -88,10 +102,13 @@ impl Nats {
                 )
             })?;
         self.child = Some(child);
-        // Ready when it accepts a connection; it takes a few milliseconds.
+        // Ready when it greets a connection with its `INFO` line; it takes a
+        // few milliseconds. A bare accepted connection proves nothing: it
+        // may be another test's listener that took the port, or the socket
+        // connected to itself (its ephemeral port can be this very port).
         let address = SocketAddr::from(([127, 0, 0, 1], self.port));
         for _ in 0..500 {
-            if TcpStream::connect_timeout(&address, Duration::from_millis(100)).is_ok() {
+            if greets_as_nats(&address) {
                 return Ok(());
             }
             if let Some(child) = &mut self.child
@@ -103,6 +120,19 @@ impl Nats {
         }
         bail!("nats-server did not listen on port {}", self.port)
     }
+}
+
+/// Whether whoever listens at `address` sends a NATS `INFO` line first.
+fn greets_as_nats(address: &SocketAddr) -> bool {
+    let Ok(mut stream) = TcpStream::connect_timeout(address, Duration::from_millis(100)) else {
+        return false;
+    };
+    let mut greeting = [0; 4];
+    stream
+        .set_read_timeout(Some(Duration::from_millis(500)))
+        .is_ok()
+        && stream.read_exact(&mut greeting).is_ok()
+        && &greeting == b"INFO"
 }
 
 impl Drop for Nats {

@@ -273,6 +273,7 @@ mod tests {
         assert_eq!(slots.remove(a), Some("a"));
         slots.keep(a, "a's waker");
         slots.keep(a + 1, "not kept: the slot is in use");
+        assert_eq!(slots.remove(a), None, "free, and still keeping");
         assert_eq!(slots.reserve(), (a, Some("a's waker")));
         slots.fill(a, "c");
         assert_eq!(slots.reserve(), (2, None), "the rest kept nothing");
