@@ -159,12 +159,6 @@ impl<T, K> Slots<T, K> {
     }
 }
 
-impl<T, K> Default for Slots<T, K> {
-    fn default() -> Self {
-        Slots::new()
-    }
-}
-
 impl<T, K> std::ops::Index<usize> for Slots<T, K> {
     type Output = T;
 
