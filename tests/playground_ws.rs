@@ -28,7 +28,7 @@ async fn seek(client: &mut Client, records: u64, have: u64) -> Result<(Vec<Recor
     let mut got = Vec::new();
     loop {
         match client.next_frame().await? {
-            ServerFrame::Record { record } => got.push(record),
+            ServerFrame::Records { records } => got.extend(records),
             ServerFrame::Snapshot { state } if state.records >= records || state.done => {
                 if state.done {
                     ensure!(client.next_frame().await? == ServerFrame::Done);

@@ -7,34 +7,52 @@ mod ws_support;
 
 use anyhow::{Result, ensure};
 use reactor_e2e::TestServer;
+use reactor_protocol::frame::RECORDS_PER_FRAME;
 use reactor_protocol::{MarkKind, Record, ServerFrame, Snapshot, Trace};
 use ws_support::{Client, get};
 
-/// Every record and snapshot a seek answers with, up to its last snapshot
-/// (and `done`, when the run is over).
-async fn seek(
-    client: &mut Client,
-    records: u64,
-    have: u64,
-) -> Result<(Vec<Record>, Vec<Snapshot>)> {
+/// What a seek answered with, up to its last snapshot (and `done`, when
+/// the run is over).
+struct Answer {
+    records: Vec<Record>,
+    states: Vec<Snapshot>,
+    /// The frames that brought the records.
+    record_frames: usize,
+}
+
+/// Seek to `records` records, holding `have`; every `records` frame holds
+/// at most [`RECORDS_PER_FRAME`] records, and no other frame brings any.
+async fn seek(client: &mut Client, records: u64, have: u64) -> Result<Answer> {
     client
         .send_text(&format!(
             r#"{{"cmd":"seek","records":{records},"have":{have}}}"#
         ))
         .await?;
-    let (mut got, mut states) = (Vec::new(), Vec::new());
+    let mut answer = Answer {
+        records: Vec::new(),
+        states: Vec::new(),
+        record_frames: 0,
+    };
     loop {
         match client.next_frame().await? {
-            ServerFrame::Record { record } => got.push(record),
+            ServerFrame::Records { records } => {
+                ensure!(
+                    (1..=RECORDS_PER_FRAME).contains(&records.len()),
+                    "a records frame of {} records",
+                    records.len()
+                );
+                answer.record_frames += 1;
+                answer.records.extend(records);
+            }
             ServerFrame::Snapshot { state } => {
                 let last = state.records >= records || state.done;
                 let done = state.done;
-                states.push(state);
+                answer.states.push(state);
                 if last {
                     if done {
                         ensure!(client.next_frame().await? == ServerFrame::Done);
                     }
-                    return Ok((got, states));
+                    return Ok(answer);
                 }
             }
             other => anyhow::bail!("a seek answered {other:?}"),
@@ -97,7 +115,11 @@ async fn a_seek_lands_anywhere_forwards_and_back() -> Result<()> {
 
     // Far ahead from nothing: every record up to the action's end, and
     // snapshots only around it.
-    let (records, states) = seek(&mut client, 4000, 0).await?;
+    let Answer {
+        records,
+        states,
+        record_frames,
+    } = seek(&mut client, 4000, 0).await?;
     let (index, start, end) = outline.action_at(4000).expect("4000 is inside the run");
     ensure!(
         records[..] == trace.records[..end as usize],
@@ -113,10 +135,19 @@ async fn a_seek_lands_anywhere_forwards_and_back() -> Result<()> {
         "snapshots only near the goal: {counts:?}"
     );
     ensure!(index > 100, "4000 is deep in the run");
+    // Full frames up to the window, then one before each snapshot at most:
+    // a browser pays for every message, not for every record.
+    let fewest = (end as usize).div_ceil(RECORDS_PER_FRAME);
+    ensure!(
+        record_frames <= fewest + counts.len(),
+        "{end} records came in {record_frames} frames"
+    );
 
     // Back (into the second action: the first one spawns 240 tasks): no
     // record again (the client has them), the snapshots around it.
-    let (records, states) = seek(&mut client, 486, end).await?;
+    let Answer {
+        records, states, ..
+    } = seek(&mut client, 486, end).await?;
     ensure!(records.is_empty(), "records resent: {}", records.len());
     let (_, start, end_486) = outline.action_at(486).expect("486 is inside");
     let counts: Vec<u64> = states.iter().map(|s| s.records).collect();
@@ -134,14 +165,16 @@ async fn a_seek_lands_anywhere_forwards_and_back() -> Result<()> {
     );
 
     // The end: the last record, and `done`.
-    let (_, states) = seek(&mut client, outline.records, outline.records).await?;
+    let states = seek(&mut client, outline.records, outline.records)
+        .await?
+        .states;
     let last = states.last().expect("a snapshot");
     ensure!(last.done && last.records == outline.records, "{last:?}");
 
     // A seek past the end lands on the end; 0 on the start state.
-    let (_, states) = seek(&mut client, u64::MAX, outline.records).await?;
+    let states = seek(&mut client, u64::MAX, outline.records).await?.states;
     ensure!(states.last().is_some_and(|s| s.records == outline.records));
-    let (_, states) = seek(&mut client, 0, outline.records).await?;
+    let states = seek(&mut client, 0, outline.records).await?.states;
     ensure!(
         states.last() == Some(&start_state),
         "seek 0: {:?}",

@@ -180,3 +180,40 @@ fn poll_frames_and_commands_have_the_documented_shape() {
     };
     assert!(one.check().is_err(), "one choice is no poll");
 }
+
+#[test]
+fn a_records_frame_carries_flat_records_in_order() {
+    let record = |seq| crate::Record {
+        seq,
+        turn: 0,
+        worker: 0,
+        time_ms: 0,
+        event: crate::Event::Spawn {
+            task: seq,
+            name: "main".into(),
+        },
+        source: crate::Source {
+            file: "engine/src/task/mod.rs".into(),
+            line: 1,
+        },
+        span: None,
+    };
+    let frame = ServerFrame::Records {
+        records: vec![record(0), record(1)],
+    };
+    let json: serde_json::Value = serde_json::to_value(&frame).expect("encodes");
+    assert_eq!(json["type"], "records");
+    let seqs: Vec<_> = json["records"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|r| (r["seq"].as_u64(), r["kind"].as_str()))
+        .collect();
+    assert_eq!(seqs, [(Some(0), Some("spawn")), (Some(1), Some("spawn"))]);
+    let text = json.to_string();
+    assert_eq!(
+        serde_json::from_str::<ServerFrame>(&text).expect("decodes"),
+        frame
+    );
+    assert!(frame.is_run(), "records belong to the loaded run");
+}

@@ -42,6 +42,9 @@ fn frame_value(value: &Value) -> Result<ServerFrame, Error> {
         "record" => ServerFrame::Record {
             record: record(field(o, "record")?)?,
         },
+        "records" => ServerFrame::Records {
+            records: list(o, "records", record)?,
+        },
         "snapshot" => ServerFrame::Snapshot {
             state: snapshot(field(o, "state")?)?,
         },

@@ -237,12 +237,17 @@ fn full_snapshot() -> Snapshot {
 /// One frame of every type, every optional field filled in.
 fn frames() -> Vec<ServerFrame> {
     let records = Kind::ALL.into_iter().flat_map(samples).enumerate();
-    let mut frames: Vec<ServerFrame> = records
-        .map(|(seq, event)| ServerFrame::Record {
-            record: sample_record(seq as u64, event),
-        })
+    let records: Vec<Record> = records
+        .map(|(seq, event)| sample_record(seq as u64, event))
+        .collect();
+    let mut frames: Vec<ServerFrame> = (records.iter().cloned())
+        .map(|record| ServerFrame::Record { record })
         .collect();
     frames.extend([
+        ServerFrame::Records { records },
+        ServerFrame::Records {
+            records: Vec::new(),
+        },
         ServerFrame::Loaded {
             scenario: "tcp_read".into(),
         },

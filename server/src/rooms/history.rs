@@ -48,7 +48,7 @@ pub(crate) enum Frame {
     Loaded,
     /// `outline`: the shape of the run just loaded. Kept like a record.
     Outline,
-    /// `record`.
+    /// `record`, or `records` (several).
     Record,
     /// `snapshot`.
     Snapshot,

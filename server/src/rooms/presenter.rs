@@ -210,7 +210,8 @@ fn room_kind(frame_type: FrameType) -> Option<Kind> {
     match frame_type {
         FrameType::Loaded => Some(Kind::Run(Frame::Loaded)),
         FrameType::Outline => Some(Kind::Run(Frame::Outline)),
-        FrameType::Record => Some(Kind::Run(Frame::Record)),
+        // A room keeps and forwards one record or several alike.
+        FrameType::Record | FrameType::Records => Some(Kind::Run(Frame::Record)),
         FrameType::Snapshot => Some(Kind::Run(Frame::Snapshot)),
         FrameType::Done => Some(Kind::Run(Frame::Done)),
         // Errors answer the presenter's own mistakes. Room and view frames

@@ -27,6 +27,8 @@ pub(crate) enum FrameType {
     Outline,
     /// [`ServerFrame::Record`].
     Record,
+    /// [`ServerFrame::Records`].
+    Records,
     /// [`ServerFrame::Snapshot`].
     Snapshot,
     /// [`ServerFrame::Done`].
@@ -51,6 +53,7 @@ impl FrameType {
             ServerFrame::Loaded { .. } => FrameType::Loaded,
             ServerFrame::Outline(_) => FrameType::Outline,
             ServerFrame::Record { .. } => FrameType::Record,
+            ServerFrame::Records { .. } => FrameType::Records,
             ServerFrame::Snapshot { .. } => FrameType::Snapshot,
             ServerFrame::Done => FrameType::Done,
             ServerFrame::Error { .. } => FrameType::Error,

@@ -16,10 +16,14 @@
 //!   snapshots:               ├─ ACTIONS_BEFORE ───────┤ + the sought one's
 //! ```
 //!
+//! The records go in `records` frames, many to a WebSocket message: a
+//! browser pays for each message it receives (`RECORDS_PER_FRAME`).
+//!
 //! An engine already past the window starts again from a fresh load (a
 //! whole `crowd` run takes about 2 ms): an engine only runs forwards.
 
 use reactor_engine::LabRun;
+use reactor_protocol::frame::RECORDS_PER_FRAME;
 use reactor_protocol::{Outline, Record, ServerFrame};
 
 /// Actions before the sought one whose closing snapshots are sent too, so
@@ -58,34 +62,53 @@ impl SeekableRun {
         self.recorded > window.first
     }
 
-    /// Step to the end of `window`, handing `send` the `record` frames from
-    /// `have` on and a `snapshot` frame after every action inside the window
-    /// (see the module docs); at least one snapshot, the last. Stops at the
-    /// first failed `send` (the client has gone).
+    /// Step to the end of `window`, handing `send` the records from `have`
+    /// on, in `records` frames of at most [`RECORDS_PER_FRAME`], and a
+    /// `snapshot` frame after every action inside the window (see the
+    /// module docs); at least one snapshot, the last. A snapshot follows
+    /// every record made before it. Stops at the first failed `send` (the
+    /// client has gone).
     pub(crate) fn advance_to<E>(
         &mut self,
         window: Window,
         have: u64,
         mut send: impl FnMut(ServerFrame) -> Result<(), E>,
     ) -> Result<(), E> {
+        let mut pending = Vec::new();
         let mut answered = false;
         while self.recorded < window.end && !self.engine.is_done() {
             for record in self.advance(LabRun::step) {
                 if record.seq >= have {
-                    send(ServerFrame::Record { record })?;
+                    pending.push(record);
+                }
+                if pending.len() == RECORDS_PER_FRAME {
+                    send(records_frame(&mut pending))?;
                 }
             }
             if self.recorded >= window.first {
+                if !pending.is_empty() {
+                    send(records_frame(&mut pending))?;
+                }
                 let state = self.engine.snapshot();
                 send(ServerFrame::Snapshot { state })?;
                 answered = true;
             }
+        }
+        if !pending.is_empty() {
+            send(records_frame(&mut pending))?;
         }
         if !answered {
             let state = self.engine.snapshot();
             send(ServerFrame::Snapshot { state })?;
         }
         Ok(())
+    }
+}
+
+/// A `records` frame of the records in `pending`, which is left empty.
+fn records_frame(pending: &mut Vec<Record>) -> ServerFrame {
+    ServerFrame::Records {
+        records: std::mem::take(pending),
     }
 }
 

@@ -10,7 +10,7 @@
 //! frames.
 
 use leptos::prelude::*;
-use reactor_protocol::{Command, ServerFrame};
+use reactor_protocol::{Command, Record, ServerFrame};
 
 use super::sync::ServerSync;
 use super::{Connection, PROGRAM, Player, ProgramError};
@@ -92,11 +92,37 @@ impl Player {
         }
     }
 
+    /// Add records that came (a `record` or `records` frame) to the
+    /// history. Nothing is planned or shown yet: the snapshot (or error)
+    /// that answers the command follows its records. Records out of order
+    /// load the scenario again.
+    fn take_records(self, records: impl IntoIterator<Item = Record>) {
+        for record in records {
+            let seq = record.seq as usize;
+            let pushed = self.history.try_update_untracked(|h| h.push_record(record));
+            if let Some(Err(gap)) = pushed {
+                self.error.set(Some(format!(
+                    "records arrived out of order (expected {}, got {}); reloading the scenario",
+                    gap.expected, gap.got
+                )));
+                self.send_load();
+                break;
+            }
+            self.sync
+                .update_value(|s| s.records = s.records.max(seq + 1));
+            self.unshown.update_value(|n| *n += 1);
+        }
+        self.clamp_position();
+    }
+
     /// Handle one frame from the server.
     pub(super) fn on_frame(self, frame: ServerFrame) {
         let answers_old_load = matches!(
             frame,
-            ServerFrame::Record { .. } | ServerFrame::Snapshot { .. } | ServerFrame::Done
+            ServerFrame::Record { .. }
+                | ServerFrame::Records { .. }
+                | ServerFrame::Snapshot { .. }
+                | ServerFrame::Done
         ) && !self.sync.get_value().loaded;
         // `loaded` and `outline` come before the start state's snapshot.
         if answers_old_load {
@@ -125,25 +151,11 @@ impl Player {
                 return;
             }
             ServerFrame::Record { record } => {
-                let seq = record.seq as usize;
-                let pushed = self.history.try_update_untracked(|h| h.push_record(record));
-                match pushed {
-                    Some(Err(gap)) => {
-                        self.error.set(Some(format!(
-                            "records arrived out of order (expected {}, got {}); reloading the scenario",
-                            gap.expected, gap.got
-                        )));
-                        self.send_load();
-                    }
-                    _ => {
-                        self.sync
-                            .update_value(|s| s.records = s.records.max(seq + 1));
-                        self.unshown.update_value(|n| *n += 1);
-                    }
-                }
-                self.clamp_position();
-                // Nothing to plan or show yet: the snapshot (or error) that
-                // answers the command follows its records.
+                self.take_records([record]);
+                return;
+            }
+            ServerFrame::Records { records } => {
+                self.take_records(records);
                 return;
             }
             ServerFrame::Snapshot { state } => {
