@@ -30,7 +30,7 @@
 use reactor_protocol::{Event, WakeCause};
 
 use super::core::Core;
-use crate::time::wheel::WheelEvent;
+use crate::time::{tasks_woken, wheel::WheelEvent};
 use crate::trace::located;
 
 /// Dispatch one queued OS event: record it, let the driver update the
@@ -66,6 +66,9 @@ pub(crate) fn fire_next_instant(core: &Core) -> bool {
     let now = core.clock.borrow_mut().now();
     let (mut events, at) = located(core.timers.borrow_mut().poll_instant(now));
     let fired_any = !events.is_empty();
+    // The tasks these timers wake: fetch their memory together, not one
+    // wake at a time (`Executor::warm`).
+    core.executor.borrow().warm(tasks_woken(&events));
     for event in events.drain(..) {
         match event {
             WheelEvent::Cascade { key, from, to } => {

@@ -134,6 +134,10 @@ pub(crate) trait Run {
     fn poll(self: Pin<&Self>, cx: &mut Context<'_>, describe: bool) -> Poll<Option<String>>;
     /// Drop the future if it is still there (a panicked poll, a shutdown).
     fn drop_future(self: Pin<&Self>);
+    /// Read the words a poll reads first (the header's, the future's and
+    /// the join slot's), so their memory is fetched now (see
+    /// `Executor::warm`).
+    fn warm(&self) -> usize;
 }
 
 impl<F: Future> Run for TaskCell<F> {
@@ -164,6 +168,12 @@ impl<F: Future> Run for TaskCell<F> {
     fn drop_future(self: Pin<&Self>) {
         let mut slot = self.project_ref().future.borrow_mut();
         PinMut::as_mut(&mut slot).set(None);
+    }
+
+    fn warm(&self) -> usize {
+        self.header.kept.get()
+            ^ (self.future.try_borrow()).map_or(0, |future| usize::from(future.is_some()))
+            ^ usize::from(self.join.is_free())
     }
 }
 

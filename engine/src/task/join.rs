@@ -107,6 +107,11 @@ impl<T> JoinSlot<T> {
         }
     }
 
+    /// Whether nothing holds the slot borrowed (a read that fetches it).
+    pub(crate) fn is_free(&self) -> bool {
+        self.state.try_borrow_mut().is_ok()
+    }
+
     /// Store the task's output, or drop it at once if the task is detached.
     pub(crate) fn complete(&self, output: T) {
         let mut state = self.state.borrow_mut();

@@ -48,7 +48,7 @@ use crate::runtime::core::Core;
 use crate::runtime::handle::Handle;
 use crate::task::{WaitingOn, coop};
 use crate::trace::located;
-pub(crate) use timers::{TimerTarget, Timers};
+pub(crate) use timers::{TimerTarget, Timers, tasks_woken};
 use wheel::Timer;
 
 /// The longest sleep: 30 years. Tokio shortens longer durations to this

@@ -33,6 +33,18 @@ pub(crate) enum TimerTarget {
     Waker(usize),
 }
 
+/// The tasks that the timers firing in `events` wake through their own
+/// wakers, in firing order.
+pub(crate) fn tasks_woken(events: &[WheelEvent<TimerTarget>]) -> impl Iterator<Item = TaskId> + '_ {
+    events.iter().filter_map(|event| match event {
+        WheelEvent::Fire {
+            value: TimerTarget::Task(task),
+            ..
+        } => Some(*task),
+        _ => None,
+    })
+}
+
 /// A waker that is not its task's own, kept until its timer fires.
 #[derive(Debug)]
 struct ForeignWaker {
