@@ -142,11 +142,11 @@ impl TryFrom<WireCommand> for Command {
 /// Most records in one [`ServerFrame::Records`] frame.
 ///
 /// A browser handles each WebSocket message as a task of its own, and
-/// Chromium spends about 0.1 ms on one before the app's code runs: a deep
-/// link's 4,000 records sent one to a message took the browser half a
-/// second. 256 records are about 64 KB of JSON (some 250 bytes each), the
-/// size of one snapshot frame, so no frame is much larger than those a
-/// session already sends.
+/// Chromium spends about 0.1 ms on one before the app's code runs: sent
+/// one to a message, a deep link's 4,000 records cost the browser most of
+/// a second ("A deep link's records, many to a message" in
+/// `docs/benchmarks.md`). 256 records are about 40 KB of JSON (some 150
+/// bytes each): a few tens of KB, like a snapshot of a busy run.
 pub const RECORDS_PER_FRAME: usize = 256;
 
 /// A frame from the server, tagged by `type`.
