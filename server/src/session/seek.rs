@@ -82,22 +82,18 @@ impl SeekableRun {
                     pending.push(record);
                 }
                 if pending.len() == RECORDS_PER_FRAME {
-                    send(records_frame(&mut pending))?;
+                    flush(&mut pending, &mut send)?;
                 }
             }
             if self.recorded >= window.first {
-                if !pending.is_empty() {
-                    send(records_frame(&mut pending))?;
-                }
+                flush(&mut pending, &mut send)?;
                 let state = self.engine.snapshot();
                 send(ServerFrame::Snapshot { state })?;
                 answered = true;
             }
         }
-        if !pending.is_empty() {
-            send(records_frame(&mut pending))?;
-        }
         if !answered {
+            flush(&mut pending, &mut send)?;
             let state = self.engine.snapshot();
             send(ServerFrame::Snapshot { state })?;
         }
@@ -105,11 +101,18 @@ impl SeekableRun {
     }
 }
 
-/// A `records` frame of the records in `pending`, which is left empty.
-fn records_frame(pending: &mut Vec<Record>) -> ServerFrame {
-    ServerFrame::Records {
-        records: std::mem::take(pending),
+/// Send the records in `pending`, if any, as one `records` frame, and
+/// leave `pending` empty.
+fn flush<E>(
+    pending: &mut Vec<Record>,
+    send: &mut impl FnMut(ServerFrame) -> Result<(), E>,
+) -> Result<(), E> {
+    if pending.is_empty() {
+        return Ok(());
     }
+    send(ServerFrame::Records {
+        records: std::mem::take(pending),
+    })
 }
 
 /// The record counts between which a seek sends snapshots.
